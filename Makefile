@@ -1,0 +1,61 @@
+# Top-level Makefile: the two commands a user needs are `make run` and
+# `make test`; everything else here serves them.
+#
+#   make            build the hypervisor, dom0 tools, xenstore and drivers
+#   make iso        build/hypervisor.iso (GRUB2, multiboot2) with boot modules
+#   make run        install missing packages, build, boot the lab in QEMU
+#   make test       install missing packages, build, run every test suite
+#   make bench      benchmarks against references measured in the same run
+#   make deps       install what is missing from Debian's archive (only that)
+#   make clean      remove build/
+
+ROOT  := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+BUILD := $(ROOT)/build
+export ROOT BUILD
+
+# Build in parallel by default (2 cores here); `make -jN` still overrides.
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc)
+endif
+
+SUBMAKE = $(MAKE) -s --no-print-directory -f $(ROOT)/Rules.mk BUILD=$(BUILD)
+
+# Components, built in this order; the hypervisor is freestanding code,
+# everything else runs on a host (dom0 or the build machine).
+COMPONENTS := hypervisor xenstore dom0-tools pv-drivers
+flavour = $(if $(filter hypervisor,$(1)),hyp,host)
+
+.PHONY: all iso run test bench deps clean $(COMPONENTS) tests-build
+
+all: $(COMPONENTS)
+
+dom0-tools: xenstore
+pv-drivers: xenstore dom0-tools
+
+$(COMPONENTS):
+	+@$(SUBMAKE) obj=$@ FLAVOR=$(call flavour,$@)
+
+# Unit tests and test guests: built by `make test` (they need libcriterion).
+tests-build: all
+	+@$(SUBMAKE) obj=tests FLAVOR=host
+
+iso: all
+	@$(ROOT)/boot/mkiso.sh
+
+deps:
+	@$(ROOT)/boot/deps.sh
+
+run: deps
+	+@$(MAKE) --no-print-directory iso
+	@$(ROOT)/boot/run.sh
+
+test: deps
+	+@$(MAKE) --no-print-directory tests-build iso
+	@$(ROOT)/tests/run-all.sh
+
+bench: deps
+	+@$(MAKE) --no-print-directory tests-build iso
+	@$(ROOT)/tests/bench/run-all.sh
+
+clean:
+	rm -rf $(BUILD)
