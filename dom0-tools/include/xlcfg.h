@@ -1,0 +1,67 @@
+/*
+ * xlcfg.h — a PV domain's configuration as the toolstack uses it, filled in
+ * from an xl.cfg file by the parser (dom0-tools/xl/) and consumed by the
+ * domain-creation code (dom0-tools/libctrl/, dom0-tools/builder/).
+ *
+ * This is the contract between the xl front end and the control library:
+ * change it only additively.
+ */
+#ifndef DOM0_TOOLS_XLCFG_H
+#define DOM0_TOOLS_XLCFG_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#define XLCFG_MAX_DISKS 16
+#define XLCFG_MAX_VIFS  16
+
+/* What to do when the guest powers off, reboots or crashes (xl.cfg(5)). */
+enum xlcfg_action {
+    XLCFG_ACTION_DESTROY = 0,
+    XLCFG_ACTION_RESTART,
+    XLCFG_ACTION_RENAME_RESTART,
+    XLCFG_ACTION_PRESERVE,
+    XLCFG_ACTION_COREDUMP_DESTROY,
+    XLCFG_ACTION_COREDUMP_RESTART,
+    XLCFG_ACTION_SOFT_RESET,
+};
+
+struct xlcfg_disk {              /* xl-disk-configuration(5) */
+    char target[1024];           /* path of the backing file or device */
+    char vdev[32];               /* xvda, ... */
+    char format[16];             /* raw, qcow2, ... (only raw is served) */
+    bool readonly;               /* access=ro|r */
+    bool cdrom;                  /* devtype=cdrom */
+    char script[256];            /* optional hotplug script */
+};
+
+struct xlcfg_vif {               /* xl-network-configuration(5) */
+    char mac[18];                /* "00:16:3e:xx:xx:xx" or "" = generated */
+    char bridge[64];
+    char ip[64];
+    char script[256];
+    char model[32];
+    char vifname[64];
+};
+
+struct domain_config {
+    char name[64];
+    char type[8];                /* "pv" (only PV is supported) */
+    uint8_t uuid[16];
+    bool uuid_set;               /* false: generate one at create time */
+    uint64_t memory_mb;          /* initial memory */
+    uint64_t maxmem_mb;          /* ceiling (defaults to memory_mb) */
+    unsigned int vcpus;          /* online vCPUs at boot */
+    unsigned int maxvcpus;       /* defaults to vcpus */
+    char kernel[1024];
+    char ramdisk[1024];          /* "" = none */
+    char cmdline[1024];          /* cmdline, or root= + extra= combined as xl does */
+    enum xlcfg_action on_poweroff, on_reboot, on_crash;
+    unsigned int nr_disks;
+    struct xlcfg_disk disks[XLCFG_MAX_DISKS];
+    unsigned int nr_vifs;
+    struct xlcfg_vif vifs[XLCFG_MAX_VIFS];
+    char source_file[1024];      /* the config file it came from, for messages */
+};
+
+#endif
