@@ -1,0 +1,105 @@
+/*
+ * sysctl.h — the system control hypercall (__HYPERVISOR_sysctl, 35) as Xen
+ * 4.17 defines it, interface version 0x15: the operations `xl info`,
+ * `xl list` and `xl dmesg` need.  Our own text of the public ABI; layouts
+ * are checked against Xen's header by tests/unit/dom0-tools-ctrl/.
+ */
+#ifndef PUBLIC_SYSCTL_H
+#define PUBLIC_SYSCTL_H
+
+#include <stdint.h>
+#include "domctl.h"
+
+#define XEN_SYSCTL_INTERFACE_VERSION 0x00000015
+
+#define XEN_SYSCTL_readconsole           1
+#define XEN_SYSCTL_tbuf_op               2
+#define XEN_SYSCTL_physinfo              3
+#define XEN_SYSCTL_sched_id              4
+#define XEN_SYSCTL_perfc_op              5
+#define XEN_SYSCTL_getdomaininfolist     6
+#define XEN_SYSCTL_debug_keys            7
+#define XEN_SYSCTL_getcpuinfo            8
+#define XEN_SYSCTL_availheap             9
+#define XEN_SYSCTL_cputopoinfo          16
+#define XEN_SYSCTL_numainfo             17
+#define XEN_SYSCTL_cpupool_op           18
+#define XEN_SYSCTL_scheduler_op         19
+#define XEN_SYSCTL_get_cpu_featureset   26
+#define XEN_SYSCTL_get_cpu_policy       29
+
+/* physinfo capabilities */
+#define XEN_SYSCTL_PHYSCAP_hvm          (1u << 0)
+#define XEN_SYSCTL_PHYSCAP_pv           (1u << 1)
+#define XEN_SYSCTL_PHYSCAP_directio     (1u << 2)
+#define XEN_SYSCTL_PHYSCAP_hap          (1u << 3)
+#define XEN_SYSCTL_PHYSCAP_shadow       (1u << 4)
+#define XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share (1u << 5)
+#define XEN_SYSCTL_PHYSCAP_vmtrace      (1u << 6)
+#define XEN_SYSCTL_PHYSCAP_vpmu         (1u << 7)
+#define XEN_SYSCTL_PHYSCAP_gnttab_v1    (1u << 8)
+#define XEN_SYSCTL_PHYSCAP_gnttab_v2    (1u << 9)
+
+/* Scheduler ids (sched_id). */
+#define XEN_SCHEDULER_CREDIT    5
+#define XEN_SCHEDULER_CREDIT2   6
+#define XEN_SCHEDULER_ARINC653  7
+#define XEN_SCHEDULER_RTDS      8
+#define XEN_SCHEDULER_NULL      9
+
+struct xen_sysctl_readconsole {
+    uint8_t  clear;               /* IN: empty the ring after reading */
+    uint8_t  incremental;         /* IN: start at index instead of the oldest byte */
+    uint8_t  pad0, pad1;
+    uint32_t index;               /* IN/OUT: incremental position */
+    xen_domctl_gptr_t buffer;     /* IN: char buffer */
+    uint32_t count;               /* IN: buffer size; OUT: bytes written */
+};
+
+struct xen_sysctl_physinfo {
+    uint32_t threads_per_core;
+    uint32_t cores_per_socket;
+    uint32_t nr_cpus;
+    uint32_t max_cpu_id;
+    uint32_t nr_nodes;
+    uint32_t max_node_id;
+    uint32_t cpu_khz;
+    uint32_t capabilities;        /* XEN_SYSCTL_PHYSCAP_* */
+    uint32_t arch_capabilities;
+    uint32_t pad;
+    xen_u64_aligned total_pages;
+    xen_u64_aligned free_pages;
+    xen_u64_aligned scrub_pages;
+    xen_u64_aligned outstanding_pages;
+    xen_u64_aligned max_mfn;
+    uint32_t hw_cap[8];
+};
+
+struct xen_sysctl_sched_id {
+    uint32_t sched_id;
+};
+
+/* buffer points at an array of struct xen_domctl_getdomaininfo. */
+struct xen_sysctl_getdomaininfolist {
+    uint16_t first_domain;        /* IN */
+    uint32_t max_domains;         /* IN */
+    xen_domctl_gptr_t buffer;
+    uint32_t num_domains;         /* OUT */
+};
+
+struct xen_sysctl {
+    uint32_t cmd;
+    uint32_t interface_version;   /* XEN_SYSCTL_INTERFACE_VERSION */
+    union {
+        struct xen_sysctl_readconsole readconsole;
+        struct xen_sysctl_physinfo physinfo;
+        struct xen_sysctl_sched_id sched_id;
+        struct xen_sysctl_getdomaininfolist getdomaininfolist;
+        uint8_t pad[128];
+    } u;
+};
+
+_Static_assert(sizeof(struct xen_sysctl_physinfo) == 112, "physinfo layout");
+_Static_assert(sizeof(struct xen_sysctl) == 136, "sysctl layout");
+
+#endif
