@@ -8,7 +8,14 @@
 #ifndef XEN_COMPILER_H
 #define XEN_COMPILER_H
 
+/*
+ * Host unit tests (__HOST_TEST__) compile hypervisor sources into ordinary
+ * programs that call libc and Criterion in shared libraries: hidden
+ * declarations of those would not link, so the pragma is hypervisor-only.
+ */
+#ifndef __HOST_TEST__
 #pragma GCC visibility push(hidden)
+#endif
 
 #define likely(x)       __builtin_expect(!!(x), 1)
 #define unlikely(x)     __builtin_expect(!!(x), 0)
