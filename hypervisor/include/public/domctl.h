@@ -5,13 +5,12 @@
  * checked against Xen's own header by tests/unit/dom0-tools-ctrl/.
  *
  * Shared by the hypervisor (which implements the operations) and
- * dom0-tools/libctrl (which issues them through /dev/xen/privcmd), so it
- * depends on nothing but fixed-width integer types.
+ * dom0-tools/libctrl (which issues them through /dev/xen/privcmd).
  */
 #ifndef PUBLIC_DOMCTL_H
 #define PUBLIC_DOMCTL_H
 
-#include <stdint.h>
+#include "xen.h"
 
 #define XEN_DOMCTL_INTERFACE_VERSION 0x00000015
 
@@ -76,13 +75,6 @@ typedef struct { xen_u64_aligned p; } xen_domctl_gptr_t;
 #define XEN_DOMCTL_CDF_vpmu           (1u << 7)
 #define XEN_DOMCTL_CDF_MAX            XEN_DOMCTL_CDF_vpmu
 
-/* x86 per-domain configuration (arch part of createdomain/getdomaininfo). */
-#define XEN_X86_EMU_LAPIC             (1u << 0)   /* HVM only; PV passes 0 */
-struct xen_domctl_arch_config {
-    uint32_t emulation_flags;
-    uint32_t misc_flags;
-};
-
 struct xen_domctl_createdomain {
     uint32_t ssidref;
     uint8_t  handle[16];          /* UUID */
@@ -95,7 +87,7 @@ struct xen_domctl_createdomain {
     uint32_t grant_opts;          /* low 4 bits: max grant table version */
     uint32_t vmtrace_size;
     uint32_t cpupool_id;
-    struct xen_domctl_arch_config arch;
+    struct xen_arch_domainconfig arch;
 };
 #define XEN_DOMCTL_GRANT_version(v)   ((v) & 0xf)
 
@@ -131,7 +123,7 @@ struct xen_domctl_getdomaininfo {
     uint32_t cpupool;
     uint8_t  gpaddr_bits;
     uint8_t  pad2[7];
-    struct xen_domctl_arch_config arch_config;
+    struct xen_arch_domainconfig arch_config;
 };
 
 struct xen_domctl_max_mem {
