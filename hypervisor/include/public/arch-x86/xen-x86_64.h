@@ -4,8 +4,11 @@
  * hole in the guest address space lies, the iret hypercall frame and the
  * register block used in vCPU contexts.
  *
- * Included by public/arch-x86/xen.h; do not include it directly.
+ * Normally reached through public/xen.h; including it first works too (the
+ * include below, outside the guard, pulls in the rest of the ABI it uses).
  */
+#include "../xen.h"
+
 #ifndef PUBLIC_ARCH_X86_XEN_X86_64_H
 #define PUBLIC_ARCH_X86_XEN_X86_64_H
 
@@ -91,9 +94,9 @@ struct iret_context {
  * its narrower aliases (rax/eax/ax/al/ah, r8/r8d/r8w/r8b, ...).  The layout is
  * Xen's: the order matches the hypervisor's exception-entry push order.
  */
-#define __XEN_REG_ABCD(x) union { \
-    uint64_t r##x##x; uint32_t e##x##x; uint16_t x##x; \
-    struct { uint8_t x##l, x##h; }; }
+#define __XEN_REG_ABCD(n) union { \
+    uint64_t r##n##x; uint32_t e##n##x; uint16_t n##x; \
+    struct { uint8_t n##l, n##h; }; }
 #define __XEN_REG_IDX(x) union { \
     uint64_t r##x; uint32_t e##x; uint16_t x; uint8_t x##l; }
 #define __XEN_REG_16(x) union { uint64_t r##x; uint32_t e##x; uint16_t x; }

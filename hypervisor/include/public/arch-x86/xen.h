@@ -4,9 +4,12 @@
  * (trap_info), the vCPU context used by VCPUOP_initialise and the domctls,
  * arch_shared_info, and the CPUID/MSR policy records.
  *
- * Only x86_64 is supported; a 32-bit build is refused.  Included by
- * public/xen.h, which is what consumers should include.
+ * Only x86_64 is supported; a 32-bit build is refused.  Consumers normally
+ * include public/xen.h; including this first works too (the include below,
+ * outside the guard, brings in the core definitions in the right order).
  */
+#include "../xen.h"
+
 #ifndef PUBLIC_ARCH_X86_XEN_H
 #define PUBLIC_ARCH_X86_XEN_H
 
