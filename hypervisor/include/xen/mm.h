@@ -68,6 +68,7 @@ struct page_info {
 /* flags (software, allocator-private) */
 #define PGF_xmalloc_pool    (1u << 0)       /* xmalloc size-class page */
 #define PGF_xmalloc_large   (1u << 1)       /* head of an xmalloc large block */
+#define PGF_heap            (1u << 31)      /* given to the allocator by heap_init_pages */
 
 #define MAX_ORDER           20              /* largest block: 2^20 pages = 4 GiB */
 

@@ -8,9 +8,11 @@
  * timer_run_expired() call, in unspecified relative order.
  *
  * Whenever the earliest deadline changes the queue calls
- * arch_timer_reprogram(deadline) (STIME_MAX: nothing pending); inside
- * timer_run_expired() that happens once, at the end.  Callers keep
- * interrupts off around the queue API (single CPU for now).
+ * arch_timer_reprogram(deadline) (STIME_MAX: nothing pending).
+ * timer_run_expired() is meant to be called when the one-shot fired, so it
+ * always reprograms exactly once, at its end (handlers' set/stop calls made
+ * meanwhile do not call the hook).  Callers keep interrupts off around the
+ * queue API (single CPU for now); timer_run_expired() is not re-entrant.
  */
 #ifndef XEN_TIMER_H
 #define XEN_TIMER_H
