@@ -1,0 +1,66 @@
+/*
+ * builder.h — the userspace PV domain builder (dom0-tools/builder/), used by
+ * domain_create() in libctrl.  Given a domain that exists (createdomain,
+ * max_vcpus and max_mem done), it loads the kernel (ELF, or a bzImage whose
+ * xz/gzip/zstd payload is unpacked with Debian's libraries, optionally via
+ * a cache of decompressed kernels), populates the guest's memory, lays out
+ * the start-of-day area, writes the page tables, p2m list and start_info,
+ * pins the L4, seeds grant references 0 (console) and 1 (xenstore),
+ * allocates the console and xenstore event channels and sets vCPU 0's
+ * context.  It does not touch xenstore or unpause.
+ */
+#ifndef DOM0_TOOLS_BUILDER_H
+#define DOM0_TOOLS_BUILDER_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include "xc.h"
+
+/* A kernel image ready to load: always an uncompressed ELF in memory. */
+struct pv_kernel {
+    void *elf;              /* the ELF image */
+    size_t elf_size;
+    bool elf_mapped;        /* elf came from mmap (cache / plain ELF file) */
+    char format[32];        /* "ELF", "bzImage+xz", ... for messages */
+    bool from_cache;
+};
+
+/* Options for loading the kernel file. */
+struct pv_kernel_opts {
+    const char *cache_dir;  /* NULL or "": no cache */
+};
+
+/*
+ * Read path and produce its ELF.  Errors: "kernel /x: not an ELF or
+ * bzImage", "kernel /x: xz payload: corrupt data", "kernel /x: No such
+ * file or directory" (with the errno name).
+ */
+int pv_kernel_load(const char *path, const struct pv_kernel_opts *opts,
+                   struct pv_kernel *k, struct errbuf *eb);
+void pv_kernel_free(struct pv_kernel *k);
+
+/* Hash of a file's bytes as used for the cache key (hex, 16 chars + NUL). */
+int pv_kernel_cache_key(const void *data, size_t len, char key[17]);
+
+struct pv_build_args {
+    uint32_t domid;
+    uint64_t nr_pages;          /* initial memory, 4 KiB pages */
+    unsigned vcpus;             /* vCPUs online at boot (only vCPU 0 is started) */
+    const struct pv_kernel *kernel;
+    const char *ramdisk;        /* path or NULL */
+    const char *cmdline;        /* may be NULL */
+    uint32_t store_domid;       /* where xenstored runs (0) */
+    uint32_t console_domid;     /* where the console backend runs (0) */
+};
+
+struct pv_build_result {
+    uint64_t store_mfn, console_mfn;
+    uint32_t store_port, console_port;
+    uint64_t virt_base, entry;
+};
+
+int pv_build(xc_handle *xch, const struct pv_build_args *a,
+             struct pv_build_result *r, struct errbuf *eb);
+
+#endif

@@ -1,0 +1,360 @@
+/*
+ * create.c — domain_create(): from a parsed xl.cfg to a running PV guest.
+ * Order matters for "a failed create leaves nothing behind": everything
+ * that can be checked without the hypervisor (kernel format, ramdisk,
+ * name clash, free memory) is checked before createdomain; after it, every
+ * failure destroys the domain and removes what was written to xenstore.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <xenstore.h>
+#include "domain.h"
+#include "../builder/builder.h"
+#include "internal.h"
+
+/* libxl keeps this much above the guest's maximum for its own pages. */
+#define MAXMEM_SLACK_KB 1024
+
+static void uuid_str(const uint8_t u[16], char out[37])
+{
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
+             u[12], u[13], u[14], u[15]);
+}
+
+static int random_uuid(uint8_t u[16])
+{
+    size_t got = 0;
+    while (got < 16) {
+        ssize_t n = getrandom(u + got, 16 - got, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        got += (size_t)n;
+    }
+    u[6] = (u[6] & 0x0f) | 0x40;     /* version 4 */
+    u[8] = (u[8] & 0x3f) | 0x80;     /* RFC 4122 variant */
+    return 0;
+}
+
+/* Write one node; perms: owner dom0 with read for the guest (ro) or owned by the guest (rw). */
+struct xsw {
+    struct xs_handle *xs;
+    xs_transaction_t t;
+    uint32_t domid;
+    bool failed;
+    int err;
+    char failed_path[256];
+};
+
+enum xsperm { XS_RO, XS_RW, XS_DOM0 };
+
+static void xsw_put(struct xsw *w, enum xsperm perm, const char *val, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void xsw_put(struct xsw *w, enum xsperm perm, const char *val, const char *fmt, ...)
+{
+    char path[256];
+    va_list ap;
+    struct xs_permissions p[2];
+    unsigned np;
+
+    if (w->failed)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof(path), fmt, ap);
+    va_end(ap);
+    if (perm == XS_RW) {
+        p[0].id = w->domid; p[0].perms = XS_PERM_NONE;   /* owner: full access */
+        np = 1;
+    } else if (perm == XS_RO) {
+        p[0].id = 0; p[0].perms = XS_PERM_NONE;
+        p[1].id = w->domid; p[1].perms = XS_PERM_READ;
+        np = 2;
+    } else {
+        p[0].id = 0; p[0].perms = XS_PERM_NONE;
+        np = 1;
+    }
+    bool ok = val ? xs_write(w->xs, w->t, path, val, strlen(val)) : xs_mkdir(w->xs, w->t, path);
+    if (ok)
+        ok = xs_set_permissions(w->xs, w->t, path, p, np);
+    if (!ok) {
+        w->failed = true;
+        w->err = errno ? -errno : -EIO;
+        snprintf(w->failed_path, sizeof(w->failed_path), "%s", path);
+    }
+}
+
+/* The nodes libxl writes for a PV guest without devices, plus our console. */
+static int write_xenstore(struct xs_handle *xs, const struct domain_config *cfg,
+                          uint32_t domid, const uint8_t uuid[16],
+                          const struct pv_build_result *br, struct errbuf *eb)
+{
+    char u[37], dom[48], vm[64], v[64];
+    int rc = 0;
+
+    uuid_str(uuid, u);
+    snprintf(dom, sizeof(dom), "/local/domain/%u", domid);
+    snprintf(vm, sizeof(vm), "/vm/%s", u);
+
+    for (int attempt = 0; attempt < 5; attempt++) {
+        struct xsw w = { .xs = xs, .domid = domid };
+        w.t = xs_transaction_start(xs);
+        if (w.t == XBT_NULL)
+            return eb_fail(eb, -errno ? -errno : -EIO, "xenstore transaction start");
+
+        xsw_put(&w, XS_RO, NULL, "%s", dom);
+        xsw_put(&w, XS_RO, cfg->name, "%s/name", dom);
+        snprintf(v, sizeof(v), "%u", domid);
+        xsw_put(&w, XS_RO, v, "%s/domid", dom);
+        xsw_put(&w, XS_RO, vm, "%s/vm", dom);
+        for (unsigned i = 0; i < cfg->maxvcpus; i++)
+            xsw_put(&w, XS_RO, i < cfg->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dom, i);
+        snprintf(v, sizeof(v), "%" PRIu64, cfg->maxmem_mb * 1024);
+        xsw_put(&w, XS_RO, v, "%s/memory/static-max", dom);
+        snprintf(v, sizeof(v), "%" PRIu64, cfg->memory_mb * 1024);
+        xsw_put(&w, XS_RO, v, "%s/memory/target", dom);
+        xsw_put(&w, XS_RO, "0", "%s/memory/videoram", dom);
+
+        snprintf(v, sizeof(v), "%" PRIu64, br->store_mfn);
+        xsw_put(&w, XS_RO, v, "%s/store/ring-ref", dom);
+        snprintf(v, sizeof(v), "%u", br->store_port);
+        xsw_put(&w, XS_RO, v, "%s/store/port", dom);
+
+        xsw_put(&w, XS_RO, NULL, "%s/console", dom);
+        snprintf(v, sizeof(v), "%" PRIu64, br->console_mfn);
+        xsw_put(&w, XS_RO, v, "%s/console/ring-ref", dom);
+        snprintf(v, sizeof(v), "%u", br->console_port);
+        xsw_put(&w, XS_RO, v, "%s/console/port", dom);
+        xsw_put(&w, XS_RO, "xenconsoled", "%s/console/type", dom);
+        xsw_put(&w, XS_RO, "pty", "%s/console/output", dom);
+        xsw_put(&w, XS_RO, "1048576", "%s/console/limit", dom);
+        /* The console daemon (dom0) writes console/tty; the guest reads it. */
+
+        xsw_put(&w, XS_RO, NULL, "%s/control", dom);
+        xsw_put(&w, XS_RW, "", "%s/control/shutdown", dom);
+        xsw_put(&w, XS_RW, "", "%s/control/feature-poweroff", dom);
+        xsw_put(&w, XS_RW, "", "%s/control/feature-reboot", dom);
+        xsw_put(&w, XS_RW, "", "%s/control/feature-suspend", dom);
+        xsw_put(&w, XS_RW, "", "%s/control/sysrq", dom);
+        xsw_put(&w, XS_RO, "1", "%s/control/platform-feature-multiprocessor-suspend", dom);
+        xsw_put(&w, XS_RO, "1", "%s/control/platform-feature-xs_reset_watches", dom);
+        xsw_put(&w, XS_RW, NULL, "%s/data", dom);
+        xsw_put(&w, XS_RW, NULL, "%s/drivers", dom);
+        xsw_put(&w, XS_RW, NULL, "%s/feature", dom);
+        xsw_put(&w, XS_RW, NULL, "%s/attr", dom);
+        xsw_put(&w, XS_RW, NULL, "%s/error", dom);
+        xsw_put(&w, XS_RO, NULL, "%s/device", dom);
+        xsw_put(&w, XS_RW, NULL, "%s/device/suspend/event-channel", dom);
+
+        xsw_put(&w, XS_RO, NULL, "%s", vm);
+        xsw_put(&w, XS_RO, u, "%s/uuid", vm);
+        xsw_put(&w, XS_RO, cfg->name, "%s/name", vm);
+        snprintf(v, sizeof(v), "%lld", (long long)time(NULL));
+        xsw_put(&w, XS_RO, v, "%s/start_time", vm);
+        xsw_put(&w, XS_RO, "linux", "%s/image/ostype", vm);
+        xsw_put(&w, XS_RO, cfg->kernel, "%s/image/kernel", vm);
+        if (cfg->ramdisk[0])
+            xsw_put(&w, XS_RO, cfg->ramdisk, "%s/image/ramdisk", vm);
+        xsw_put(&w, XS_RO, cfg->cmdline, "%s/image/cmdline", vm);
+
+        /* libxl's private area: the domain type, so other tools can tell. */
+        xsw_put(&w, XS_DOM0, "pv", "/libxl/%u/type", domid);
+
+        if (w.failed) {
+            xs_transaction_end(xs, w.t, true);
+            return eb_fail(eb, w.err, "xenstore write %s", w.failed_path);
+        }
+        if (xs_transaction_end(xs, w.t, false))
+            return 0;
+        if (errno != EAGAIN)
+            return eb_fail(eb, -errno, "xenstore transaction commit for domain %u", domid);
+    }
+    rc = eb_msg(eb, -EAGAIN, "xenstore transaction for domain %u kept conflicting", domid);
+    return rc;
+}
+
+static int check_config(const struct domain_config *cfg, struct errbuf *eb)
+{
+    if (!cfg->name[0])
+        return eb_msg(eb, -EINVAL, "%s: the domain needs a name (name=\"...\")",
+                      cfg->source_file[0] ? cfg->source_file : "config");
+    if (cfg->type[0] && strcmp(cfg->type, "pv") != 0)
+        return eb_msg(eb, -EOPNOTSUPP, "type \"%s\" is not supported (only type=\"pv\")", cfg->type);
+    if (!cfg->kernel[0])
+        return eb_msg(eb, -EINVAL, "no kernel given (kernel=\"...\")");
+    if (cfg->memory_mb == 0)
+        return eb_msg(eb, -EINVAL, "memory must be at least 1 MiB");
+    if (cfg->vcpus == 0 || cfg->maxvcpus < cfg->vcpus)
+        return eb_msg(eb, -EINVAL, "vcpus=%u maxvcpus=%u: need 1 <= vcpus <= maxvcpus",
+                      cfg->vcpus, cfg->maxvcpus);
+    if (cfg->maxmem_mb < cfg->memory_mb)
+        return eb_msg(eb, -EINVAL, "maxmem (%" PRIu64 ") is below memory (%" PRIu64 ")",
+                      cfg->maxmem_mb, cfg->memory_mb);
+    return 0;
+}
+
+static int name_in_use(const char *name, struct errbuf *eb)
+{
+    struct domain_info *list = NULL;
+    int n = domain_list(&list, eb);
+
+    if (n < 0)
+        return n;
+    for (int i = 0; i < n; i++)
+        if (strcmp(list[i].name, name) == 0) {
+            uint32_t id = list[i].domid;
+            free(list);
+            return eb_msg(eb, -EEXIST, "domain with name \"%s\" already exists (id %u)", name, id);
+        }
+    free(list);
+    return 0;
+}
+
+int domain_create(const struct domain_config *in, unsigned flags,
+                  uint32_t *domid_out, struct errbuf *eb)
+{
+    struct domain_config cfg = *in;
+    struct pv_kernel kernel = { 0 };
+    struct pv_kernel_opts kopts = { 0 };
+    struct pv_build_result br;
+    struct xc_physinfo pi;
+    struct xs_handle *xs = NULL;
+    xc_handle *xch = NULL;
+    uint32_t domid = 0;
+    bool created = false, introduced = false;
+    uint8_t uuid[16];
+    int rc;
+
+    /* Defaults the parser may have left unset. */
+    if (!cfg.maxvcpus)
+        cfg.maxvcpus = cfg.vcpus;
+    if (!cfg.maxmem_mb)
+        cfg.maxmem_mb = cfg.memory_mb;
+    rc = check_config(&cfg, eb);
+    if (rc < 0)
+        return rc;
+    if (cfg.ramdisk[0] && access(cfg.ramdisk, R_OK) < 0)
+        return eb_fail(eb, -errno, "ramdisk %s", cfg.ramdisk);
+
+    xch = xc_open(eb);
+    if (!xch)
+        return eb ? eb->err : -EIO;
+    xs = xs_open(0);
+    if (!xs) {
+        rc = eb_fail(eb, -errno ? -errno : -ECONNREFUSED, "cannot connect to xenstored");
+        goto out;
+    }
+    rc = name_in_use(cfg.name, eb);
+    if (rc < 0)
+        goto out;
+
+    rc = xc_physinfo(xch, &pi, eb);
+    if (rc < 0)
+        goto out;
+    uint64_t free_mb = pi.free_pages / 256;
+    if (cfg.memory_mb > free_mb) {
+        rc = eb_msg(eb, -ENOMEM, "memory=%" PRIu64 " MiB is more than the %" PRIu64
+                    " MiB free on this host", cfg.memory_mb, free_mb);
+        goto out;
+    }
+
+    if (!(flags & DOMAIN_CREATE_NO_CACHE))
+        kopts.cache_dir = domain_kernel_cache_dir();
+    rc = pv_kernel_load(cfg.kernel, &kopts, &kernel, eb);
+    if (rc < 0)
+        goto out;
+
+    if (cfg.uuid_set)
+        memcpy(uuid, cfg.uuid, 16);
+    else if ((rc = random_uuid(uuid)) < 0) {
+        eb_fail(eb, rc, "generating a UUID");
+        goto out;
+    }
+
+    struct xc_create c = {
+        .flags = 0, .max_vcpus = cfg.maxvcpus, .max_evtchn_port = 1023,
+        .max_grant_frames = 64, .max_maptrack_frames = 1024,
+    };
+    memcpy(c.handle, uuid, 16);
+    rc = xc_domain_create(xch, &domid, &c, eb);
+    if (rc < 0)
+        goto out;
+    created = true;
+    if ((rc = xc_domain_max_vcpus(xch, domid, cfg.maxvcpus, eb)) < 0)
+        goto out;
+    if ((rc = xc_domain_setmaxmem(xch, domid, cfg.maxmem_mb * 1024 + MAXMEM_SLACK_KB, eb)) < 0)
+        goto out;
+    if ((rc = xc_domain_set_address_size(xch, domid, 64, eb)) < 0)
+        goto out;
+    /* A claim makes "not enough memory" fail here, atomically, not half-way through populating. */
+    rc = xc_claim_pages(xch, domid, cfg.memory_mb * 256, eb);
+    if (rc == -ENOMEM) {
+        eb_clear(eb);
+        rc = eb_msg(eb, -ENOMEM, "memory=%" PRIu64 " MiB: the hypervisor cannot provide it "
+                    "(claim failed: ENOMEM)", cfg.memory_mb);
+        goto out;
+    }
+    if (rc < 0) {
+        /* Hypervisors without claims: populate will tell. */
+        eb_clear(eb);
+    }
+
+    struct pv_build_args ba = {
+        .domid = domid, .nr_pages = cfg.memory_mb * 256, .vcpus = cfg.vcpus,
+        .kernel = &kernel, .ramdisk = cfg.ramdisk[0] ? cfg.ramdisk : NULL,
+        .cmdline = cfg.cmdline, .store_domid = 0, .console_domid = 0,
+    };
+    rc = pv_build(xch, &ba, &br, eb);
+    /* Release whatever of the claim the build did not consume. */
+    xc_claim_pages(xch, domid, 0, NULL);
+    if (rc < 0)
+        goto out;
+
+    rc = write_xenstore(xs, &cfg, domid, uuid, &br, eb);
+    if (rc < 0)
+        goto out;
+    if (!xs_introduce_domain(xs, domid, br.store_mfn, br.store_port)) {
+        rc = eb_fail(eb, -errno ? -errno : -EIO, "xenstore introduce (dom %u)", domid);
+        goto out;
+    }
+    introduced = true;
+    if (!(flags & DOMAIN_CREATE_PAUSED)) {
+        rc = xc_domain_unpause(xch, domid, eb);
+        if (rc < 0)
+            goto out;
+    }
+    *domid_out = domid;
+    rc = 0;
+out:
+    if (rc < 0 && created) {
+        xc_domain_destroy(xch, domid, NULL);
+        if (xs) {
+            char path[96], u[37];
+            if (introduced)
+                xs_release_domain(xs, domid);
+            snprintf(path, sizeof(path), "/local/domain/%u", domid);
+            xs_rm(xs, XBT_NULL, path);
+            snprintf(path, sizeof(path), "/libxl/%u", domid);
+            xs_rm(xs, XBT_NULL, path);
+            uuid_str(uuid, u);
+            snprintf(path, sizeof(path), "/vm/%s", u);
+            xs_rm(xs, XBT_NULL, path);
+        }
+    }
+    pv_kernel_free(&kernel);
+    if (xs)
+        xs_close(xs);
+    xc_close(xch);
+    return rc;
+}
