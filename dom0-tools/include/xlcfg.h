@@ -33,6 +33,12 @@ struct xlcfg_disk {              /* xl-disk-configuration(5) */
     bool readonly;               /* access=ro|r */
     bool cdrom;                  /* devtype=cdrom */
     char script[256];            /* optional hotplug script */
+    /* added by the parser (tools-xl), all optional: */
+    char backendtype[16];        /* "" (unspecified), phy, tap, qdisk, standalone */
+    char backend_domname[64];    /* backend=<domain>, "" = dom0 */
+    bool direct_io_safe;
+    int8_t discard;              /* -1 unset, 0 no-discard, 1 discard */
+    int8_t trusted;              /* -1 unset, 0 untrusted, 1 trusted */
 };
 
 struct xlcfg_vif {               /* xl-network-configuration(5) */
@@ -42,6 +48,11 @@ struct xlcfg_vif {               /* xl-network-configuration(5) */
     char script[256];
     char model[32];
     char vifname[64];
+    /* added by the parser (tools-xl), all optional: */
+    unsigned int devid;          /* position in the vif list unless devid= */
+    char type[8];                /* "" (unspecified), vif, ioemu */
+    char gatewaydev[64];
+    char backend_domname[64];    /* backend=<domain>, "" = dom0 */
 };
 
 struct domain_config {
@@ -62,6 +73,12 @@ struct domain_config {
     unsigned int nr_vifs;
     struct xlcfg_vif vifs[XLCFG_MAX_VIFS];
     char source_file[1024];      /* the config file it came from, for messages */
+    /*
+     * Added by the parser (tools-xl): which optional keys the file set,
+     * because xl's JSON (xl create -n) prints only what was given; the
+     * values above always hold the effective settings.
+     */
+    bool memory_set, maxmem_set, vcpus_set, maxvcpus_set;
 };
 
 #endif
