@@ -1,0 +1,155 @@
+/*
+ * sched.h — the domain model: struct domain and struct vcpu, their states,
+ * and the generic operations on them (common/domain.c, common/schedule.c).
+ *
+ * Architecture-specific state (register frames, page-table bases, trap
+ * tables, descriptor tables) lives in struct arch_domain / struct arch_vcpu
+ * from <asm/domain.h>; generic code only reaches it through arch_* hooks.
+ *
+ * Lifetime: a domain is created paused, runs, may shut down (it stops running
+ * but keeps its memory so the toolstack can inspect it), is destroyed (dying:
+ * its resources are torn down) and is freed when the last reference goes.
+ * Anything that holds a struct domain * across a point where the domain may
+ * be destroyed takes a reference with get_domain()/put_domain().
+ */
+#ifndef XEN_SCHED_H
+#define XEN_SCHED_H
+
+#include <xen/types.h>
+#include <xen/spinlock.h>
+#include <xen/timer.h>
+#include <public/xen.h>
+#include <public/vcpu.h>
+#include <public/event_channel.h>
+#include <asm/domain.h>
+
+#define MAX_VIRT_CPUS       32      /* vcpu_info slots in shared_info */
+#define EVTCHN_2L_NR        4096    /* 2-level ABI: 64 words of 64 bits */
+#define EVTCHNS_PER_BUCKET  128
+#define NR_EVTCHN_BUCKETS   (EVTCHN_2L_NR / EVTCHNS_PER_BUCKET)
+
+struct evtchn;
+struct grant_table;
+
+/* vCPU pause reasons (bits of vcpu->pause_flags): runnable only when zero. */
+#define VPF_blocked     (1u << 0)   /* SCHEDOP_block / poll, waiting for an event */
+#define VPF_down        (1u << 1)   /* not brought up (VCPUOP_up not yet called) */
+#define VPF_crashed     (1u << 2)   /* domain crashed: never runs again */
+
+struct vcpu {
+    unsigned int        vcpu_id;
+    struct domain      *domain;
+    struct vcpu        *next_runnable;    /* scheduler run queue link */
+
+    /* Event delivery: where the guest looks for pending events. */
+    struct vcpu_info   *vcpu_info;        /* shared_info slot or registered page */
+    mfn_t               vcpu_info_mfn;    /* registered page, or INVALID_MFN */
+    unsigned int        vcpu_info_offset;
+    evtchn_port_t       virq_to_evtchn[NR_VIRQS];
+
+    /* Scheduling. */
+    unsigned int        pause_flags;      /* VPF_* */
+    unsigned int        pause_count;      /* vcpu_pause() nesting */
+    bool                is_running;
+    bool                is_initialised;   /* has a guest context */
+    struct vcpu_runstate_info runstate;
+    uint64_t            runstate_guest;   /* guest VA of the runstate copy, 0 = none */
+
+    /* SCHEDOP_poll: the ports polled (kernel copy) while VPF_blocked. */
+    unsigned int        poll_nr;
+    evtchn_port_t       poll_ports[128];
+    struct timer        poll_timer;
+
+    /* Timers (VCPUOP_set_singleshot_timer / set_timer_op, periodic). */
+    struct timer        singleshot_timer;
+    struct timer        periodic_timer;
+    s_time_t            periodic_period;
+
+    struct arch_vcpu    arch;
+};
+
+/* Domain shutdown/dying states. */
+enum domain_dying {
+    DOMDYING_alive = 0,
+    DOMDYING_dying,                 /* destroy in progress */
+    DOMDYING_dead,                  /* resources released, waiting for last ref */
+};
+
+struct domain {
+    domid_t             domain_id;
+    bool                is_privileged;    /* control domain (dom0) */
+    xen_domain_handle_t handle;           /* UUID from the toolstack */
+    struct domain      *next_in_list;     /* global domain list, by id */
+    unsigned int        refcnt;
+
+    /* vCPUs */
+    unsigned int        max_vcpus;
+    struct vcpu        *vcpu[MAX_VIRT_CPUS];
+
+    /* Memory */
+    spinlock_t          page_alloc_lock;
+    uint32_t            page_list_head;   /* frame index of first owned page, ~0 = none */
+    unsigned long       tot_pages;        /* pages currently owned */
+    unsigned long       max_pages;        /* memory limit (XENMEM_maximum_reservation) */
+    unsigned long       xenheap_pages;    /* hypervisor pages shared with it (shared_info...) */
+    shared_info_t      *shared_info;      /* hypervisor mapping */
+    mfn_t               shared_info_mfn;
+
+    /* State */
+    unsigned int        pause_count;      /* domain_pause() nesting */
+    unsigned int        controller_pause_count; /* toolstack pauses (domctl) */
+    bool                is_shutting_down;
+    bool                is_shut_down;
+    unsigned int        shutdown_code;    /* SHUTDOWN_* reason */
+    enum domain_dying   is_dying;
+    bool                is_crashed;
+
+    /* Event channels (2-level ABI). */
+    struct evtchn      *evtchn_bucket[NR_EVTCHN_BUCKETS];
+    unsigned int        max_evtchn_port;  /* highest port allowed (< EVTCHN_2L_NR) */
+    unsigned int        evtchn_count;     /* ports in use, port 0 included */
+
+    struct grant_table *grant_table;
+
+    /* VM assists enabled by the guest (VMASST_TYPE_* bits). */
+    unsigned long       vm_assist;
+
+    struct arch_domain  arch;
+};
+
+#define INVALID_MFN     (~0UL)
+
+#define for_each_vcpu(d, v) \
+    for (unsigned int __i = 0; __i < (d)->max_vcpus; __i++) \
+        if (((v) = (d)->vcpu[__i]) != NULL)
+
+/* The vCPU currently executing on this CPU (arch provides). */
+struct vcpu *current_vcpu(void);
+#define current (current_vcpu())
+
+/* Domain lookup and references (common/domain.c). */
+struct domain *get_domain_by_id(domid_t id);        /* takes a reference */
+struct domain *domain_lookup(struct domain *caller, domid_t id); /* DOMID_SELF aware */
+void get_domain(struct domain *d);
+void put_domain(struct domain *d);
+struct vcpu *domain_vcpu(const struct domain *d, unsigned int vcpu_id);
+
+/* Lifecycle (common/domain.c). */
+void domain_shutdown(struct domain *d, unsigned int reason);
+void domain_crash(struct domain *d, const char *why);
+void domain_pause(struct domain *d);
+void domain_unpause(struct domain *d);
+
+/* Scheduler (common/schedule.c). */
+void vcpu_wake(struct vcpu *v);          /* make runnable if nothing else blocks it */
+void vcpu_block(struct vcpu *v);
+void vcpu_kick(struct vcpu *v);          /* event arrived: wake if blocked */
+
+static inline bool vcpu_runnable(const struct vcpu *v)
+{
+    return v->pause_flags == 0 && v->pause_count == 0 &&
+           v->domain->pause_count == 0 && v->domain->controller_pause_count == 0 &&
+           !v->domain->is_shut_down && v->domain->is_dying == DOMDYING_alive;
+}
+
+#endif
