@@ -20,7 +20,9 @@
 /* A kernel image ready to load: always an uncompressed ELF in memory. */
 struct pv_kernel {
     void *elf;              /* the ELF image */
-    size_t elf_size;
+    size_t elf_size;        /* its length */
+    size_t map_len;         /* length of the mapping holding it */
+    char path[1024];        /* the file it came from, for messages */
     bool elf_mapped;        /* elf came from mmap (cache / plain ELF file) */
     char format[32];        /* "ELF", "bzImage+xz", ... for messages */
     bool from_cache;

@@ -60,6 +60,14 @@ void xc_close(xc_handle *xch);
 long xc_hypercall(xc_handle *xch, unsigned op, uint64_t a1, uint64_t a2,
                   uint64_t a3, uint64_t a4, uint64_t a5);
 
+/*
+ * Memory the hypervisor may read or write during a hypercall (locked,
+ * pre-faulted; from /dev/xen/hypercall when present).  For callers building
+ * their own hypercall arguments with xc_hypercall().  Zero-filled.
+ */
+void *xc_hbuf_alloc(xc_handle *xch, size_t size);
+void xc_hbuf_free(void *p, size_t size);
+
 /* ------------------------------------------------------------ version */
 
 struct xc_version {

@@ -139,3 +139,13 @@ const char *domctl_name(uint32_t cmd)
     default: return "unknown";
     }
 }
+
+void *xc_hbuf_alloc(xc_handle *xch, size_t size)
+{
+    return hbuf_alloc(xch, size);
+}
+
+void xc_hbuf_free(void *p, size_t size)
+{
+    hbuf_free(p, size);
+}

@@ -1,0 +1,312 @@
+/*
+ * build.c — the PV domain builder proper: memory, start-of-day layout,
+ * kernel and initrd, p2m list, start_info, bootstrap page tables (pinned
+ * through the hypervisor), shared_info, grant seeding, event channels and
+ * vCPU 0's context.  The steps follow what Xen's own toolstack does for a
+ * 64-bit PV guest so an unmodified Linux boots the same way.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include "builder.h"
+#include "elfinfo.h"
+#include "layout.h"
+#include <public/xen.h>
+#include <public/grant_table.h>
+
+#define PAGE 4096ULL
+#define PTE_P  0x001ULL
+#define PTE_RW 0x002ULL
+#define PTE_US 0x004ULL
+#define PTE_A  0x020ULL
+#define PTE_D  0x040ULL
+/* Leaf mappings as Xen's builder makes them; upper levels fully permissive. */
+#define L1_PROT (PTE_P | PTE_RW | PTE_A)
+#define LN_PROT (PTE_P | PTE_RW | PTE_A | PTE_D | PTE_US)
+
+/* Populate nr_pages as 2 MiB extents where possible, 4 KiB otherwise. */
+static int populate(xc_handle *xch, uint32_t domid, uint64_t nr_pages, uint64_t *p2m,
+                    struct errbuf *eb)
+{
+    const unsigned order = 9, per = 1u << order;
+    uint64_t nr_super = nr_pages / per, done_pages = 0;
+    uint64_t *list = calloc(nr_super ? nr_super : 1, sizeof(uint64_t));
+    int rc = 0;
+
+    if (!list)
+        return eb_fail(eb, -ENOMEM, "builder: p2m (dom %u)", domid);
+    for (uint64_t i = 0; i < nr_super; i++)
+        list[i] = i * per;
+    if (nr_super) {
+        rc = xc_populate_physmap(xch, domid, nr_super, order, 0, list, NULL);
+        uint64_t got = rc > 0 ? (uint64_t)rc : 0;
+        for (uint64_t i = 0; i < got; i++)
+            for (unsigned j = 0; j < per; j++)
+                p2m[i * per + j] = list[i] + j;
+        done_pages = got * per;
+    }
+    /* The rest (and anything large extents could not cover) page by page. */
+    uint64_t left = nr_pages - done_pages;
+    if (left) {
+        for (uint64_t i = 0; i < left; i++)
+            p2m[done_pages + i] = done_pages + i;
+        rc = xc_populate_physmap(xch, domid, left, 0, 0, p2m + done_pages, eb);
+        if (rc >= 0 && (uint64_t)rc < left)
+            rc = eb_msg(eb, -ENOMEM, "builder: populate_physmap (dom %u): only %" PRIu64
+                        " of %" PRIu64 " MiB allocated: not enough free memory",
+                        domid, (done_pages + (uint64_t)rc) / 256, nr_pages / 256);
+        if (rc < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    free(list);
+    return rc;
+}
+
+/* Copy a file into the window (the ramdisk goes to the guest verbatim). */
+static int read_file_into(const char *path, uint8_t *dst, uint64_t len, struct errbuf *eb)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    uint64_t done = 0;
+    int rc = 0;
+
+    if (fd < 0)
+        return eb_fail(eb, -errno, "ramdisk %s", path);
+    while (done < len) {
+        ssize_t n = read(fd, dst + done, len - done > (1u << 30) ? (1u << 30) : len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            rc = n < 0 ? eb_fail(eb, -errno, "ramdisk %s: read", path)
+                       : eb_msg(eb, -EIO, "ramdisk %s: file shrank while reading", path);
+            break;
+        }
+        done += (uint64_t)n;
+    }
+    close(fd);
+    return rc;
+}
+
+static void write_page_tables(uint8_t *win, uint64_t win_va, const struct pv_layout *L,
+                              const uint64_t *p2m)
+{
+    /* Tables sit in order L4, L3s, L2s, L1s at L->pt_va. */
+    uint64_t *tab = (uint64_t *)(win + (L->pt_va - win_va));
+    uint64_t base = L->virt_base, end = L->virt_end;
+    unsigned l3_first = L->nr_l4, l2_first = l3_first + L->nr_l3, l1_first = l2_first + L->nr_l2;
+    uint64_t pt_pfn = (L->pt_va - base) / PAGE;
+
+    memset(tab, 0, (size_t)L->nr_pt * PAGE);
+#define TABLE(i) (tab + (size_t)(i) * 512)
+#define TABLE_MFN(i) (p2m[pt_pfn + (i)])
+    for (uint64_t va = base; va < end; va += PAGE) {
+        uint64_t pfn = (va - base) / PAGE;
+        unsigned i3 = (unsigned)((va >> 39) - (base >> 39));
+        unsigned i2 = (unsigned)((va >> 30) - (base >> 30));
+        unsigned i1 = (unsigned)((va >> 21) - (base >> 21));
+        TABLE(0)[(va >> 39) & 511] = (TABLE_MFN(l3_first + i3) << 12) | LN_PROT;
+        TABLE(l3_first + i3)[(va >> 30) & 511] = (TABLE_MFN(l2_first + i2) << 12) | LN_PROT;
+        TABLE(l2_first + i2)[(va >> 21) & 511] = (TABLE_MFN(l1_first + i1) << 12) | LN_PROT;
+        uint64_t prot = L1_PROT;
+        /* Page-table frames must never be writable from the guest's mappings. */
+        if (pfn >= pt_pfn && pfn < pt_pfn + L->nr_pt)
+            prot &= ~PTE_RW;
+        TABLE(l1_first + i1)[(va >> 12) & 511] = (p2m[pfn] << 12) | prot;
+    }
+#undef TABLE
+#undef TABLE_MFN
+}
+
+/* Grant refs 0 (console) and 1 (xenstore) for the backends, as libxc seeds them. */
+static int seed_grants(xc_handle *xch, uint32_t domid, uint64_t console_mfn, uint32_t console_dom,
+                       uint64_t store_mfn, uint32_t store_dom, struct errbuf *eb)
+{
+    struct gnttab_setup_table *st = xc_hbuf_alloc(xch, sizeof(*st));
+    xen_pfn_t *frames = xc_hbuf_alloc(xch, sizeof(xen_pfn_t));
+    int rc;
+
+    if (!st || !frames) {
+        rc = eb_fail(eb, -ENOMEM, "builder: grant table (dom %u)", domid);
+        goto out;
+    }
+    st->dom = (domid_t)domid;
+    st->nr_frames = 1;
+    set_xen_guest_handle(st->frame_list, frames);
+    long r = xc_hypercall(xch, __HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
+                          (uint64_t)(uintptr_t)st, 1, 0, 0);
+    if (r < 0 || st->status != 0) {
+        rc = eb_fail(eb, r < 0 ? (int)r : -EINVAL, "grant_table_op setup_table (dom %u, status %d)",
+                     domid, st->status);
+        goto out;
+    }
+    uint64_t gf = frames[0];
+    struct grant_entry_v1 *g = xc_map_foreign(xch, domid, PROT_READ | PROT_WRITE, &gf, NULL, 1, eb);
+    if (!g) {
+        rc = eb ? eb->err : -EIO;
+        goto out;
+    }
+    g[GNTTAB_RESERVED_CONSOLE].domid = (domid_t)console_dom;
+    g[GNTTAB_RESERVED_CONSOLE].frame = (uint32_t)console_mfn;
+    g[GNTTAB_RESERVED_XENSTORE].domid = (domid_t)store_dom;
+    g[GNTTAB_RESERVED_XENSTORE].frame = (uint32_t)store_mfn;
+    __sync_synchronize();      /* flags last: the entry is valid only once complete */
+    g[GNTTAB_RESERVED_CONSOLE].flags = GTF_permit_access;
+    g[GNTTAB_RESERVED_XENSTORE].flags = GTF_permit_access;
+    xc_unmap(g, 1);
+    rc = 0;
+out:
+    xc_hbuf_free(frames, sizeof(xen_pfn_t));
+    xc_hbuf_free(st, sizeof(*st));
+    return rc;
+}
+
+int pv_build(xc_handle *xch, const struct pv_build_args *a,
+             struct pv_build_result *r, struct errbuf *eb)
+{
+    struct pv_elf elf;
+    struct pv_layout L;
+    struct xc_dominfo di;
+    uint64_t *p2m = NULL, ramdisk_len = 0;
+    uint8_t *win = NULL;
+    size_t win_pages = 0;
+    int rc;
+
+    memset(r, 0, sizeof(*r));
+    rc = pv_elf_parse(a->kernel->elf, a->kernel->elf_size, a->kernel->path, &elf, eb);
+    if (rc < 0)
+        return rc;
+    if (a->ramdisk) {
+        struct stat st;
+        if (stat(a->ramdisk, &st) < 0)
+            return eb_fail(eb, -errno, "ramdisk %s", a->ramdisk);
+        ramdisk_len = (uint64_t)st.st_size;
+    }
+    rc = pv_layout_compute(&L, elf.virt_base, elf.virt_kstart, elf.virt_kend,
+                           ramdisk_len, a->nr_pages);
+    if (rc < 0)
+        return eb_msg(eb, rc, "builder: %s", pv_layout_error(rc, &L));
+
+    rc = xc_domain_getinfo(xch, a->domid, &di, eb);
+    if (rc < 0)
+        return rc;
+
+    p2m = calloc(a->nr_pages, sizeof(uint64_t));
+    if (!p2m)
+        return eb_fail(eb, -ENOMEM, "builder: p2m of %" PRIu64 " pages", a->nr_pages);
+    rc = populate(xch, a->domid, a->nr_pages, p2m, eb);
+    if (rc < 0)
+        goto out;
+
+    /* One window over everything the guest starts with: kernel .. stack. */
+    uint64_t first_pfn = (elf.virt_kstart - L.virt_base) / PAGE;
+    uint64_t last_pfn = (L.stack_va - L.virt_base) / PAGE;   /* inclusive */
+    win_pages = (size_t)(last_pfn - first_pfn + 1);
+    win = xc_map_foreign(xch, a->domid, PROT_READ | PROT_WRITE, p2m + first_pfn, NULL,
+                         win_pages, eb);
+    if (!win) {
+        rc = eb ? eb->err : -EIO;
+        goto out;
+    }
+    uint64_t win_va = elf.virt_kstart;
+#define AT(va) (win + ((va) - win_va))
+    rc = pv_elf_load(&elf, win, win_va, win_pages * PAGE, eb);
+    if (rc < 0)
+        goto out;
+    if (a->ramdisk) {
+        rc = read_file_into(a->ramdisk, AT(L.ramdisk_va), ramdisk_len, eb);
+        if (rc < 0)
+            goto out;
+    }
+    memcpy(AT(L.p2m_va), p2m, a->nr_pages * sizeof(uint64_t));
+    memset(AT(L.start_info_va), 0, PAGE);
+    memset(AT(L.store_va), 0, PAGE);
+    memset(AT(L.console_va), 0, PAGE);
+    memset(AT(L.stack_va), 0, PAGE);
+    write_page_tables(win, win_va, &L, p2m);
+
+    r->store_mfn = p2m[(L.store_va - L.virt_base) / PAGE];
+    r->console_mfn = p2m[(L.console_va - L.virt_base) / PAGE];
+    rc = xc_evtchn_alloc_unbound(xch, a->domid, a->store_domid, &r->store_port, eb);
+    if (rc < 0)
+        goto out;
+    rc = xc_evtchn_alloc_unbound(xch, a->domid, a->console_domid, &r->console_port, eb);
+    if (rc < 0)
+        goto out;
+
+    start_info_t *si = (start_info_t *)AT(L.start_info_va);
+    snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
+    si->nr_pages = a->nr_pages;
+    si->shared_info = di.shared_info_frame << 12;
+    si->flags = 0;
+    si->store_mfn = r->store_mfn;
+    si->store_evtchn = r->store_port;
+    si->console.domU.mfn = r->console_mfn;
+    si->console.domU.evtchn = r->console_port;
+    si->pt_base = L.pt_va;
+    si->nr_pt_frames = L.nr_pt;
+    si->mfn_list = L.p2m_va;
+    si->mod_start = a->ramdisk ? L.ramdisk_va : 0;
+    si->mod_len = ramdisk_len;
+    if (a->cmdline)
+        snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s", a->cmdline);
+#undef AT
+    /* The L4 cannot be pinned while dom0 still maps any table writable. */
+    xc_unmap(win, win_pages);
+    win = NULL;
+
+    if (elf.hypercall_page) {
+        uint64_t pfn = (elf.hypercall_page - L.virt_base) / PAGE;
+        rc = xc_domain_hypercall_init(xch, a->domid, p2m[pfn], eb);
+        if (rc < 0)
+            goto out;
+    }
+    uint64_t l4_mfn = p2m[(L.pt_va - L.virt_base) / PAGE];
+    rc = xc_mmuext_pin(xch, a->domid, MMUEXT_PIN_L4_TABLE, l4_mfn, eb);
+    if (rc < 0)
+        goto out;
+
+    /* Events stay masked on every vCPU until the guest is ready for upcalls. */
+    uint64_t sif = di.shared_info_frame;
+    struct shared_info *sh = xc_map_foreign(xch, a->domid, PROT_READ | PROT_WRITE, &sif, NULL, 1, eb);
+    if (!sh) {
+        rc = eb ? eb->err : -EIO;
+        goto out;
+    }
+    for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS; i++)
+        sh->vcpu_info[i].evtchn_upcall_mask = 1;
+    xc_unmap(sh, 1);
+
+    /* Backends find the rings through grant refs 0/1; fall back to foreign maps if this fails. */
+    struct errbuf geb;
+    eb_clear(&geb);
+    if (seed_grants(xch, a->domid, r->console_mfn, a->console_domid, r->store_mfn,
+                    a->store_domid, &geb) < 0)
+        fprintf(stderr, "warning: %s\n", geb.msg);
+
+    struct xc_vcpu_ctx ctx = {
+        .rip = elf.entry, .rsp = L.stack_va + PAGE, .rsi = L.start_info_va,
+        .rflags = 1 << 9, .cr3_mfn = l4_mfn,
+        .kernel_ss = FLAT_KERNEL_SS, .kernel_sp = L.stack_va + PAGE,
+        .cs = FLAT_KERNEL_CS, .ss = FLAT_KERNEL_SS, .ds = FLAT_KERNEL_DS,
+        .es = FLAT_KERNEL_DS, .fs = FLAT_KERNEL_DS, .gs = FLAT_KERNEL_DS,
+        .in_kernel = true,
+    };
+    rc = xc_vcpu_setcontext(xch, a->domid, 0, &ctx, eb);
+    if (rc < 0)
+        goto out;
+    r->virt_base = L.virt_base;
+    r->entry = elf.entry;
+    rc = 0;
+out:
+    if (win)
+        xc_unmap(win, win_pages);
+    free(p2m);
+    return rc;
+}
