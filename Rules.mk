@@ -28,6 +28,8 @@ LDLIBS-y :=
 src := $(ROOT)/$(obj)
 out := $(BUILD)/$(obj)
 
+# A directory Makefile's own link rules must not become the default goal.
+.DEFAULT_GOAL := all
 include $(src)/Makefile
 
 subdirs   := $(patsubst %/,%,$(filter %/,$(obj-y)))
