@@ -1,0 +1,88 @@
+/*
+ * apic.c — the local APIC (xAPIC mode, through an uncached ioremap of its
+ * MMIO page) and the legacy 8259 PICs, which are remapped away from the
+ * exception vectors and fully masked: every interrupt we take comes from
+ * the LAPIC (its timer for now; event channels and physical IRQs later).
+ */
+#include <xen/lib.h>
+#include <asm/apic.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/regs.h>
+
+static volatile uint32_t *apic_mmio;
+
+uint32_t apic_read(unsigned int reg)
+{
+    return apic_mmio[reg / 4];
+}
+
+void apic_write(unsigned int reg, uint32_t val)
+{
+    apic_mmio[reg / 4] = val;
+}
+
+void apic_eoi(void)
+{
+    apic_write(APIC_EOI, 0);
+}
+
+void pic_disable(void)
+{
+    /* ICW1-4: remap master to 0x20-0x27, slave to 0x28-0x2f, then mask all.
+     * Remapping matters even when masked: a spurious IRQ7 would otherwise
+     * arrive as vector 0x0f and look like an exception. */
+    outb(0x20, 0x11);
+    outb(0xa0, 0x11);
+    outb(0x21, 0x20);
+    outb(0xa1, 0x28);
+    outb(0x21, 0x04);
+    outb(0xa1, 0x02);
+    outb(0x21, 0x01);
+    outb(0xa1, 0x01);
+    outb(0x21, 0xff);
+    outb(0xa1, 0xff);
+}
+
+void apic_init(void)
+{
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+
+    if (!boot_cpu.apic)
+        panic("This CPU has no local APIC\n");
+    /* Global enable (bit 11), xAPIC mode. */
+    wrmsr(MSR_APIC_BASE, base | (1UL << 11));
+    apic_mmio = ioremap(base & PADDR_MASK & ~0xfffUL, PAGE_SIZE);
+    if (!apic_mmio)
+        panic("cannot map the local APIC\n");
+
+    apic_write(APIC_TPR, 0);
+    apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
+    apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+    apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
+    apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
+    apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_APIC_VECTOR);
+    apic_write(APIC_TDCR, 0xb);                  /* divide by 1 */
+    apic_write(APIC_TMICT, 0);
+    apic_eoi();
+    printk("Local APIC id %u, version %#x, at %#lx\n", apic_read(APIC_ID) >> 24,
+           apic_read(APIC_VERSION) & 0xff, (unsigned long)(base & PADDR_MASK & ~0xfffUL));
+}
+
+void apic_timer_start_free_running(void)
+{
+    apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
+    apic_write(APIC_TMICT, 0xffffffffu);
+}
+
+uint32_t apic_timer_current(void)
+{
+    return apic_read(APIC_TMCCT);
+}
+
+void apic_timer_oneshot(uint32_t ticks)
+{
+    /* One-shot mode (LVT bits 17-18 = 0), unmasked; a zero count stops it. */
+    apic_write(APIC_LVT_TIMER, LAPIC_TIMER_VECTOR);
+    apic_write(APIC_TMICT, ticks);
+}

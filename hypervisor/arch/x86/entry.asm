@@ -1,0 +1,92 @@
+; entry.asm — exception and interrupt entry for all 256 vectors.
+;
+; Each vector has a 16-byte-aligned stub that makes the stack look the same
+; whatever the CPU pushed: a zero error code is pushed for vectors without
+; one, and the vector number is stored in the upper half of the error-code
+; slot (entry_vector).  The common path then pushes the general registers
+; so that RSP points at a struct cpu_user_regs (public/arch-x86/xen-x86_64.h
+; layout: r15 first ... rdi, error_code, entry_vector, rip, cs, rflags, rsp,
+; ss) and calls do_trap(regs).  On return the registers are restored and
+; iretq resumes the interrupted code.
+;
+; In 64-bit mode the CPU aligns RSP to 16 bytes before pushing its frame, so
+; after the 6 frame qwords and 15 register pushes RSP is 8 mod 16; one more
+; qword restores the ABI alignment for the C call.
+
+%include "asm/config.inc"
+
+extern do_trap
+global idt_stubs, common_trap_entry
+
+; Vectors for which the CPU pushes an error code.
+%define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+section .text
+BITS 64
+
+align 16
+trap_stubs_start:
+%assign vec 0
+%rep 256
+align 16
+trap_stub_ %+ vec:
+%if !HAS_ERRCODE(vec)
+        push    0
+%endif
+        mov     dword [rsp + 4], vec
+        jmp     common_trap_entry
+%assign vec vec + 1
+%endrep
+
+align 16
+common_trap_entry:
+        cld
+        push    rdi
+        push    rsi
+        push    rdx
+        push    rcx
+        push    rax
+        push    r8
+        push    r9
+        push    r10
+        push    r11
+        push    rbx
+        push    rbp
+        push    r12
+        push    r13
+        push    r14
+        push    r15
+        mov     rdi, rsp
+        sub     rsp, 8
+        call    do_trap
+        add     rsp, 8
+        pop     r15
+        pop     r14
+        pop     r13
+        pop     r12
+        pop     rbp
+        pop     rbx
+        pop     r11
+        pop     r10
+        pop     r9
+        pop     r8
+        pop     rax
+        pop     rcx
+        pop     rdx
+        pop     rsi
+        pop     rdi
+        add     rsp, 8                  ; error_code + entry_vector
+        iretq
+
+section .rodata
+align 8
+; Stub addresses for gdt_idt_init().
+idt_stubs:
+%assign vec 0
+%rep 256
+        dq      trap_stub_ %+ vec
+%assign vec vec + 1
+%endrep
+
+; No executable stack wanted.
+section .note.GNU-stack noalloc noexec nowrite progbits

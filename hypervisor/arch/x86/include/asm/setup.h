@@ -1,0 +1,42 @@
+/*
+ * setup.h — what the x86 boot files share with each other: the boot info,
+ * early memory setup, console, symbols, self tests and shutdown.
+ */
+#ifndef ASM_X86_SETUP_H
+#define ASM_X86_SETUP_H
+
+#include <xen/types.h>
+#include <xen/bootinfo.h>
+
+extern struct boot_info boot_info;
+extern char cpu0_stack[];
+
+/* Linker-script symbols. */
+extern char __image_start[], _stext[], _etext[], __bss_start[], __bss_end[], __image_end[];
+
+/* mm.c */
+void mm_early_init(struct boot_info *bi);   /* direct map, frame table, M2P, heap */
+void mm_drop_identity_map(void);
+extern unsigned long total_ram_pages;
+extern uint64_t *m2p_table;                  /* RW view (slot 257) */
+
+/* serial.c */
+void serial_init(unsigned int baud);
+void serial_putc(char c);
+
+/* symbols.c: name of the function containing addr ("?" if unknown);
+ * *offset and *size describe addr within it. */
+const char *symbols_lookup(unsigned long addr, unsigned long *offset, unsigned long *size);
+/* Address of a function by name, 0 if absent (tests). */
+unsigned long symbols_lookup_name(const char *name);
+
+/* selftest.c */
+enum selftest_mode { SELFTEST_OFF, SELFTEST_RUN, SELFTEST_FAULT };
+extern enum selftest_mode opt_selftest;
+void run_selftests(void) __noreturn;
+/* Called from the fatal-trap path: ends a test run after an expected or
+ * unexpected hypervisor fault (prints the verdict, exits QEMU). */
+void selftest_fatal_hook(bool expected);
+extern volatile bool selftest_fault_expected;
+
+#endif

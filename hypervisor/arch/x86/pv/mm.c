@@ -1,0 +1,654 @@
+/*
+ * pv/mm.c — the PV MMU: frame reference counts and types, validation of
+ * guest page tables, and the mmu_update / mmuext_op / update_va_mapping
+ * hypercalls.
+ *
+ * This is the mechanism that lets a PV guest run on page tables it built
+ * itself without being able to reach memory it does not own:
+ *
+ *  - count_info counts general references (PGC_allocated is the owner's own);
+ *    get_page() succeeds only for the frame's owner.
+ *  - type_info holds one type (L1..L4 table, descriptor table, writable) and
+ *    a count of references of that type.  The type may change only when the
+ *    count is zero, and a page-table type is "validated" — every entry checked
+ *    and a typed reference taken on what it points to — before first use.
+ *  - Every present writable L1 entry holds a PGT_writable_page reference on
+ *    its frame, every Ln entry (n > 1) a PGT_l(n-1) reference, so a validated
+ *    page table or GDT frame can never be writable through any mapping.
+ *  - Pinning holds a type reference so a table stays validated while not in
+ *    use; the current CR3 holds one too.  Dropping the last reference to a
+ *    page-table type devalidates it (its entries' references are released).
+ *
+ * Semantics follow Xen (xen/arch/x86/mm.c, pv/mm.c); error numbers are the
+ * ones Linux and Xen's own tests see.  Single CPU for now: no cmpxchg loops
+ * are needed for the type and count words, but every update is still done
+ * through one helper per word to keep the rules in one place.
+ */
+#include <xen/types.h>
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <xen/guest_access.h>
+#include <asm/page.h>
+#include <asm/pv_mm.h>
+
+unsigned long *machine_to_phys_mapping;
+
+#define PGT_type(x)     ((x) & PGT_type_mask)
+#define PGT_count(x)    ((x) & PGT_count_mask)
+#define PGC_count(x)    ((x) & PGC_count_mask)
+
+static const uint64_t level_type[5] = {
+    0, PGT_l1_page_table, PGT_l2_page_table, PGT_l3_page_table, PGT_l4_page_table,
+};
+
+static inline pte_t *map_frame(mfn_t mfn)
+{
+    return maddr_to_virt((paddr_t)mfn << PAGE_SHIFT);
+}
+
+/* ------------------------------------------------------- general refs */
+
+bool get_page(struct page_info *pg, const struct domain *d)
+{
+    uint64_t x = pg->count_info;
+
+    if (pg->owner != d || d == NULL)
+        return false;
+    /* Only in-use frames with a live count can be referenced. */
+    if ((x & PGC_state) != PGC_state_inuse || PGC_count(x) == 0)
+        return false;
+    if (PGC_count(x + 1) == 0)
+        return false;           /* overflow: refuse rather than wrap */
+    pg->count_info = x + 1;
+    return true;
+}
+
+void put_page(struct page_info *pg)
+{
+    uint64_t x = pg->count_info;
+
+    BUG_ON(PGC_count(x) == 0);
+    pg->count_info = x - 1;
+    if (PGC_count(x - 1) == 0)
+        free_domheap_page(pg);
+}
+
+struct page_info *get_page_from_mfn(mfn_t mfn, const struct domain *d)
+{
+    struct page_info *pg;
+
+    if (!mfn_valid(mfn))
+        return NULL;
+    pg = mfn_to_page(mfn);
+    return get_page(pg, d) ? pg : NULL;
+}
+
+/* ------------------------------------------------------------ validation */
+
+static int validate_table(struct page_info *pg, uint64_t type);
+static void devalidate_table(struct page_info *pg, uint64_t type);
+
+/*
+ * Take a type reference.  On the 0 -> 1 transition of a page-table or
+ * descriptor type the contents are validated; failure leaves the page as it
+ * was.
+ */
+int get_page_type(struct page_info *pg, uint64_t type)
+{
+    uint64_t x = pg->type_info, nx;
+    int rc;
+
+    ASSERT(!(type & ~PGT_type_mask));
+    if (PGT_count(x + 1) == 0)
+        return -EINVAL;                     /* type count overflow */
+
+    if (PGT_count(x) == 0) {
+        if (PGT_type(x) != type) {
+            /*
+             * Becoming a page table or descriptor page: a writable mapping
+             * may linger in the TLB after its type reference was dropped,
+             * so flush before the contents are trusted.
+             */
+            if (PGT_type(x) == PGT_writable_page && type != PGT_writable_page)
+                pv_flush_tlb_local();
+            x = type;                       /* new type, not validated, unpinned */
+        }
+        nx = (x & ~PGT_count_mask) | 1;
+        if (type == PGT_writable_page || type == PGT_shared_page || type == PGT_none)
+            nx |= PGT_validated;
+    } else {
+        if (PGT_type(x) != type)
+            return -EINVAL;                 /* in use as another type */
+        if (!(x & PGT_validated))
+            return -EINVAL;                 /* validation of it is under way (a loop) */
+        nx = x + 1;
+    }
+    pg->type_info = nx;
+
+    if (!(nx & PGT_validated)) {
+        rc = validate_table(pg, type);
+        if (rc) {
+            pg->type_info = (pg->type_info & ~PGT_count_mask);  /* back to count 0 */
+            return rc;
+        }
+        pg->type_info |= PGT_validated;
+    }
+    return 0;
+}
+
+void put_page_type(struct page_info *pg)
+{
+    uint64_t x = pg->type_info;
+
+    BUG_ON(PGT_count(x) == 0);
+    if (PGT_count(x) == 1) {
+        uint64_t t = PGT_type(x);
+
+        /* Last reference: a page table releases what its entries hold. */
+        if ((x & PGT_validated) && t >= PGT_l1_page_table && t <= PGT_l4_page_table) {
+            pg->type_info = (x & ~(PGT_validated | PGT_pinned)) ;  /* count still 1 while devalidating */
+            devalidate_table(pg, t);
+        }
+        pg->type_info = t & PGT_type_mask;  /* count 0, not validated, not pinned */
+        if (t == PGT_writable_page || t == PGT_none || t == PGT_shared_page)
+            pg->type_info |= PGT_validated;
+        return;
+    }
+    pg->type_info = x - 1;
+}
+
+int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type)
+{
+    int rc;
+
+    if (!get_page(pg, d))
+        return -EINVAL;
+    rc = get_page_type(pg, type);
+    if (rc)
+        put_page(pg);
+    return rc;
+}
+
+void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
+}
+
+/* An L1 entry: the frame it maps (RAM of pg_owner, or device memory). */
+int get_page_from_l1e(pte_t l1e, struct domain *l1e_owner, struct domain *pg_owner)
+{
+    mfn_t mfn = pte_mfn(l1e);
+    struct page_info *pg;
+    pte_t disallow = L1_DISALLOW_MASK;
+
+    if (!pte_present(l1e))
+        return 0;
+    if (domain_has_io_rights(l1e_owner))
+        disallow &= ~PTE_CACHE_ATTRS;
+    if (l1e & disallow)
+        return -EINVAL;
+
+    if (!mfn_valid(mfn) || mfn_is_io(mfn))     /* device memory */
+        return domain_has_io_rights(l1e_owner) ? 0 : -EPERM;
+
+    pg = mfn_to_page(mfn);
+    if (!get_page(pg, pg_owner))
+        return -EPERM;              /* not yours: another domain's or the hypervisor's */
+    if ((l1e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) != 0) {
+        put_page(pg);
+        return -EPERM;              /* a page table or descriptor frame: read-only only */
+    }
+    return 0;
+}
+
+void put_page_from_l1e(pte_t l1e, struct domain *l1e_owner)
+{
+    mfn_t mfn = pte_mfn(l1e);
+    struct page_info *pg;
+
+    (void)l1e_owner;
+    if (!pte_present(l1e) || !mfn_valid(mfn) || mfn_is_io(mfn))
+        return;
+    pg = mfn_to_page(mfn);
+    if (l1e & _PAGE_RW)
+        put_page_and_type(pg);
+    else
+        put_page(pg);
+}
+
+/* An Ln entry (n = 2..4) references a validated L(n-1) table of d. */
+static int get_page_from_lne(pte_t e, unsigned int level, struct domain *d)
+{
+    static const pte_t disallow[5] = {
+        0, 0, L2_DISALLOW_MASK, L3_DISALLOW_MASK, L4_DISALLOW_MASK,
+    };
+    mfn_t mfn = pte_mfn(e);
+
+    if (!pte_present(e))
+        return 0;
+    if (e & disallow[level])
+        return -EINVAL;             /* PSE (superpages), G, cache bits, high bits */
+    if (!mfn_valid(mfn) || mfn_is_io(mfn))
+        return -EINVAL;
+    return get_page_and_type(mfn_to_page(mfn), d, level_type[level - 1]);
+}
+
+static void put_page_from_lne(pte_t e, unsigned int level)
+{
+    if (!pte_present(e))
+        return;
+    put_page_and_type(mfn_to_page(pte_mfn(e)));
+}
+
+static int get_entry(pte_t e, unsigned int level, struct domain *d)
+{
+    return level == 1 ? get_page_from_l1e(e, d, d) : get_page_from_lne(e, level, d);
+}
+
+static void put_entry(pte_t e, unsigned int level, struct domain *d)
+{
+    if (level == 1)
+        put_page_from_l1e(e, d);
+    else
+        put_page_from_lne(e, level);
+}
+
+static int validate_table(struct page_info *pg, uint64_t type)
+{
+    struct domain *d = pg->owner;
+    unsigned int level, i;
+    pte_t *t;
+    int rc = 0;
+
+    if (type == PGT_seg_desc_page)
+        return pv_validate_desc_page(pg);
+
+    for (level = 1; level <= 4 && level_type[level] != type; level++)
+        ;
+    BUG_ON(level > 4);
+    t = map_frame(page_to_mfn(pg));
+
+    for (i = 0; i < PT_ENTRIES; i++) {
+        if (level == 4 && !is_guest_l4_slot(i))
+            continue;
+        rc = get_entry(t[i], level, d);
+        if (rc)
+            break;
+    }
+    if (rc) {
+        /* Undo the references taken so far. */
+        while (i-- > 0)
+            if (level != 4 || is_guest_l4_slot(i))
+                put_entry(t[i], level, d);
+        return rc;
+    }
+    if (level == 4)
+        arch_init_guest_l4_slots(t, d);
+    return 0;
+}
+
+static void devalidate_table(struct page_info *pg, uint64_t type)
+{
+    struct domain *d = pg->owner;
+    unsigned int level;
+    pte_t *t = map_frame(page_to_mfn(pg));
+
+    for (level = 1; level <= 4 && level_type[level] != type; level++)
+        ;
+    BUG_ON(level > 4);
+    for (unsigned int i = 0; i < PT_ENTRIES; i++)
+        if (level != 4 || is_guest_l4_slot(i))
+            put_entry(t[i], level, d);
+}
+
+/* -------------------------------------------------------------- updates */
+
+/*
+ * Replace *pl with ne: validate the new entry first (taking its references),
+ * write it, then release the old entry's references.  An entry whose frame
+ * and the permission bits that matter are unchanged skips the reference
+ * churn, which is how Linux's frequent A/D-bit and protection updates stay
+ * cheap.
+ */
+#define FASTPATH_MASK   (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW)
+
+static int mod_entry(pte_t *pl, pte_t ne, bool preserve_ad, unsigned int level,
+                     struct domain *d, struct domain *pg_owner)
+{
+    pte_t oe = *pl;
+    int rc;
+
+    if (preserve_ad)
+        ne |= oe & (_PAGE_ACCESSED | _PAGE_DIRTY);
+
+    if (pte_present(ne) && pte_present(oe) && ((ne ^ oe) & FASTPATH_MASK) == 0) {
+        /* Same frame, same access: only flags change; still check them. */
+        pte_t disallow = level == 1 ? L1_DISALLOW_MASK : L2_DISALLOW_MASK;
+
+        if (level == 1 && domain_has_io_rights(d))
+            disallow &= ~PTE_CACHE_ATTRS;
+        if (ne & disallow)
+            return -EINVAL;
+        *pl = ne;
+        return 0;
+    }
+
+    rc = level == 1 ? get_page_from_l1e(ne, d, pg_owner) : get_page_from_lne(ne, level, d);
+    if (rc)
+        return rc;
+    *pl = ne;
+    put_entry(oe, level, d);
+    return 0;
+}
+
+int mod_l1_entry(pte_t *pl1e, pte_t nl1e, bool preserve_ad,
+                 struct domain *d, struct domain *pg_owner)
+{
+    return mod_entry(pl1e, nl1e, preserve_ad, 1, d, pg_owner);
+}
+
+int mod_l2_entry(pte_t *pl2e, pte_t nl2e, bool preserve_ad, struct domain *d)
+{
+    return mod_entry(pl2e, nl2e, preserve_ad, 2, d, d);
+}
+
+int mod_l3_entry(pte_t *pl3e, pte_t nl3e, bool preserve_ad, struct domain *d)
+{
+    return mod_entry(pl3e, nl3e, preserve_ad, 3, d, d);
+}
+
+int mod_l4_entry(pte_t *pl4e, pte_t nl4e, bool preserve_ad, struct domain *d)
+{
+    unsigned int slot = ((unsigned long)pl4e & (PAGE_SIZE - 1)) / sizeof(pte_t);
+
+    if (!is_guest_l4_slot(slot))
+        return -EINVAL;         /* the hypervisor's slots 256..271 */
+    return mod_entry(pl4e, nl4e, preserve_ad, 4, d, d);
+}
+
+/* One mmu_update request on behalf of v's domain. */
+int pv_mmu_update_one(struct vcpu *v, struct domain *pg_owner, const mmu_update_t *req)
+{
+    struct domain *d = v->domain;
+    unsigned int cmd = req->ptr & (sizeof(pte_t) - 1);   /* low 3 bits */
+    mfn_t mfn = (req->ptr & PADDR_MASK) >> PAGE_SHIFT;
+    struct page_info *pg;
+    pte_t *pl;
+    uint64_t type;
+    int rc;
+
+    switch (cmd) {
+    case MMU_NORMAL_PT_UPDATE:
+    case MMU_PT_UPDATE_PRESERVE_AD:
+        pg = get_page_from_mfn(mfn, d);
+        if (pg == NULL)
+            return -EINVAL;     /* the table must be the caller's own frame */
+        pl = (pte_t *)((char *)map_frame(mfn) + (req->ptr & (PAGE_SIZE - 1) & ~7ULL));
+        type = PGT_type(pg->type_info);
+        rc = -EINVAL;
+        if (PGT_count(pg->type_info) != 0 && (pg->type_info & PGT_validated) &&
+            type >= PGT_l1_page_table && type <= PGT_l4_page_table) {
+            bool ad = cmd == MMU_PT_UPDATE_PRESERVE_AD;
+
+            if (type == PGT_l1_page_table)
+                rc = mod_l1_entry(pl, req->val, ad, d, pg_owner);
+            else if (type == PGT_l2_page_table)
+                rc = mod_l2_entry(pl, req->val, ad, d);
+            else if (type == PGT_l3_page_table)
+                rc = mod_l3_entry(pl, req->val, ad, d);
+            else
+                rc = mod_l4_entry(pl, req->val, ad, d);
+        } else if (get_page_type(pg, PGT_writable_page) == 0) {
+            /* An ordinary page of the caller: a plain write. */
+            *pl = req->val;
+            put_page_type(pg);
+            rc = 0;
+        }
+        put_page(pg);
+        return rc;
+
+    case MMU_MACHPHYS_UPDATE:
+        pg = get_page_from_mfn(mfn, pg_owner);
+        if (pg == NULL)
+            return -EINVAL;
+        set_gpfn_from_mfn(mfn, req->val);
+        put_page(pg);
+        return 0;
+
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* Walk v's current tables to the L1 entry mapping va. */
+pte_t *pv_guest_l1e(struct vcpu *v, unsigned long va, mfn_t *gl1mfn)
+{
+    mfn_t mfn = (v->arch.kernel_mode || !v->arch.guest_table_user)
+                ? v->arch.guest_table : v->arch.guest_table_user;
+    pte_t *t, e;
+
+    if (mfn == 0 || (!is_guest_l4_slot(pt_index(va, 4))))
+        return NULL;
+    for (unsigned int level = 4; level > 1; level--) {
+        t = map_frame(mfn);
+        e = t[pt_index(va, level)];
+        if (!pte_present(e) || (e & _PAGE_PSE))
+            return NULL;
+        mfn = pte_mfn(e);
+        if (!mfn_valid(mfn))
+            return NULL;
+    }
+    if (PGT_type(mfn_to_page(mfn)->type_info) != PGT_l1_page_table)
+        return NULL;
+    *gl1mfn = mfn;
+    return &map_frame(mfn)[pt_index(va, 1)];
+}
+
+static void flush_after(unsigned long va, unsigned long flags)
+{
+    switch (flags & UVMF_FLUSHTYPE_MASK) {
+    case UVMF_TLB_FLUSH:
+        pv_flush_tlb_local();
+        break;
+    case UVMF_INVLPG:
+        pv_invlpg(va);
+        break;
+    }
+}
+
+int pv_update_va_mapping(struct vcpu *v, unsigned long va, pte_t val, unsigned long flags)
+{
+    mfn_t gl1mfn;
+    pte_t *pl1e = pv_guest_l1e(v, va, &gl1mfn);
+    int rc;
+
+    if (pl1e == NULL)
+        return -EINVAL;
+    rc = mod_l1_entry(pl1e, val, false, v->domain, v->domain);
+    if (rc == 0)
+        flush_after(va, flags);
+    return rc;
+}
+
+int pv_set_baseptr(struct vcpu *v, mfn_t mfn, bool user)
+{
+    struct domain *d = v->domain;
+    mfn_t *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
+    mfn_t old = *slot;
+    int rc;
+
+    if (user && mfn == 0) {
+        *slot = 0;
+    } else {
+        if (!mfn_valid(mfn))
+            return -EINVAL;
+        rc = get_page_and_type(mfn_to_page(mfn), d, PGT_l4_page_table);
+        if (rc)
+            return rc;
+        *slot = mfn;
+    }
+    pv_load_cr3(v);
+    if (old != 0)
+        put_page_and_type(mfn_to_page(old));
+    return 0;
+}
+
+/* d: the owner of the table (the caller, or the domain being built). */
+static int pin_table(struct domain *d, mfn_t mfn, uint64_t type)
+{
+    struct page_info *pg;
+    int rc;
+
+    if (!mfn_valid(mfn))
+        return -EINVAL;
+    pg = mfn_to_page(mfn);
+    rc = get_page_and_type(pg, d, type);
+    if (rc)
+        return rc;
+    if (pg->type_info & PGT_pinned) {
+        put_page_and_type(pg);
+        return -EINVAL;             /* already pinned */
+    }
+    pg->type_info |= PGT_pinned;
+    return 0;
+}
+
+static int unpin_table(struct domain *d, mfn_t mfn)
+{
+    struct page_info *pg = get_page_from_mfn(mfn, d);
+
+    if (pg == NULL)
+        return -EINVAL;
+    if (!(pg->type_info & PGT_pinned)) {
+        put_page(pg);
+        return -EINVAL;
+    }
+    pg->type_info &= ~PGT_pinned;
+    put_page_and_type(pg);          /* the pin's references */
+    put_page(pg);                   /* ours */
+    return 0;
+}
+
+int pv_mmuext_op_one(struct vcpu *v, const struct mmuext_op *op, struct domain *pg_owner)
+{
+    struct domain *d = v->domain;
+    struct page_info *pg, *src;
+    int rc = 0;
+
+    switch (op->cmd) {
+    case MMUEXT_PIN_L1_TABLE:
+    case MMUEXT_PIN_L2_TABLE:
+    case MMUEXT_PIN_L3_TABLE:
+    case MMUEXT_PIN_L4_TABLE:
+        return pin_table(pg_owner, op->arg1.mfn, level_type[op->cmd - MMUEXT_PIN_L1_TABLE + 1]);
+
+    case MMUEXT_UNPIN_TABLE:
+        return unpin_table(pg_owner, op->arg1.mfn);
+
+    case MMUEXT_NEW_BASEPTR:
+        return pv_set_baseptr(v, op->arg1.mfn, false);
+
+    case MMUEXT_NEW_USER_BASEPTR:
+        return pv_set_baseptr(v, op->arg1.mfn, true);
+
+    case MMUEXT_TLB_FLUSH_LOCAL:
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_TLB_FLUSH_ALL:
+        /* One physical CPU: every vCPU's TLB is this one. */
+        pv_flush_tlb_local();
+        return 0;
+
+    case MMUEXT_INVLPG_LOCAL:
+    case MMUEXT_INVLPG_MULTI:
+    case MMUEXT_INVLPG_ALL:
+        pv_invlpg(op->arg1.linear_addr);
+        return 0;
+
+    case MMUEXT_FLUSH_CACHE:
+    case MMUEXT_FLUSH_CACHE_GLOBAL:
+        return domain_has_io_rights(d) ? 0 : -EPERM;
+
+    case MMUEXT_SET_LDT:
+        return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
+
+    case MMUEXT_CLEAR_PAGE:
+        pg = get_page_from_mfn(op->arg1.mfn, d);
+        if (pg == NULL)
+            return -EINVAL;
+        rc = get_page_type(pg, PGT_writable_page);
+        if (rc == 0) {
+            memset(map_frame(op->arg1.mfn), 0, PAGE_SIZE);
+            put_page_type(pg);
+        }
+        put_page(pg);
+        return rc;
+
+    case MMUEXT_COPY_PAGE:
+        src = get_page_from_mfn(op->arg2.src_mfn, d);
+        if (src == NULL)
+            return -EINVAL;
+        pg = get_page_from_mfn(op->arg1.mfn, d);
+        if (pg == NULL) {
+            put_page(src);
+            return -EINVAL;
+        }
+        rc = get_page_type(pg, PGT_writable_page);
+        if (rc == 0) {
+            memcpy(map_frame(op->arg1.mfn), map_frame(op->arg2.src_mfn), PAGE_SIZE);
+            put_page_type(pg);
+        }
+        put_page(pg);
+        put_page(src);
+        return rc;
+
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* ----------------------------------------------------------- teardown */
+
+/*
+ * Break every page-table reference a dying domain holds: unpin its tables,
+ * drop the CR3 references, then devalidate what is still typed (tables can
+ * reference each other, so counts alone would never reach zero).
+ */
+void pv_relinquish_pagetables(struct domain *d)
+{
+    struct vcpu *v;
+
+    for_each_vcpu(d, v) {
+        if (v->arch.guest_table) {
+            put_page_and_type(mfn_to_page(v->arch.guest_table));
+            v->arch.guest_table = 0;
+        }
+        if (v->arch.guest_table_user) {
+            put_page_and_type(mfn_to_page(v->arch.guest_table_user));
+            v->arch.guest_table_user = 0;
+        }
+    }
+
+    for (uint32_t i = d->page_list_head; i != PAGE_LIST_NULL; i = frame_table[i].next) {
+        struct page_info *pg = &frame_table[i];
+
+        if (pg->type_info & PGT_pinned) {
+            pg->type_info &= ~PGT_pinned;
+            put_page_and_type(pg);
+        }
+    }
+
+    /* Whatever is still validated is only referenced by other tables. */
+    for (uint32_t i = d->page_list_head; i != PAGE_LIST_NULL; i = frame_table[i].next) {
+        struct page_info *pg = &frame_table[i];
+        uint64_t t = PGT_type(pg->type_info);
+
+        if ((pg->type_info & PGT_validated) && PGT_count(pg->type_info) != 0 &&
+            t >= PGT_l1_page_table && t <= PGT_l4_page_table) {
+            pg->type_info &= ~PGT_validated;
+            devalidate_table(pg, t);
+        }
+    }
+}

@@ -1,0 +1,272 @@
+/*
+ * traps.c — the GDT, TSS and IDT, and what happens on every exception and
+ * interrupt vector: interrupts are dispatched (LAPIC timer, spurious), any
+ * exception raised by the hypervisor itself is fatal and produces a
+ * readable dump (vector name, error code, CR2, all registers, a symbolised
+ * stack trace) before the machine stops.
+ *
+ * Exceptions from guest context will be routed to the PV core (issue 3)
+ * from do_trap(); until then any exception is a hypervisor bug.
+ */
+#include <xen/lib.h>
+#include <xen/console.h>
+#include <xen/shutdown.h>
+#include <xen/version.h>
+#include <asm/apic.h>
+#include <asm/config.h>
+#include <asm/desc.h>
+#include <asm/processor.h>
+#include <asm/regs.h>
+#include <asm/setup.h>
+#include <asm/time.h>
+
+uint64_t gdt_table[GDT_ENTRIES] __aligned(4096);
+struct tss64 cpu0_tss __aligned(128);
+struct idt_entry idt_table[256] __aligned(16);
+static char ist_stacks[NR_IST][IST_STACK_SIZE] __aligned(16);
+
+extern const unsigned long idt_stubs[256];
+
+static const char *const trap_names[32] = {
+    "divide error", "debug", "nmi", "int3", "overflow", "bounds",
+    "invalid opcode", "device not available", "double fault",
+    "coprocessor segment overrun", "invalid TSS", "segment not found",
+    "stack error", "general protection fault", "page fault",
+    "spurious interrupt", "coprocessor error", "alignment check",
+    "machine check", "simd error", "virtualisation exception",
+    "control protection", "reserved", "reserved", "reserved", "reserved",
+    "reserved", "reserved", "hypervisor injection", "VMM communication",
+    "security exception", "reserved",
+};
+
+/* Descriptor words: flat 4 GiB segments (base 0, limit 0xfffff, G=1). */
+#define DESC_CODE64(dpl)  (0x00af9b000000ffffULL | ((uint64_t)(dpl) << 45))
+#define DESC_CODE32(dpl)  (0x00cf9b000000ffffULL | ((uint64_t)(dpl) << 45))
+#define DESC_DATA(dpl)    (0x00cf93000000ffffULL | ((uint64_t)(dpl) << 45))
+
+static void set_tss_desc(unsigned int idx, const struct tss64 *tss)
+{
+    uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
+
+    gdt_table[idx] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+                     (0x89ULL << 40) |                   /* present, 64-bit TSS */
+                     (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt_table[idx + 1] = base >> 32;
+}
+
+static void set_gate(unsigned int vec, unsigned long handler, unsigned int ist, unsigned int dpl)
+{
+    struct idt_entry *e = &idt_table[vec];
+
+    e->offset_lo = handler & 0xffff;
+    e->selector = __HYPERVISOR_CS64;
+    e->ist = ist;
+    e->type_attr = 0x8e | (dpl << 5);                    /* present, interrupt gate */
+    e->offset_mid = (handler >> 16) & 0xffff;
+    e->offset_hi = handler >> 32;
+    e->zero = 0;
+}
+
+void idt_set_dpl(unsigned int vec, unsigned int dpl)
+{
+    idt_table[vec & 0xff].type_attr = 0x8e | ((dpl & 3) << 5);
+}
+
+void gdt_idt_init(void)
+{
+    struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt_table };
+    struct desc_ptr idtr = { sizeof(idt_table) - 1, (uint64_t)idt_table };
+    unsigned int i;
+
+    gdt_table[__HYPERVISOR_CS64 >> 3] = DESC_CODE64(0);
+    gdt_table[__HYPERVISOR_DS >> 3] = DESC_DATA(0);
+    gdt_table[__HYPERVISOR_CS32 >> 3] = DESC_CODE32(0);
+    gdt_table[FLAT_RING3_CS32 >> 3] = DESC_CODE32(3);
+    gdt_table[FLAT_RING3_DS32 >> 3] = DESC_DATA(3);
+    gdt_table[FLAT_RING3_CS64 >> 3] = DESC_CODE64(3);
+
+    cpu0_tss.rsp0 = (uint64_t)cpu0_stack + STACK_SIZE;
+    for (i = 0; i < NR_IST; i++)
+        cpu0_tss.ist[i] = (uint64_t)ist_stacks[i] + IST_STACK_SIZE;
+    cpu0_tss.iomap_base = sizeof(cpu0_tss);              /* no I/O bitmap */
+    set_tss_desc(TSS_SELECTOR >> 3, &cpu0_tss);
+
+    __asm__ volatile("lgdt %0" :: "m"(gdtr));
+    /* Reload CS with a far return, then the data segments and TR. */
+    __asm__ volatile("pushq %[cs]\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     "movl %[ds], %%eax\n\t"
+                     "movl %%eax, %%ds\n\t"
+                     "movl %%eax, %%es\n\t"
+                     "movl %%eax, %%ss\n\t"
+                     "xorl %%eax, %%eax\n\t"
+                     "movl %%eax, %%fs\n\t"
+                     "movl %%eax, %%gs\n\t"
+                     :: [cs] "i"(__HYPERVISOR_CS64), [ds] "i"(__HYPERVISOR_DS)
+                     : "rax", "memory");
+    __asm__ volatile("ltr %w0" :: "r"(TSS_SELECTOR));
+
+    for (i = 0; i < 256; i++)
+        set_gate(i, idt_stubs[i], 0, 0);
+    set_gate(TRAP_double_fault, idt_stubs[TRAP_double_fault], IST_DF, 0);
+    set_gate(TRAP_nmi, idt_stubs[TRAP_nmi], IST_NMI, 0);
+    set_gate(TRAP_machine_check, idt_stubs[TRAP_machine_check], IST_MC, 0);
+    __asm__ volatile("lidt %0" :: "m"(idtr));
+}
+
+/* Print one frame: address, symbol+offset/size. */
+static void print_frame(const char *tag, unsigned long addr)
+{
+    unsigned long off, size;
+    const char *name = symbols_lookup(addr, &off, &size);
+
+    if (name)
+        printk("   [<%016lx>] %s %s+%#lx/%#lx\n", addr, tag, name, off, size);
+    else
+        printk("   [<%016lx>] %s ?\n", addr, tag);
+}
+
+static bool addr_in_image_text(unsigned long a)
+{
+    return a >= (unsigned long)_stext && a < (unsigned long)_etext;
+}
+
+/* Is [p, p+16) inside one of the hypervisor's stacks? */
+static bool frame_on_stack(unsigned long p)
+{
+    unsigned long s = (unsigned long)cpu0_stack;
+    unsigned long i = (unsigned long)ist_stacks;
+
+    if (p & 7)
+        return false;
+    return (p >= s && p + 16 <= s + STACK_SIZE) ||
+           (p >= i && p + 16 <= i + sizeof(ist_stacks));
+}
+
+/*
+ * Frame-pointer walk (the hypervisor is built -fno-omit-frame-pointer): each
+ * frame holds the caller's rbp at [rbp] and the return address at [rbp+8].
+ * Stops at rbp 0 (set by head.asm), outside the stacks, or when the chain
+ * does not move up the stack (corruption must not loop).
+ */
+void show_stack_trace(unsigned long rip, unsigned long rbp)
+{
+    unsigned int depth = 0;
+
+    printk("Xen call trace:\n");
+    print_frame("R", rip);
+    while (rbp && frame_on_stack(rbp) && depth++ < 32) {
+        unsigned long next = ((unsigned long *)rbp)[0];
+        unsigned long ret = ((unsigned long *)rbp)[1];
+
+        if (!ret || !addr_in_image_text(ret))
+            break;
+        print_frame("F", ret);
+        if (next <= rbp)
+            break;
+        rbp = next;
+    }
+    printk("\n");
+}
+
+void arch_show_caller_stack(void)
+{
+    unsigned long rbp = (unsigned long)__builtin_frame_address(0);
+
+    show_stack_trace((unsigned long)__builtin_return_address(0), ((unsigned long *)rbp)[0]);
+}
+
+void show_registers(const struct cpu_user_regs *regs)
+{
+    uint16_t ds, es, fs, gs;
+
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
+                     : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+    printk("CPU:    0\n");
+    {
+        unsigned long off, size;
+        const char *name = symbols_lookup(regs->rip, &off, &size);
+
+        printk("RIP:    %04x:[<%016lx>] %s+%#lx/%#lx\n", regs->cs, regs->rip,
+               name ? name : "?", name ? off : 0, name ? size : 0);
+    }
+    printk("RFLAGS: %016lx   CONTEXT: %s\n", regs->rflags,
+           guest_mode(regs) ? "guest" : "hypervisor");
+    printk("rax: %016lx   rbx: %016lx   rcx: %016lx\n", regs->rax, regs->rbx, regs->rcx);
+    printk("rdx: %016lx   rsi: %016lx   rdi: %016lx\n", regs->rdx, regs->rsi, regs->rdi);
+    printk("rbp: %016lx   rsp: %016lx   r8:  %016lx\n", regs->rbp, regs->rsp, regs->r8);
+    printk("r9:  %016lx   r10: %016lx   r11: %016lx\n", regs->r9, regs->r10, regs->r11);
+    printk("r12: %016lx   r13: %016lx   r14: %016lx\n", regs->r12, regs->r13, regs->r14);
+    printk("r15: %016lx   cr0: %016lx   cr4: %016lx\n", regs->r15, read_cr0(), read_cr4());
+    printk("cr3: %016lx   cr2: %016lx\n", read_cr3(), read_cr2());
+    printk("ds: %04x   es: %04x   fs: %04x   gs: %04x   ss: %04x   cs: %04x\n",
+           ds, es, fs, gs, regs->ss, regs->cs);
+}
+
+static void show_stack_words(const struct cpu_user_regs *regs)
+{
+    unsigned long *sp = (unsigned long *)regs->rsp;
+    unsigned int i;
+
+    printk("Xen stack trace from rsp=%016lx:\n", regs->rsp);
+    for (i = 0; i < 12 && frame_on_stack((unsigned long)&sp[i & ~1u]); i++)
+        printk("%s%016lx%s", (i % 4) == 0 ? "   " : " ", sp[i], (i % 4) == 3 ? "\n" : "");
+    if (i % 4)
+        printk("\n");
+}
+
+void fatal_trap(const struct cpu_user_regs *regs)
+{
+    unsigned int vec = regs->entry_vector;
+    unsigned long cr2 = read_cr2();
+
+    local_irq_disable();
+    console_start_sync();
+    printk("----[ Xen-%s  x86_64  debug=n  Not tainted ]----\n", XEN_VERSION_STRING);
+    show_registers(regs);
+    show_stack_words(regs);
+    show_stack_trace(regs->rip, regs->rbp);
+    printk("\n****************************************\n");
+    printk("Panic on CPU 0:\n");
+    if (vec == TRAP_page_fault) {
+        printk("FATAL PAGE FAULT\n");
+        printk("[error_code=%04x]\n", regs->error_code);
+        printk("Faulting linear address: %016lx\n", cr2);
+    } else {
+        printk("FATAL TRAP: vector = %u (%s)\n", vec, vec < 32 ? trap_names[vec] : "interrupt");
+        printk("[error_code=%04x]\n", regs->error_code);
+    }
+    printk("****************************************\n\n");
+    selftest_fatal_hook(selftest_fault_expected && vec == TRAP_page_fault);
+    machine_fatal_stop();
+}
+
+void do_trap(struct cpu_user_regs *regs)
+{
+    unsigned int vec = regs->entry_vector;
+    static unsigned int unexpected;
+
+    if (vec == LAPIC_TIMER_VECTOR) {
+        timer_interrupt();
+        return;
+    }
+    if (vec == SPURIOUS_APIC_VECTOR)
+        return;
+    if (vec >= FIRST_IRQ_VECTOR) {
+        /* The 8259 is masked, but it can still raise its spurious IRQ7/15
+         * (vectors 0x27/0x2f); those must not be acknowledged at the LAPIC. */
+        if (vec >= 0x30)
+            apic_eoi();
+        if (unexpected++ < 10)
+            printk(XENLOG_WARNING "unexpected interrupt, vector %#x\n", vec);
+        return;
+    }
+    if (vec == TRAP_nmi) {
+        printk(XENLOG_WARNING "NMI received (ignored)\n");
+        return;
+    }
+    fatal_trap(regs);
+}
