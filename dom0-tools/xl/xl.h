@@ -1,0 +1,136 @@
+/*
+ * xl.h — internals of our xl: the command table, the option parsing every
+ * command shares, the output formatting (kept apart from the hypervisor
+ * calls so unit tests can drive it with fake domain info) and the
+ * per-domain monitor.
+ */
+#ifndef DOM0_TOOLS_XL_H
+#define DOM0_TOOLS_XL_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/utsname.h>
+
+#include <jansson.h>
+
+#include "domain.h"
+#include "xlcfg.h"
+
+/* ------------------------------------------------------------ commands */
+
+struct xl_cmd {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    bool can_dryrun;             /* honours the global -N */
+    bool modifies;               /* honours the global -f */
+    const char *desc;            /* one line, no final full stop */
+    const char *usage;           /* after "xl <name> " */
+    const char *options;         /* NULL: none */
+};
+
+extern const struct xl_cmd xl_cmds[];
+extern const unsigned int xl_ncmds;
+
+const struct xl_cmd *xl_cmd_lookup(const char *name);
+
+/* `xl help [cmd]' text (cmd NULL or "help": the full list) on out. */
+void xl_help(FILE *out, const char *cmd);
+
+/* Everything main() does, so tests can run whole command lines. */
+int xl_main(int argc, char **argv);
+
+/* Global options (xl [-v] [-f] [-N] [-t] [-T] <subcommand>). */
+extern int xl_verbose;
+extern bool xl_force, xl_dryrun;
+
+/*
+ * Option parsing shared by every command, with xl's behaviour: -h/--help
+ * prints the command's help and exits 0, an unknown option exits 2, too
+ * few non-option arguments exits 2 after the help.  Returns the option
+ * character, or -1 when options are done.
+ */
+int xl_getopt(int argc, char **argv, const char *opts,
+              const struct option *longopts, const char *cmd, int reqargs);
+
+/* xl's find_domain(): a number is an id, anything else a name; exits 1
+ * with "<x> is an invalid domain identifier (rc=-6)" for unknown names. */
+uint32_t xl_find_domain(const char *name_or_id);
+
+/* The command implementations (cmds.c, create.c, console.c). */
+int xl_cmd_create(int argc, char **argv);
+int xl_cmd_list(int argc, char **argv);
+int xl_cmd_destroy(int argc, char **argv);
+int xl_cmd_shutdown(int argc, char **argv);
+int xl_cmd_reboot(int argc, char **argv);
+int xl_cmd_pause(int argc, char **argv);
+int xl_cmd_unpause(int argc, char **argv);
+int xl_cmd_console(int argc, char **argv);
+int xl_cmd_info(int argc, char **argv);
+int xl_cmd_dmesg(int argc, char **argv);
+int xl_cmd_domid(int argc, char **argv);
+int xl_cmd_domname(int argc, char **argv);
+int xl_cmd_uptime(int argc, char **argv);
+int xl_cmd_memmax(int argc, char **argv);
+
+/* ------------------------------------------------------------ formatting */
+
+/* xl list: header and one row per domain (Xen's columns, byte for byte). */
+void xl_list_header(FILE *out, bool verbose, bool context, bool cpupool);
+void xl_list_row(FILE *out, const struct domain_info *d, bool verbose,
+                 bool context, bool cpupool);
+/* The six state letters "rbpscd" ('-' when not set), NUL-terminated. */
+void xl_state_letters(const struct domain_info *d, char out[7]);
+
+/* "  0:01:15", "1 day,  2:03:04" ... as xl uptime prints (malloc'd). */
+char *xl_uptime_string(unsigned long secs, bool short_mode);
+
+/* mem-max sizes: "256" (MiB), "256m", "1g", "512k", "4096b" -> KiB; -1 if
+ * malformed. */
+int64_t xl_parse_mem_kb(const char *s);
+
+/* xl info, from host data; only != NULL prints just that key's value. */
+void xl_print_info(FILE *out, const struct host_info *hi,
+                   const struct utsname *u, const char *only);
+
+/*
+ * One element of `xl list -l': {"domid": N, "config": {...}} built from the
+ * stored config JSON (NULL for domains we did not create, e.g. dom0) and
+ * the live domain info.  Returns a new reference or NULL.
+ */
+json_t *xl_list_long_entry(const struct domain_info *d, json_t *stored,
+                           const char *sched_name);
+
+/* ------------------------------------------------------------ state */
+
+/* Where xl keeps each domain's config (JSON) between commands:
+ * $XL_STATE_DIR or /var/lib/xen/xl. */
+const char *xl_state_dir(void);
+/* Saves / loads / removes the config JSON of a domain, keyed by domid and
+ * uuid so that a reused domid never picks up a stale file. */
+int xl_state_save(uint32_t domid, const uint8_t uuid[16], const char *json);
+json_t *xl_state_load(uint32_t domid, const uint8_t uuid[16]);
+void xl_state_remove(uint32_t domid, const uint8_t uuid[16]);
+
+/* ------------------------------------------------------------ monitor */
+
+/*
+ * Forks the per-domain monitor (as xl does after create unless -e): it
+ * waits for the domain to shut down and applies on_poweroff / on_reboot /
+ * on_crash.  Its log goes to /var/log/xen/xl-<name>.log.  Returns 0 or a
+ * negative errno.
+ */
+int xl_monitor_spawn(const struct domain_config *cfg, uint32_t domid);
+/* The monitor loop itself, in this process (xl create -F). */
+int xl_monitor_run(struct domain_config *cfg, uint32_t domid);
+
+/* Relays the terminal to the guest console until Ctrl+] or the domain
+ * goes away (console.c). */
+int xl_console_attach(uint32_t domid);
+
+/* What the monitor does for a shutdown reason (XC_SHUTDOWN_*). */
+enum xlcfg_action xl_monitor_action(const struct domain_config *cfg,
+                                    unsigned int reason);
+
+#endif
