@@ -104,6 +104,9 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
     struct out o = { .buf = buf, .size = size, .len = 0 };
 
+    /* %zd reads a long: the signed size type on x86-64. */
+    BUILD_BUG_ON(sizeof(long) != sizeof(size_t));
+
     for (; *fmt; fmt++) {
         unsigned flags = 0, base = 10;
         int width = -1, prec = -1;
@@ -233,7 +236,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
             case LM_H:  sv = (short)va_arg(ap, int); break;
             case LM_L:  sv = va_arg(ap, long); break;
             case LM_LL: sv = va_arg(ap, long long); break;
-            case LM_Z:  sv = va_arg(ap, ssize_t); break;
+            case LM_Z:  sv = va_arg(ap, long); break;     /* ssize_t */
             case LM_T:  sv = va_arg(ap, ptrdiff_t); break;
             case LM_J:  sv = va_arg(ap, intmax_t); break;
             default:    sv = va_arg(ap, int); break;
