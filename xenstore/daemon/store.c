@@ -2,9 +2,10 @@
  * store.c - the main node store and transactions.
  *
  * Transactions are optimistic: a transaction keeps an overlay hash of every
- * node it touched.  An entry is either a SHADOW (read only: remembers the
- * generation the node had, 0 if absent), a full private copy (written), or
- * DELETED.  Commit succeeds only if every touched node still has the
+ * node it touched, each a private copy taken at first access (SHADOW while
+ * only read, SHADOW|DELETED for a node seen absent) that remembers the
+ * generation the node had (0 if absent); written nodes lose SHADOW, removed
+ * ones become DELETED.  Commit succeeds only if every touched node still has the
  * generation the transaction saw; otherwise EAGAIN, as C xenstored.  A read
  * that sees a node changed after the transaction started dooms it at once,
  * so a transaction that commits has only ever seen one consistent snapshot.
@@ -109,25 +110,25 @@ struct node *st_get(struct conn *c, struct txn *t, const char *path,
     if (!t)
         return htab_find(&xsd_store, path, plen, h);
     o = htab_find(&t->ov, path, plen, h);
-    if (o && !(o->flags & NODE_SHADOW))
+    if (o)
         return (o->flags & NODE_DELETED) ? NULL : o;
+    /* First access: keep a private copy, so later reads in this transaction
+     * see the same value even if the node changes meanwhile. */
     m = htab_find(&xsd_store, path, plen, h);
-    if (o) {
-        if ((m ? m->gen : 0) != o->base_gen)
-            t->doomed = true;
-        return m;
-    }
     check_snapshot(t, m, path, plen);
     o = node_alloc(path, plen);
-    if (!o) {
+    if (!o || (m && node_copy_content(o, m))) {
+        node_free(o);
         t->doomed = true;
         return m;
     }
-    o->flags = NODE_SHADOW;
     o->base_gen = m ? m->gen : 0;
+    o->gen = o->base_gen;
+    o->flags = NODE_SHADOW | (m ? 0 : NODE_DELETED);
     htab_insert(&t->ov, o);
+    t->mem += node_size(o);
     txn_limit(c, t);
-    return m;
+    return m ? o : NULL;
 }
 
 struct node *st_writable(struct conn *c, struct txn *t, struct node *n)
@@ -137,8 +138,11 @@ struct node *st_writable(struct conn *c, struct txn *t, struct node *n)
     if (!t)
         return n;
     o = htab_find(&t->ov, n->path, n->plen, n->hash);
-    if (o == n)
+    if (o == n) {
+        n->flags &= ~NODE_SHADOW;
         return n;
+    }
+    /* n is a main-store node the transaction has not seen yet. */
     if (!o) {
         o = node_alloc(n->path, n->plen);
         if (!o)
