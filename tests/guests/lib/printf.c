@@ -2,7 +2,7 @@
  * printf.c — formatted output and string helpers for the test guests.
  *
  * Freestanding: no libc.  Supports the conversions the tests use:
- * %d %i %u %x %X %p %s %c %%, with flags '-' and '0', a width, and the
+ * %d %i %u %x %X %p %s %c %%, with flags '-', '0' and '#', a width, and the
  * length modifiers h, l, ll, z.
  */
 #include "guest.h"
@@ -50,7 +50,7 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     struct outbuf o = { buf, size, 0 };
 
     for (; *fmt; fmt++) {
-        bool zero = false, left = false;
+        bool zero = false, left = false, alt = false;
         int width = 0, lng = 0;
 
         if (*fmt != '%') {
@@ -63,6 +63,8 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
                 zero = true;
             else if (*fmt == '-')
                 left = true;
+            else if (*fmt == '#')
+                alt = true;
             else
                 break;
         }
@@ -84,6 +86,11 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 'u': case 'x': case 'X': {
             unsigned long long v = lng ? va_arg(ap, unsigned long long)
                                        : va_arg(ap, unsigned int);
+            if (alt && *fmt != 'u') {
+                put(&o, '0');
+                put(&o, 'x');
+                width = width > 2 ? width - 2 : 0;
+            }
             put_num(&o, v, *fmt == 'u' ? 10 : 16, *fmt == 'X', false, width, zero, left);
             break;
         }

@@ -22,6 +22,7 @@ volatile long ex_vec = -1;
 volatile uint64_t ex_ec, ex_cr2, ex_rip;
 volatile unsigned long nr_events, nr_failsafe;
 struct cpu_regs user_exit;
+struct cpu_regs *last_frame;
 
 static trap_handler_t handlers[259];
 static bool in_user;
@@ -116,6 +117,7 @@ void do_trap(struct cpu_regs *r)
     const struct extable_entry *e;
     uint64_t vec = r->vector;
 
+    last_frame = r;
     if (vec == VEC_EVENT) {
         nr_events++;
         vcpu0->evtchn_upcall_pending = 0;
