@@ -28,12 +28,13 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/mm.h>
+#include <xen/domheap.h>
 #include <xen/sched.h>
 #include <xen/guest_access.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
 
-unsigned long *machine_to_phys_mapping;
+unsigned long *m2p_rw;
 
 #define PGT_type(x)     ((x) & PGT_type_mask)
 #define PGT_count(x)    ((x) & PGT_count_mask)
@@ -97,7 +98,7 @@ static void devalidate_table(struct page_info *pg, uint64_t type);
  */
 int get_page_type(struct page_info *pg, uint64_t type)
 {
-    uint64_t x = pg->type_info, nx;
+    uint64_t x = pg->type_info, old = x, nx;
     int rc;
 
     ASSERT(!(type & ~PGT_type_mask));
@@ -130,7 +131,7 @@ int get_page_type(struct page_info *pg, uint64_t type)
     if (!(nx & PGT_validated)) {
         rc = validate_table(pg, type);
         if (rc) {
-            pg->type_info = (pg->type_info & ~PGT_count_mask);  /* back to count 0 */
+            pg->type_info = old;            /* exactly as before */
             return rc;
         }
         pg->type_info |= PGT_validated;
@@ -651,4 +652,93 @@ void pv_relinquish_pagetables(struct domain *d)
             devalidate_table(pg, t);
         }
     }
+}
+
+/* ----------------------------------------------------------- hypercalls */
+
+/*
+ * The domain whose frames a privileged caller names (foreigndom), or the
+ * caller itself.  DOMID_IO means "device memory" and is the caller's own
+ * right to map it, checked per entry.
+ */
+static struct domain *get_pg_owner(struct domain *curr, unsigned int domid, int *rc)
+{
+    struct domain *d;
+
+    if (domid == DOMID_SELF || domid == curr->domain_id ||
+        (domid == DOMID_IO && curr->is_privileged)) {
+        get_domain(curr);
+        return curr;
+    }
+    if (!curr->is_privileged) {
+        *rc = -EPERM;
+        return NULL;
+    }
+    d = get_domain_by_id(domid);
+    if (d == NULL)
+        *rc = -ESRCH;
+    return d;
+}
+
+long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs, unsigned int count,
+                   XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int foreigndom)
+{
+    struct vcpu *v = current;
+    struct domain *pg_owner;
+    unsigned int done = 0;
+    int rc = 0;
+
+    pg_owner = get_pg_owner(v->domain, foreigndom, &rc);
+    if (pg_owner == NULL)
+        return rc;
+    for (; done < count; done++) {
+        mmu_update_t req;
+
+        if (copy_from_guest_offset(&req, ureqs, done, 1)) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = pv_mmu_update_one(v, pg_owner, &req);
+        if (rc)
+            break;
+    }
+    put_domain(pg_owner);
+    if (!guest_handle_is_null(pdone) && copy_to_guest(pdone, &done, 1))
+        rc = -EFAULT;
+    return rc;
+}
+
+long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
+                  XEN_GUEST_HANDLE_PARAM(uint) pdone, unsigned int foreigndom)
+{
+    struct vcpu *v = current;
+    struct domain *pg_owner;
+    unsigned int done = 0;
+    int rc = 0;
+
+    pg_owner = get_pg_owner(v->domain, foreigndom, &rc);
+    if (pg_owner == NULL)
+        return rc;
+    for (; done < count; done++) {
+        struct mmuext_op op;
+
+        if (copy_from_guest_offset(&op, uops, done, 1)) {
+            rc = -EFAULT;
+            break;
+        }
+        rc = pv_mmuext_op_one(v, &op, pg_owner);
+        if (rc)
+            break;
+    }
+    put_domain(pg_owner);
+    if (!guest_handle_is_null(pdone) && copy_to_guest(pdone, &done, 1))
+        rc = -EFAULT;
+    return rc;
+}
+
+long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
+{
+    /* A vCPU-mask pointer in flags means "these vCPUs": with one physical
+     * CPU a local flush covers them all. */
+    return pv_update_va_mapping(current, va, val, flags);
 }

@@ -88,12 +88,15 @@ long do_mmuext_op(XEN_GUEST_HANDLE_PARAM(mmuext_op_t) uops, unsigned int count,
 long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags);
 
 /* ---- the machine-to-phys table (RW view; the guest reads the RO view) ---- */
-extern unsigned long *machine_to_phys_mapping;
+/* The hypervisor's writable view of the M2P (set up by arch setup; NULL
+ * until then).  Not the public header's machine_to_phys_mapping: that is
+ * the guest's read-only view at 0xffff800000000000. */
+extern unsigned long *m2p_rw;
 #define INVALID_M2P_ENTRY   (~0UL)
 static inline void set_gpfn_from_mfn(mfn_t mfn, unsigned long pfn)
 {
-    if (machine_to_phys_mapping != NULL && mfn_valid(mfn))
-        machine_to_phys_mapping[mfn] = pfn;
+    if (m2p_rw != NULL && mfn_valid(mfn))
+        m2p_rw[mfn] = pfn;
 }
 
 /* ---- hooks provided by the rest of the arch code (and by test harnesses) ---- */

@@ -1,0 +1,137 @@
+/*
+ * domheap.c — frames owned by domains: allocation within a domain's limit,
+ * the per-domain page list, sharing hypervisor pages (shared_info) with a
+ * guest, and the release of everything a dying domain owns.
+ *
+ * Reference rules (see also arch/x86/pv/mm.c): an allocated frame has
+ * count_info = PGC_allocated | 1, the 1 being the owner's allocation
+ * reference.  Mappings and hypervisor users take further references.  The
+ * frame goes back to the buddy allocator only when the count reaches zero,
+ * so a frame a dying domain had granted to another stays valid (and owned,
+ * for accounting) until that mapping is removed.
+ */
+#include <xen/types.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/domheap.h>
+#include <xen/sched.h>
+
+static void page_list_add(struct domain *d, struct page_info *pg)
+{
+    uint32_t idx = (uint32_t)page_to_mfn(pg);
+
+    pg->prev = PAGE_LIST_NULL;
+    pg->next = d->page_list_head;
+    if (d->page_list_head != PAGE_LIST_NULL)
+        frame_table[d->page_list_head].prev = idx;
+    d->page_list_head = idx;
+}
+
+static void page_list_del(struct domain *d, struct page_info *pg)
+{
+    if (pg->prev != PAGE_LIST_NULL)
+        frame_table[pg->prev].next = pg->next;
+    else
+        d->page_list_head = pg->next;
+    if (pg->next != PAGE_LIST_NULL)
+        frame_table[pg->next].prev = pg->prev;
+    pg->next = pg->prev = PAGE_LIST_NULL;
+}
+
+struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
+                                      unsigned int memflags)
+{
+    unsigned long n = 1UL << order;
+    struct page_info *pg;
+
+    spin_lock(&d->page_alloc_lock);
+    if (d->is_dying != DOMDYING_alive || d->tot_pages + n > d->max_pages ||
+        d->tot_pages + n < d->tot_pages) {
+        spin_unlock(&d->page_alloc_lock);
+        return NULL;
+    }
+    pg = alloc_heap_pages(order, memflags);
+    if (pg == NULL) {
+        spin_unlock(&d->page_alloc_lock);
+        return NULL;
+    }
+    for (unsigned long i = 0; i < n; i++) {
+        pg[i].owner = d;
+        pg[i].count_info = PGC_state_inuse | PGC_allocated | 1;
+        pg[i].type_info = 0;
+        page_list_add(d, &pg[i]);
+    }
+    d->tot_pages += n;
+    spin_unlock(&d->page_alloc_lock);
+    return pg;
+}
+
+void free_domheap_page(struct page_info *pg)
+{
+    struct domain *d = pg->owner;
+    bool xenheap = (pg->count_info & PGC_xen_heap) != 0;
+
+    BUG_ON(pg->count_info & PGC_count_mask);
+    BUG_ON(pg->count_info & PGC_allocated);
+    if (d != NULL) {
+        spin_lock(&d->page_alloc_lock);
+        page_list_del(d, pg);
+        if (xenheap)
+            d->xenheap_pages--;
+        else
+            d->tot_pages--;
+        spin_unlock(&d->page_alloc_lock);
+    }
+    pg->owner = NULL;
+    pg->type_info = 0;
+    if (xenheap) {
+        /* It was this domain's alone (shared_info): nobody maps it now. */
+        pg->count_info = PGC_state_inuse | PGC_xen_heap;
+        free_xenheap_pages(page_to_virt(pg), 0);
+        return;
+    }
+    pg->count_info = PGC_state_inuse;
+    free_heap_pages(pg, 0);
+}
+
+void domheap_release_page(struct page_info *pg)
+{
+    if (pg->count_info & PGC_allocated) {
+        pg->count_info &= ~PGC_allocated;
+        put_page(pg);
+    }
+}
+
+void share_xen_page_with_guest(struct page_info *pg, struct domain *d, bool readonly)
+{
+    spin_lock(&d->page_alloc_lock);
+    pg->owner = d;
+    /* One permanent writable (or plain) type reference: it can never become
+     * a page table, and the guest can map it. */
+    pg->type_info = (readonly ? PGT_none : PGT_writable_page) | PGT_validated | 1;
+    pg->count_info = PGC_state_inuse | PGC_xen_heap | PGC_allocated | 1;
+    page_list_add(d, pg);
+    d->xenheap_pages++;
+    spin_unlock(&d->page_alloc_lock);
+}
+
+void unshare_xen_page(struct page_info *pg)
+{
+    put_page_type(pg);          /* the permanent type reference */
+    domheap_release_page(pg);   /* freed when the last mapping goes */
+}
+
+void domain_relinquish_memory(struct domain *d)
+{
+    uint32_t i, next;
+
+    for (i = d->page_list_head; i != PAGE_LIST_NULL; i = next) {
+        struct page_info *pg = &frame_table[i];
+
+        next = pg->next;        /* pg may leave the list below */
+        if (pg->count_info & PGC_xen_heap)
+            unshare_xen_page(pg);
+        else
+            domheap_release_page(pg);
+    }
+}

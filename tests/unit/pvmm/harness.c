@@ -1,0 +1,176 @@
+/*
+ * harness.c — the fake machine behind test_pvmm.c (see harness.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include <criterion/criterion.h>
+#include <xen/errno.h>
+#include "harness.h"
+
+struct page_info *frame_table;
+unsigned long max_page;
+static uint8_t *ram;
+struct domain *hdom[H_NR_DOMS];
+unsigned int flushes, invlpgs, cr3_loads;
+unsigned long initial_free;
+unsigned long m2p[H_FRAMES];
+static struct vcpu *h_cur;
+
+void *maddr_to_virt(paddr_t pa) { return ram + pa; }
+paddr_t virt_to_maddr(const void *va) { return (paddr_t)((const uint8_t *)va - ram); }
+
+void h_setup(void)
+{
+    ram = aligned_alloc(4096, H_FRAMES * 4096UL);
+    frame_table = calloc(H_FRAMES, sizeof(*frame_table));
+    cr_assert(ram && frame_table);
+    memset(ram, 0, H_FRAMES * 4096UL);
+    max_page = H_FRAMES;
+    /* Frame 0 stays the "hypervisor's"; 1..H_IO_FIRST-1 are free RAM. */
+    heap_init_pages(1, H_IO_FIRST - 1);
+    initial_free = heap_free_pages();
+    m2p_rw = m2p;
+    memset(m2p, 0xff, sizeof(m2p));
+    flushes = invlpgs = cr3_loads = 0;
+    for (int i = 0; i < H_NR_DOMS; i++) {
+        struct domain *d = calloc(1, sizeof(*d));
+        struct vcpu *v = calloc(1, sizeof(*v));
+
+        cr_assert(d && v);
+        d->domain_id = i;
+        d->is_privileged = i == 0;
+        d->max_pages = 200;
+        d->page_list_head = PAGE_LIST_NULL;
+        d->max_vcpus = 1;
+        d->vcpu[0] = v;
+        v->domain = d;
+        v->arch.kernel_mode = true;
+        hdom[i] = d;
+    }
+    h_cur = hdom[1]->vcpu[0];
+}
+
+void h_teardown(void)
+{
+    for (int i = 0; i < H_NR_DOMS; i++) {
+        free(hdom[i]->vcpu[0]);
+        free(hdom[i]);
+    }
+    free(frame_table);
+    free(ram);
+}
+
+pte_t *h_map(mfn_t mfn) { return (pte_t *)(ram + mfn * 4096UL); }
+
+mfn_t h_alloc(struct domain *d)
+{
+    struct page_info *pg = alloc_domheap_pages(d, 0, 0);
+
+    cr_assert_not_null(pg, "out of fake memory");
+    memset(h_map(page_to_mfn(pg)), 0, 4096);
+    return page_to_mfn(pg);
+}
+
+pte_t h_pte(mfn_t mfn, uint64_t flags) { return ((pte_t)mfn << 12) | flags; }
+
+mfn_t h_build_tables(struct domain *d, unsigned int ndata, mfn_t *l3p, mfn_t *l2p, mfn_t *l1p,
+                     mfn_t *data)
+{
+    mfn_t l4 = h_alloc(d), l3 = h_alloc(d), l2 = h_alloc(d), l1 = h_alloc(d);
+    const uint64_t rw = _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED;
+    const uint64_t ro = _PAGE_PRESENT | _PAGE_USER | _PAGE_ACCESSED;
+
+    h_map(l4)[0] = h_pte(l3, rw);
+    h_map(l3)[0] = h_pte(l2, rw);
+    h_map(l2)[0] = h_pte(l1, rw);
+    for (unsigned int i = 0; i < ndata; i++) {
+        mfn_t m = h_alloc(d);
+
+        if (data)
+            data[i] = m;
+        h_map(l1)[i] = h_pte(m, rw | _PAGE_DIRTY);
+    }
+    /* The tables themselves, read-only, as a PV builder maps them. */
+    h_map(l1)[ndata + 0] = h_pte(l4, ro);
+    h_map(l1)[ndata + 1] = h_pte(l3, ro);
+    h_map(l1)[ndata + 2] = h_pte(l2, ro);
+    h_map(l1)[ndata + 3] = h_pte(l1, ro);
+    if (l3p) *l3p = l3;
+    if (l2p) *l2p = l2;
+    if (l1p) *l1p = l1;
+    return l4;
+}
+
+uint64_t h_type(mfn_t mfn) { return frame_table[mfn].type_info & PGT_type_mask; }
+uint64_t h_tcount(mfn_t mfn) { return frame_table[mfn].type_info & PGT_count_mask; }
+uint64_t h_count(mfn_t mfn) { return frame_table[mfn].count_info & PGC_count_mask; }
+
+/* ---- hooks and services mm.c / domheap.c / page_alloc.c need ---- */
+
+void pv_flush_tlb_local(void) { flushes++; }
+void pv_invlpg(unsigned long va) { (void)va; invlpgs++; }
+void pv_load_cr3(struct vcpu *v) { (void)v; cr3_loads++; }
+
+void arch_init_guest_l4_slots(pte_t *l4, struct domain *d)
+{
+    (void)d;
+    for (unsigned int s = 256; s <= 271; s++)
+        l4[s] = 0xdead000ULL | s;      /* stands for the hypervisor's entries */
+}
+
+bool mfn_is_io(mfn_t mfn) { return mfn >= H_IO_FIRST; }
+bool domain_has_io_rights(const struct domain *d) { return d->is_privileged; }
+int pv_validate_desc_page(struct page_info *pg) { (void)pg; return 0; }
+int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
+{
+    (void)v; (void)base;
+    return ents > 8192 ? -EINVAL : 0;
+}
+
+struct vcpu *current_vcpu(void) { return h_cur; }
+void h_set_current(struct domain *d) { h_cur = d->vcpu[0]; }
+
+struct domain *get_domain_by_id(domid_t id) { return id < H_NR_DOMS ? hdom[id] : NULL; }
+void get_domain(struct domain *d) { (void)d; }
+void put_domain(struct domain *d) { (void)d; }
+
+unsigned long raw_copy_from_guest(void *to, const void *from, unsigned long n)
+{
+    if (from == NULL || (unsigned long)from >= H_BAD_GUEST_ADDR)
+        return n;
+    memcpy(to, from, n);
+    return 0;
+}
+
+unsigned long raw_copy_to_guest(void *to, const void *from, unsigned long n)
+{
+    if (to == NULL || (unsigned long)to >= H_BAD_GUEST_ADDR)
+        return n;
+    memcpy(to, from, n);
+    return 0;
+}
+
+int printk(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    char buf[256];
+
+    va_start(ap, fmt);
+    vsprintf(buf, fmt, ap);
+    va_end(ap);
+    cr_assert_fail("hypervisor panic: %s", buf);
+    abort();
+}
