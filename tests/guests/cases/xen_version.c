@@ -1,7 +1,7 @@
 /*
  * xen_version.c — XENVER_*: version, extraversion, capabilities (must list
  * xen-3.0-x86_64), get_features (bits 5 and 7 for every PV guest, 11 for
- * dom0, 0 once the writable_pagetables assist is on), platform_parameters, pagesize, and the error paths (-EFAULT for a
+ * dom0; 4 with the pae_extended_cr3 assist; never 0 or 2), platform_parameters, pagesize, and the error paths (-EFAULT for a
  * bad buffer, -ENOSYS for an unknown sub-op).
  */
 #include "guest.h"
@@ -40,17 +40,23 @@ void test_main(void)
         test_fail("feature 5 (mmu_pt_update_preserve_ad) missing");
     if (!(fi.submap & (1u << XENFEAT_gnttab_map_avail_bits)))
         test_fail("feature 7 (gnttab_map_avail_bits) missing");
-    /* Bit 0 follows the writable_pagetables assist, which starts off. */
+    /* Xen 4.17 never reports writable_page_tables (bit 0) to PV guests,
+     * even with the assist on; bit 4 follows the pae_extended_cr3 assist. */
     if (fi.submap & (1u << XENFEAT_writable_page_tables))
-        test_fail("feature 0 (writable_page_tables) set before vm_assist enabled it");
+        test_fail("feature 0 (writable_page_tables) reported");
+    if (fi.submap & (1u << XENFEAT_pae_pgdir_above_4gb))
+        test_fail("feature 4 reported before the pae_extended_cr3 assist");
     hc_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables);
+    hc_vm_assist(VMASST_CMD_enable, VMASST_TYPE_pae_extended_cr3);
     {
         struct xen_feature_info f2 = { 0, 0 };
 
         rc = hc_xen_version(XENVER_get_features, &f2);
-        printk("features[0] with writable_pagetables %#x\n", f2.submap);
-        if (!(f2.submap & (1u << XENFEAT_writable_page_tables)))
-            test_fail("feature 0 (writable_page_tables) missing after vm_assist");
+        printk("features[0] with the assists on %#x\n", f2.submap);
+        if (f2.submap & (1u << XENFEAT_writable_page_tables))
+            test_fail("feature 0 (writable_page_tables) reported after vm_assist");
+        if (!(f2.submap & (1u << XENFEAT_pae_pgdir_above_4gb)))
+            test_fail("feature 4 missing with the pae_extended_cr3 assist");
     }
     if ((start_info->flags & SIF_INITDOMAIN) && !(fi.submap & (1u << XENFEAT_dom0)))
         test_fail("feature 11 (dom0) missing for the initial domain");
