@@ -350,8 +350,9 @@ static int parse_list(struct parser *ps, const struct token *open,
             goto out;
         }
         if (tk.t != T_STRING && tk.t != T_NUMBER) {
-            rc = tok_error(ps, &tk, "expected a string, a number or `]' "
-                           "in the list");
+            rc = tok_error(ps, &tk, tk.t == T_EOF ? "unterminated list: "
+                           "expected a string, a number or `]'" :
+                           "expected a string, a number or `]' in the list");
             goto out;
         }
         rc = parse_atom(&tk, &item);

@@ -524,7 +524,8 @@ int xlcfg_parse_file(const char *path,
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         rc = -errno;
-        snprintf(err->msg, sizeof(err->msg), "failed to read config file "
+        /* xl's own wording */
+        snprintf(err->msg, sizeof(err->msg), "Failed to read config file: "
                  "%s: %s", path, strerror(-rc));
         return rc;
     }

@@ -163,7 +163,11 @@ void xl_print_info(FILE *out, const struct host_info *hi,
     kv(out, only, "threads_per_core", "%u", p->threads_per_core);
     kv(out, only, "cpu_mhz", "%u.%03u", p->cpu_khz / 1000, p->cpu_khz % 1000);
     kv(out, only, "hw_caps", "%s", hi->hw_caps);
-    kv(out, only, "virt_caps", "%s", hi->virt_caps);
+    /* xl glues " pv", " hvm" ... after the colon: no blank when empty */
+    if (hi->virt_caps[0])
+        kv(out, only, "virt_caps", "%s", hi->virt_caps);
+    else if (!only)
+        fputs("virt_caps              :\n", out);
     kv(out, only, "total_memory", "%" PRIu64, hi->total_mb);
     kv(out, only, "free_memory", "%" PRIu64, hi->free_mb);
     /* page sharing is not supported by the interfaces we drive: 0 is the
