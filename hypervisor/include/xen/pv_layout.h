@@ -1,0 +1,74 @@
+/*
+ * xen/pv_layout.h — where everything goes in a new 64-bit PV domain's
+ * initial virtual address space (docs: /work/shared/docs/xen-pv-abi.md §3).
+ * Pure arithmetic shared by the hypervisor's dom0 builder and the
+ * toolstack's domU builder (hypervisor/common/libelf/pv_layout.c).
+ *
+ * From VIRT_BASE upwards, virtually contiguous, PFN = (VA - v_start) >> 12:
+ *   kernel image | initrd | p2m list | start_info [| xenstore | console] |
+ *   bootstrap page tables (L4, L3s, L2s, L1s) | boot stack | padding
+ * The initrd is left out of the mapping (placed after it, by PFN) when the
+ * kernel has MOD_START_PFN and the builder chooses so; the p2m list is left
+ * out when the kernel asks for it at INIT_P2M.  The padding rounds the end
+ * up to 4 MiB, plus 4 MiB more when that leaves less than 512 KiB.  The page
+ * tables map the whole area with 4 KiB pages, so their number depends on the
+ * area's size, which depends on their number: iterated to a fixed point as
+ * Xen's builder does.
+ */
+#ifndef XEN_PV_LAYOUT_H
+#define XEN_PV_LAYOUT_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <stdbool.h>
+
+#define PV_LAYOUT_UNSET (~0ULL)
+
+struct pv_layout_params {
+    uint64_t nr_pages;          /* pages the domain owns */
+    uint64_t virt_base;         /* the image's VIRT_BASE */
+    uint64_t kern_start;        /* image extent [kern_start, kern_end) */
+    uint64_t kern_end;
+    uint64_t initrd_len;        /* bytes; 0 = no initrd */
+    uint64_t p2m_base;          /* INIT_P2M address, or PV_LAYOUT_UNSET */
+    bool initrd_unmapped;       /* MOD_START_PFN: initrd by PFN, not mapped */
+    bool dom0;                  /* dom0 (console info in the start_info page)
+                                   or domU (xenstore and console pages) */
+    bool limit_1g;              /* Linux: whole area within 1 GiB of virt_base */
+};
+
+struct pv_layout {
+    uint64_t v_start, v_end;            /* the bootstrap-mapped area */
+    uint64_t kern_start, kern_end;
+    uint64_t initrd_start, initrd_end;  /* VA; both 0 if no initrd or unmapped */
+    uint64_t initrd_pfn;                /* first PFN of the initrd (either way) */
+    uint64_t initrd_pages;
+    uint64_t p2m_start, p2m_end;        /* VA of the p2m list: nr_pages * 8 bytes */
+    uint64_t start_info;                /* VA of the start_info page */
+    uint64_t xenstore, console;         /* domU only: VA of those pages, else 0 */
+    uint64_t pt_start, pt_end;          /* page tables; the L4 is at pt_start,
+                                           then the L3s, L2s and L1s */
+    unsigned int nr_pt_frames;          /* nr_l4 + nr_l3 + nr_l2 + nr_l1 */
+    unsigned int nr_l4, nr_l3, nr_l2, nr_l1;
+    uint64_t stack_start, stack_end;    /* one page; initial RSP = stack_end */
+    /*
+     * INIT_P2M only: the p2m list's frames and the L3/L2/L1 tables that map
+     * them at p2m_base (hung off the same L4) follow everything else.
+     */
+    uint64_t first_p2m_pfn, nr_p2m_frames;  /* nr_p2m_frames counts both */
+    unsigned int p2m_nr_l3, p2m_nr_l2, p2m_nr_l1;
+    uint64_t nr_pages_used;             /* PFNs [0, nr_pages_used) are used above */
+};
+
+#define pv_layout_pfn(l, va) (((va) - (l)->v_start) >> 12)
+
+/*
+ * Fill *l.  0 on success; -EINVAL for inconsistent parameters, -E2BIG when
+ * the area does not fit (address space, hypervisor hole, Linux's 1 GiB),
+ * -ENOMEM when nr_pages is too small.  reason (may be NULL) receives one
+ * line prefixed with who.
+ */
+int pv_layout_compute(const struct pv_layout_params *p, struct pv_layout *l,
+                      const char *who, char *reason, size_t reason_len);
+
+#endif /* XEN_PV_LAYOUT_H */

@@ -1,0 +1,301 @@
+/*
+ * layout_test.c — Criterion tests for the PV start-of-day layout
+ * (hypervisor/common/libelf/pv_layout.c): ordering and sizes of every item
+ * for small and large domains, with and without an initrd, INIT_P2M and
+ * MOD_START_PFN placements, the page-table count reaching its fixed point
+ * (checked as a property over many sizes), the 1 GiB Linux limit, and the
+ * error cases.
+ */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include <xen/pv_layout.h>
+
+#define KiB 1024ULL
+#define MiB (1024ULL * KiB)
+#define GiB (1024ULL * MiB)
+#define LINUX_BASE 0xffffffff80000000ULL
+
+static struct pv_layout l;
+static char reason[256];
+
+static uint64_t nr_tables(uint64_t lo, uint64_t hi, unsigned int shift)
+{
+    uint64_t mask = (1ULL << shift) - 1;
+
+    return (((hi + mask) & ~mask) - (lo & ~mask)) >> shift;
+}
+
+/* Invariants every successful layout must satisfy. */
+static void check_invariants(const struct pv_layout_params *p)
+{
+    uint64_t tables = 1 + nr_tables(l.v_start, l.v_end, 39) + nr_tables(l.v_start, l.v_end, 30) +
+                      nr_tables(l.v_start, l.v_end, 21);
+
+    cr_expect_eq(l.v_start, p->virt_base);
+    cr_expect_eq(l.v_end % (4 * MiB), 0, "v_end %#llx not 4 MiB aligned",
+                 (unsigned long long)l.v_end);
+    cr_expect_geq(l.v_end - l.stack_end, 512 * KiB);
+    cr_expect_lt(l.v_end - l.stack_end, 512 * KiB + 4 * MiB);
+    cr_expect_eq(l.stack_end - l.stack_start, 4096);
+    cr_expect_eq(l.stack_start, l.pt_end);
+    cr_expect_eq(l.pt_end - l.pt_start, (uint64_t)l.nr_pt_frames * 4096);
+    /* The fixed point: exactly the tables this area needs, no fewer. */
+    cr_expect_eq(l.nr_pt_frames, tables, "have %u tables, area needs %llu", l.nr_pt_frames,
+                 (unsigned long long)tables);
+    cr_expect_eq(l.nr_pt_frames, l.nr_l4 + l.nr_l3 + l.nr_l2 + l.nr_l1);
+    cr_expect_eq(l.pt_start % 4096, 0);
+    cr_expect_eq(l.start_info % 4096, 0);
+    cr_expect_gt(l.start_info, l.kern_end - 1);
+    cr_expect_geq(l.pt_start, l.start_info + 4096);
+    if (!p->dom0) {
+        cr_expect_eq(l.xenstore, l.start_info + 4096);
+        cr_expect_eq(l.console, l.xenstore + 4096);
+        cr_expect_eq(l.pt_start, l.console + 4096);
+    } else {
+        cr_expect_eq(l.xenstore, 0);
+        cr_expect_eq(l.console, 0);
+        cr_expect_eq(l.pt_start, l.start_info + 4096);
+    }
+    if (p->p2m_base == PV_LAYOUT_UNSET) {
+        cr_expect_eq(l.p2m_end - l.p2m_start, p->nr_pages * 8);
+        cr_expect_lt(l.p2m_end, l.start_info + 1);
+        cr_expect_eq(l.p2m_start % 4096, 0);
+    }
+    cr_expect_leq(l.nr_pages_used, p->nr_pages);
+}
+
+Test(layout, small_domu_no_initrd)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 16384, .virt_base = 0, .kern_start = 0x100000, .kern_end = 0x104000,
+        .p2m_base = PV_LAYOUT_UNSET,
+    };
+
+    cr_assert_eq(pv_layout_compute(&p, &l, "dom1", reason, sizeof(reason)), 0, "%s", reason);
+    check_invariants(&p);
+    cr_expect_eq(l.p2m_start, 0x104000);
+    cr_expect_eq(l.p2m_end, 0x104000 + 16384 * 8);
+    cr_expect_eq(l.start_info, 0x124000);
+    cr_expect_eq(l.xenstore, 0x125000);
+    cr_expect_eq(l.console, 0x126000);
+    cr_expect_eq(l.pt_start, 0x127000);
+    /* 1 L4 + 1 L3 + 1 L2 + 2 L1 (area ends at 4 MiB... or 8 MiB: see below) */
+    cr_expect_eq(l.nr_l4, 1);
+    cr_expect_eq(l.nr_l3, 1);
+    cr_expect_eq(l.nr_l2, 1);
+    cr_expect_eq(l.v_end, 4 * MiB);
+    cr_expect_eq(l.nr_l1, 2);
+    cr_expect_eq(l.nr_pt_frames, 5);
+    cr_expect_eq(l.stack_end, 0x127000 + 5 * 4096 + 4096);
+    cr_expect_eq(l.initrd_start, 0);
+    cr_expect_eq(l.initrd_pages, 0);
+    cr_expect_eq(l.nr_pages_used, 1024);
+    cr_expect_eq(pv_layout_pfn(&l, l.start_info), 0x124);
+}
+
+Test(layout, padding_adds_4mib_when_short)
+{
+    /* Stack ending 256 KiB before a 4 MiB boundary: the area grows by 4 MiB. */
+    struct pv_layout_params p = {
+        .nr_pages = 65536, .virt_base = 0, .kern_start = 0x100000,
+        .p2m_base = PV_LAYOUT_UNSET, .dom0 = true,
+    };
+    /*
+     * Kernel end chosen so that p2m (512 KiB) + start_info + 7 tables + stack
+     * end at 4M-256K: 5 tables would do for a 4 MiB area, but the short
+     * padding makes it 8 MiB, which needs 7 (4 L1s): the fixed point.
+     */
+    p.kern_end = 4 * MiB - 256 * KiB - (512 * KiB + 4096 + 7 * 4096 + 4096);
+    cr_assert_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), 0, "%s", reason);
+    check_invariants(&p);
+    cr_expect_eq(l.stack_end, 4 * MiB - 256 * KiB);
+    cr_expect_eq(l.v_end, 8 * MiB);
+    cr_expect_eq(l.nr_l1, 4);
+    cr_expect_eq(l.nr_pt_frames, 7);
+}
+
+Test(layout, linux_dom0_with_initrd)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 2 * GiB / 4096, .virt_base = LINUX_BASE,
+        .kern_start = 0xffffffff81000000ULL, .kern_end = 0xffffffff81000000ULL + 61 * MiB + 123,
+        .initrd_len = 37 * MiB + 5, .p2m_base = PV_LAYOUT_UNSET, .dom0 = true, .limit_1g = true,
+    };
+
+    cr_assert_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), 0, "%s", reason);
+    check_invariants(&p);
+    cr_expect_eq(l.initrd_start, (p.kern_end + 4095) & ~4095ULL);
+    cr_expect_eq(l.initrd_end, l.initrd_start + p.initrd_len);
+    cr_expect_eq(l.initrd_pfn, (l.initrd_start - LINUX_BASE) >> 12);
+    cr_expect_eq(l.initrd_pages, (p.initrd_len + 4095) / 4096);
+    cr_expect_eq(l.p2m_start, (l.initrd_end + 4095) & ~4095ULL);
+    cr_expect_eq(l.p2m_end - l.p2m_start, 4 * MiB);
+    cr_expect_leq(l.v_end - l.v_start, 1 * GiB);
+    /* Linux's kernel sits in L4 slot 511, L3 slot 510: one L3, one L2 */
+    cr_expect_eq(l.nr_l3, 1);
+    cr_expect_eq(l.nr_l2, 1);
+    cr_expect_eq(l.nr_l1, (l.v_end - l.v_start) >> 21);
+}
+
+Test(layout, linux_init_p2m_and_unmapped_initrd)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 4 * GiB / 4096, .virt_base = LINUX_BASE,
+        .kern_start = 0xffffffff81000000ULL, .kern_end = 0xffffffff85000000ULL,
+        .initrd_len = 100 * MiB, .p2m_base = 0x8000000000ULL, .initrd_unmapped = true,
+        .dom0 = true, .limit_1g = true,
+    };
+    uint64_t area_pages;
+
+    cr_assert_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), 0, "%s", reason);
+    check_invariants(&p);
+    area_pages = (l.v_end - l.v_start) >> 12;
+    cr_expect_eq(l.initrd_start, 0);
+    cr_expect_eq(l.initrd_end, 0);
+    cr_expect_eq(l.initrd_pfn, area_pages);
+    cr_expect_eq(l.initrd_pages, 100 * MiB / 4096);
+    cr_expect_eq(l.p2m_start, 0x8000000000ULL);
+    cr_expect_eq(l.p2m_end, 0x8000000000ULL + 8 * MiB);
+    /* start_info directly after the kernel: neither initrd nor p2m mapped */
+    cr_expect_eq(l.start_info, 0xffffffff85000000ULL);
+    cr_expect_eq(l.first_p2m_pfn, area_pages + l.initrd_pages);
+    cr_expect_eq(l.p2m_nr_l3, 1);
+    cr_expect_eq(l.p2m_nr_l2, 1);
+    cr_expect_eq(l.p2m_nr_l1, 4);
+    cr_expect_eq(l.nr_p2m_frames, 8 * MiB / 4096 + 6);
+    cr_expect_eq(l.nr_pages_used, l.first_p2m_pfn + l.nr_p2m_frames);
+}
+
+Test(layout, fixed_point_property_over_many_sizes)
+{
+    /* Sweep kernel sizes and memory sizes across table boundaries. */
+    for (uint64_t kend = 0x101000; kend < 0x101000 + 40 * MiB; kend += 0x3f000 + 4096 * 7) {
+        for (uint64_t pages = 8192; pages <= 8192 * 64; pages *= 4) {
+            struct pv_layout_params p = {
+                .nr_pages = 1ULL << 22, .virt_base = 0, .kern_start = 0x100000,
+                .kern_end = kend, .p2m_base = PV_LAYOUT_UNSET,
+            };
+
+            p.nr_pages = pages * 16;
+            cr_assert_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), 0,
+                         "kend %#llx: %s", (unsigned long long)kend, reason);
+            check_invariants(&p);
+            /* Minimality: one table fewer could not map the area it implies. */
+            {
+                uint64_t pt_end = l.pt_start + (uint64_t)(l.nr_pt_frames - 1) * 4096;
+                uint64_t stack_end = pt_end + 4096;
+                uint64_t v_end = (stack_end + 4 * MiB - 1) & ~(4 * MiB - 1);
+
+                if (v_end - stack_end < 512 * KiB)
+                    v_end += 4 * MiB;
+                cr_assert_gt(1 + nr_tables(0, v_end, 39) + nr_tables(0, v_end, 30) +
+                             nr_tables(0, v_end, 21), l.nr_pt_frames - 1);
+            }
+        }
+    }
+}
+
+Test(layout, crossing_a_gib_boundary_needs_another_l2)
+{
+    /* Area starting just below 1 GiB crosses into the next L2's range. */
+    struct pv_layout_params p = {
+        .nr_pages = 262144, .virt_base = 1 * GiB - 8 * MiB, .kern_start = 1 * GiB - 8 * MiB,
+        .kern_end = 1 * GiB - 2 * MiB, .p2m_base = PV_LAYOUT_UNSET,
+    };
+
+    cr_assert_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), 0, "%s", reason);
+    check_invariants(&p);
+    cr_expect_eq(l.nr_l2, 2);
+}
+
+Test(layout, linux_1gib_limit)
+{
+    /* 600 GiB of memory: a 1.2 GiB p2m cannot be in the initial mapping... */
+    struct pv_layout_params p = {
+        .nr_pages = 600 * GiB / 4096, .virt_base = LINUX_BASE,
+        .kern_start = 0xffffffff81000000ULL, .kern_end = 0xffffffff83000000ULL,
+        .p2m_base = PV_LAYOUT_UNSET, .dom0 = true, .limit_1g = true,
+    };
+
+    cr_expect_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), -E2BIG);
+    cr_expect(strstr(reason, "1 GiB"), "reason: %s", reason);
+    cr_expect(strncmp(reason, "dom0: ", 6) == 0, "reason: %s", reason);
+    /* ...but with INIT_P2M it lives elsewhere and the layout fits. */
+    p.p2m_base = 0x8000000000ULL;
+    cr_expect_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), 0, "%s", reason);
+    /* A big initrd alone can also break the limit. */
+    p.nr_pages = 1 * GiB / 4096;
+    p.initrd_len = 1 * GiB;
+    cr_expect_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), -E2BIG);
+    /* Without the Linux limit it is only a question of memory. */
+    p.limit_1g = false;
+    p.nr_pages = 4 * GiB / 4096;
+    cr_expect_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), 0, "%s", reason);
+}
+
+Test(layout, not_enough_memory)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 512, .virt_base = 0, .kern_start = 0x100000, .kern_end = 0x104000,
+        .p2m_base = PV_LAYOUT_UNSET,
+    };
+
+    cr_expect_eq(pv_layout_compute(&p, &l, "dom1", reason, sizeof(reason)), -ENOMEM);
+    cr_expect(strstr(reason, "needs 1024 pages"), "reason: %s", reason);
+    /* unmapped initrd pages count too */
+    p.nr_pages = 1024;
+    cr_expect_eq(pv_layout_compute(&p, &l, "dom1", reason, sizeof(reason)), 0, "%s", reason);
+    p.initrd_len = 1;
+    p.initrd_unmapped = true;
+    cr_expect_eq(pv_layout_compute(&p, &l, "dom1", reason, sizeof(reason)), -ENOMEM);
+}
+
+Test(layout, bad_parameters)
+{
+    struct pv_layout_params base = {
+        .nr_pages = 16384, .virt_base = 0, .kern_start = 0x100000, .kern_end = 0x104000,
+        .p2m_base = PV_LAYOUT_UNSET,
+    };
+    struct pv_layout_params p;
+
+    p = base; p.nr_pages = 0;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -EINVAL);
+    p = base; p.nr_pages = 1ULL << 50;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -E2BIG);
+    p = base; p.virt_base = 0x1234;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -EINVAL);
+    p = base; p.kern_start = 0x100000; p.virt_base = 0x200000;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -EINVAL);
+    p = base; p.kern_end = p.kern_start;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -EINVAL);
+    /* the hypervisor's hole and the non-canonical gap are not guest space */
+    p = base; p.virt_base = 0xffff800000000000ULL;
+    p.kern_start = p.virt_base + 0x100000; p.kern_end = p.kern_start + 0x4000;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -E2BIG);
+    cr_expect(strstr(reason, "not in guest address space"), "reason: %s", reason);
+    p = base; p.virt_base = 0x00007ffffff00000ULL;
+    p.kern_start = p.virt_base; p.kern_end = p.kern_start + 0x4000;
+    /* ending exactly at the canonical boundary is fine... */
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), 0, "%s", reason);
+    cr_expect_eq(l.v_end, 0x0000800000000000ULL);
+    /* ...crossing it is not */
+    p.kern_end = p.kern_start + 0x100000;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -E2BIG);
+    /* running off the top of the address space */
+    p = base; p.virt_base = 0xfffffffffff00000ULL;
+    p.kern_start = p.virt_base; p.kern_end = p.kern_start + 0x4000;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -E2BIG);
+    /* INIT_P2M: unaligned, in the hypervisor hole, sharing the kernel's L4 slot */
+    p = base; p.p2m_base = 0x8000000123ULL;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -EINVAL);
+    p = base; p.p2m_base = 0xffff808000000000ULL;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -E2BIG);
+    p = base; p.p2m_base = 0x40000000ULL;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -EINVAL);
+    cr_expect(strstr(reason, "512 GiB slot"), "reason: %s", reason);
+    /* a NULL reason buffer is allowed */
+    p = base; p.nr_pages = 0;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", NULL, 0), -EINVAL);
+}
