@@ -83,22 +83,38 @@ static uint64_t rnd(void)
 }
 
 /* ---- allocator under load ---- */
-struct blk { uint64_t magic, mfn, order; struct blk *next; };
-#define BLK_MAGIC 0x5e1f7e5700000000ULL
+/*
+ * Bookkeeping lives outside the blocks: one byte per frame holding the order
+ * of the block that starts there (0xff = none) and a bitmap of frames handed
+ * out, so overlaps are caught without touching every block (touching all of
+ * RAM would make the host allocate all of the guest's memory).  Every 16th
+ * block also gets a tag written at both ends and checked before freeing.
+ */
+#define NO_BLOCK 0xff
+#define TAGGED   0x40     /* flag in orders[]: the block carries tags */
 
 static void test_allocator(void)
 {
-    unsigned long free0 = heap_free_pages(), got = 0, nblocks = 0;
-    struct blk *head = NULL;
-    unsigned int order = 9;
-    unsigned long bad = 0;
+    unsigned long free0 = heap_free_pages(), got = 0, nblocks = 0, overlaps = 0, bad = 0;
+    unsigned int order = 9, meta_order;
+    uint8_t *orders;
+    uint64_t *used;
+    unsigned long mfn, i;
     s_time_t t0 = NOW();
 
-    /* Exhaust: big blocks first, halving when an order runs out, so the
-     * allocator is driven through splitting all the way to order 0. */
+    meta_order = get_order_from_bytes(max_page + max_page / 8 + 8);
+    orders = alloc_xenheap_pages(meta_order);
+    if (!check(orders != NULL, "allocator", "no memory for the bookkeeping (order %u)", meta_order))
+        return;
+    free0 = heap_free_pages();
+    used = (uint64_t *)(orders + ROUNDUP(max_page, 8));
+    memset(orders, NO_BLOCK, max_page);
+    memset(used, 0, max_page / 8 + 8);
+
+    /* Exhaust: big blocks first, halving when an order runs out and
+     * sometimes climbing back, so splitting is exercised at every order. */
     for (;;) {
         struct page_info *pg = alloc_heap_pages(order, (order <= 2 && (rnd() & 1)) ? MEMF_zero : 0);
-        struct blk *b;
 
         if (!pg) {
             if (order == 0)
@@ -106,15 +122,24 @@ static void test_allocator(void)
             order--;
             continue;
         }
-        b = page_to_virt(pg);
-        b->magic = BLK_MAGIC | order;
-        b->mfn = page_to_mfn(pg);
-        b->order = order;
-        b->next = head;
-        /* Tag the last page of the block too: overlapping blocks would
-         * overwrite each other's tags. */
-        *(uint64_t *)((char *)b + (PAGE_SIZE << order) - 8) = b->mfn;
-        head = b;
+        mfn = page_to_mfn(pg);
+        if (!check(mfn < max_page && !(mfn & ((1UL << order) - 1)), "allocator",
+                   "order-%u block at mfn %#lx is misplaced", order, mfn)) {
+            continue;
+        }
+        for (i = mfn; i < mfn + (1UL << order); i++) {
+            if (used[i / 64] & (1ULL << (i % 64)))
+                overlaps++;
+            used[i / 64] |= 1ULL << (i % 64);
+        }
+        orders[mfn] = (uint8_t)order;
+        if (nblocks % 16 == 0) {
+            orders[mfn] |= TAGGED;
+            uint64_t *first = mfn_to_virt(mfn);
+
+            first[0] = mfn;
+            first[(PAGE_SIZE << order) / 8 - 1] = ~mfn;
+        }
         got += 1UL << order;
         nblocks++;
         if ((rnd() & 3) == 0 && order < 9)
@@ -123,35 +148,38 @@ static void test_allocator(void)
     check(heap_free_pages() == 0, "allocator", "%lu pages still free after exhaustion",
           heap_free_pages());
     check(got == free0, "allocator", "allocated %lu pages, %lu were free", got, free0);
+    check(overlaps == 0, "allocator", "%lu frames handed out twice", overlaps);
 
-    /* Verify tags. */
-    for (struct blk *b = head; b; b = b->next) {
-        if (b->magic != (BLK_MAGIC | b->order) || b->mfn != virt_to_mfn(b) ||
-            *(uint64_t *)((char *)b + (PAGE_SIZE << b->order) - 8) != b->mfn)
-            bad++;
-    }
-    check(bad == 0, "allocator", "%lu blocks had corrupted tags (overlap?)", bad);
-
-    /* Free in four interleaved passes picked by a hash of the frame number,
-     * so merging happens from every direction rather than in list order. */
+    /* Free in four passes picked by a hash of the frame number, so merging
+     * happens from every direction rather than in address order. */
     for (unsigned int pass = 0; pass < 4; pass++) {
-        struct blk **pp = &head;
+        for (mfn = 0; mfn < max_page; mfn++) {
+            unsigned int o = orders[mfn] & ~TAGGED;
 
-        while (*pp) {
-            struct blk *b = *pp;
+            if (orders[mfn] == NO_BLOCK)
+                continue;
+            if (pass == 0 && (orders[mfn] & TAGGED)) {
+                uint64_t *first = mfn_to_virt(mfn);
 
-            if (((b->mfn * 0x9e3779b97f4a7c15ULL) >> 62) == pass) {
-                *pp = b->next;
-                free_heap_pages(mfn_to_page(b->mfn), b->order);
-            } else {
-                pp = &b->next;
+                if (first[0] != mfn || first[(PAGE_SIZE << o) / 8 - 1] != ~mfn) {
+                    if (!bad)
+                        printk(XENLOG_ERR "selftest: allocator: block %#lx order %u tags %#lx %#lx\n",
+                               mfn, o, (unsigned long)first[0],
+                               (unsigned long)first[(PAGE_SIZE << o) / 8 - 1]);
+                    bad++;
+                }
             }
+            if (((mfn * 0x9e3779b97f4a7c15ULL) >> 62) != pass)
+                continue;
+            free_heap_pages(mfn_to_page(mfn), o);
+            orders[mfn] = NO_BLOCK;
         }
     }
-    check(head == NULL, "allocator", "blocks left after four passes");
+    check(bad == 0, "allocator", "%lu sampled blocks lost their tags", bad);
     check(heap_free_pages() == free0, "allocator", "free pages %lu after freeing all, %lu before",
           heap_free_pages(), free0);
     check(heap_check() == 0, "allocator", "heap_check() found broken invariants");
+    free_xenheap_pages(orders, meta_order);
     printk("selftest: allocator: %lu pages in %lu blocks allocated, verified and freed (%lu ms)\n",
            got, nblocks, (unsigned long)((NOW() - t0) / 1000000));
 }

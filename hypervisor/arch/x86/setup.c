@@ -130,7 +130,6 @@ static const char *memtype_name(uint32_t t)
 static void parse_boot_info(unsigned int magic, unsigned int mbi_pa)
 {
     struct boot_info *bi = &boot_info;
-    unsigned int i;
     int rc;
 
     if (magic == MULTIBOOT2_BOOTLOADER_MAGIC) {
@@ -144,6 +143,13 @@ static void parse_boot_info(unsigned int magic, unsigned int mbi_pa)
     else if (rc)
         panic("Cannot parse the multiboot%s information at %#x (error %d)\n",
               magic == MULTIBOOT2_BOOTLOADER_MAGIC ? "2" : "1", mbi_pa, rc);
+}
+
+/* After the command line: these messages obey loglvl=. */
+static void print_boot_info(unsigned int magic)
+{
+    const struct boot_info *bi = &boot_info;
+    unsigned int i;
 
     printk("Bootloader: %s (multiboot%s)\n", bi->loader_name,
            magic == MULTIBOOT2_BOOTLOADER_MAGIC ? "2" : "1");
@@ -176,6 +182,7 @@ void __start_xen(unsigned int magic, unsigned int mbi_pa)
     if (bad)
         printk(XENLOG_WARNING "%d unknown or invalid command-line option%s ignored\n",
                bad, bad == 1 ? "" : "s");
+    print_boot_info(magic);
 
     mm_early_init(&boot_info);
     pic_disable();

@@ -33,6 +33,7 @@
 #include <xen/guest_access.h>
 #include <asm/page.h>
 #include <asm/pv_mm.h>
+#include <xen/grant_table.h>
 
 unsigned long *m2p_rw;
 
@@ -210,9 +211,19 @@ void put_page_from_l1e(pte_t l1e, struct domain *l1e_owner)
     mfn_t mfn = pte_mfn(l1e);
     struct page_info *pg;
 
-    (void)l1e_owner;
     if (!pte_present(l1e) || !mfn_valid(mfn) || mfn_is_io(mfn))
         return;
+    if (l1e & _PAGE_GNTTAB) {
+        /*
+         * A grant mapping's references belong to the grant.  Removing the
+         * PTE any other way than GNTTABOP_unmap_grant_ref is a guest bug
+         * (Xen crashes the guest too); while dying, the grant code
+         * releases the references itself.
+         */
+        if (!l1e_owner->is_dying && !l1e_owner->is_shutting_down)
+            domain_crash(l1e_owner, "implicit unmap of a granted PTE");
+        return;
+    }
     pg = mfn_to_page(mfn);
     if (l1e & _PAGE_RW)
         put_page_and_type(pg);
@@ -314,7 +325,7 @@ static void devalidate_table(struct page_info *pg, uint64_t type)
  * churn, which is how Linux's frequent A/D-bit and protection updates stay
  * cheap.
  */
-#define FASTPATH_MASK   (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW)
+#define FASTPATH_MASK   (PADDR_MASK | _PAGE_PRESENT | _PAGE_RW | _PAGE_GNTTAB)
 
 static int mod_entry(pte_t *pl, pte_t ne, bool preserve_ad, unsigned int level,
                      struct domain *d, struct domain *pg_owner)
@@ -608,6 +619,72 @@ int pv_mmuext_op_one(struct vcpu *v, const struct mmuext_op *op, struct domain *
     default:
         return -ENOSYS;
     }
+}
+
+/* ----------------------------------------------------- grant mappings */
+
+/* The L1 entry a grant map/unmap names: a VA in v's tables, or with
+ * GNTMAP_contains_pte the machine address of an entry in one of its L1s. */
+static pte_t *grant_l1e(struct vcpu *v, uint64_t addr, uint32_t flags)
+{
+    mfn_t gl1mfn;
+
+    if (flags & GNTMAP_contains_pte) {
+        mfn_t mfn = addr >> PAGE_SHIFT;
+        struct page_info *pg;
+
+        if (!mfn_valid(mfn) || (addr & 7))
+            return NULL;
+        pg = mfn_to_page(mfn);
+        if (pg->owner != v->domain || PGT_type(pg->type_info) != PGT_l1_page_table ||
+            PGT_count(pg->type_info) == 0 || !(pg->type_info & PGT_validated))
+            return NULL;
+        return (pte_t *)((char *)map_frame(mfn) + (addr & (PAGE_SIZE - 1)));
+    }
+    return pv_guest_l1e(v, addr, &gl1mfn);
+}
+
+int create_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t flags)
+{
+    pte_t *pl1e = grant_l1e(v, addr, flags), ol1e, nl1e;
+
+    if (pl1e == NULL)
+        return GNTST_general_error;
+    nl1e = ((pte_t)mfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY |
+           _PAGE_NX | _PAGE_GNTTAB;
+    if (!(flags & GNTMAP_readonly))
+        nl1e |= _PAGE_RW;
+    if (flags & GNTMAP_application_map)
+        nl1e |= _PAGE_USER;
+    /* gnttab_map_avail_bits: guest bits 16..18 of flags go to PTE bits 9..11. */
+    nl1e |= (pte_t)((flags >> _GNTMAP_guest_avail0) & 7) << 9;
+    ol1e = *pl1e;
+    if (ol1e & _PAGE_GNTTAB)
+        return GNTST_general_error;     /* one grant per PTE */
+    *pl1e = nl1e;
+    put_page_from_l1e(ol1e, v->domain);
+    if (flags & GNTMAP_contains_pte)
+        pv_flush_tlb_local();
+    else
+        pv_invlpg(addr);
+    return GNTST_okay;
+}
+
+int replace_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t flags)
+{
+    pte_t *pl1e = grant_l1e(v, addr, flags), ol1e;
+
+    if (pl1e == NULL)
+        return GNTST_general_error;
+    ol1e = *pl1e;
+    if (!pte_present(ol1e) || !(ol1e & _PAGE_GNTTAB) || pte_mfn(ol1e) != mfn)
+        return GNTST_general_error;     /* not this grant's PTE */
+    *pl1e = 0;
+    if (flags & GNTMAP_contains_pte)
+        pv_flush_tlb_local();
+    else
+        pv_invlpg(addr);
+    return GNTST_okay;
 }
 
 /* ----------------------------------------------------------- teardown */

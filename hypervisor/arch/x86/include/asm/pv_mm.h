@@ -39,6 +39,11 @@ typedef uint64_t pte_t;
 #define L3_DISALLOW_MASK      L2_DISALLOW_MASK
 #define L4_DISALLOW_MASK      L2_DISALLOW_MASK
 
+/* Software bit marking the PTE of a grant mapping: it holds no references
+ * of its own (the grant does), and a guest may neither create nor silently
+ * overwrite one.  Bits 52..58 are ignored by the MMU. */
+#define _PAGE_GNTTAB          (1ULL << 52)
+
 #define pte_mfn(e)            (((e) & PADDR_MASK) >> PAGE_SHIFT)
 #define pte_present(e)        (((e) & _PAGE_PRESENT) != 0)
 

@@ -1,0 +1,28 @@
+#!/bin/sh
+# run.sh — boot build/hypervisor.iso (GRUB2 -> multiboot2 -> hypervisor ->
+# dom0 when the ISO carries one) in QEMU, interactively, on the serial
+# console in this terminal.  Quit QEMU with Ctrl-a x (Ctrl-a c toggles
+# QEMU's monitor).
+#
+# Environment: ISO (default build/hypervisor.iso), MEM (MiB, default 2048),
+# SMP (default 1), QEMU_EXTRA (more QEMU arguments, e.g. "-s" for gdb),
+# KERNEL=1 boots build/hypervisor.elf through QEMU's -kernel instead, with
+# XEN_CMDLINE as its command line.
+set -eu
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+iso=${ISO:-$BUILD/hypervisor.iso}
+mem=${MEM:-2048}
+smp=${SMP:-1}
+
+set -- -accel tcg -cpu qemu64,+rdrand -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
+if [ "${KERNEL:-0}" = 1 ]; then
+    [ -f "$BUILD/hypervisor.elf" ] || { echo "run: $BUILD/hypervisor.elf not built (make)" >&2; exit 1; }
+    set -- "$@" -kernel "$BUILD/hypervisor.elf" -append "${XEN_CMDLINE:-console=com1 loglvl=info}"
+else
+    [ -f "$iso" ] || { echo "run: $iso not built (make iso)" >&2; exit 1; }
+    set -- "$@" -cdrom "$iso"
+fi
+echo "run: QEMU on this terminal's serial console; quit with Ctrl-a x" >&2
+# shellcheck disable=SC2086
+exec qemu-system-x86_64 "$@" ${QEMU_EXTRA:-}

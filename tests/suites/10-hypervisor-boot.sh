@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# 10-hypervisor-boot.sh — the hypervisor boots and checks itself, in QEMU:
+#   selftest via QEMU -kernel (multiboot1), with boot modules;
+#   selftest with 4.5 GiB and 1 GiB pages (RAM above 4 GiB, 1 GiB direct map);
+#   selftest via the GRUB2 ISO (multiboot2/module2);
+#   the fault dump (selftest=fault): vector, CR2, registers, symbolised trace;
+#   a bad command line: unknown/invalid options warned, boot goes on;
+#   loglvl=error hides info messages but not the verdict.
+# Each case runs under tests/lib/qemu-run.py with a timeout; logs go to
+# build/test-logs/10-hypervisor-boot/.
+set -uo pipefail
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+RUN=$ROOT/tests/lib/qemu-run.py
+HV=$BUILD/hypervisor.elf
+logs=$BUILD/test-logs/10-hypervisor-boot
+tmp=$BUILD/tests/10-hypervisor-boot
+mkdir -p "$logs" "$tmp"
+
+if [ ! -f "$HV" ]; then
+    make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=hypervisor FLAVOR=hyp \
+        BUILD="$BUILD" >"$logs/build.log" 2>&1
+fi
+if [ ! -f "$HV" ]; then
+    echo "FAIL: hv-build hypervisor.elf could not be built (see $logs/build.log)"
+    exit 0
+fi
+
+# Two small boot modules with known contents and strings.
+printf 'module zero\n' > "$tmp/mod0"
+head -c 10000 /dev/zero > "$tmp/mod1"
+
+run() { "$RUN" "$@" 2>>"$logs/failures.txt"; }
+: > "$logs/failures.txt"
+
+run --name hv-selftest-kernel --timeout 120 --log "$logs/selftest-kernel.log" \
+    --expect 'Xen version 4\.17' \
+    --expect 'Bootloader: qemu \(multiboot1\)' \
+    --expect 'Command line: selftest loglvl=all$' \
+    --expect 'Module 0: 0x[0-9a-f]+-0x[0-9a-f]+ \(0 KiB\) "dom0 arg1 arg2=x"$' \
+    --expect 'Module 1: .*\(9 KiB\) ""$' \
+    --expect 'selftest: 0 failures' \
+    -- -m 1024 -kernel "$HV" -append "selftest loglvl=all" \
+       -initrd "$tmp/mod0 dom0 arg1 arg2=x,$tmp/mod1"
+
+run --name hv-selftest-kernel-4g-1gpages --timeout 180 --log "$logs/selftest-4g.log" \
+    --expect '\(usable\)' --expect '0000000100000000 - 0000000160000000 \(usable\)' \
+    --expect 'Direct map: .*\(1 GiB/2 MiB pages\)' \
+    --expect 'selftest: 0 failures' \
+    -- -m 4608 -cpu qemu64,+rdrand,+pdpe1gb -kernel "$HV" -append "selftest"
+
+iso=$tmp/selftest.iso
+if ISO=$iso "$ROOT/boot/mkiso.sh" -o "$iso" -a "selftest loglvl=all" \
+        -m "$tmp/mod0 dom0 console=hvc0" -m "$tmp/mod1" >"$logs/mkiso.log" 2>&1; then
+    run --name hv-selftest-grub-iso --timeout 180 --log "$logs/selftest-iso.log" \
+        --expect 'Bootloader: GRUB 2.* \(multiboot2\)' \
+        --expect 'Command line: selftest loglvl=all$' \
+        --expect 'Module 0: .*"dom0 console=hvc0"$' \
+        --expect 'Module 1: .*\(9 KiB\) ""$' \
+        --expect 'selftest: 0 failures' \
+        -- -m 1024 -cdrom "$iso"
+else
+    echo "FAIL: hv-selftest-grub-iso boot/mkiso.sh failed: $(tail -n 3 "$logs/mkiso.log" | tr '\n' ' ')"
+fi
+
+run --name hv-fault-dump --timeout 120 --log "$logs/fault-dump.log" \
+    --expect 'selftest: writing to 0xbadc0de0000' \
+    --expect 'RIP: +e008:\[<ffff82d0[0-9a-f]{8}>\] selftest_fault_write\+0x[0-9a-f]+/0x[0-9a-f]+' \
+    --expect 'rax: [0-9a-f]{16} +rbx: [0-9a-f]{16} +rcx: [0-9a-f]{16}' \
+    --expect 'r15: [0-9a-f]{16} +cr0: [0-9a-f]{16}' \
+    --expect 'cr2: 00000badc0de0000' \
+    --expect 'Xen call trace:' \
+    --expect '\[<ffff82d0[0-9a-f]{8}>\] R selftest_fault_write\+' \
+    --expect '\[<ffff82d0[0-9a-f]{8}>\] F run_selftests\+' \
+    --expect '\[<ffff82d0[0-9a-f]{8}>\] F __start_xen\+' \
+    --expect 'FATAL PAGE FAULT' \
+    --expect '\[error_code=0002\]' \
+    --expect 'Faulting linear address: 00000badc0de0000' \
+    -- -m 512 -kernel "$HV" -append "selftest=fault"
+
+run --name hv-bad-cmdline --timeout 120 --log "$logs/bad-cmdline.log" \
+    --expect 'parameter "bogus_option" unknown' \
+    --expect 'parameter "loglvl" has invalid value "chatty"' \
+    --expect 'parameter "dom0_mem" has invalid value "lots"' \
+    --expect '3 unknown or invalid command-line options ignored' \
+    --expect 'selftest: 0 failures' \
+    -- -m 512 -kernel "$HV" -append "bogus_option=1 loglvl=chatty selftest dom0_mem=lots noreboot"
+
+run --name hv-loglvl-error --timeout 120 --log "$logs/loglvl-error.log" \
+    --reject 'Physical RAM map' --reject 'selftest: starting' \
+    -- -m 512 -kernel "$HV" -append "selftest loglvl=error"
+exit 0
