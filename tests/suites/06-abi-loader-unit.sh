@@ -48,6 +48,49 @@ fi
 if [ -f tests/unit/libelf/Makefile ]; then
     "$ROOT/tests/lib/criterion.sh" "$BUILD/tests/unit/libelf/libelf_test" libelf
 fi
+# The real Debian kernel, when the reference tree has been built: the bzImage
+# header, then the xz payload extracted with Debian's xz and the ELF parsed,
+# checked as a dom0 kernel and laid out for a 2 GiB dom0.
+vmlinuz=/work/shared/reference/xen/.work/out/vmlinuz
+elfinfo=$BUILD/tests/unit/libelf/elfinfo
+if [ ! -f "$vmlinuz" ]; then
+    echo "SKIP: libelf/debian-vmlinuz reference kernel not built ($vmlinuz absent)"
+elif ! command -v xz >/dev/null; then
+    echo "SKIP: libelf/debian-vmlinuz xz not installed (boot/deps.d/abi.list lists it)"
+elif [ ! -x "$elfinfo" ]; then
+    echo "FAIL: libelf/debian-vmlinuz elfinfo was not built"
+else
+    t0=$(date +%s.%N)
+    if ! hdr=$("$elfinfo" "$vmlinuz" 2>&1); then
+        echo "FAIL: libelf/debian-vmlinuz bzImage header: $hdr"
+    else
+        read -r kind off len fmt _ <<<"$hdr"
+        out=$BUILD/tests/unit/libelf/vmlinux
+        if [ "$kind" != bzimage ] || [ "$fmt" != xz ]; then
+            echo "FAIL: libelf/debian-vmlinuz expected an xz bzImage, got: $hdr"
+        elif ! { [ "$out" -nt "$vmlinuz" ] ||
+                 { dd if="$vmlinuz" iflag=skip_bytes,count_bytes skip="$off" count="$len" \
+                      status=none | xz -dc --single-stream >"$out.tmp" 2>/dev/null && mv "$out.tmp" "$out"; }; }; then
+            rm -f "$out.tmp"
+            echo "FAIL: libelf/debian-vmlinuz extracting the xz payload failed"
+        elif ! info=$("$elfinfo" "$out" 2>&1); then
+            echo "FAIL: libelf/debian-vmlinuz $(printf '%s' "$info" | head -1)"
+        else
+            t1=$(date +%s.%N)
+            want="guest_os=linux virt_base=0xffffffff80000000 paddr_offset=0 init_p2m=0x8000000000"
+            bad=""
+            for w in $want; do
+                grep -qx "$w" <<<"$info" || bad="$bad $w"
+            done
+            if [ -z "$bad" ]; then
+                printf 'PASS: libelf/debian-vmlinuz (%.1fs)\n' "$(echo "$t1 - $t0" | bc)"
+            else
+                echo "FAIL: libelf/debian-vmlinuz missing:$bad"
+            fi
+        fi
+    fi
+fi
+
 if [ -x tests/fuzz/libelf/run.sh ]; then
     tests/fuzz/libelf/run.sh
 fi

@@ -96,16 +96,24 @@ static int note_number(struct elf_image *img, unsigned int type, const uint8_t *
                     note_names[type], descsz);
 }
 
-static int note_string(struct elf_image *img, unsigned int type, const uint8_t *desc,
-                       uint32_t descsz, const char **out)
+/*
+ * String note: up to the first NUL or the end of the descriptor (Xen reads
+ * them the same way; a terminator inside the descriptor is not required).
+ * Copied into the notes' own storage, slot by note type, so the result is
+ * always terminated.
+ */
+static void note_string(struct elf_image *img, unsigned int slot, const uint8_t *desc,
+                        uint32_t descsz, const char **out)
 {
-    const char *s = (const char *)desc;
+    char *dst = img->notes.strs[slot];
+    size_t len = elf_strnlen((const char *)desc, descsz), i;
 
-    if (elf_strnlen(s, descsz) == descsz)
-        return elf_fail(img, -ENOEXEC, "Xen note %s is not a NUL-terminated string",
-                        note_names[type]);
-    *out = s;
-    return 0;
+    if (len > ELF_NOTE_STR_MAX - 1)
+        len = ELF_NOTE_STR_MAX - 1;
+    for (i = 0; i < len; i++)
+        dst[i] = (char)desc[i];
+    dst[len] = '\0';
+    *out = dst;
 }
 
 static int parse_one_note(struct elf_image *img, unsigned int type, const uint8_t *desc,
@@ -161,31 +169,27 @@ static int parse_one_note(struct elf_image *img, unsigned int type, const uint8_
         }
         break;
     case XEN_ELFNOTE_XEN_VERSION:
-        rc = note_string(img, type, desc, descsz, &n->xen_version);
+        note_string(img, 0, desc, descsz, &n->xen_version);
         break;
     case XEN_ELFNOTE_GUEST_OS:
-        rc = note_string(img, type, desc, descsz, &n->guest_os);
+        note_string(img, 1, desc, descsz, &n->guest_os);
         break;
     case XEN_ELFNOTE_GUEST_VERSION:
-        rc = note_string(img, type, desc, descsz, &n->guest_version);
+        note_string(img, 2, desc, descsz, &n->guest_version);
         break;
     case XEN_ELFNOTE_LOADER:
-        rc = note_string(img, type, desc, descsz, &n->loader);
+        note_string(img, 3, desc, descsz, &n->loader);
         break;
     case XEN_ELFNOTE_PAE_MODE:
-        rc = note_string(img, type, desc, descsz, &n->pae_mode);
+        note_string(img, 4, desc, descsz, &n->pae_mode);
         break;
     case XEN_ELFNOTE_BSD_SYMTAB:
-        rc = note_string(img, type, desc, descsz, &n->bsd_symtab);
+        note_string(img, 5, desc, descsz, &n->bsd_symtab);
         break;
-    case XEN_ELFNOTE_FEATURES: {
-        const char *s = "";
-
-        rc = note_string(img, type, desc, descsz, &s);
-        if (!rc)
-            rc = parse_features(img, s, elf_strnlen(s, descsz));
+    case XEN_ELFNOTE_FEATURES:
+        /* parsed in place: the list can be longer than a kept string */
+        rc = parse_features(img, (const char *)desc, elf_strnlen((const char *)desc, descsz));
         break;
-    }
     }
     return rc;
 }

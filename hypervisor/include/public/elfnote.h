@@ -16,8 +16,8 @@
 #define XEN_ELFNOTE_ENTRY              1  /* entry point VA (default e_entry) */
 #define XEN_ELFNOTE_HYPERCALL_PAGE     2  /* VA where the builder writes the hypercall page */
 #define XEN_ELFNOTE_VIRT_BASE          3  /* VA of pseudo-physical 0 (default 0) */
-#define XEN_ELFNOTE_PADDR_OFFSET       4  /* subtracted from p_paddr (default VIRT_BASE,
-                                             i.e. p_paddr already virtual) */
+#define XEN_ELFNOTE_PADDR_OFFSET       4  /* VA = p_paddr + VIRT_BASE - PADDR_OFFSET
+                                             (default 0; VIRT_BASE for __xen_guest) */
 #define XEN_ELFNOTE_XEN_VERSION        5  /* "xen-3.0": required */
 #define XEN_ELFNOTE_GUEST_OS           6  /* "linux", ... */
 #define XEN_ELFNOTE_GUEST_VERSION      7

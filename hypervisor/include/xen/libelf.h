@@ -32,6 +32,7 @@
 #define ELF_MAX_PHDRS       256     /* program headers accepted */
 #define ELF_MAX_SPAN        (1ULL << 30)  /* kernel image extent (memsz incl. bss) */
 #define ELF_UNSET           (~0ULL) /* an address note that was not given */
+#define ELF_NOTE_STR_MAX    64      /* longest note string kept, with its NUL */
 
 /* One PT_LOAD segment, with the virtual address it is placed at. */
 struct elf_segment {
@@ -53,7 +54,10 @@ struct elf_xen_notes {
     uint64_t init_p2m;
     uint64_t hv_start_low;
     uint64_t l1_mfn_valid[2];       /* mask, value */
-    /* Strings point into the image and are NUL-terminated inside it, or "" */
+    /*
+     * Strings: copies (at most ELF_NOTE_STR_MAX - 1 bytes; Linux's FEATURES
+     * note, for one, is not NUL-terminated inside its descriptor), or "".
+     */
     const char *xen_version;
     const char *guest_os;
     const char *guest_version;
@@ -67,6 +71,7 @@ struct elf_xen_notes {
     bool suspend_cancel;
     bool legacy_guest_section;      /* came from the __xen_guest string */
     char legacy[256];               /* split copy of that string (strings point here) */
+    char strs[6][ELF_NOTE_STR_MAX]; /* storage for the note strings above */
 };
 
 struct elf_image {
