@@ -144,13 +144,19 @@ int xl_cmd_destroy(int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
-/* Waits until each domain has shut down or gone, reporting as xl does. */
+/*
+ * Waits until each domain has shut down or gone, reporting as xl does.  A
+ * domain seen shut down gets up to MONITOR_GRACE_MS more to disappear, so
+ * that `xl shutdown -w d; xl list` does not race the monitor applying
+ * on_poweroff=destroy.
+ */
+#define MONITOR_GRACE_MS 5000
 static void wait_for(const uint32_t *ids, int n)
 {
-    bool *done = calloc((size_t)n, sizeof(*done));
+    int *state = calloc((size_t)n, sizeof(*state));   /* ms since shutdown + 1 */
     int left = n, i;
 
-    if (!done)
+    if (!state)
         return;
     fprintf(stderr, "Waiting for %d domains\n", n);
     while (left > 0) {
@@ -158,25 +164,31 @@ static void wait_for(const uint32_t *ids, int n)
             struct domain_info d;
             int rc;
 
-            if (done[i])
+            if (state[i] < 0)
                 continue;
             rc = domain_get_info(ids[i], &d, NULL);
             if (rc == -ESRCH || (!rc && d.domid != ids[i])) {
-                fprintf(stderr, "Domain %u has been destroyed\n", ids[i]);
+                if (!state[i])
+                    fprintf(stderr, "Domain %u has been destroyed\n", ids[i]);
             } else if (!rc && (d.shutdown || d.dying)) {
-                fprintf(stderr, "Domain %u has been shut down, reason code "
-                        "%u\n", ids[i], d.shutdown ? d.shutdown_reason : 0);
+                if (!state[i])
+                    fprintf(stderr, "Domain %u has been shut down, reason "
+                            "code %u\n", ids[i],
+                            d.shutdown ? d.shutdown_reason : 0);
+                state[i] += 100;
+                if (state[i] <= MONITOR_GRACE_MS)
+                    continue;
             } else {
                 continue;
             }
-            done[i] = true;
+            state[i] = -1;
             left--;
         }
         if (left)
             usleep(100000);
     }
     fprintf(stderr, "All domains have been shut down\n");
-    free(done);
+    free(state);
 }
 
 static int shutdown_or_reboot(int argc, char **argv, bool reboot)
