@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Host unit tests of the hypervisor's PV core logic (event channels, the PV MMU; grant
-# tables and page types as they land), each the real hypervisor source
-# compiled against a small harness.  Built by `make tests-build`.
+# Host unit tests of the hypervisor's PV core logic: event channels, the PV MMU
+# (page types, validation), domain memory and grant tables — each the real
+# hypervisor source compiled against a small harness (make tests-build).
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}

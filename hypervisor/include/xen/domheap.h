@@ -30,6 +30,7 @@ void unshare_xen_page(struct page_info *pg);
 /* Frame references, implemented by the architecture's MMU code. */
 bool get_page(struct page_info *pg, const struct domain *d);
 void put_page(struct page_info *pg);
+int  get_page_type(struct page_info *pg, uint64_t type);
 void put_page_type(struct page_info *pg);
 
 /* Drop the allocation reference of every frame d owns (domain death). */

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <criterion/criterion.h>
 #include <xen/errno.h>
+#include <xen/grant_table.h>
 #include "harness.h"
 
 struct page_info *frame_table;
@@ -16,6 +17,7 @@ struct domain *hdom[H_NR_DOMS];
 unsigned int flushes, invlpgs, cr3_loads;
 unsigned long initial_free;
 unsigned long m2p[H_FRAMES];
+int crashes[H_NR_DOMS];
 static struct vcpu *h_cur;
 
 void *maddr_to_virt(paddr_t pa) { return ram + pa; }
@@ -34,6 +36,7 @@ void h_setup(void)
     m2p_rw = m2p;
     memset(m2p, 0xff, sizeof(m2p));
     flushes = invlpgs = cr3_loads = 0;
+    memset(crashes, 0, sizeof(crashes));
     for (int i = 0; i < H_NR_DOMS; i++) {
         struct domain *d = calloc(1, sizeof(*d));
         struct vcpu *v = calloc(1, sizeof(*v));
@@ -48,6 +51,7 @@ void h_setup(void)
         v->domain = d;
         v->arch.kernel_mode = true;
         hdom[i] = d;
+        cr_assert_eq(grant_table_init(d), 0);
     }
     h_cur = hdom[1]->vcpu[0];
 }
@@ -55,6 +59,7 @@ void h_setup(void)
 void h_teardown(void)
 {
     for (int i = 0; i < H_NR_DOMS; i++) {
+        grant_table_destroy(hdom[i]);
         free(hdom[i]->vcpu[0]);
         free(hdom[i]);
     }
@@ -131,6 +136,23 @@ int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 
 struct vcpu *current_vcpu(void) { return h_cur; }
 void h_set_current(struct domain *d) { h_cur = d->vcpu[0]; }
+
+struct domain *domain_lookup(struct domain *caller, domid_t id)
+{
+    if (id == DOMID_SELF)
+        return caller;
+    return id < H_NR_DOMS ? hdom[id] : NULL;
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    (void)why;
+    crashes[d->domain_id]++;
+}
+
+void *_xzalloc(size_t size, size_t align) { (void)align; return calloc(1, size); }
+void *_xzalloc_array(size_t size, size_t align, size_t n) { (void)align; return calloc(n, size); }
+void xfree(void *p) { free(p); }
 
 struct domain *get_domain_by_id(domid_t id) { return id < H_NR_DOMS ? hdom[id] : NULL; }
 void get_domain(struct domain *d) { (void)d; }

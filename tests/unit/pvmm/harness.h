@@ -21,6 +21,7 @@ extern struct domain *hdom[H_NR_DOMS];
 extern unsigned int flushes, invlpgs, cr3_loads;
 extern unsigned long initial_free;
 extern unsigned long m2p[H_FRAMES];
+extern int crashes[H_NR_DOMS];
 
 #define H_BAD_GUEST_ADDR  0xffff800000000000UL
 

@@ -1,0 +1,76 @@
+/*
+ * grant_table.h — grant tables, version 1 (common/grant_table.c).
+ *
+ * A domain grants another access to one of its frames by filling an entry
+ * of its grant table (frames it shares with the hypervisor): type
+ * GTF_permit_access, the grantee's id, the frame, GTF_readonly if so.  The
+ * grantee maps (GNTTABOP_map_grant_ref) or copies (GNTTABOP_copy) through
+ * the hypervisor, which checks the entry, keeps GTF_reading/GTF_writing set
+ * while the access lasts, and holds references on the frame so it cannot be
+ * freed or retyped underneath the mapping — even after the granter dies.
+ *
+ * Helpers take kernel copies of the arguments and report through the
+ * op's status field (GNTST_*) as Xen does; do_grant_table_op() copies.
+ */
+#ifndef XEN_GRANT_TABLE_H
+#define XEN_GRANT_TABLE_H
+
+#include <xen/types.h>
+#include <public/grant_table.h>
+
+struct domain;
+struct vcpu;
+
+#define MAX_GRANT_FRAMES        64      /* Xen 4.17's default max_grant_frames */
+#define GRANT_ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(grant_entry_v1_t))   /* 512 */
+#define MAX_MAPTRACK            (64 * 1024)
+#define MAPTRACK_CHUNK          256
+
+struct active_grant_entry {
+    uint16_t pin_ro;            /* read-only mappings and copies in progress */
+    uint16_t pin_rw;            /* writable ones */
+    domid_t  domid;             /* the grantee while pinned */
+    mfn_t    mfn;               /* the frame, fixed while pinned */
+};
+
+struct grant_mapping {          /* maptrack entry, in the mapping domain */
+    bool     in_use;
+    uint32_t flags;             /* GNTMAP_* of the map */
+    grant_ref_t ref;
+    domid_t  domid;             /* granting domain */
+    uint64_t host_addr;
+    mfn_t    mfn;
+    struct domain *rd;          /* granting domain, referenced while mapped */
+};
+
+struct grant_table {
+    unsigned int nr_frames;
+    unsigned int max_frames;
+    unsigned int version;       /* 1 (2 is not offered) */
+    grant_entry_v1_t *shared[MAX_GRANT_FRAMES];
+    struct active_grant_entry *active[MAX_GRANT_FRAMES];
+    struct grant_mapping *maptrack[MAX_MAPTRACK / MAPTRACK_CHUNK];
+    unsigned int maptrack_used;
+};
+
+int  grant_table_init(struct domain *d);
+void grant_table_destroy(struct domain *d);        /* d is being freed */
+void gnttab_release_mappings(struct domain *d);    /* d is dying */
+
+/* frames: room for op->nr_frames MFNs, filled on success. */
+int gnttab_setup_table(struct domain *caller, gnttab_setup_table_t *op, xen_pfn_t *frames);
+int gnttab_query_size(struct domain *caller, gnttab_query_size_t *op);
+int gnttab_set_version(struct domain *d, gnttab_set_version_t *op);
+int gnttab_get_version(struct domain *caller, gnttab_get_version_t *op);
+void gnttab_map_one(struct vcpu *v, gnttab_map_grant_ref_t *op);
+void gnttab_unmap_one(struct vcpu *v, gnttab_unmap_grant_ref_t *op);
+void gnttab_copy_one(struct vcpu *v, gnttab_copy_t *op);
+
+long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count);
+
+/* Architecture hooks: install / remove the PTE of a host mapping.
+ * Return GNTST_okay or a GNTST_* error. */
+int create_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t flags);
+int replace_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t flags);
+
+#endif

@@ -1,0 +1,428 @@
+/*
+ * test_gnttab.c — host tests of grant tables v1 (common/grant_table.c) with
+ * the PV MMU's grant PTE hooks: setup and sizing, map/unmap with the shared
+ * entry's flag transitions and the frame's reference counts, grant copy,
+ * the attacks a hostile grantee or granter would try, and cleanup when
+ * either side dies.
+ */
+#include <string.h>
+#include <criterion/criterion.h>
+#include <xen/errno.h>
+#include <xen/grant_table.h>
+#include "harness.h"
+
+#define D0 hdom[0]
+#define D1 hdom[1]
+#define D2 hdom[2]
+#define RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+
+TestSuite(gnttab, .init = h_setup, .fini = h_teardown);
+
+/* Give d a one-frame grant table; return its hypervisor mapping. */
+static grant_entry_v1_t *table_of(struct domain *d)
+{
+    gnttab_setup_table_t op = { .dom = DOMID_SELF, .nr_frames = 1 };
+    xen_pfn_t frame;
+
+    cr_assert_eq(gnttab_setup_table(d, &op, &frame), 0);
+    cr_assert_eq(op.status, GNTST_okay);
+    return (grant_entry_v1_t *)h_map(frame);
+}
+
+static void grant(grant_entry_v1_t *gt, grant_ref_t ref, domid_t to, mfn_t mfn, bool ro)
+{
+    gt[ref].domid = to;
+    gt[ref].frame = mfn;
+    gt[ref].flags = GTF_permit_access | (ro ? GTF_readonly : 0);
+}
+
+/* The mapper's tables: an L4 pinned and in CR3 with one free L1 slot range. */
+struct mapper { mfn_t l4, l1; };
+static struct mapper mapper_for(struct domain *d)
+{
+    struct mapper m;
+    struct mmuext_op op = { .cmd = MMUEXT_NEW_BASEPTR };
+
+    m.l4 = h_build_tables(d, 1, NULL, NULL, &m.l1, NULL);
+    op.arg1.mfn = m.l4;
+    cr_assert_eq(pv_mmuext_op_one(d->vcpu[0], &op, d), 0);
+    return m;
+}
+
+#define MAP_VA  0x100000UL      /* L1 slot 256 */
+
+static gnttab_map_grant_ref_t map(struct domain *ld, domid_t rd, grant_ref_t ref, uint32_t flags)
+{
+    gnttab_map_grant_ref_t op = { .host_addr = MAP_VA, .flags = GNTMAP_host_map | flags,
+                                  .ref = ref, .dom = rd };
+
+    gnttab_map_one(ld->vcpu[0], &op);
+    return op;
+}
+
+static int16_t unmap(struct domain *ld, grant_handle_t h)
+{
+    gnttab_unmap_grant_ref_t op = { .host_addr = MAP_VA, .handle = h };
+
+    gnttab_unmap_one(ld->vcpu[0], &op);
+    return op.status;
+}
+
+Test(gnttab, setup_and_query)
+{
+    gnttab_setup_table_t op = { .dom = DOMID_SELF, .nr_frames = 4 };
+    gnttab_query_size_t q = { .dom = DOMID_SELF };
+    xen_pfn_t frames[4];
+
+    gnttab_setup_table(D1, &op, frames);
+    cr_assert_eq(op.status, GNTST_okay);
+    for (int i = 0; i < 4; i++) {
+        cr_expect_eq(frame_table[frames[i]].owner, D1, "frame %d shared with the guest", i);
+        cr_expect_eq(h_type(frames[i]), PGT_writable_page, "the guest maps it writable");
+    }
+    gnttab_query_size(D1, &q);
+    cr_expect_eq(q.status, GNTST_okay);
+    cr_expect_eq(q.nr_frames, 4);
+    cr_expect_eq(q.max_nr_frames, MAX_GRANT_FRAMES);
+
+    op = (gnttab_setup_table_t){ .dom = DOMID_SELF, .nr_frames = MAX_GRANT_FRAMES + 1 };
+    gnttab_setup_table(D1, &op, frames);
+    cr_expect_eq(op.status, GNTST_general_error);
+    op = (gnttab_setup_table_t){ .dom = 2, .nr_frames = 1 };
+    gnttab_setup_table(D1, &op, frames);
+    cr_expect_eq(op.status, GNTST_permission_denied);
+    op = (gnttab_setup_table_t){ .dom = 9, .nr_frames = 1 };
+    gnttab_setup_table(D0, &op, frames);
+    cr_expect_eq(op.status, GNTST_bad_domain);
+    op = (gnttab_setup_table_t){ .dom = 2, .nr_frames = 1 };
+    gnttab_setup_table(D0, &op, frames);
+    cr_expect_eq(op.status, GNTST_okay, "dom0 sets up a domU's table (toolstack)");
+}
+
+Test(gnttab, map_write_unmap)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    struct mapper m = mapper_for(D2);
+    uint64_t c0 = h_count(page);
+    gnttab_map_grant_ref_t op;
+    pte_t pte;
+
+    grant(gt, 10, 2, page, false);
+    op = map(D2, 1, 10, 0);
+    cr_assert_eq(op.status, GNTST_okay);
+    pte = h_map(m.l1)[256];
+    cr_expect_eq(pte_mfn(pte), page);
+    cr_expect(pte & _PAGE_RW);
+    cr_expect(pte & _PAGE_GNTTAB);
+    cr_expect_not(pte & _PAGE_USER, "not an application map");
+    cr_expect_eq(gt[10].flags, GTF_permit_access | GTF_reading | GTF_writing);
+    cr_expect_eq(h_count(page), c0 + 1);
+    cr_expect_eq(h_tcount(page), 1, "writable type held by the grant");
+
+    /* "Write" through the mapping: the granter sees it. */
+    memcpy(h_map(pte_mfn(pte)), "hello", 6);
+    cr_expect_str_eq((char *)h_map(page), "hello");
+
+    cr_assert_eq(unmap(D2, op.handle), GNTST_okay);
+    cr_expect_eq(h_map(m.l1)[256], 0);
+    cr_expect_eq(gt[10].flags, GTF_permit_access);
+    cr_expect_eq(h_count(page), c0);
+    cr_expect_eq(h_tcount(page), 0);
+    cr_expect_eq(unmap(D2, op.handle), GNTST_bad_handle, "double unmap");
+    cr_expect_eq(unmap(D2, 12345), GNTST_bad_handle);
+}
+
+Test(gnttab, readonly_grant_gives_readonly_pte)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    struct mapper m = mapper_for(D2);
+    gnttab_map_grant_ref_t op;
+
+    grant(gt, 3, 2, page, true);
+    op = map(D2, 1, 3, 0);
+    cr_expect_eq(op.status, GNTST_general_error, "writable map of a read-only grant");
+    cr_expect_eq(gt[3].flags, GTF_permit_access | GTF_readonly, "flags untouched");
+    op = map(D2, 1, 3, GNTMAP_readonly | GNTMAP_application_map);
+    cr_assert_eq(op.status, GNTST_okay);
+    cr_expect_not(h_map(m.l1)[256] & _PAGE_RW);
+    cr_expect(h_map(m.l1)[256] & _PAGE_USER);
+    cr_expect_eq(gt[3].flags, GTF_permit_access | GTF_readonly | GTF_reading);
+    cr_expect_eq(h_tcount(page), 0, "no writable type for a read-only map");
+    cr_assert_eq(unmap(D2, op.handle), GNTST_okay);
+}
+
+Test(gnttab, attack_maps_not_granted)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    gnttab_map_grant_ref_t op;
+
+    mapper_for(D2);
+    mapper_for(D0);
+    op = map(D2, 1, 5, 0);
+    cr_expect_eq(op.status, GNTST_general_error, "empty entry");
+    grant(gt, 5, 0, page, false);
+    op = map(D2, 1, 5, 0);
+    cr_expect_eq(op.status, GNTST_general_error, "granted to dom0, not us");
+    op = map(D2, 1, 5000, 0);
+    cr_expect_eq(op.status, GNTST_bad_gntref, "beyond the table");
+    op = map(D2, 1, 0xffffffff, 0);
+    cr_expect_eq(op.status, GNTST_bad_gntref);
+    op = map(D2, 7, 5, 0);
+    cr_expect_eq(op.status, GNTST_bad_domain);
+    /* A grant of a frame the granter does not own (dom0's). */
+    grant(gt, 6, 2, h_alloc(D0), false);
+    op = map(D2, 1, 6, 0);
+    cr_expect_eq(op.status, GNTST_general_error, "frame not owned by the granter");
+    cr_expect_eq(gt[6].flags, GTF_permit_access, "no reading/writing left behind");
+    /* A grant of the granter's own page table frame, writable. */
+    mfn_t l1;
+    mfn_t l4 = h_build_tables(D1, 1, NULL, NULL, &l1, NULL);
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE, .arg1.mfn = l4 };
+    cr_assert_eq(pv_mmuext_op_one(D1->vcpu[0], &pin, D1), 0);
+    grant(gt, 7, 2, l1, false);
+    op = map(D2, 1, 7, 0);
+    cr_expect_eq(op.status, GNTST_general_error, "page table granted writable");
+    grant(gt, 7, 2, l1, true);
+    op = map(D2, 1, 7, GNTMAP_readonly);
+    cr_expect_eq(op.status, GNTST_okay, "read-only is fine");
+}
+
+Test(gnttab, revocation_stops_new_maps_but_keeps_existing)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    struct mapper m = mapper_for(D2);
+    gnttab_map_grant_ref_t op;
+
+    grant(gt, 9, 2, page, false);
+    op = map(D2, 1, 9, 0);
+    cr_assert_eq(op.status, GNTST_okay);
+    /* The granter revokes (a hostile one even while mapped). */
+    gt[9].flags = 0;
+    gt[9].frame = 0;           /* and points it elsewhere: ignored while pinned */
+    cr_expect_eq(pte_mfn(h_map(m.l1)[256]), page);
+    cr_assert_eq(unmap(D2, op.handle), GNTST_okay);
+    cr_expect_eq(h_tcount(page), 0);
+    op = map(D2, 1, 9, 0);
+    cr_expect_eq(op.status, GNTST_general_error, "revoked");
+}
+
+Test(gnttab, granter_death_keeps_mapped_frame_until_unmap)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    gnttab_map_grant_ref_t op;
+    unsigned long free_before;
+
+    mapper_for(D2);
+    grant(gt, 2, 2, page, false);
+    op = map(D2, 1, 2, 0);
+    cr_assert_eq(op.status, GNTST_okay);
+
+    D1->is_dying = DOMDYING_dying;
+    gnttab_release_mappings(D1);
+    pv_relinquish_pagetables(D1);
+    domain_relinquish_memory(D1);
+    cr_expect_eq(frame_table[page].owner, D1, "still allocated: it is mapped");
+    cr_expect_eq(h_count(page), 1);
+    free_before = heap_free_pages();
+    cr_assert_eq(unmap(D2, op.handle), GNTST_okay);
+    cr_expect_eq(heap_free_pages(), free_before + 1, "freed by the unmap");
+    cr_expect_eq(D1->tot_pages, 0);
+}
+
+Test(gnttab, mapper_death_releases_its_mappings)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    uint64_t c0 = h_count(page);
+    gnttab_map_grant_ref_t op;
+
+    mapper_for(D2);
+    grant(gt, 4, 2, page, false);
+    op = map(D2, 1, 4, 0);
+    cr_assert_eq(op.status, GNTST_okay);
+    D2->is_dying = DOMDYING_dying;
+    gnttab_release_mappings(D2);
+    pv_relinquish_pagetables(D2);      /* meets the grant PTE: no double put */
+    domain_relinquish_memory(D2);
+    cr_expect_eq(crashes[2], 0);
+    cr_expect_eq(h_count(page), c0);
+    cr_expect_eq(h_tcount(page), 0);
+    cr_expect_eq(gt[4].flags, GTF_permit_access, "reading/writing cleared");
+    cr_expect_eq(D2->tot_pages, 0);
+}
+
+Test(gnttab, attack_implicit_unmap_crashes_the_guest_only)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    struct mapper m = mapper_for(D2);
+    uint64_t c0;
+    mmu_update_t req = { .ptr = ((uint64_t)m.l1 << 12) + 256 * 8, .val = 0 };
+
+    grant(gt, 1, 2, page, false);
+    cr_assert_eq(map(D2, 1, 1, 0).status, GNTST_okay);
+    c0 = h_count(page);
+    pv_mmu_update_one(D2->vcpu[0], D2, &req);
+    cr_expect_eq(crashes[2], 1, "the guest that did it is crashed");
+    cr_expect_eq(h_count(page), c0, "the grant's references are untouched");
+}
+
+Test(gnttab, attack_forged_grant_pte)
+{
+    struct mapper m = mapper_for(D2);
+    mfn_t own = h_alloc(D2);
+    mmu_update_t req = { .ptr = ((uint64_t)m.l1 << 12) + 300 * 8,
+                         .val = h_pte(own, RW) | _PAGE_GNTTAB };
+
+    cr_expect_eq(pv_mmu_update_one(D2->vcpu[0], D2, &req), -EINVAL);
+}
+
+Test(gnttab, copy_between_domains)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t target = h_alloc(D1), mine = h_alloc(D2), ro_page = h_alloc(D1);
+    gnttab_copy_t op = {
+        .source = { .u.gmfn = mine, .domid = DOMID_SELF, .offset = 100 },
+        .dest = { .u.ref = 8, .domid = 1, .offset = 200 },
+        .len = 50, .flags = GNTCOPY_dest_gref,
+    };
+
+    memset((char *)h_map(mine) + 100, 'x', 50);
+    grant(gt, 8, 2, target, false);
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_assert_eq(op.status, GNTST_okay);
+    cr_expect_eq(((char *)h_map(target))[200], 'x');
+    cr_expect_eq(((char *)h_map(target))[249], 'x');
+    cr_expect_eq(((char *)h_map(target))[250], 0);
+    cr_expect_eq(gt[8].flags, GTF_permit_access, "flags released after the copy");
+    cr_expect_eq(h_tcount(target), 0);
+
+    /* From a read-only grant: fine as a source, refused as a destination. */
+    grant(gt, 11, 2, ro_page, true);
+    op = (gnttab_copy_t){ .source = { .u.ref = 11, .domid = 1 },
+                          .dest = { .u.gmfn = mine, .domid = DOMID_SELF },
+                          .len = 16, .flags = GNTCOPY_source_gref };
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_okay);
+    op.flags = GNTCOPY_dest_gref;
+    op.dest = (struct gnttab_copy_ptr){ .u.ref = 11, .domid = 1 };
+    op.source = (struct gnttab_copy_ptr){ .u.gmfn = mine, .domid = DOMID_SELF };
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_general_error);
+}
+
+Test(gnttab, copy_attacks)
+{
+    mfn_t other = h_alloc(D1), mine = h_alloc(D2);
+    mfn_t l1;
+    mfn_t l4 = h_build_tables(D2, 1, NULL, NULL, &l1, NULL);
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L4_TABLE, .arg1.mfn = l4 };
+    gnttab_copy_t op = {
+        .source = { .u.gmfn = other, .domid = 1 },
+        .dest = { .u.gmfn = mine, .domid = DOMID_SELF },
+        .len = 8,
+    };
+
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_permission_denied, "another domain's frame by number");
+    op.source = (struct gnttab_copy_ptr){ .u.gmfn = other, .domid = DOMID_SELF };
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_bad_page, "claiming it as our own");
+    op.source = (struct gnttab_copy_ptr){ .u.gmfn = mine, .domid = DOMID_SELF, .offset = 4090 };
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_bad_copy_arg, "runs past the page");
+    op.source.offset = 0;
+    op.len = 4097;
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_bad_copy_arg);
+    /* Into our own pinned page table: refused (it would bypass validation). */
+    cr_assert_eq(pv_mmuext_op_one(D2->vcpu[0], &pin, D2), 0);
+    op = (gnttab_copy_t){ .source = { .u.gmfn = mine, .domid = DOMID_SELF },
+                          .dest = { .u.gmfn = l1, .domid = DOMID_SELF }, .len = 8 };
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_bad_page);
+    /* The control domain may copy by frame number from anyone. */
+    op = (gnttab_copy_t){ .source = { .u.gmfn = other, .domid = 1 },
+                          .dest = { .u.gmfn = h_alloc(D0), .domid = DOMID_SELF }, .len = 8 };
+    gnttab_copy_one(D0->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_okay);
+}
+
+Test(gnttab, second_writer_and_reader_share_a_grant)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    gnttab_map_grant_ref_t a, b;
+    struct mapper m = mapper_for(D2);
+
+    grant(gt, 20, 2, page, false);
+    a = map(D2, 1, 20, GNTMAP_readonly);
+    cr_assert_eq(a.status, GNTST_okay);
+    cr_expect_eq(gt[20].flags, GTF_permit_access | GTF_reading);
+    /* A second map at another address, writable. */
+    b = (gnttab_map_grant_ref_t){ .host_addr = MAP_VA + 0x1000, .flags = GNTMAP_host_map,
+                                  .ref = 20, .dom = 1 };
+    gnttab_map_one(D2->vcpu[0], &b);
+    cr_assert_eq(b.status, GNTST_okay);
+    cr_expect_eq(gt[20].flags, GTF_permit_access | GTF_reading | GTF_writing);
+    gnttab_unmap_grant_ref_t u = { .host_addr = MAP_VA + 0x1000, .handle = b.handle };
+    gnttab_unmap_one(D2->vcpu[0], &u);
+    cr_assert_eq(u.status, GNTST_okay);
+    cr_expect_eq(gt[20].flags, GTF_permit_access | GTF_reading, "writer gone, reader stays");
+    cr_expect_eq(unmap(D2, a.handle), GNTST_okay);
+    cr_expect_eq(gt[20].flags, GTF_permit_access);
+    (void)m;
+}
+
+Test(gnttab, unmap_checks_the_pte)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    gnttab_map_grant_ref_t op;
+    gnttab_unmap_grant_ref_t u;
+
+    mapper_for(D2);
+    grant(gt, 30, 2, page, false);
+    op = map(D2, 1, 30, 0);
+    cr_assert_eq(op.status, GNTST_okay);
+    u = (gnttab_unmap_grant_ref_t){ .host_addr = MAP_VA + 0x2000, .handle = op.handle };
+    gnttab_unmap_one(D2->vcpu[0], &u);
+    cr_expect_eq(u.status, GNTST_general_error, "wrong address: not this grant's PTE");
+    cr_expect_eq(gt[30].flags & GTF_writing, GTF_writing, "still mapped");
+    cr_expect_eq(unmap(D2, op.handle), GNTST_okay);
+}
+
+Test(gnttab, hypercall_errors)
+{
+    gnttab_setup_table_t st = { .dom = DOMID_SELF, .nr_frames = 1 };
+    gnttab_set_version_t sv = { .version = 1 };
+    gnttab_get_version_t gv = { .dom = DOMID_SELF };
+    XEN_GUEST_HANDLE_PARAM(void) h = { &st };
+    XEN_GUEST_HANDLE_PARAM(void) bad = { (void *)(H_BAD_GUEST_ADDR + 8) };
+
+    h_set_current(D1);
+    cr_expect_eq(do_grant_table_op(GNTTABOP_setup_table, h, 2), -EINVAL);
+    st.frame_list.p = (void *)(H_BAD_GUEST_ADDR);
+    cr_expect_eq(do_grant_table_op(GNTTABOP_setup_table, h, 1), 0);
+    cr_expect_eq(st.status, GNTST_bad_virt_addr);
+    cr_expect_eq(do_grant_table_op(GNTTABOP_map_grant_ref, bad, 1), -EFAULT);
+    cr_expect_eq(do_grant_table_op(GNTTABOP_copy, bad, 3), -EFAULT);
+    cr_expect_eq(do_grant_table_op(GNTTABOP_query_size, bad, 1), -EFAULT);
+    h.p = &sv;
+    cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), 0);
+    sv.version = 2;
+    cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), -ENOSYS);
+    cr_expect_eq(sv.version, 1, "reports the version in force");
+    sv.version = 3;
+    cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), -EINVAL);
+    h.p = &gv;
+    cr_expect_eq(do_grant_table_op(GNTTABOP_get_version, h, 1), 0);
+    cr_expect_eq(gv.version, 1);
+    cr_expect_eq(do_grant_table_op(GNTTABOP_transfer, h, 1), -ENOSYS);
+    cr_expect_eq(do_grant_table_op(99, h, 1), -ENOSYS);
+}
