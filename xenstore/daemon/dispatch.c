@@ -98,6 +98,26 @@ static const char *onearg(struct req *r)
     return r->p;
 }
 
+/* C xenstored 4.17 answers a malformed single-path request with ENOENT
+ * (READ, DIRECTORY, GET_PERMS) or ENOMEM (MKDIR, RM); keep its names. */
+static int path_arg(struct req *r, char *buf, bool special, int malformed)
+{
+    const char *a = onearg(r);
+    if (!a)
+        return malformed;
+    return xsd_canon(r->c, a, buf, PATHBUF, special);
+}
+
+/* atoi() semantics, as C xenstored parses these domids. */
+static int loose_domid(struct req *r, uint32_t *out)
+{
+    const char *a = onearg(r);
+    if (!a)
+        return -EINVAL;
+    *out = (uint32_t)atoi(a);
+    return 0;
+}
+
 static int parse_domid(const char *s, uint32_t *out)
 {
     char *end;
@@ -159,7 +179,7 @@ static int do_read(struct req *r)
 {
     char path[PATHBUF];
     struct node *n;
-    int pl = canon_arg(r, onearg(r), path, false), rc;
+    int pl = path_arg(r, path, false, -ENOENT), rc;
 
     if (pl < 0)
         return pl;
@@ -223,7 +243,7 @@ static int do_mkdir(struct req *r)
 {
     char path[PATHBUF];
     struct node *n;
-    int pl = canon_arg(r, onearg(r), path, false), rc, err = 0;
+    int pl = path_arg(r, path, false, -ENOMEM), rc, err = 0;
 
     if (pl < 0)
         return pl;
@@ -242,7 +262,7 @@ static int do_rm(struct req *r)
 {
     char path[PATHBUF];
     struct node *n;
-    int pl = canon_arg(r, onearg(r), path, false), rc;
+    int pl = path_arg(r, path, false, -ENOMEM), rc;
 
     if (pl < 0)
         return pl;
@@ -265,7 +285,7 @@ static int do_directory(struct req *r)
 {
     char path[PATHBUF];
     struct node *n;
-    int pl = canon_arg(r, onearg(r), path, false), rc;
+    int pl = path_arg(r, path, false, -ENOENT), rc;
 
     if (pl < 0)
         return pl;
@@ -282,7 +302,6 @@ static int do_directory_part(struct req *r)
     struct node *n;
     unsigned long off;
     size_t glen, len = 0;
-    char *end;
     int pl, rc;
 
     if (get_strings(r, v, 2) < 2)
@@ -290,15 +309,13 @@ static int do_directory_part(struct req *r)
     pl = canon_arg(r, v[0], path, false);
     if (pl < 0)
         return pl;
-    errno = 0;
-    off = strtoul(v[1], &end, 10);
-    if (!*v[1] || *end || errno)
-        return -EINVAL;
+    /* atoi() as C does; an offset past the end gets the empty last chunk */
+    off = (unsigned long)(unsigned)atoi(v[1]);
     rc = get_node(r, path, pl, XS_PERM_READ, &n);
     if (rc)
         return rc;
     if (off > n->klen)
-        return -EINVAL;
+        off = n->klen;
     glen = snprintf(out, sizeof(out), "%" PRIu64, n->gen) + 1;
     /* Whole names only; the final chunk ends with an extra NUL. */
     while (off + len < n->klen) {
@@ -335,7 +352,7 @@ static int do_get_perms(struct req *r)
 {
     char path[PATHBUF], out[XENSTORE_PAYLOAD_MAX];
     struct node *n;
-    int pl = canon_arg(r, onearg(r), path, true), rc;
+    int pl = path_arg(r, path, true, -ENOENT), rc;
 
     if (pl < 0)
         return pl;
@@ -625,11 +642,11 @@ static int do_get_domain_path(struct req *r)
     uint32_t domid;
     char buf[32];
 
-    if (domid_arg(r, &domid))
+    if (loose_domid(r, &domid))
         return -EINVAL;
     if (domid == DOMID_SELF)
         domid = r->c->domid;
-    snprintf(buf, sizeof(buf), "/local/domain/%u", domid);
+    snprintf(buf, sizeof(buf), "/local/domain/%d", (int)domid);
     return reply_str(r, buf);
 }
 
@@ -639,7 +656,7 @@ static int do_is_domain_introduced(struct req *r)
     struct domain *d;
     bool yes;
 
-    if (domid_arg(r, &domid))
+    if (loose_domid(r, &domid))
         return -EINVAL;
     if (domid == DOMID_SELF || domid == 0) {
         yes = true;     /* the caller itself / dom0 is always there */
