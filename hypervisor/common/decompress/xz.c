@@ -89,20 +89,39 @@ static void bcj_x86(uint8_t *buf, size_t size, uint32_t start)
 {
     static const bool mask_ok[8] = { 1, 1, 1, 0, 1, 0, 0, 0 };
     static const uint8_t mask_bit[8] = { 0, 1, 2, 2, 3, 3, 3, 3 };
+    const uint64_t ones = 0x0101010101010101ull;
     uint32_t prev_mask = 0, prev_pos = (uint32_t)-5;
-    size_t i, limit;
+    size_t i = 0, limit;
 
     if (size < 5)
         return;
     limit = size - 5;
-    for (i = 0; i <= limit;) {
-        uint32_t now = start + (uint32_t)i, off, src, dest;
-        uint8_t b = buf[i];
+    for (;;) {
+        uint32_t now, off, src, dest;
+        uint8_t b;
 
-        if ((b & 0xfe) != 0xe8) {
-            i++;
-            continue;
+        /*
+         * Bytes other than E8/E9 change no state, so find the next
+         * candidate eight bytes at a time: (w & FE..) ^ E8.. has a zero
+         * byte exactly where w has E8 or E9, and the lowest byte the
+         * zero-byte test flags is always a real one.
+         */
+        while (size - i >= 8) {
+            uint64_t x = (get_le64(buf + i) & (0xfe * ones)) ^ (0xe8 * ones);
+            uint64_t z = (x - ones) & ~x & (0x80 * ones);
+
+            if (z) {
+                i += (size_t)__builtin_ctzll(z) >> 3;
+                goto found;
+            }
+            i += 8;
         }
+        while (i < size && (buf[i] & 0xfe) != 0xe8)
+            i++;
+found:
+        if (i > limit)
+            break;
+        now = start + (uint32_t)i;
         off = now - prev_pos;
         prev_pos = now;
         if (off > 5) {
