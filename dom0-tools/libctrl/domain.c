@@ -262,6 +262,9 @@ static void xs_cleanup(struct xs_handle *xs, uint32_t domid, const uint8_t uuid[
     static const char *const backends[] = { "vbd", "vif", "console", "qdisk", "vkbd", "vfb" };
     char path[160], u[37];
 
+    /* Tell xenstored now, so it drops its mapping of the dead guest's ring
+     * page at once (a mapped page keeps the domain a zombie). */
+    xs_release_domain(xs, domid);
     snprintf(path, sizeof(path), "/local/domain/%u", domid);
     xs_rm(xs, XBT_NULL, path);
     snprintf(path, sizeof(path), "/libxl/%u", domid);

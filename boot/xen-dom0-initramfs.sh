@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# xen-dom0-initramfs.sh — build a dom0 initramfs for the REAL Xen 4.17 that
+# runs our toolstack: busybox, the Xen modules from Debian's kernel, our
+# xenstored (Debian's oxenstored if ours is not built), our xenconsoled and
+# xl, a Debian kernel + busybox initramfs for the domUs, and a scripted /init.
+#
+#   boot/xen-dom0-initramfs.sh [test|bench] [OUTDIR]
+#
+# test  : /init = boot/xen-dom0/init-test.sh (PASS/FAIL lines, "Test result:")
+# bench : /init = boot/xen-dom0/init-bench.sh; also ships Debian's xl and
+#         its libraries so both toolstacks run in the same boot.
+# Outputs in OUTDIR (default $BUILD/xen-toolstack/<mode>): xen (gunzipped
+# multiboot ELF), vmlinuz, dom0.cpio.gz.  Packages come from
+# boot/fetch-debs.sh (apt-get download; nothing is installed).
+set -euo pipefail
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+export ROOT BUILD
+mode=${1:-test}
+out=${2:-$BUILD/xen-toolstack/$mode}
+here=$ROOT/boot/xen-dom0
+log() { echo "[xen-dom0-initramfs] $*" >&2; }
+case $mode in test|bench) ;; *) echo "usage: $0 [test|bench] [OUTDIR]" >&2; exit 2;; esac
+for t in dpkg cpio gzip ldd awk; do
+    command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }
+done
+
+pkgs=(xen-hypervisor-4.17-amd64 linux-image busybox-static)
+if [ "$mode" = bench ] || [ ! -x "$BUILD/xenstore/xenstored" ]; then
+    # Debian's toolstack: the bench's reference, or oxenstored standing in.
+    pkgs+=(xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17 libxenstore4
+           libxencall1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1
+           libxendevicemodel1 libxenhypfs1 libxentoolcore1 libyajl2 libgcc-s1 libuuid1
+           zlib1g liblzma5 libzstd1 libc6)
+fi
+mapfile -t debs < <("$ROOT/boot/fetch-debs.sh" "${pkgs[@]}")
+
+# Unpack once per set of packages.
+unpacked=$BUILD/xen-toolstack/root-$mode
+stamp=$(printf '%s\n' "${debs[@]}" | md5sum | cut -c1-16)
+if [ "$(cat "$unpacked/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    rm -rf "$unpacked"; mkdir -p "$unpacked"
+    for d in "${debs[@]}"; do dpkg -x "$d" "$unpacked"; done
+    echo "$stamp" > "$unpacked/.stamp"
+fi
+U=$unpacked
+kver=$(ls "$U/lib/modules" | head -n1)
+mkdir -p "$out"
+zcat "$U"/boot/xen-4.17-amd64.gz > "$out/xen"
+cp "$U/boot/vmlinuz-$kver" "$out/vmlinuz"
+
+busybox_root() {
+    mkdir -p "$1"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root,lib/modules,var/log,var/lib}
+    cp "$U/bin/busybox" "$1/bin/busybox"
+    local a
+    for a in $("$U/bin/busybox" --list); do
+        [ -e "$1/bin/$a" ] || ln -s busybox "$1/bin/$a"
+    done
+}
+mkcpio() {
+    (cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --owner=0:0 --quiet) | gzip -1 -n > "$2"
+}
+# Copy a program and the shared libraries it needs.  $3 = library search path
+# used to resolve them (the unpacked debs for Debian's binaries, the host for ours).
+copy_prog() {
+    local dst=$1 src=$2 rel=$3 libpath=${4:-}
+    mkdir -p "$dst/$(dirname "$rel")"
+    cp -L "$src" "$dst/$rel"
+    LD_LIBRARY_PATH="$libpath" ldd "$src" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' |
+    while read -r lib; do
+        local r=${lib#$U}
+        local s=$lib
+        [ "$r" = /lib64/ld-linux-x86-64.so.2 ] && [ -e "$U/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" ] && [ -n "$libpath" ] &&
+            s=$U/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+        mkdir -p "$dst$(dirname "$r")"
+        [ -e "$dst$r" ] || cp -L "$s" "$dst$r"
+    done
+}
+
+# ---------------------------------------------------------------- domU initramfs
+D=$BUILD/xen-toolstack/domu-root-$mode
+rm -rf "$D"; busybox_root "$D"
+install -m 0755 "$here/domu-init.sh" "$D/init"
+# Linux runs /sbin/poweroff for a xenbus shutdown request; without an init
+# daemon busybox's poweroff would signal PID 1, so power off directly.
+rm -f "$D/sbin/poweroff"
+printf '#!/bin/sh\nexec /bin/busybox poweroff -f\n' > "$D/sbin/poweroff"; chmod 0755 "$D/sbin/poweroff"
+mkcpio "$D" "$out/domu.cpio.gz"
+
+# ---------------------------------------------------------------- dom0 initramfs
+R=$BUILD/xen-toolstack/dom0-root-$mode
+rm -rf "$R"; busybox_root "$R"
+mkdir -p "$R"/etc/xen "$R"/var/log/xen/console "$R"/var/lib/xen "$R"/boot "$R"/usr/lib/xen/bin
+for m in xen-privcmd xenfs xen-evtchn xen-gntdev; do
+    f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
+    [ -n "$f" ] || { log "module $m not found in linux-image $kver"; exit 1; }
+    cp "$f" "$R/lib/modules/"
+done
+B=$BUILD/dom0-tools
+for f in "$B/bin/xl" "$B/xenconsoled"; do
+    [ -x "$f" ] || { log "$f not built (make -f Rules.mk obj=dom0-tools)"; exit 1; }
+done
+copy_prog "$R" "$B/bin/xl" usr/sbin/xl
+copy_prog "$R" "$B/xenconsoled" usr/sbin/xenconsoled
+if [ -x "$BUILD/xenstore/xenstored" ]; then
+    copy_prog "$R" "$BUILD/xenstore/xenstored" usr/sbin/xenstored
+    copy_prog "$R" "$BUILD/xenstore/xenstore" usr/bin/xenstore
+    echo "XENSTORED='/usr/sbin/xenstored --pid-file /run/xen/xenstored.pid'" > "$R/etc/toolstack.conf"
+else
+    XB=usr/lib/xen-4.17/bin
+    LP="$U/lib/x86_64-linux-gnu:$U/usr/lib/x86_64-linux-gnu"
+    copy_prog "$R" "$U/$XB/oxenstored" usr/sbin/oxenstored "$LP"
+    copy_prog "$R" "$U/usr/bin/xenstore" usr/bin/xenstore "$LP"
+    cp "$U/etc/xen/oxenstored.conf" "$R/etc/xen/"
+    echo "XENSTORED='/usr/sbin/oxenstored --pid-file /run/xen/xenstored.pid'" > "$R/etc/toolstack.conf"
+fi
+for t in read write ls list rm exists chmod watch; do ln -sf xenstore "$R/usr/bin/xenstore-$t"; done
+if [ "$mode" = bench ]; then
+    XB=usr/lib/xen-4.17/bin
+    LP="$U/lib/x86_64-linux-gnu:$U/usr/lib/x86_64-linux-gnu"
+    copy_prog "$R" "$U/$XB/xl" usr/lib/xen/bin/debian-xl "$LP"
+    copy_prog "$R" "$U/$XB/xen-init-dom0" usr/lib/xen/bin/xen-init-dom0 "$LP"
+    # glibc dlopen()s libgcc_s for pthread_cancel: Debian's xl aborts without it.
+    cp -L "$U/lib/x86_64-linux-gnu/libgcc_s.so.1" "$R/lib/x86_64-linux-gnu/"
+    cp "$U/etc/xen/xl.conf" "$R/etc/xen/"
+fi
+cp "$out/vmlinuz" "$R/boot/vmlinuz"
+cp "$out/domu.cpio.gz" "$R/boot/domu.cpio.gz"
+cp "$here"/*.cfg "$R/etc/xen/"
+head -c 4096 /dev/urandom > "$R/boot/not-a-kernel.bin"
+echo "root:x:0:0:root:/root:/bin/sh" > "$R/etc/passwd"
+ln -sfn ../run "$R/var/run"
+install -m 0755 "$here/init-$mode.sh" "$R/init"
+install -m 0644 "$here/lib.sh" "$R/etc/testlib.sh"
+mkcpio "$R" "$out/dom0.cpio.gz"
+log "$mode: $out (kernel $kver, dom0 initramfs $(stat -c %s "$out/dom0.cpio.gz") bytes)"

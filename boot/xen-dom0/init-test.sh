@@ -1,0 +1,94 @@
+#!/bin/sh
+# /init of the toolstack test dom0 (real Xen 4.17): our xenstored,
+# xenconsoled and xl create, inspect, pause, shut down and destroy Debian
+# PV domUs, and refuse bad configurations without leaving domains behind.
+# Prints "T60 PASS: name" / "T60 FAIL: name reason" and a final
+# "Test result: N passed, M failed" before powering off.
+. /etc/testlib.sh
+base_setup
+echo "T60 dom0 up at $(up)s"
+xl info > /tmp/info0 2>&1
+free0=$(free_mem)
+check "xl-info-free-memory" [ -n "$free0" ]
+clog=/var/log/xen/console/guest-domu1.log
+
+# ---- domU 1: create, marker, list, pause/unpause, console, shutdown -w
+t0=$(up)
+xl create /etc/xen/domu.cfg > /tmp/create1.out 2>&1; rc=$?
+t1=$(up)
+cat /tmp/create1.out
+echo "T60 xl create took $(sub "$t1" "$t0")s"
+check "create-domu1" [ $rc -eq 0 ]
+if wait_for $clog "DOMU-MARKER init-start" 120; then
+    pass "domu1-marker-in-console-log"; echo "T60 marker $(sub "$(up)" "$t0")s after create start"
+else
+    fail "domu1-marker-in-console-log" "(no marker within 120s; log: $(tail -c 300 $clog 2>/dev/null | tr '\n' '|'))"
+fi
+xl list > /tmp/list1; cat /tmp/list1
+id1=$(xl domid domu1 2>/dev/null)
+check "xl-domid" [ -n "$id1" ]
+check "xl-list-header" grep -q "^Name  *ID   Mem VCPUs	State	Time(s)$" /tmp/list1
+check "xl-list-domu1-row" awk -v id="$id1" '$1=="domu1" && $2==id && $3==256 && $4==1 && $5 ~ /^[r-][b-]----$/ {ok=1} END{exit !ok}' /tmp/list1
+check "xl-domname" [ "$(xl domname "$id1")" = domu1 ]
+xl pause domu1
+check "pause-state" sh -c "xl list domu1 | awk '\$1==\"domu1\" && \$5 ~ /^..p/ {ok=1} END{exit !ok}'"
+xl unpause domu1
+check "unpause-state" sh -c "xl list domu1 | awk '\$1==\"domu1\" && \$5 ~ /^..-/ {ok=1} END{exit !ok}'"
+tty=$(xenstore-read /local/domain/$id1/console/tty 2>/dev/null)
+check "console-tty-in-xenstore" [ -n "$tty" ]
+# xl console: the backlog shows the marker, and a typed line is echoed back.
+( sleep 2; printf 'hello-console\n'; sleep 4 ) | timeout 10 xl console domu1 > /tmp/console.out 2>&1
+check "xl-console-shows-marker" grep -q "DOMU-MARKER init-start" /tmp/console.out
+check "xl-console-input-echoed" grep -q "DOMU-ECHO hello-console" /tmp/console.out
+tail -c 400 /tmp/console.out | tr -d '\r' | sed 's/^/console| /'
+t0=$(up)
+timeout 90 xl shutdown -w domu1 > /tmp/shutdown.out 2>&1; rc=$?
+cat /tmp/shutdown.out
+check "shutdown-w-returns" [ $rc -eq 0 ]
+check "shutdown-domu1-gone" sh -c "! xl domid domu1 >/dev/null 2>&1"
+echo "T60 shutdown -w took $(sub "$(up)" "$t0")s"
+
+# ---- domU 2: create (cached kernel), destroy
+clog2=/var/log/xen/console/guest-domu2.log
+t0=$(up)
+xl create /etc/xen/domu.cfg 'name="domu2"' > /tmp/create2.out 2>&1; rc=$?
+echo "T60 xl create (2nd) took $(sub "$(up)" "$t0")s"
+cat /tmp/create2.out
+check "create-domu2" [ $rc -eq 0 ]
+if wait_for $clog2 "DOMU-MARKER init-start" 120; then pass "domu2-marker"; else fail "domu2-marker" "(timeout)"; fi
+xl destroy domu2; rc=$?
+check "destroy-domu2" [ $rc -eq 0 ]
+check "destroy-domu2-gone" sh -c "! xl domid domu2 >/dev/null 2>&1"
+
+# ---- memory comes back (Xen may still be scrubbing for a moment)
+t0=$(up); freeN=$(free_mem)
+while [ "$freeN" != "$free0" ] && ! past "$t0" 20; do sleep 1; freeN=$(free_mem); done
+check "free-memory-restored" [ "$freeN" = "$free0" ]
+echo "T60 free_memory before $free0 after $freeN"
+
+# ---- negative cases: each fails with a message naming the cause, no domain left
+n0=$(nr_domains)
+neg() {   # name cfg regexp
+    xl create "/etc/xen/$2" > /tmp/neg.out 2>&1; rc=$?
+    sed 's/^/neg| /' /tmp/neg.out
+    if [ $rc -ne 0 ] && grep -qi -e "$3" /tmp/neg.out && [ "$(nr_domains)" = "$n0" ]; then
+        pass "$1"
+    else
+        fail "$1" "(rc=$rc, want /$3/, domains $(nr_domains) vs $n0)"
+    fi
+}
+neg "reject-syntax-error" bad-syntax.cfg "bad-syntax.cfg:3"
+neg "reject-missing-kernel" no-kernel.cfg "does-not-exist.*ENOENT\|does-not-exist.*No such file"
+neg "reject-non-kernel" not-kernel.cfg "not-a-kernel.bin: not an ELF or bzImage"
+neg "reject-too-much-memory" too-big.cfg "100000.*free\|memory"
+
+xl list
+xl dmesg > /tmp/dmesg.out 2>&1
+check "xl-dmesg" grep -q "Xen version 4.17" /tmp/dmesg.out
+if [ $nfail -eq 0 ]; then v=SUCCESS; else v=FAILURE; fi
+echo "Test result: $v ($npass passed, $nfail failed)"
+sync
+# QEMU's isa-debug-exit device (port 0xf4) ends the run with the verdict as
+# its exit status ((code << 1) | 1: 0 = success, 1 = failure).
+if [ $nfail -eq 0 ]; then printf '\000'; else printf '\001'; fi | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+poweroff -f
