@@ -43,8 +43,11 @@ command -v grub-mkrescue >/dev/null || { echo "mkiso: grub-mkrescue missing (mak
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/mkiso.XXXXXX")
 trap 'rm -rf "$stage"' EXIT INT TERM
-mkdir -p "$stage/boot/grub"
-cp "$hv" "$stage/boot/hypervisor.elf"
+# The ISO tree is $stage/root; grub-mkrescue's log stays outside it (a file
+# growing inside the tree while xorriso reads it fails the build).
+iso_root=$stage/root
+mkdir -p "$iso_root/boot/grub"
+cp "$hv" "$iso_root/boot/hypervisor.elf"
 
 modlines=""
 n=0
@@ -57,7 +60,7 @@ for m in $mods; do
     [ $# -ge 1 ] || continue
     f=$1; shift
     [ -f "$f" ] || { echo "mkiso: module file $f not found" >&2; exit 1; }
-    cp "$f" "$stage/boot/mod$n"
+    cp "$f" "$iso_root/boot/mod$n"
     modlines="$modlines    module2 --nounzip /boot/mod$n $*
 "
     n=$((n + 1))
@@ -70,13 +73,13 @@ IFS=$old_ifs
 CMDLINE=$cmdline MODLINES=$modlines TIMEOUT=$timeout awk '
     /@MODULES@/ { printf "%s", ENVIRON["MODLINES"]; next }
     { gsub(/@CMDLINE@/, ENVIRON["CMDLINE"]); gsub(/@TIMEOUT@/, ENVIRON["TIMEOUT"]); print }
-' "$ROOT/boot/grub.cfg.in" > "$stage/boot/grub/grub.cfg"
+' "$ROOT/boot/grub.cfg.in" > "$iso_root/boot/grub/grub.cfg"
 
 mkdir -p "$(dirname "$iso")"
 # Only the modules the menu needs: a smaller core image loads faster.
 if ! grub-mkrescue -d "$grubdir" -o "$iso.tmp" \
         --install-modules="multiboot2 normal serial terminal echo boot" \
-        --fonts= --locales= --themes= "$stage" >"$stage/log" 2>&1; then
+        --fonts= --locales= --themes= "$iso_root" >"$stage/log" 2>&1; then
     cat "$stage/log" >&2
     rm -f "$iso.tmp"
     exit 1

@@ -4,6 +4,7 @@
 #   selftest with 4.5 GiB and 1 GiB pages (RAM above 4 GiB, 1 GiB direct map);
 #   selftest via the GRUB2 ISO (multiboot2/module2);
 #   the fault dump (selftest=fault): vector, CR2, registers, symbolised trace;
+#   BUG_ON -> panic (selftest=bug): message and a trace naming the function;
 #   a bad command line: unknown/invalid options warned, boot goes on;
 #   loglvl=error hides info messages but not the verdict.
 # Each case runs under tests/lib/qemu-run.py with a timeout; logs go to
@@ -59,12 +60,22 @@ if ISO=$iso "$ROOT/boot/mkiso.sh" -o "$iso" -a "selftest loglvl=all" \
         --expect 'Module 1: .*\(9 KiB\) ""$' \
         --expect 'selftest: 0 failures' \
         -- -m 1024 -cdrom "$iso"
+    # Regression: mkiso.sh once packed its own (growing) log into the ISO.
+    t0=$(date +%s.%N)
+    listing=$(xorriso -indev "$iso" -ls / /boot 2>/dev/null | tr -d "'" | grep -v '^$' | tr '\n' ' ')
+    want="/: boot boot.catalog /boot: grub hypervisor.elf mod0 mod1 "
+    if [ "$listing" = "$want" ]; then
+        awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "PASS: hv-iso-contents (%.2fs)\n", b - a }'
+    else
+        echo "FAIL: hv-iso-contents unexpected ISO tree: $listing"
+    fi
 else
     echo "FAIL: hv-selftest-grub-iso boot/mkiso.sh failed: $(tail -n 3 "$logs/mkiso.log" | tr '\n' ' ')"
 fi
 
 run --name hv-fault-dump --timeout 120 --log "$logs/fault-dump.log" \
     --expect 'selftest: writing to 0xbadc0de0000' \
+    --expect 'Hypervisor exception: vector 14 \(page fault\), error code 0x0002, cr2 00000badc0de0000' \
     --expect 'RIP: +e008:\[<ffff82d0[0-9a-f]{8}>\] selftest_fault_write\+0x[0-9a-f]+/0x[0-9a-f]+' \
     --expect 'rax: [0-9a-f]{16} +rbx: [0-9a-f]{16} +rcx: [0-9a-f]{16}' \
     --expect 'r15: [0-9a-f]{16} +cr0: [0-9a-f]{16}' \
@@ -77,6 +88,15 @@ run --name hv-fault-dump --timeout 120 --log "$logs/fault-dump.log" \
     --expect '\[error_code=0002\]' \
     --expect 'Faulting linear address: 00000badc0de0000' \
     -- -m 512 -kernel "$HV" -append "selftest=fault"
+
+run --name hv-bug-panic --timeout 120 --log "$logs/bug-panic.log" \
+    --expect 'selftest: triggering BUG_ON' \
+    --expect '\[<ffff82d0[0-9a-f]{8}>\] R panic\+' \
+    --expect '\[<ffff82d0[0-9a-f]{8}>\] F selftest_bug\+' \
+    --expect '\[<ffff82d0[0-9a-f]{8}>\] F __start_xen\+' \
+    --expect 'Panic on CPU 0:' \
+    --expect 'Xen BUG at .*selftest\.c:[0-9]+: selftest_fault_expected' \
+    -- -m 512 -kernel "$HV" -append "selftest=bug"
 
 run --name hv-bad-cmdline --timeout 120 --log "$logs/bad-cmdline.log" \
     --expect 'parameter "bogus_option" unknown' \

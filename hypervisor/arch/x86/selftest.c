@@ -12,7 +12,8 @@
  *     order, and a handler can re-arm itself;
  *   - xmalloc churn: random sizes with content patterns, zeroing, overflow.
  * "selftest=fault" instead writes through a non-present address: the fatal
- * trap path must print the full dump, then the verdict.
+ * trap path must print the full dump, then the verdict.  "selftest=bug"
+ * triggers a BUG_ON(): panic() must print the message and a call trace.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -43,6 +44,10 @@ static int parse_selftest(const char *val)
 
     if (!strcmp(val, "fault")) {
         opt_selftest = SELFTEST_FAULT;
+        return 0;
+    }
+    if (!strcmp(val, "bug")) {
+        opt_selftest = SELFTEST_BUG;
         return 0;
     }
     if (!*val) {
@@ -424,14 +429,28 @@ static void __attribute__((noinline)) selftest_fault_write(void)
     selftest_fault_expected = false;
 }
 
-void selftest_fatal_hook(bool expected)
+/* Same for a BUG_ON(): the panic path must print the message and a trace
+ * naming this function. */
+static void __attribute__((noinline)) selftest_bug(void)
+{
+    printk("selftest: triggering BUG_ON(): expect a panic with a call trace\n");
+    selftest_fault_expected = true;
+    BUG_ON(selftest_fault_expected);
+    selftest_fault_expected = false;
+}
+
+void selftest_fatal_hook(enum fatal_kind kind)
 {
     static bool done;
+    bool expected;
 
     if (opt_selftest == SELFTEST_OFF || done)
         return;
     done = true;
-    test_verdict(expected && opt_selftest == SELFTEST_FAULT ? TEST_SUCCESS : TEST_ERROR);
+    expected = selftest_fault_expected &&
+               ((opt_selftest == SELFTEST_FAULT && kind == FATAL_TRAP_PF) ||
+                (opt_selftest == SELFTEST_BUG && kind == FATAL_PANIC));
+    test_verdict(expected ? TEST_SUCCESS : TEST_ERROR);
 }
 
 void run_selftests(void)
@@ -441,6 +460,12 @@ void run_selftests(void)
     if (opt_selftest == SELFTEST_FAULT) {
         selftest_fault_write();
         printk(XENLOG_ERR "selftest: the write to %#lx did not fault\n", FAULT_ADDR);
+        test_verdict(TEST_FAILURE);
+        machine_halt();
+    }
+    if (opt_selftest == SELFTEST_BUG) {
+        selftest_bug();
+        printk(XENLOG_ERR "selftest: BUG_ON() returned\n");
         test_verdict(TEST_FAILURE);
         machine_halt();
     }

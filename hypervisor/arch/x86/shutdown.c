@@ -60,7 +60,7 @@ void machine_restart(unsigned int delay_ms)
 void machine_fatal_stop(void)
 {
     /* A self-test run must end with a verdict, never a hang. */
-    selftest_fatal_hook(false);
+    selftest_fatal_hook(FATAL_PANIC);   /* a no-op after fatal_trap's call */
     if (opt_noreboot) {
         printk("Manual reset required ('noreboot' specified)\n");
         machine_halt();

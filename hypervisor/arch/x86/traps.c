@@ -226,6 +226,8 @@ void fatal_trap(const struct cpu_user_regs *regs)
     local_irq_disable();
     console_start_sync();
     printk("----[ Xen-%s  x86_64  debug=n  Not tainted ]----\n", XEN_VERSION_STRING);
+    printk("Hypervisor exception: vector %u (%s), error code %#06x, cr2 %016lx\n",
+           vec, vec < 32 ? trap_names[vec] : "interrupt", regs->error_code, cr2);
     show_registers(regs);
     show_stack_words(regs);
     show_stack_trace(regs->rip, regs->rbp);
@@ -240,7 +242,7 @@ void fatal_trap(const struct cpu_user_regs *regs)
         printk("[error_code=%04x]\n", regs->error_code);
     }
     printk("****************************************\n\n");
-    selftest_fatal_hook(selftest_fault_expected && vec == TRAP_page_fault);
+    selftest_fatal_hook(vec == TRAP_page_fault ? FATAL_TRAP_PF : FATAL_TRAP_OTHER);
     machine_fatal_stop();
 }
 

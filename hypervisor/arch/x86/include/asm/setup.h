@@ -31,12 +31,14 @@ const char *symbols_lookup(unsigned long addr, unsigned long *offset, unsigned l
 unsigned long symbols_lookup_name(const char *name);
 
 /* selftest.c */
-enum selftest_mode { SELFTEST_OFF, SELFTEST_RUN, SELFTEST_FAULT };
+enum selftest_mode { SELFTEST_OFF, SELFTEST_RUN, SELFTEST_FAULT, SELFTEST_BUG };
 extern enum selftest_mode opt_selftest;
 void run_selftests(void) __noreturn;
-/* Called from the fatal-trap path: ends a test run after an expected or
- * unexpected hypervisor fault (prints the verdict, exits QEMU). */
-void selftest_fatal_hook(bool expected);
+/* Called on the fatal paths: ends a test run after an expected or
+ * unexpected hypervisor fault or panic (prints the verdict, exits QEMU).
+ * The first call decides; later ones do nothing. */
+enum fatal_kind { FATAL_PANIC, FATAL_TRAP_PF, FATAL_TRAP_OTHER };
+void selftest_fatal_hook(enum fatal_kind kind);
 extern volatile bool selftest_fault_expected;
 
 #endif
