@@ -203,6 +203,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     rc = populate(xch, a->domid, a->nr_pages, p2m, eb);
     if (rc < 0)
         goto out;
+    xc_trace("populated %" PRIu64 " pages", a->nr_pages);
 
     /* One window over everything the guest starts with: kernel .. stack. */
     uint64_t first_pfn = (elf.virt_kstart - L.virt_base) / PAGE;
@@ -214,6 +215,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
         rc = eb ? eb->err : -EIO;
         goto out;
     }
+    xc_trace("mapped %zu pages", win_pages);
     uint64_t win_va = elf.virt_kstart;
 #define AT(va) (win + ((va) - win_va))
     rc = pv_elf_load(&elf, win, win_va, win_pages * PAGE, eb);
@@ -224,6 +226,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
         if (rc < 0)
             goto out;
     }
+    xc_trace("kernel and ramdisk copied");
     memcpy(AT(L.p2m_va), p2m, a->nr_pages * sizeof(uint64_t));
     memset(AT(L.start_info_va), 0, PAGE);
     memset(AT(L.store_va), 0, PAGE);
@@ -261,6 +264,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     xc_unmap(win, win_pages);
     win = NULL;
 
+    xc_trace("unmapped");
     if (elf.hypercall_page) {
         uint64_t pfn = (elf.hypercall_page - L.virt_base) / PAGE;
         rc = xc_domain_hypercall_init(xch, a->domid, p2m[pfn], eb);
@@ -272,6 +276,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     if (rc < 0)
         goto out;
 
+    xc_trace("L4 pinned");
     /* Events stay masked on every vCPU until the guest is ready for upcalls. */
     uint64_t sif = di.shared_info_frame;
     struct shared_info *sh = xc_map_foreign(xch, a->domid, PROT_READ | PROT_WRITE, &sif, NULL, 1, eb);

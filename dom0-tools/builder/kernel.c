@@ -308,6 +308,7 @@ static int kernel_load(const char *path, const struct pv_kernel_opts *opts,
         }
     }
 
+    xc_trace("kernel %s: cache miss, decompressing", path);
     /* Linux appends the decompressed size to the payload. */
     out_max = rd32(pl + pl_len - 4);
     if (out_max < 64 || out_max > MAX_ELF_SIZE) {
@@ -346,8 +347,11 @@ static int kernel_load(const char *path, const struct pv_kernel_opts *opts,
         rc = eb_msg(eb, -ENOEXEC, "kernel %s: bzImage payload is not an ELF64 image", path);
         goto out;
     }
+    xc_trace("kernel %s: decompressed %zu bytes", path, out_len);
     if (use_cache)
         cache_store(opts->cache_dir, key, out, out_len);
+    if (use_cache)
+        xc_trace("kernel %s: cached", path);
     k->elf = out;
     k->elf_size = out_len;
     k->map_len = out_max;

@@ -44,6 +44,13 @@ int eb_msg(struct errbuf *eb, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static inline void eb_clear(struct errbuf *eb) { if (eb) { eb->err = 0; eb->msg[0] = 0; } }
 
+/*
+ * Timing trace for slow paths (domain creation): when $XC_TRACE is set,
+ * prints "xc: [+1.234s] <message>" to stderr, times relative to the first
+ * trace of the process.
+ */
+void xc_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* ------------------------------------------------------------ handle */
 
 typedef struct xc_handle xc_handle;

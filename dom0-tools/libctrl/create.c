@@ -255,6 +255,7 @@ int domain_create(const struct domain_config *in, unsigned flags,
         rc = eb_fail(eb, -errno ? -errno : -ECONNREFUSED, "cannot connect to xenstored");
         goto out;
     }
+    xc_trace("create %s: start", cfg.name);
     rc = name_in_use(cfg.name, eb);
     if (rc < 0)
         goto out;
@@ -271,9 +272,11 @@ int domain_create(const struct domain_config *in, unsigned flags,
 
     if (!(flags & DOMAIN_CREATE_NO_CACHE))
         kopts.cache_dir = domain_kernel_cache_dir();
+    xc_trace("checks done");
     rc = pv_kernel_load(cfg.kernel, &kopts, &kernel, eb);
     if (rc < 0)
         goto out;
+    xc_trace("kernel loaded (%s, %zu bytes)", kernel.format, kernel.elf_size);
 
     if (cfg.uuid_set)
         memcpy(uuid, cfg.uuid, 16);
@@ -315,12 +318,14 @@ int domain_create(const struct domain_config *in, unsigned flags,
         .kernel = &kernel, .ramdisk = cfg.ramdisk[0] ? cfg.ramdisk : NULL,
         .cmdline = cfg.cmdline, .store_domid = 0, .console_domid = 0,
     };
+    xc_trace("domain %u created", domid);
     rc = pv_build(xch, &ba, &br, eb);
     /* Release whatever of the claim the build did not consume. */
     xc_claim_pages(xch, domid, 0, NULL);
     if (rc < 0)
         goto out;
 
+    xc_trace("built");
     rc = write_xenstore(xs, &cfg, domid, uuid, &br, eb);
     if (rc < 0)
         goto out;
@@ -329,12 +334,14 @@ int domain_create(const struct domain_config *in, unsigned flags,
         goto out;
     }
     introduced = true;
+    xc_trace("xenstore written, introduced");
     if (!(flags & DOMAIN_CREATE_PAUSED)) {
         rc = xc_domain_unpause(xch, domid, eb);
         if (rc < 0)
             goto out;
     }
     *domid_out = domid;
+    xc_trace("unpaused");
     rc = 0;
 out:
     if (rc < 0 && created) {

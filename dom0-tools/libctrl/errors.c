@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <ctype.h>
+#include <stdlib.h>
+#include <time.h>
 #include "xc.h"
 
 struct errno_entry { int num; const char *name; const char *desc; };
@@ -136,4 +138,26 @@ int eb_msg(struct errbuf *eb, int err, const char *fmt, ...)
     err = eb_vset(eb, err, false, fmt, ap);
     va_end(ap);
     return err;
+}
+
+void xc_trace(const char *fmt, ...)
+{
+    static int enabled = -1;
+    static struct timespec t0;
+    struct timespec now;
+    va_list ap;
+
+    if (enabled < 0) {
+        enabled = getenv("XC_TRACE") != NULL;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+    }
+    if (!enabled)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    fprintf(stderr, "xc: [+%.3fs] ", (double)(now.tv_sec - t0.tv_sec) +
+            (double)(now.tv_nsec - t0.tv_nsec) / 1e9);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# 60-xl-create.sh — `xl create` -> domU init marker on the real Xen 4.17
+# (QEMU TCG), our xl against Debian's xl 4.17, same config, same Debian
+# kernel and initramfs, same boot (boot/xen-dom0/init-bench.sh).
+# Ours is measured twice: with a cold decompressed-kernel cache (first
+# create after boot: the bzImage's xz payload is unpacked in dom0) and warm
+# (what every later create of the same kernel costs).
+set -uo pipefail
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+export ROOT BUILD
+logs=$BUILD/test-logs; mkdir -p "$logs"
+serial=$logs/bench-60-xl-create.serial.log
+make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=xenstore FLAVOR=host >&2 &&
+make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=dom0-tools FLAVOR=host >&2 || exit 1
+out=$BUILD/xen-toolstack/bench
+"$ROOT/boot/xen-dom0-initramfs.sh" bench "$out" >&2 || exit 1
+python3 "$ROOT/tests/lib/qemu-run.py" --name xl-create-bench --timeout 900 --log "$serial" --grace 5 -- \
+    -m 2048 -smp 2 -nic none -kernel "$out/xen" \
+    -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot" \
+    -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen,$out/dom0.cpio.gz" >&2
+grep -aoE '(BENCH .*|xc: \[.*)' "$serial" | sed 's/\r$//' >&2
+python3 - "$serial" <<'PY'
+import re, sys
+runs = {}
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r"BENCH (\S+) create=([\d.]+) marker=([\d.]+)", line)
+    if m:
+        runs[m.group(1)] = (float(m.group(2)), float(m.group(3)))
+if "debian" not in runs or "ours-cold" not in runs:
+    print("xl create bench: incomplete run (see %s)" % sys.argv[1]); sys.exit(1)
+dc, dm = runs["debian"]
+print("%-28s %10s %16s" % ("", "xl create", "create->marker"))
+for k in ("ours-cold", "ours-warm", "ours-warm2", "debian"):
+    if k in runs:
+        c, m = runs[k]
+        print("%-28s %9.2fs %15.2fs" % (k if k != "debian" else "debian xl 4.17 (reference)", c, m))
+for k in ("ours-cold", "ours-warm", "ours-warm2"):
+    if k in runs:
+        c, m = runs[k]
+        print("ratio %-22s create %.2fx   create->marker %.2fx" % (k + "/debian:", c / dc, m / dm))
+PY
