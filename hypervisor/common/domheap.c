@@ -16,6 +16,19 @@
 #include <xen/domheap.h>
 #include <xen/sched.h>
 
+/*
+ * While a domain owns any frame, the frames hold one reference on the
+ * domain between them, so that a frame still mapped by someone else after
+ * its owner died never points at a freed struct domain.
+ */
+static void owned_pages_changed(struct domain *d, unsigned long before, unsigned long after)
+{
+    if (before == 0 && after != 0)
+        get_domain(d);
+    else if (before != 0 && after == 0)
+        put_domain(d);
+}
+
 static void page_list_add(struct domain *d, struct page_info *pg)
 {
     uint32_t idx = (uint32_t)page_to_mfn(pg);
@@ -61,6 +74,7 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
         pg[i].type_info = 0;
         page_list_add(d, &pg[i]);
     }
+    owned_pages_changed(d, d->tot_pages + d->xenheap_pages, d->tot_pages + d->xenheap_pages + n);
     d->tot_pages += n;
     spin_unlock(&d->page_alloc_lock);
     return pg;
@@ -74,13 +88,17 @@ void free_domheap_page(struct page_info *pg)
     BUG_ON(pg->count_info & PGC_count_mask);
     BUG_ON(pg->count_info & PGC_allocated);
     if (d != NULL) {
+        unsigned long before;
+
         spin_lock(&d->page_alloc_lock);
         page_list_del(d, pg);
+        before = d->tot_pages + d->xenheap_pages;
         if (xenheap)
             d->xenheap_pages--;
         else
             d->tot_pages--;
         spin_unlock(&d->page_alloc_lock);
+        owned_pages_changed(d, before, before - 1);   /* may free d: last use */
     }
     pg->owner = NULL;
     pg->type_info = 0;
@@ -111,6 +129,7 @@ void share_xen_page_with_guest(struct page_info *pg, struct domain *d, bool read
     pg->type_info = (readonly ? PGT_none : PGT_writable_page) | PGT_validated | 1;
     pg->count_info = PGC_state_inuse | PGC_xen_heap | PGC_allocated | 1;
     page_list_add(d, pg);
+    owned_pages_changed(d, d->tot_pages + d->xenheap_pages, d->tot_pages + d->xenheap_pages + 1);
     d->xenheap_pages++;
     spin_unlock(&d->page_alloc_lock);
 }

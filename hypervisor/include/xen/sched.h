@@ -40,6 +40,7 @@ struct vcpu {
     unsigned int        vcpu_id;
     struct domain      *domain;
     struct vcpu        *next_runnable;    /* scheduler run queue link */
+    bool                on_runq;
 
     /* Event delivery: where the guest looks for pending events. */
     struct vcpu_info   *vcpu_info;        /* shared_info slot or registered page */
@@ -119,31 +120,72 @@ struct domain {
 
 #define INVALID_MFN     (~0UL)
 
+/* domain_create() flags */
+#define DOMCRF_privileged   (1u << 0)   /* control domain: domctl, foreign maps, I/O */
+
 #define for_each_vcpu(d, v) \
     for (unsigned int __i = 0; __i < (d)->max_vcpus; __i++) \
         if (((v) = (d)->vcpu[__i]) != NULL)
 
-/* The vCPU currently executing on this CPU (arch provides). */
+/* The vCPU currently executing on this CPU (arch provides); the idle vCPU
+ * when no guest runs. */
 struct vcpu *current_vcpu(void);
 #define current (current_vcpu())
+extern struct vcpu *idle_vcpu;
+#define is_idle_vcpu(v) ((v) == idle_vcpu)
 
-/* Domain lookup and references (common/domain.c). */
+extern struct domain *domain_list;          /* by id, dying ones included */
+extern struct domain *hardware_domain;      /* dom0 */
+
+/* ---- common/domain.c ---- */
+int  domain_create(domid_t id, unsigned int flags, unsigned int max_vcpus,
+                   struct domain **out);
+int  domain_kill(struct domain *d);         /* destroy: tear down, drop list ref */
 struct domain *get_domain_by_id(domid_t id);        /* takes a reference */
-struct domain *domain_lookup(struct domain *caller, domid_t id); /* DOMID_SELF aware */
+struct domain *domain_lookup(struct domain *caller, domid_t id); /* DOMID_SELF aware, ref */
+struct domain *domain_first_from(domid_t id);       /* first id >= id, ref */
 void get_domain(struct domain *d);
 void put_domain(struct domain *d);
 struct vcpu *domain_vcpu(const struct domain *d, unsigned int vcpu_id);
-
-/* Lifecycle (common/domain.c). */
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);
+const char *shutdown_reason_name(unsigned int reason);
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
+int  domain_pause_by_controller(struct domain *d);
+int  domain_unpause_by_controller(struct domain *d);
+void vcpu_pause(struct vcpu *v);
+void vcpu_unpause(struct vcpu *v);
+int  vcpu_register_info(struct vcpu *v, mfn_t mfn, unsigned int offset);
+void vcpu_release_areas(struct vcpu *v);
 
-/* Scheduler (common/schedule.c). */
+/* ---- common/schedule.c ---- */
+void sched_init(void);
+void sched_init_vcpu(struct vcpu *v);
+void sched_destroy_vcpu(struct vcpu *v);
+void schedule(void);                     /* the SCHEDULE softirq */
+bool sched_has_waiting(void);
 void vcpu_wake(struct vcpu *v);          /* make runnable if nothing else blocks it */
 void vcpu_block(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);          /* event arrived: wake if blocked */
+void vcpu_update_runstate_area(struct vcpu *v);
+int  vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline, uint32_t flags);
+int  sched_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, uint64_t timeout);
+long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long do_set_timer_op(uint64_t timeout);
+long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg);
+
+/* ---- architecture hooks (arch/x86) ---- */
+int  arch_domain_create(struct domain *d);
+void arch_domain_destroy(struct domain *d);      /* safe on a partly created domain */
+void arch_domain_relinquish(struct domain *d);   /* drop page-table/descriptor refs */
+int  arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+int  arch_vcpu_initialise(struct vcpu *v, const void *guest_ctx); /* VCPUOP_initialise */
+void arch_vcpu_info_moved(struct vcpu *v);
+void arch_dump_vcpu(struct vcpu *v);             /* registers, for domain_crash */
+void arch_hwdom_shutdown(unsigned int reason);   /* dom0 stopped: the machine follows */
+void context_switch(struct vcpu *prev, struct vcpu *next); /* may not return */
 
 static inline bool vcpu_runnable(const struct vcpu *v)
 {

@@ -1,0 +1,493 @@
+/*
+ * schedule.c — the vCPU scheduler (round robin on one CPU), blocking and
+ * waking, per-vCPU timers, runstate accounting, and the scheduling
+ * hypercalls: sched_op, set_timer_op and the generic part of vcpu_op.
+ *
+ * Model: a vCPU is runnable when nothing pauses or blocks it (see
+ * vcpu_runnable()).  Runnable vCPUs that are not running wait on one FIFO;
+ * schedule() runs from the SCHEDULE softirq (raised by wake-ups, blocking,
+ * pausing and the 10 ms slice timer) and hands the CPU to the first of them,
+ * or to the idle vCPU when there is none.  The architecture's
+ * context_switch() does the actual switch.
+ *
+ * A vCPU that blocks (SCHEDOP_block) has events unmasked in the same step,
+ * and is woken by any event that would be delivered to it
+ * (vcpu_mark_events_pending -> vcpu_kick).  SCHEDOP_poll waits for given
+ * ports even while they are masked, with an optional timeout.
+ */
+#include <xen/types.h>
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/event.h>
+#include <xen/softirq.h>
+#include <xen/time.h>
+#include <xen/timer.h>
+#include <xen/guest_access.h>
+#include <public/sched.h>
+#include <public/vcpu.h>
+
+#define SLICE           MILLISECS(10)
+#define PERIOD_DEFAULT  MILLISECS(10)   /* Xen's default periodic tick for PV */
+
+static struct vcpu *runq_head, *runq_tail;
+static struct timer slice_timer;
+static struct domain *held_prev;        /* see schedule() */
+
+/* ------------------------------------------------------------ run queue */
+
+static void runq_append(struct vcpu *v)
+{
+    v->on_runq = true;
+    v->next_runnable = NULL;
+    if (runq_tail != NULL)
+        runq_tail->next_runnable = v;
+    else
+        runq_head = v;
+    runq_tail = v;
+}
+
+static void runq_remove(struct vcpu *v)
+{
+    struct vcpu **pp, *prev = NULL;
+
+    if (!v->on_runq)
+        return;
+    for (pp = &runq_head; *pp != NULL; prev = *pp, pp = &(*pp)->next_runnable) {
+        if (*pp == v) {
+            *pp = v->next_runnable;
+            if (runq_tail == v)
+                runq_tail = prev;
+            break;
+        }
+    }
+    v->on_runq = false;
+    v->next_runnable = NULL;
+}
+
+/* First runnable vCPU on the queue; queued ones that stopped being
+ * runnable meanwhile are dropped (they are re-queued when woken). */
+static struct vcpu *runq_pop(void)
+{
+    struct vcpu *v;
+
+    while ((v = runq_head) != NULL) {
+        runq_head = v->next_runnable;
+        if (runq_head == NULL)
+            runq_tail = NULL;
+        v->on_runq = false;
+        v->next_runnable = NULL;
+        if (vcpu_runnable(v))
+            return v;
+    }
+    return NULL;
+}
+
+bool sched_has_waiting(void)
+{
+    for (struct vcpu *v = runq_head; v != NULL; v = v->next_runnable)
+        if (vcpu_runnable(v))
+            return true;
+    return false;
+}
+
+/* ------------------------------------------------------------- runstate */
+
+static void runstate_change(struct vcpu *v, int new_state, s_time_t now)
+{
+    struct vcpu_runstate_info *rs = &v->runstate;
+
+    if (rs->state == new_state)
+        return;
+    if (now > (s_time_t)rs->state_entry_time)
+        rs->time[rs->state] += now - rs->state_entry_time;
+    rs->state = new_state;
+    rs->state_entry_time = now;
+}
+
+/* Copy the runstate to the guest's registered area; v's address space must
+ * be the current one (called by the architecture after switching to v). */
+void vcpu_update_runstate_area(struct vcpu *v)
+{
+    struct vcpu_runstate_info rs = v->runstate;
+    uint64_t *entry = (uint64_t *)(v->runstate_guest +
+                                   offsetof(struct vcpu_runstate_info, state_entry_time));
+
+    if (v->runstate_guest == 0)
+        return;
+    if (v->domain->vm_assist & (1UL << VMASST_TYPE_runstate_update_flag)) {
+        /* Tell the guest an update is in progress (Linux retries reads). */
+        uint64_t flagged = rs.state_entry_time | XEN_RUNSTATE_UPDATE;
+
+        copy_to_guest_va(entry, &flagged, sizeof(flagged));
+        barrier();
+        rs.state_entry_time |= XEN_RUNSTATE_UPDATE;
+        copy_to_guest_va(v->runstate_guest, &rs, sizeof(rs));
+        barrier();
+        rs.state_entry_time &= ~XEN_RUNSTATE_UPDATE;
+        copy_to_guest_va(entry, &rs.state_entry_time, sizeof(rs.state_entry_time));
+    } else {
+        copy_to_guest_va(v->runstate_guest, &rs, sizeof(rs));
+    }
+}
+
+/* ------------------------------------------------------ wake and block */
+
+void vcpu_wake(struct vcpu *v)
+{
+    if (is_idle_vcpu(v) || !vcpu_runnable(v) || v->is_running || v->on_runq)
+        return;
+    runstate_change(v, RUNSTATE_runnable, NOW());
+    runq_append(v);
+    if (is_idle_vcpu(current))
+        raise_softirq(SCHEDULE_SOFTIRQ);
+    else if (!timer_is_active(&slice_timer))
+        set_timer(&slice_timer, NOW() + SLICE);     /* someone waits now */
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->pause_flags & VPF_blocked) {
+        v->pause_flags &= ~VPF_blocked;
+        v->poll_nr = 0;
+        stop_timer(&v->poll_timer);
+        vcpu_wake(v);
+    }
+}
+
+void vcpu_block(struct vcpu *v)
+{
+    v->pause_flags |= VPF_blocked;
+    /* An event that arrived before the flag was set must not be lost. */
+    if (v->vcpu_info->evtchn_upcall_pending) {
+        v->pause_flags &= ~VPF_blocked;
+        return;
+    }
+    raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+/* ------------------------------------------------------------ schedule */
+
+static void slice_expired(void *data)
+{
+    (void)data;
+    if (sched_has_waiting())
+        raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+static void periodic_fn(void *data)
+{
+    struct vcpu *v = data;
+
+    if (v->periodic_period == 0)
+        return;
+    send_guest_vcpu_virq(v, VIRQ_TIMER);
+    set_timer(&v->periodic_timer, NOW() + v->periodic_period);
+}
+
+void schedule(void)
+{
+    struct vcpu *prev = current, *next;
+    s_time_t now = NOW();
+
+    /*
+     * The domain we switched away from last time kept a reference until now:
+     * its vCPU's state was still being saved when we left it.
+     */
+    if (held_prev != NULL) {
+        put_domain(held_prev);
+        held_prev = NULL;
+    }
+
+    if (!is_idle_vcpu(prev) && vcpu_runnable(prev))
+        runq_append(prev);
+    next = runq_pop();
+    if (next == NULL)
+        next = idle_vcpu;
+
+    if (!is_idle_vcpu(next) && sched_has_waiting())
+        set_timer(&slice_timer, now + SLICE);
+    else
+        stop_timer(&slice_timer);
+
+    if (next == prev) {
+        runstate_change(prev, RUNSTATE_running, now);
+        return;
+    }
+
+    if (!is_idle_vcpu(prev)) {
+        int st = (prev->pause_flags & (VPF_down | VPF_crashed)) ? RUNSTATE_offline
+               : (prev->pause_flags & VPF_blocked) ? RUNSTATE_blocked
+               : vcpu_runnable(prev) ? RUNSTATE_runnable : RUNSTATE_offline;
+
+        runstate_change(prev, st, now);
+        held_prev = prev->domain;   /* its running reference, released next time */
+    }
+    prev->is_running = false;
+    next->is_running = true;
+    if (!is_idle_vcpu(next)) {
+        get_domain(next->domain);   /* held while it runs */
+        runstate_change(next, RUNSTATE_running, now);
+        if (next->periodic_period && !timer_is_active(&next->periodic_timer))
+            set_timer(&next->periodic_timer, now + next->periodic_period);
+    }
+    context_switch(prev, next);     /* may not return */
+}
+
+void sched_init(void)
+{
+    open_softirq(SCHEDULE_SOFTIRQ, schedule);
+    init_timer(&slice_timer, slice_expired, NULL);
+}
+
+/* ---------------------------------------------------------- vCPU timers */
+
+static void singleshot_fn(void *data)
+{
+    send_guest_vcpu_virq(data, VIRQ_TIMER);
+}
+
+static void poll_timeout_fn(void *data)
+{
+    struct vcpu *v = data;
+
+    if (v->poll_nr != 0 || (v->pause_flags & VPF_blocked))
+        vcpu_kick(v);
+}
+
+void sched_init_vcpu(struct vcpu *v)
+{
+    init_timer(&v->singleshot_timer, singleshot_fn, v);
+    init_timer(&v->periodic_timer, periodic_fn, v);
+    init_timer(&v->poll_timer, poll_timeout_fn, v);
+    v->periodic_period = PERIOD_DEFAULT;
+}
+
+void sched_destroy_vcpu(struct vcpu *v)
+{
+    stop_timer(&v->singleshot_timer);
+    stop_timer(&v->periodic_timer);
+    stop_timer(&v->poll_timer);
+    runq_remove(v);
+}
+
+/*
+ * A deadline in the past fires at once and the call succeeds, whatever the
+ * flags say: Linux relies on it, and Xen ignores VCPU_SSHOTTMR_future too
+ * (see public/vcpu.h).
+ */
+int vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline, uint32_t flags)
+{
+    (void)flags;
+    set_timer(&v->singleshot_timer, (s_time_t)deadline);
+    return 0;
+}
+
+/* ------------------------------------------------------------ sched_op */
+
+int sched_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, uint64_t timeout)
+{
+    struct domain *d = v->domain;
+
+    if (nr > ARRAY_SIZE(v->poll_ports))
+        return -EINVAL;
+    for (unsigned int i = 0; i < nr; i++) {
+        if (ports[i] > d->max_evtchn_port || ports[i] >= EVTCHN_2L_NR)
+            return -EINVAL;
+        if (evtchn_is_pending(d, ports[i]))
+            return 0;
+    }
+    for (unsigned int i = 0; i < nr; i++)
+        v->poll_ports[i] = ports[i];
+    v->poll_nr = nr;
+    v->pause_flags |= VPF_blocked;
+    if (timeout != 0)
+        set_timer(&v->poll_timer, (s_time_t)timeout);
+    raise_softirq(SCHEDULE_SOFTIRQ);
+    return 0;
+}
+
+long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct vcpu *v = current;
+    struct domain *d = v->domain;
+
+    switch (cmd) {
+    case SCHEDOP_yield:
+        if (sched_has_waiting())
+            raise_softirq(SCHEDULE_SOFTIRQ);
+        return 0;
+
+    case SCHEDOP_block:
+        /* Unmask and block in one step: Linux's idle loop depends on it. */
+        v->vcpu_info->evtchn_upcall_mask = 0;
+        vcpu_block(v);
+        return 0;
+
+    case SCHEDOP_shutdown:
+    case SCHEDOP_shutdown_code: {
+        struct sched_shutdown s;
+
+        if (copy_from_guest(&s, arg, 1))
+            return -EFAULT;
+        if (s.reason > SHUTDOWN_MAX)
+            return -EINVAL;
+        if (cmd == SCHEDOP_shutdown_code) {
+            d->shutdown_code = s.reason;
+            return 0;
+        }
+        domain_shutdown(d, s.reason);
+        return 0;
+    }
+
+    case SCHEDOP_remote_shutdown: {
+        struct sched_remote_shutdown s;
+        struct domain *t;
+
+        if (!d->is_privileged)
+            return -EPERM;
+        if (copy_from_guest(&s, arg, 1))
+            return -EFAULT;
+        if (s.reason > SHUTDOWN_MAX)
+            return -EINVAL;
+        t = get_domain_by_id(s.domain_id);
+        if (t == NULL)
+            return -ESRCH;
+        domain_shutdown(t, s.reason);
+        put_domain(t);
+        return 0;
+    }
+
+    case SCHEDOP_poll: {
+        struct sched_poll p;
+        evtchn_port_t ports[ARRAY_SIZE(v->poll_ports)];
+
+        if (copy_from_guest(&p, arg, 1))
+            return -EFAULT;
+        if (p.nr_ports > ARRAY_SIZE(ports))
+            return -EINVAL;
+        if (p.nr_ports && copy_from_guest_va(ports, p.ports.p, p.nr_ports * sizeof(ports[0])))
+            return -EFAULT;
+        return sched_poll(v, ports, p.nr_ports, p.timeout);
+    }
+
+    default:
+        /* watchdog, pin_override: not offered */
+        return -ENOSYS;
+    }
+}
+
+long do_set_timer_op(uint64_t timeout)
+{
+    struct vcpu *v = current;
+
+    if (timeout == 0)
+        stop_timer(&v->singleshot_timer);
+    else
+        set_timer(&v->singleshot_timer, (s_time_t)timeout);
+    return 0;
+}
+
+/* -------------------------------------------------------------- vcpu_op */
+
+long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *d = current->domain;
+    struct vcpu *v = domain_vcpu(d, vcpuid);
+
+    if (v == NULL)
+        return -ENOENT;
+
+    switch (cmd) {
+    case VCPUOP_is_up:
+        return !(v->pause_flags & VPF_down);
+
+    case VCPUOP_initialise:
+        if (v->is_initialised)
+            return -EEXIST;
+        return arch_vcpu_initialise(v, arg.p);
+
+    case VCPUOP_up:
+        if (!v->is_initialised)
+            return -EINVAL;
+        if (v->pause_flags & VPF_down) {
+            v->pause_flags &= ~VPF_down;
+            vcpu_wake(v);
+        }
+        return 0;
+
+    case VCPUOP_down:
+        if (!(v->pause_flags & VPF_down)) {
+            v->pause_flags |= VPF_down;
+            if (v->is_running)
+                raise_softirq(SCHEDULE_SOFTIRQ);
+        }
+        return 0;
+
+    case VCPUOP_get_runstate_info: {
+        struct vcpu_runstate_info rs = v->runstate;
+
+        if (v == current)
+            rs.time[rs.state] += NOW() - rs.state_entry_time;
+        return copy_to_guest_va(arg.p, &rs, sizeof(rs)) ? -EFAULT : 0;
+    }
+
+    case VCPUOP_register_runstate_memory_area: {
+        struct vcpu_register_runstate_memory_area area;
+
+        if (copy_from_guest(&area, arg, 1))
+            return -EFAULT;
+        /* Re-registration simply replaces the address (Linux does it). */
+        v->runstate_guest = (uint64_t)area.addr.v;
+        if (v == current)
+            vcpu_update_runstate_area(v);
+        return 0;
+    }
+
+    case VCPUOP_set_periodic_timer: {
+        struct vcpu_set_periodic_timer t;
+
+        if (copy_from_guest(&t, arg, 1))
+            return -EFAULT;
+        if (t.period_ns < (uint64_t)MILLISECS(1) || t.period_ns > (uint64_t)SECONDS(1ULL << 30))
+            return -EINVAL;
+        v->periodic_period = t.period_ns;
+        set_timer(&v->periodic_timer, NOW() + v->periodic_period);
+        return 0;
+    }
+
+    case VCPUOP_stop_periodic_timer:
+        v->periodic_period = 0;
+        stop_timer(&v->periodic_timer);
+        return 0;
+
+    case VCPUOP_set_singleshot_timer: {
+        struct vcpu_set_singleshot_timer t;
+
+        if (v != current)
+            return -EINVAL;
+        if (copy_from_guest(&t, arg, 1))
+            return -EFAULT;
+        return vcpu_set_singleshot_timer(v, t.timeout_abs_ns, t.flags);
+    }
+
+    case VCPUOP_stop_singleshot_timer:
+        if (v != current)
+            return -EINVAL;
+        stop_timer(&v->singleshot_timer);
+        return 0;
+
+    case VCPUOP_register_vcpu_info: {
+        struct vcpu_register_vcpu_info info;
+
+        if (copy_from_guest(&info, arg, 1))
+            return -EFAULT;
+        return vcpu_register_info(v, info.mfn, info.offset);
+    }
+
+    default:
+        /* send_nmi, get_physid, register_vcpu_time_memory_area: optional
+         * for Linux, which copes with -ENOSYS. */
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,144 @@
+/*
+ * harness.c — the fake machine behind test_sched.c (see harness.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+#include <criterion/criterion.h>
+#include <xen/errno.h>
+#include <asm/pv_mm.h>
+#include "harness.h"
+
+struct page_info *frame_table;
+unsigned long max_page;
+static uint8_t *ram;
+s_time_t h_now;
+unsigned int switches, dumps;
+int hwdom_reason;
+unsigned long initial_free;
+static struct domain idle_dom;
+static struct vcpu idle_v;
+struct vcpu *idle_vcpu = &idle_v;
+struct vcpu *h_cur;
+
+void *maddr_to_virt(paddr_t pa) { return ram + pa; }
+paddr_t virt_to_maddr(const void *va) { return (paddr_t)((const uint8_t *)va - ram); }
+
+void h_setup(void)
+{
+    ram = aligned_alloc(4096, H_FRAMES * 4096UL);
+    frame_table = calloc(H_FRAMES, sizeof(*frame_table));
+    cr_assert(ram && frame_table);
+    memset(ram, 0, H_FRAMES * 4096UL);
+    max_page = H_FRAMES;
+    heap_init_pages(1, H_FRAMES - 1);
+    initial_free = heap_free_pages();
+    h_now = 1000000;
+    switches = dumps = 0;
+    hwdom_reason = -1;
+    idle_dom.domain_id = DOMID_IDLE;
+    idle_v.domain = &idle_dom;
+    idle_v.is_running = true;
+    h_cur = idle_vcpu;
+    sched_init();
+}
+
+void h_teardown(void)
+{
+    free(frame_table);
+    free(ram);
+}
+
+void h_tick(s_time_t ns)
+{
+    h_now += ns;
+    timer_run_expired(h_now);
+    h_exit_path();
+}
+
+void h_exit_path(void) { do_softirq(); }
+void h_run_as(struct vcpu *v) { h_cur = v; }
+
+/* ---- hooks ---- */
+s_time_t NOW(void) { return h_now; }
+void arch_timer_reprogram(s_time_t deadline) { (void)deadline; }
+struct vcpu *current_vcpu(void) { return h_cur; }
+void context_switch(struct vcpu *prev, struct vcpu *next)
+{
+    (void)prev;
+    switches++;
+    h_cur = next;
+}
+int arch_domain_create(struct domain *d) { (void)d; return 0; }
+void arch_domain_destroy(struct domain *d) { (void)d; }
+void arch_domain_relinquish(struct domain *d) { pv_relinquish_pagetables(d); }
+int arch_vcpu_create(struct vcpu *v) { (void)v; return 0; }
+void arch_vcpu_destroy(struct vcpu *v) { (void)v; }
+int arch_vcpu_initialise(struct vcpu *v, const void *ctx)
+{
+    if (ctx == NULL)
+        return -EFAULT;
+    v->is_initialised = true;
+    return 0;
+}
+void arch_vcpu_info_moved(struct vcpu *v) { (void)v; }
+void arch_dump_vcpu(struct vcpu *v) { (void)v; dumps++; }
+void arch_hwdom_shutdown(unsigned int reason) { hwdom_reason = (int)reason; }
+
+void pv_flush_tlb_local(void) { }
+void pv_invlpg(unsigned long va) { (void)va; }
+void pv_load_cr3(struct vcpu *v) { (void)v; }
+void arch_init_guest_l4_slots(pte_t *l4, struct domain *d) { (void)l4; (void)d; }
+bool mfn_is_io(mfn_t mfn) { (void)mfn; return false; }
+bool domain_has_io_rights(const struct domain *d) { return d->is_privileged; }
+int pv_validate_desc_page(struct page_info *pg) { (void)pg; return 0; }
+int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
+{
+    (void)v; (void)base; (void)ents;
+    return 0;
+}
+
+#define H_BAD_GUEST_ADDR 0xffff800000000000UL
+unsigned long raw_copy_from_guest(void *to, const void *from, unsigned long n)
+{
+    if (from == NULL || (unsigned long)from >= H_BAD_GUEST_ADDR)
+        return n;
+    memcpy(to, from, n);
+    return 0;
+}
+unsigned long raw_copy_to_guest(void *to, const void *from, unsigned long n)
+{
+    if (to == NULL || (unsigned long)to >= H_BAD_GUEST_ADDR)
+        return n;
+    memcpy(to, from, n);
+    return 0;
+}
+
+void *_xzalloc(size_t size, size_t align) { (void)align; return calloc(1, size); }
+void *_xzalloc_array(size_t size, size_t align, size_t n) { (void)align; return calloc(n, size); }
+void *_xmalloc_array(size_t size, size_t align, size_t n) { (void)align; return calloc(n, size); }
+void xfree(void *p) { free(p); }
+
+int printk(const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+void panic(const char *fmt, ...)
+{
+    va_list ap;
+    char buf[256];
+
+    va_start(ap, fmt);
+    vsprintf(buf, fmt, ap);
+    va_end(ap);
+    cr_assert_fail("hypervisor panic: %s", buf);
+    abort();
+}
