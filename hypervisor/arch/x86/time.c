@@ -1,8 +1,9 @@
 /*
  * time.c — system time and the timer interrupt.
  *
- * The TSC is calibrated against PIT channel 2 (gate via port 0x61, mode 0
- * one-shot count, OUT2 polled), and the LAPIC timer in the same window.
+ * The TSC is calibrated against PIT channel 2 (gate via port 0x61, mode 0,
+ * latched counter reads at both ends of the window), and the LAPIC timer in
+ * the same window.
  * NOW() = (rdtsc() - tsc_at_boot) scaled to ns with a 32.32 fixed-point
  * multiplier.  The generic timer queue (common/timer.c) drives a one-shot
  * LAPIC timer through arch_timer_reprogram(); the interrupt runs every
@@ -47,43 +48,109 @@ void udelay(unsigned long us)
 }
 
 /*
- * One PIT channel 2 countdown of CALIBRATE_MS, measuring the TSC and the
- * LAPIC timer across it.  Returns false if OUT2 never rose (no PIT).
+ * Calibration has to survive a busy host: under TCG the vCPU thread can be
+ * descheduled for milliseconds at any instruction, while the PIT (QEMU's
+ * virtual clock) keeps counting.  So instead of polling for the end of a
+ * countdown (a preemption there stretches the measured window), each end
+ * of the window is one sample: TSC, latched PIT count, LAPIC count, TSC,
+ * taken back to back; of several tries the one whose two TSC reads are
+ * closest together is kept (a preempted try shows a huge gap).
  */
-static bool calibrate(uint64_t *tsc_delta, uint32_t *apic_delta)
-{
-    uint32_t count = (uint32_t)(PIT_HZ * CALIBRATE_MS / 1000);
-    uint64_t t0, t1, spins = 0;
-    uint32_t a0, a1;
+struct cal_sample { uint64_t tsc; uint32_t apic; uint16_t pit; };
 
-    /* Gate on, speaker off. */
-    outb(0x61, (inb(0x61) & ~0x02) | 0x01);
-    outb(0x43, 0xb0);                       /* channel 2, lo/hi, mode 0, binary */
-    outb(0x42, count & 0xff);
-    outb(0x42, count >> 8);
+static uint16_t pit_read_ch2(void)
+{
+    uint8_t lo, hi;
+
+    outb(0x43, 0x80);                       /* latch channel 2 */
+    lo = inb(0x42);
+    hi = inb(0x42);
+    return (uint16_t)(lo | (hi << 8));
+}
+
+static void cal_sample(struct cal_sample *s)
+{
+    uint64_t best = ~0ULL;
+    unsigned int i;
+
+    for (i = 0; i < 8; i++) {
+        uint64_t t0 = rdtsc();
+        uint16_t pit = pit_read_ch2();
+        uint32_t apic = apic_timer_current();
+        uint64_t t1 = rdtsc();
+
+        if (t1 - t0 < best) {
+            best = t1 - t0;
+            s->tsc = t0 + (t1 - t0) / 2;
+            s->pit = pit;
+            s->apic = apic;
+        }
+    }
+}
+
+/*
+ * PIT channel 2 in mode 0 counts down from 0xffff (55 ms); the window is
+ * CALIBRATE_MS of PIT ticks.  Returns false if the PIT does not count or
+ * the window overran the counter (OUT2 high = it reached zero).
+ */
+static bool calibrate(uint64_t *tsc_delta, uint32_t *apic_delta, uint32_t *pit_ticks)
+{
+    uint32_t want = (uint32_t)(PIT_HZ * CALIBRATE_MS / 1000);
+    struct cal_sample a, b;
+    uint64_t spins = 0;
+
+    outb(0x61, (inb(0x61) & ~0x02) | 0x01);     /* gate on, speaker off */
+    outb(0x43, 0xb0);                           /* ch2, lo/hi, mode 0, binary */
+    outb(0x42, 0xff);
+    outb(0x42, 0xff);
     apic_timer_start_free_running();
-    a0 = apic_timer_current();
-    t0 = rdtsc();
-    while (!(inb(0x61) & 0x20))
+    /* Let the count load (one PIT clock) before the first sample. */
+    while (pit_read_ch2() > 0xff00 && ++spins < 100000000ULL)
+        ;
+    cal_sample(&a);
+    do {
         if (++spins > 500000000ULL)
             return false;
-    t1 = rdtsc();
-    a1 = apic_timer_current();
+    } while ((uint16_t)(a.pit - pit_read_ch2()) < want);
+    cal_sample(&b);
     apic_write(APIC_TMICT, 0);
-    *tsc_delta = t1 - t0;
-    *apic_delta = a0 - a1;
+    if (inb(0x61) & 0x20)
+        return false;
+    *tsc_delta = b.tsc - a.tsc;
+    *apic_delta = a.apic - b.apic;
+    *pit_ticks = (uint16_t)(a.pit - b.pit);
+    return *pit_ticks != 0;
+}
+
+/*
+ * Re-measure a CALIBRATE_MS window of PIT ticks with NOW() (self test: the
+ * calibration must hold under a busy host).  Returns false if the PIT
+ * window could not be measured.
+ */
+bool time_check_against_pit(int64_t *now_ns, int64_t *pit_ns)
+{
+    uint64_t dt;
+    uint32_t da, dp;
+
+    if (!calibrate(&dt, &da, &dp))
+        return false;
+    *now_ns = (int64_t)tsc_to_ns(dt);
+    *pit_ns = (int64_t)((uint64_t)dp * 1000000000ULL / PIT_HZ);
     return true;
 }
 
 void time_init(void)
 {
-    uint64_t dt;
-    uint32_t da;
+    uint64_t dt = 0;
+    uint32_t da = 0, dp = 0;
+    unsigned int tries;
 
-    if (!calibrate(&dt, &da))
-        panic("TSC calibration failed: PIT channel 2 never counted down\n");
-    tsc_hz = dt * 1000 / CALIBRATE_MS;
-    apic_timer_hz = (uint64_t)da * 1000 / CALIBRATE_MS;
+    for (tries = 0; tries < 3 && !calibrate(&dt, &da, &dp); tries++)
+        ;
+    if (tries == 3)
+        panic("TSC calibration failed: PIT channel 2 does not count\n");
+    tsc_hz = dt * PIT_HZ / dp;
+    apic_timer_hz = (uint64_t)da * PIT_HZ / dp;
     if (!tsc_hz || !apic_timer_hz)
         panic("timer calibration gave zero (TSC %lu Hz, APIC %lu Hz)\n",
               (unsigned long)tsc_hz, (unsigned long)apic_timer_hz);

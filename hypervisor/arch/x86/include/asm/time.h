@@ -14,6 +14,8 @@ extern uint64_t tsc_at_boot;       /* NOW() == 0 here */
 void time_init(void);              /* calibrate, start NOW(), arm the LAPIC timer */
 void timer_interrupt(void);        /* LAPIC timer vector */
 uint64_t tsc_to_ns(uint64_t ticks);
+/* Self test: one PIT window measured by NOW() and by the PIT. */
+bool time_check_against_pit(int64_t *now_ns, int64_t *pit_ns);
 /* Busy-wait (interrupts may be off). */
 void udelay(unsigned long us);
 
