@@ -68,8 +68,11 @@ ASFLAGS += $(ASFLAGS-y)
 all: $(out)/built_in.o $(extra-y)
 
 # Subdirectories are built one after another (each in parallel inside), so a
-# directory listed later may link what an earlier one produced.
-$(sub-built): subdirs-done
+# directory listed later may link what an earlier one produced.  The empty
+# recipe matters: without one make does not re-check a sub-built_in.o after
+# the recursion, so a change in a subdirectory reached the parent (and the
+# hypervisor image) only on the next make.
+$(sub-built): subdirs-done ; @:
 .PHONY: subdirs-done
 subdirs-done:
 	+@set -e; for d in $(subdirs); do \
