@@ -64,8 +64,11 @@ extern const struct kernel_param __param_start[], __param_end[];
 /* The explicit alignment stops the compiler from over-aligning the entries
  * (x86-64 GCC pads big objects to 32 bytes), which would leave holes in the
  * array the section forms. */
+#define __kparam_cat2(a, b) a##b
+#define __kparam_cat(a, b) __kparam_cat2(a, b)
+/* __COUNTER__ keeps names unique when one variable backs two options. */
 #define __kparam(id) \
-    static const struct kernel_param __kparam_##id \
+    static const struct kernel_param __kparam_cat(__kparam_##id##_, __COUNTER__) \
     __used __section(__kparam_section) __aligned(__alignof__(struct kernel_param))
 
 #define boolean_param(_name, _var) \

@@ -29,6 +29,8 @@ static uint32_t opt_mem32;
 size_param("mem32", opt_mem32);
 static char opt_console[12] = "vga";
 string_param("console", opt_console);
+/* A second name for the same variable (as Xen's aliases do). */
+boolean_param("flag-alias", opt_flag);
 
 static char custom_seen[64];
 static int custom_calls;
@@ -54,7 +56,7 @@ Test(param, section_holds_every_entry_contiguously)
 {
     unsigned n = __param_end - __param_start;
 
-    cr_assert_eq(n, 11, "%u entries", n);
+    cr_assert_eq(n, 12, "%u entries", n);
     for (const struct kernel_param *kp = __param_start; kp < __param_end; kp++)
         cr_assert_not_null(kp->name);
 }
@@ -77,6 +79,10 @@ Test(param, booleans)
     cr_assert(opt_noreboot);
     cr_assert_eq(parse("no-noreboot"), 0);
     cr_assert_not(opt_noreboot);
+    cr_assert_eq(parse("flag-alias"), 0, "two options may share a variable");
+    cr_assert(opt_flag);
+    cr_assert_eq(parse("no-flag_alias"), 0);
+    cr_assert_not(opt_flag);
     cr_assert_eq(parse("intbool"), 0);
     cr_assert_eq(opt_intbool, 1);
     cr_assert_eq(parse("no-intbool"), 0);
