@@ -18,7 +18,9 @@
 void *xmalloc_bytes(size_t size);
 void *xzalloc_bytes(size_t size);
 void xfree(void *p);
-/* Allocation with alignment (power of two, up to PAGE_SIZE). */
+/* Allocation with alignment (a power of two; NULL otherwise).  Alignments
+ * above PAGE_SIZE/2 take the page path: a block of 2^n pages is aligned to
+ * 2^n pages. */
 void *_xmalloc(size_t size, size_t align);
 void *_xzalloc(size_t size, size_t align);
 /* n * size with overflow check: NULL on overflow. */
