@@ -37,11 +37,12 @@ run() { "$RUN" "$@" 2>>"$logs/failures.txt"; }
 run --name hv-selftest-kernel --timeout 120 --log "$logs/selftest-kernel.log" \
     --expect 'Xen version 4\.17' \
     --expect 'Bootloader: qemu \(multiboot1\)' \
-    --expect 'Command line: selftest loglvl=all$' \
+    --expect 'Command line: selftest loglvl=all dom0_mem=1024M,max:2G$' \
+    --expect 'dom0_mem: 1024 MiB \(min 0 MiB, max 2048 MiB; 0 = unset\)' \
     --expect 'Module 0: 0x[0-9a-f]+-0x[0-9a-f]+ \(0 KiB\) "dom0 arg1 arg2=x"$' \
     --expect 'Module 1: .*\(9 KiB\) ""$' \
     --expect 'selftest: 0 failures' \
-    -- -m 1024 -kernel "$HV" -append "selftest loglvl=all" \
+    -- -m 1024 -kernel "$HV" -append "selftest loglvl=all dom0_mem=1024M,max:2G" \
        -initrd "$tmp/mod0 dom0 arg1 arg2=x,$tmp/mod1"
 
 run --name hv-selftest-kernel-4g-1gpages --timeout 180 --log "$logs/selftest-4g.log" \

@@ -183,6 +183,10 @@ void __start_xen(unsigned int magic, unsigned int mbi_pa)
         printk(XENLOG_WARNING "%d unknown or invalid command-line option%s ignored\n",
                bad, bad == 1 ? "" : "s");
     print_boot_info(magic);
+    if (dom0_mem_bytes || dom0_mem_min || dom0_mem_max)
+        printk("dom0_mem: %lu MiB (min %lu MiB, max %lu MiB; 0 = unset)\n",
+               (unsigned long)(dom0_mem_bytes >> 20), (unsigned long)(dom0_mem_min >> 20),
+               (unsigned long)(dom0_mem_max >> 20));
 
     mm_early_init(&boot_info);
     pic_disable();

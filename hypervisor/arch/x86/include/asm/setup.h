@@ -9,6 +9,8 @@
 #include <xen/bootinfo.h>
 
 extern struct boot_info boot_info;
+/* dom0_mem= (bytes; 0 = not given), for the dom0 builder. */
+extern uint64_t dom0_mem_bytes, dom0_mem_min, dom0_mem_max;
 extern char cpu0_stack[];
 
 /* Linker-script symbols. */
