@@ -6,7 +6,8 @@
 #   the fault dump (selftest=fault): vector, CR2, registers, symbolised trace;
 #   BUG_ON -> panic (selftest=bug): message and a trace naming the function;
 #   a bad command line: unknown/invalid options warned, boot goes on;
-#   loglvl=error hides info messages but not the verdict.
+#   loglvl=error hides info messages but not the verdict;
+#   tests/lib/qemu-run.py's verdict logic against a fake QEMU.
 # Each case runs under tests/lib/qemu-run.py with a timeout; logs go to
 # build/test-logs/10-hypervisor-boot/.
 set -uo pipefail
@@ -33,6 +34,63 @@ head -c 10000 /dev/zero > "$tmp/mod1"
 
 run() { "$RUN" "$@" 2>>"$logs/failures.txt"; }
 : > "$logs/failures.txt"
+
+# ---- tests/lib/qemu-run.py itself, against a fake QEMU (fast, no VM) ----
+# The fake prints what FAKE_OUT says (\n-separated), sleeps FAKE_SLEEP,
+# then exits with FAKE_RC; it records its PID so we can check it was reaped.
+fake=$tmp/fake-qemu
+cat > "$fake" <<'FAKE'
+#!/bin/sh
+echo $$ > "$FAKE_PIDFILE"
+printf "%b" "${FAKE_PRE:-}"
+[ -n "${FAKE_PRE_SLEEP:-}" ] && sleep "$FAKE_PRE_SLEEP"
+printf "%b" "$FAKE_OUT"
+[ -n "${FAKE_SLEEP:-}" ] && sleep "$FAKE_SLEEP"
+exit "${FAKE_RC:-0}"
+FAKE
+chmod +x "$fake"
+export FAKE_PIDFILE=$tmp/fake.pid
+# runner_case NAME EXPECTED-REGEX [runner options] -- env assignments...
+runner_case() {
+    local name=$1 want=$2; shift 2
+    local opts=() t0 out
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+    shift
+    t0=$(date +%s.%N)
+    out=$(env "$@" "$RUN" --name x --log "$logs/runner-$name.log" "${opts[@]}" -- "$fake" 2>/dev/null)
+    if [[ $out =~ $want ]]; then
+        awk -v n="$name" -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "PASS: %s (%.2fs)\n", n, b - a }'
+    else
+        echo "FAIL: $name runner said '$out', expected /$want/"
+    fi
+}
+runner_case runner-success '^PASS: x \(' --timeout 10 -- FAKE_OUT='(XEN) Test result: SUCCESS\n' FAKE_RC=1
+runner_case runner-status-mismatch '^FAIL: x verdict SUCCESS but QEMU exit status 3' --timeout 10 -- \
+    FAKE_OUT='Test result: SUCCESS\n' FAKE_RC=3
+runner_case runner-two-verdicts '^FAIL: x 2 verdict lines' --timeout 10 -- \
+    FAKE_OUT='Test result: SUCCESS\nTest result: SUCCESS\n' FAKE_RC=1
+runner_case runner-failure '^FAIL: x verdict FAILURE' --timeout 10 -- FAKE_OUT='Test result: FAILURE\n' FAKE_RC=3
+runner_case runner-error '^FAIL: x verdict ERROR' --timeout 10 -- FAKE_OUT='Test result: ERROR\n' FAKE_RC=7
+runner_case runner-skip '^SKIP: x no disk here$' --timeout 10 -- FAKE_OUT='Test result: SKIP no disk here\n' FAKE_RC=5
+runner_case runner-no-verdict '^FAIL: x QEMU exited \(status 0\) without a verdict' --timeout 10 -- FAKE_OUT='hello\n'
+runner_case runner-timeout '^FAIL: x timeout after 1s' --timeout 1 -- FAKE_OUT='hello\n' FAKE_SLEEP=30
+runner_case runner-expect-missing '^FAIL: x expected output not seen: /wanted/' --timeout 10 --expect wanted -- \
+    FAKE_OUT='Test result: SUCCESS\n' FAKE_RC=1
+runner_case runner-reject '^FAIL: x unwanted output /bad/' --timeout 10 --reject bad -- \
+    FAKE_OUT='a bad line\nTest result: SUCCESS\n' FAKE_RC=1
+runner_case runner-mark '^PASS: x \(.*mark=0\.[2-9]' --timeout 10 --mark banner --exit-on-mark -- \
+    FAKE_PRE='boot\n' FAKE_PRE_SLEEP=0.3 FAKE_OUT='Xen banner\n' FAKE_SLEEP=30
+# A QEMU that hangs after its verdict is killed after the grace period.
+t0=$(date +%s.%N)
+out=$(FAKE_OUT='Test result: SUCCESS\n' FAKE_SLEEP=60 "$RUN" --name x --timeout 30 --grace 0.5 \
+      --log "$logs/runner-hang.log" -- "$fake" 2>/dev/null)
+el=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')
+if [[ $out == "PASS: x ("* ]] && ! kill -0 "$(cat "$FAKE_PIDFILE")" 2>/dev/null && \
+   awk -v e="$el" 'BEGIN { exit !(e < 10) }'; then
+    echo "PASS: runner-kills-hung-qemu (${el}s)"
+else
+    echo "FAIL: runner-kills-hung-qemu runner said '$out' after ${el}s, fake pid $(cat "$FAKE_PIDFILE") alive?"
+fi
 
 run --name hv-selftest-kernel --timeout 120 --log "$logs/selftest-kernel.log" \
     --expect 'Xen version 4\.17' \
