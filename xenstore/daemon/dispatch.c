@@ -326,7 +326,8 @@ static int do_directory_part(struct req *r)
     }
     if (len == 0 && off < n->klen)
         return -E2BIG;  /* a single name too long for one chunk */
-    memcpy(out + glen, n->kids + off, len);
+    if (len)
+        memcpy(out + glen, n->kids + off, len);
     if (off + len == n->klen)
         out[glen + len++] = 0;
     return reply(r, out, glen + len);

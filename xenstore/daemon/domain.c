@@ -38,6 +38,7 @@ const char *xsd_fake_ring_dir;
 bool xsd_keep_orphans;
 int xsd_evtchn_fd = -1;
 static struct domain *doms[0x10000];
+static struct domain *dom_list;     /* every allocated domain */
 
 struct domain *domain_get(uint32_t domid, bool create)
 {
@@ -53,7 +54,20 @@ struct domain *domain_get(uint32_t domid, bool create)
     d->domid = domid;
     d->target = DOMID_INVALID;
     doms[domid] = d;
+    d->next_alloc = dom_list;
+    dom_list = d;
     return d;
+}
+
+void domain_reset_all(void)
+{
+    struct domain *d;
+    while ((d = dom_list)) {
+        dom_list = d->next_alloc;
+        doms[d->domid] = NULL;
+        free(d);
+    }
+    special_reset();
 }
 
 bool conn_is_priv(const struct conn *c)

@@ -36,6 +36,13 @@ struct node *special_node(const char *path)
     return NULL;
 }
 
+void special_reset(void)
+{
+    node_free(specials[0]);
+    node_free(specials[1]);
+    specials[0] = specials[1] = NULL;
+}
+
 static void send_event(struct conn *c, struct watch *w, const char *path,
                        size_t plen)
 {

@@ -131,6 +131,7 @@ void txn_unlink(struct conn *c, struct txn *t);
 
 /* ---- permissions and domains --------------------------------------------- */
 struct domain {
+    struct domain *next_alloc;
     uint32_t domid;
     bool introduced;
     bool shutdown;
@@ -144,6 +145,8 @@ struct domain {
 #define DOMID_INVALID 0x7FF4u
 
 struct domain *domain_get(uint32_t domid, bool create);
+/* Forget every domain (tests and the fuzz target start from scratch). */
+void domain_reset_all(void);
 bool conn_is_priv(const struct conn *c);
 unsigned perm_for_conn(const struct conn *c, const struct xsd_perm *p, unsigned n);
 void domain_charge(uint32_t domid, long nodes, long mem);
@@ -170,6 +173,7 @@ void txn_defer_fire(struct txn *t, const char *path, size_t plen, bool exact,
 void watch_free_all(struct conn *c);
 /* Special nodes (@introduceDomain, @releaseDomain) carry perms of their own. */
 struct node *special_node(const char *path);
+void special_reset(void);
 
 /* ---- connections and transports -------------------------------------------- */
 struct transport_ops {

@@ -164,3 +164,20 @@ Test(wire, output_backpressure_stops_reading)
     }
     cr_assert_eq(c->out.len, 0);
 }
+
+/* fuzz crash-f4029b3e: DIRECTORY_PART of a node that never had children
+ * (NULL child buffer) hit memcpy(NULL) under UBSan. */
+Test(wire, fuzz_dirpart_on_childless_node)
+{
+    struct conn *c = h_conn(0);
+    const char *r;
+    h_req(c, XS_WRITE, 0, "/d/aaaa", NULL);
+    r = h_req(c, XS_DIRECTORY_PART, 0, "/d/aaaa", "0", NULL);
+    cr_assert_eq(strncmp(r, "DIRECTORY_PART ", 15), 0, "%s", r);
+    cr_assert_str_eq(strchr(r, '|'), "||");
+    r = h_req(c, XS_DIRECTORY_PART, 0, "/d/aaaa", "5", NULL);
+    cr_assert_str_eq(strchr(r, '|'), "||");
+    /* an offset inside a name is answered from there, as C does */
+    r = h_req(c, XS_DIRECTORY_PART, 0, "/d", "2", NULL);
+    cr_assert_str_eq(strchr(r, '|'), "|aa||");
+}
