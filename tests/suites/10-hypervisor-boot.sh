@@ -2,7 +2,8 @@
 # 10-hypervisor-boot.sh — the hypervisor boots and checks itself, in QEMU:
 #   selftest via QEMU -kernel (multiboot1), with boot modules;
 #   selftest with 4.5 GiB and 1 GiB pages (RAM above 4 GiB, 1 GiB direct map);
-#   selftest via the GRUB2 ISO (multiboot2/module2);
+#   selftest via the GRUB2 ISO (multiboot2/module2), 2 GiB and 2 vCPUs as in
+#   the reference setup (the second CPU stays parked);
 #   the fault dump (selftest=fault): vector, CR2, registers, symbolised trace;
 #   BUG_ON -> panic (selftest=bug): message and a trace naming the function;
 #   a bad command line: unknown/invalid options warned, boot goes on;
@@ -118,7 +119,7 @@ if ISO=$iso "$ROOT/boot/mkiso.sh" -o "$iso" -a "selftest loglvl=all" \
         --expect 'Module 0: .*"dom0 console=hvc0"$' \
         --expect 'Module 1: .*\(9 KiB\) ""$' \
         --expect 'selftest: 0 failures' \
-        -- -m 1024 -cdrom "$iso"
+        -- -m 2048 -smp 2 -cdrom "$iso"
     # Regression: mkiso.sh once packed its own (growing) log into the ISO.
     t0=$(date +%s.%N)
     listing=$(xorriso -indev "$iso" -ls / /boot 2>/dev/null | tr -d "'" | grep -v '^$' | tr '\n' ' ')
