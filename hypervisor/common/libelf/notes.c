@@ -336,12 +336,14 @@ static bool parse_number(const char *s, uint64_t *val)
 static int parse_guest_section(struct elf_image *img, const struct elf64_shdr *sh)
 {
     struct elf_xen_notes *n = &img->notes;
-    const char *src = (const char *)img->data + sh->sh_offset;
+    const char *src;
     size_t len, i, start;
     uint64_t hc_page = ELF_UNSET;
 
+    /* Check before forming the pointer: an out-of-range offset may even wrap. */
     if (sh->sh_type == SHT_NOBITS || !elf_range_ok(sh->sh_offset, sh->sh_size, img->size))
         return elf_fail(img, -ENOEXEC, "__xen_guest section runs past the end of the file");
+    src = (const char *)img->data + sh->sh_offset;
     len = elf_strnlen(src, (size_t)sh->sh_size);
     if (len >= sizeof(n->legacy))
         return elf_fail(img, -EOPNOTSUPP, "__xen_guest string of %llu bytes is not supported",

@@ -15,7 +15,7 @@
 #define MB4             (4ULL << 20)
 #define MIN_PADDING     (512ULL << 10)
 #define LINUX_LIMIT     (1ULL << 30)
-#define MAX_PT_ITER     (1u << 20)
+#define MAX_PT_FRAMES   (1u << 24)  /* 64 GiB of page tables: far past any real domain */
 
 /* The hypervisor's hole in every guest address space, and the canonical gap. */
 #define HOLE_START      0xffff800000000000ULL
@@ -175,10 +175,12 @@ int pv_layout_compute(const struct pv_layout_params *p, struct pv_layout *l,
     /*
      * Page tables for 4 KiB mappings of [v_start, v_end): 1 L4 plus one L3
      * per 512 GiB, one L2 per 1 GiB, one L1 per 2 MiB touched.  More tables
-     * make the area bigger, which may need more tables: iterate from the
-     * smallest possible count until the count covers itself.
+     * make the area bigger, which may need more tables: iterate until the
+     * count covers itself.  Xen steps by one; jumping straight to the count
+     * the current guess needs finds the same (smallest) fixed point, since
+     * the need only grows with the guess, in a handful of steps.
      */
-    for (nr = 4; nr < MAX_PT_ITER; nr++) {
+    for (nr = 4; nr < MAX_PT_FRAMES; nr = need > nr + 1 ? (unsigned int)need : nr + 1) {
         uint64_t pad;
 
         if (!elf_add_ok(l->pt_start, (uint64_t)nr * PG, &l->pt_end) ||
@@ -198,8 +200,10 @@ int pv_layout_compute(const struct pv_layout_params *p, struct pv_layout *l,
         need = (uint64_t)l->nr_l4 + l->nr_l3 + l->nr_l2 + l->nr_l1;
         if (need <= nr)
             break;
+        if (need >= MAX_PT_FRAMES)
+            goto toobig;
     }
-    if (nr == MAX_PT_ITER)
+    if (nr >= MAX_PT_FRAMES)
         goto toobig;
     l->nr_pt_frames = nr;
 

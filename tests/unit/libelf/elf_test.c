@@ -207,6 +207,23 @@ Test(libelf, legacy_xen_guest_section)
     cr_expect_eq(elf_xen_check(&img, LINUX_HV_FEATURES, 0), 0, "%s", img.reason);
 }
 
+/* Regression (found by fuzz-libelf/elf): a wild __xen_guest sh_offset made
+ * the parser form an out-of-range pointer before checking it. */
+Test(libelf, xen_guest_section_offset_out_of_range)
+{
+    static const struct mk_seg segs[] = { { 0, 0x100000, 0x100000, 0x1000, 0x1000, 0 } };
+    struct mk_spec spec = { .entry = 0x100000, .segs = segs, .nsegs = 1,
+                            .xen_guest = "GUEST_OS=linux,XEN_VER=xen-3.0" };
+    size_t n = mkelf(img_buf, CAP, &spec);
+    uint64_t shoff = 0;
+
+    for (int i = 0; i < 8; i++)
+        shoff |= (uint64_t)img_buf[40 + i] << (8 * i);
+    put64(img_buf + shoff + 3 * 64 + 24, 0xffffffffffffff00ULL);   /* [3] __xen_guest */
+    cr_expect_eq(elf_parse(&img, img_buf, n, "kernel"), -ENOEXEC);
+    expect_reason("__xen_guest section runs past the end of the file");
+}
+
 Test(libelf, unknown_optional_feature_is_ignored)
 {
     static const struct mk_seg segs[] = { { 0, 0x100000, 0x100000, 0x1000, 0x1000, 0 } };

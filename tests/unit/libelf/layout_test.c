@@ -295,6 +295,14 @@ Test(layout, bad_parameters)
     p = base; p.p2m_base = 0x40000000ULL;
     cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), -EINVAL);
     cr_expect(strstr(reason, "512 GiB slot"), "reason: %s", reason);
+    /*
+     * Regression (fuzz-libelf/layout ran 30 ms an input): the table count
+     * used to creep up one at a time; an 8 TiB p2m needs 4M L1s and must
+     * still be computed at once.
+     */
+    p = base; p.nr_pages = 1ULL << 40;
+    cr_expect_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), 0, "%s", reason);
+    cr_expect_eq(l.nr_l1, (l.v_end - l.v_start) >> 21);
     /* a NULL reason buffer is allowed */
     p = base; p.nr_pages = 0;
     cr_expect_eq(pv_layout_compute(&p, &l, "d", NULL, 0), -EINVAL);
