@@ -380,6 +380,7 @@ static void domain_free(struct domain *d)
     arch_domain_destroy(d);
     if (hardware_domain == d)
         hardware_domain = NULL;
+    xfree(d->memory_map);
     xfree(d);
 }
 

@@ -30,6 +30,7 @@
 
 struct evtchn;
 struct grant_table;
+struct e820entry;
 
 /* vCPU pause reasons (bits of vcpu->pause_flags): runnable only when zero. */
 #define VPF_blocked     (1u << 0)   /* SCHEDOP_block / poll, waiting for an event */
@@ -94,6 +95,8 @@ struct domain {
     unsigned long       max_pages;        /* memory limit (XENMEM_maximum_reservation) */
     unsigned long       xenheap_pages;    /* hypervisor pages shared with it (shared_info...) */
     shared_info_t      *shared_info;      /* hypervisor mapping */
+    struct e820entry   *memory_map;       /* XENMEM_set_memory_map, or NULL */
+    unsigned int        nr_memory_map;
     mfn_t               shared_info_mfn;
 
     /* State */

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <xen/errno.h>
 #include <asm/pv_mm.h>
+#include <xen/memory.h>
 #include "harness.h"
 
 struct page_info *frame_table;
@@ -35,6 +36,8 @@ void h_setup(void)
     heap_init_pages(1, H_FRAMES - 1);
     initial_free = heap_free_pages();
     h_now = 1000000;
+    m2p_rw = h_m2p;
+    memset(h_m2p, 0xff, sizeof(h_m2p));
     switches = dumps = 0;
     hwdom_reason = -1;
     idle_dom.domain_id = DOMID_IDLE;
@@ -83,6 +86,24 @@ int arch_vcpu_initialise(struct vcpu *v, const void *ctx)
     return 0;
 }
 void arch_vcpu_info_moved(struct vcpu *v) { (void)v; }
+
+unsigned long h_m2p[H_FRAMES];
+unsigned int arch_host_memory_map(struct e820entry *buf, unsigned int max)
+{
+    static const struct e820entry host[3] = {
+        { 0, 0x9f000, 1 }, { 0xf0000, 0x10000, 2 }, { 0x100000, 0x3ff00000, 1 },
+    };
+    unsigned int n = max < 3 ? max : 3;
+
+    memcpy(buf, host, n * sizeof(*buf));
+    return n;
+}
+void arch_machphys_mapping(struct xen_machphys_mapping *m)
+{
+    m->v_start = 0xffff800000000000UL;
+    m->v_end = m->v_start + H_FRAMES * 8;
+    m->max_mfn = H_FRAMES - 1;
+}
 void arch_dump_vcpu(struct vcpu *v) { (void)v; dumps++; }
 void arch_hwdom_shutdown(unsigned int reason) { hwdom_reason = (int)reason; }
 

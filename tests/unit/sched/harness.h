@@ -19,6 +19,7 @@ extern unsigned int switches, dumps;
 extern int hwdom_reason;               /* -1: not shut down */
 extern unsigned long initial_free;
 extern struct vcpu *h_cur;
+extern unsigned long h_m2p[H_FRAMES];
 
 void h_setup(void);
 void h_teardown(void);

@@ -34,6 +34,7 @@
 #include <asm/page.h>
 #include <asm/pv_mm.h>
 #include <xen/grant_table.h>
+#include <xen/memory.h>
 
 unsigned long *m2p_rw;
 
@@ -618,6 +619,22 @@ int pv_mmuext_op_one(struct vcpu *v, const struct mmuext_op *op, struct domain *
 
     default:
         return -ENOSYS;
+    }
+}
+
+/* ------------------------------------------------- memory_op hooks */
+
+void arch_set_m2p(mfn_t mfn, unsigned long pfn)
+{
+    set_gpfn_from_mfn(mfn, pfn);
+}
+
+/* A frame the guest gives back may still carry its pin (Xen drops it). */
+void arch_unpin_on_release(struct page_info *pg)
+{
+    if (pg->type_info & PGT_pinned) {
+        pg->type_info &= ~PGT_pinned;
+        put_page_and_type(pg);
     }
 }
 

@@ -1,0 +1,275 @@
+/*
+ * test_memory.c — host tests of XENMEM_* (common/memory.c) through the
+ * hypercall entry, with guest arrays in test memory: populate/increase/
+ * decrease with their PV MFN hand-back and M2P updates, per-domain limits,
+ * exchange, the size queries, memory maps, and the refusals (foreign
+ * domains without privilege, frames not owned, bad pointers).
+ */
+#include <string.h>
+#include <criterion/criterion.h>
+#include <xen/errno.h>
+#include <xen/domheap.h>
+#include <xen/memory.h>
+#include <asm/pv_mm.h>
+#include "harness.h"
+
+TestSuite(memop, .init = h_setup, .fini = h_teardown);
+
+#define BAD ((void *)0xffff800000000000UL)
+
+static struct domain *mk(domid_t id, bool priv)
+{
+    struct domain *d;
+
+    cr_assert_eq(domain_create(id, priv ? DOMCRF_privileged : 0, 1, &d), 0);
+    d->max_pages = 64;
+    return d;
+}
+
+static long memop(struct domain *d, unsigned long cmd, void *arg)
+{
+    XEN_GUEST_HANDLE_PARAM(void) h = { arg };
+
+    h_run_as(d->vcpu[0]);
+    return do_memory_op(cmd, h);
+}
+
+static struct xen_memory_reservation resv(xen_pfn_t *list, unsigned long n, unsigned order,
+                                          domid_t dom)
+{
+    struct xen_memory_reservation r = { .nr_extents = n, .extent_order = order, .domid = dom };
+
+    r.extent_start.p = list;
+    return r;
+}
+
+Test(memop, populate_hands_back_mfns_and_sets_m2p)
+{
+    struct domain *d = mk(1, false);
+    xen_pfn_t list[4] = { 10, 11, 12, 13 };
+    struct xen_memory_reservation r = resv(list, 4, 0, DOMID_SELF);
+
+    cr_assert_eq(memop(d, XENMEM_populate_physmap, &r), 4);
+    cr_expect_eq(d->tot_pages, 4);
+    for (int i = 0; i < 4; i++) {
+        cr_expect_eq(frame_table[list[i]].owner, d);
+        cr_expect_eq(h_m2p[list[i]], (unsigned long)(10 + i), "M2P of mfn %lu", list[i]);
+    }
+    domain_kill(d);
+    cr_expect_eq(heap_free_pages(), initial_free);
+}
+
+Test(memop, limits_give_partial_results)
+{
+    struct domain *d = mk(1, false);
+    xen_pfn_t list[8] = { 0 };
+    struct xen_memory_reservation r = resv(list, 8, 0, DOMID_SELF);
+
+    d->max_pages = 5;
+    cr_expect_eq(memop(d, XENMEM_increase_reservation, &r), 5, "stops at max_pages");
+    cr_expect_eq(d->tot_pages, 5);
+    r = resv(list, 1, 10, DOMID_SELF);
+    cr_expect_eq(memop(d, XENMEM_populate_physmap, &r), -EINVAL, "order 10 refused");
+    domain_kill(d);
+}
+
+Test(memop, increase_order_gives_aligned_extents)
+{
+    struct domain *d = mk(1, false);
+    xen_pfn_t list[2] = { 0 };
+    struct xen_memory_reservation r = resv(list, 2, 2, DOMID_SELF);
+
+    cr_assert_eq(memop(d, XENMEM_increase_reservation, &r), 2);
+    cr_expect_eq(list[0] % 4, 0);
+    cr_expect_eq(list[1] % 4, 0);
+    cr_expect_eq(d->tot_pages, 8);
+    domain_kill(d);
+}
+
+Test(memop, decrease_frees_own_frames_only)
+{
+    struct domain *d = mk(1, false), *e = mk(2, false);
+    xen_pfn_t list[3] = { 1, 2, 3 }, other[1] = { 0 };
+    struct xen_memory_reservation r = resv(list, 3, 0, DOMID_SELF);
+    unsigned long before;
+
+    cr_assert_eq(memop(d, XENMEM_populate_physmap, &r), 3);
+    r = resv(other, 1, 0, DOMID_SELF);
+    cr_assert_eq(memop(e, XENMEM_increase_reservation, &r), 1);
+    before = heap_free_pages();
+    r = resv(list, 2, 0, DOMID_SELF);
+    cr_expect_eq(memop(d, XENMEM_decrease_reservation, &r), 2);
+    cr_expect_eq(heap_free_pages(), before + 2);
+    cr_expect_eq(d->tot_pages, 1);
+    cr_expect_eq(h_m2p[list[0]], INVALID_M2P);
+    r = resv(other, 1, 0, DOMID_SELF);
+    cr_expect_eq(memop(d, XENMEM_decrease_reservation, &r), 0, "another domain's frame");
+    xen_pfn_t si[1] = { d->shared_info_mfn };
+    r = resv(si, 1, 0, DOMID_SELF);
+    cr_expect_eq(memop(d, XENMEM_decrease_reservation, &r), 0, "shared_info is not the guest's");
+    domain_kill(d);
+    domain_kill(e);
+}
+
+Test(memop, decrease_of_a_frame_mapped_elsewhere_defers_the_free)
+{
+    struct domain *d = mk(1, false);
+    xen_pfn_t list[1] = { 0 };
+    struct xen_memory_reservation r = resv(list, 1, 0, DOMID_SELF);
+    struct page_info *pg;
+    unsigned long before;
+
+    cr_assert_eq(memop(d, XENMEM_increase_reservation, &r), 1);
+    pg = mfn_to_page(list[0]);
+    cr_assert(get_page(pg, d));            /* someone maps it */
+    before = heap_free_pages();
+    cr_assert_eq(memop(d, XENMEM_decrease_reservation, &r), 1);
+    cr_expect_eq(heap_free_pages(), before, "still mapped");
+    put_page(pg);
+    cr_expect_eq(heap_free_pages(), before + 1, "freed on the last reference");
+    domain_kill(d);
+}
+
+Test(memop, foreign_domains_need_privilege)
+{
+    struct domain *d0 = mk(0, true), *d = mk(1, false);
+    xen_pfn_t list[2] = { 0, 1 };
+    struct xen_memory_reservation r = resv(list, 2, 0, 0);
+    domid_t dom = 0;
+
+    cr_expect_eq(memop(d, XENMEM_populate_physmap, &r), -EPERM);
+    cr_expect_eq(memop(d, XENMEM_current_reservation, &dom), -EPERM);
+    r = resv(list, 2, 0, 1);
+    cr_expect_eq(memop(d0, XENMEM_populate_physmap, &r), 2, "the builder fills a domU");
+    cr_expect_eq(d->tot_pages, 2);
+    dom = 1;
+    cr_expect_eq(memop(d0, XENMEM_current_reservation, &dom), 2);
+    cr_expect_eq(memop(d0, XENMEM_maximum_reservation, &dom), 64);
+    dom = 9;
+    cr_expect_eq(memop(d0, XENMEM_current_reservation, &dom), -ESRCH);
+    domain_kill(d);
+    domain_kill(d0);
+}
+
+Test(memop, exchange_for_a_contiguous_extent_and_back)
+{
+    struct domain *d = mk(1, false);
+    xen_pfn_t in[4] = { 0 }, out[1] = { 100 };
+    struct xen_memory_reservation r = resv(in, 4, 0, DOMID_SELF);
+    struct xen_memory_exchange x = { 0 };
+    xen_pfn_t old[4];
+
+    cr_assert_eq(memop(d, XENMEM_increase_reservation, &r), 4);
+    memcpy(old, in, sizeof(in));
+    x.in = resv(in, 4, 0, DOMID_SELF);
+    x.out = resv(out, 1, 2, DOMID_SELF);
+    x.out.mem_flags = XENMEMF_address_bits(32);
+    cr_assert_eq(memop(d, XENMEM_exchange, &x), 0);
+    cr_expect_eq(x.nr_exchanged, 4);
+    cr_expect_eq(out[0] % 4, 0, "one order-2 extent");
+    cr_expect_eq(frame_table[out[0]].owner, d);
+    cr_expect_eq(h_m2p[out[0] + 3], 103);
+    for (int i = 0; i < 4; i++)
+        cr_expect_null(frame_table[old[i]].owner, "inputs freed");
+    cr_expect_eq(d->tot_pages, 4);
+
+    /* And back into four single frames. */
+    xen_pfn_t gp[4] = { 7, 8, 9, 10 };
+    x = (struct xen_memory_exchange){ 0 };
+    x.in = resv(out, 1, 2, DOMID_SELF);
+    x.out = resv(gp, 4, 0, DOMID_SELF);
+    cr_assert_eq(memop(d, XENMEM_exchange, &x), 0);
+    cr_expect_eq(x.nr_exchanged, 1);
+    cr_expect_eq(h_m2p[gp[2]], 9);
+    cr_expect_eq(d->tot_pages, 4);
+    domain_kill(d);
+    cr_expect_eq(heap_free_pages(), initial_free);
+}
+
+Test(memop, exchange_refuses_frames_in_use)
+{
+    struct domain *d = mk(1, false), *e = mk(2, false);
+    xen_pfn_t in[2] = { 0 }, out[1] = { 0 }, theirs[1] = { 0 };
+    struct xen_memory_reservation r = resv(in, 2, 0, DOMID_SELF);
+    struct xen_memory_exchange x = { 0 };
+
+    cr_assert_eq(memop(d, XENMEM_increase_reservation, &r), 2);
+    cr_assert(get_page(mfn_to_page(in[1]), d));     /* mapped somewhere */
+    x.in = resv(in, 2, 0, DOMID_SELF);
+    x.out = resv(out, 1, 1, DOMID_SELF);
+    cr_expect_eq(memop(d, XENMEM_exchange, &x), -EINVAL);
+    cr_expect_eq(x.nr_exchanged, 0);
+    cr_expect_eq(frame_table[in[0]].owner, d, "nothing given up");
+    put_page(mfn_to_page(in[1]));
+
+    r = resv(theirs, 1, 0, DOMID_SELF);
+    cr_assert_eq(memop(e, XENMEM_increase_reservation, &r), 1);
+    in[1] = theirs[0];
+    x = (struct xen_memory_exchange){ .in = resv(in, 2, 0, DOMID_SELF),
+                                      .out = resv(out, 1, 1, DOMID_SELF) };
+    cr_expect_eq(memop(d, XENMEM_exchange, &x), -EINVAL, "another domain's frame");
+    x.out = resv(out, 1, 2, DOMID_SELF);
+    cr_expect_eq(memop(d, XENMEM_exchange, &x), -EINVAL, "sizes differ");
+    x.out = resv(out, 1, 1, 2);
+    cr_expect_eq(memop(d, XENMEM_exchange, &x), -EPERM);
+    domain_kill(d);
+    domain_kill(e);
+}
+
+Test(memop, sizes_and_maps)
+{
+    struct domain *d0 = mk(0, true), *d = mk(1, false);
+    struct e820entry buf[8], mine[2] = { { 0, 0x4000000, 1 }, { 0xfee00000, 0x1000, 2 } };
+    struct xen_memory_map m = { .nr_entries = 8 };
+    struct xen_foreign_memory_map f = { .domid = 1, .map = { .nr_entries = 2 } };
+    struct xen_machphys_mapping mm;
+
+    m.buffer.p = buf;
+    cr_expect_eq(memop(d, XENMEM_maximum_ram_page, NULL), H_FRAMES - 1);
+    cr_expect_eq(memop(d, XENMEM_memory_map, &m), -ENOSYS, "no map set yet");
+    f.map.buffer.p = mine;
+    f.domid = 0;
+    cr_expect_eq(memop(d, XENMEM_set_memory_map, &f), -EPERM, "a domU cannot set dom0's");
+    f.domid = 1;
+    cr_assert_eq(memop(d0, XENMEM_set_memory_map, &f), 0, "the builder sets a domU's");
+    cr_assert_eq(memop(d, XENMEM_memory_map, &m), 0);
+    cr_expect_eq(m.nr_entries, 2);
+    cr_expect_eq(buf[0].size, 0x4000000);
+
+    m.nr_entries = 8;
+    cr_expect_eq(memop(d, XENMEM_machine_memory_map, &m), -EPERM);
+    cr_assert_eq(memop(d0, XENMEM_machine_memory_map, &m), 0);
+    cr_expect_eq(m.nr_entries, 3);
+    cr_expect_eq(buf[2].addr, 0x100000);
+    m.nr_entries = 1;
+    cr_assert_eq(memop(d0, XENMEM_machine_memory_map, &m), 0);
+    cr_expect_eq(m.nr_entries, 1, "truncated to the caller's buffer");
+    m.buffer.p = BAD;
+    m.nr_entries = 8;
+    cr_expect_eq(memop(d0, XENMEM_machine_memory_map, &m), -EFAULT);
+
+    cr_assert_eq(memop(d, XENMEM_machphys_mapping, &mm), 0);
+    cr_expect_eq(mm.v_start, 0xffff800000000000UL);
+    cr_expect_eq(memop(d, XENMEM_machphys_mapping, BAD), -EFAULT);
+    cr_expect_eq(memop(d, XENMEM_acquire_resource, NULL), -EOPNOTSUPP);
+    cr_expect_eq(memop(d, XENMEM_claim_pages, NULL), -ENOSYS);
+    cr_expect_eq(memop(d, XENMEM_populate_physmap | (5UL << 6), NULL), -ENOSYS);
+    cr_expect_eq(memop(d, XENMEM_populate_physmap, BAD), -EFAULT);
+    domain_kill(d);
+    domain_kill(d0);
+}
+
+Test(memop, released_frame_loses_its_pin)
+{
+    struct domain *d = mk(1, false);
+    xen_pfn_t list[1] = { 0 };
+    struct xen_memory_reservation r = resv(list, 1, 0, DOMID_SELF);
+    struct mmuext_op pin = { .cmd = MMUEXT_PIN_L1_TABLE };
+
+    cr_assert_eq(memop(d, XENMEM_increase_reservation, &r), 1);
+    pin.arg1.mfn = list[0];
+    cr_assert_eq(pv_mmuext_op_one(d->vcpu[0], &pin, d), 0);
+    cr_assert_eq(memop(d, XENMEM_decrease_reservation, &r), 1);
+    cr_expect_null(frame_table[list[0]].owner, "unpinned and freed");
+    domain_kill(d);
+}
