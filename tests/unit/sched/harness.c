@@ -9,6 +9,7 @@
 #include <xen/errno.h>
 #include <asm/pv_mm.h>
 #include <xen/memory.h>
+#include <xen/pvclock.h>
 #include "harness.h"
 
 struct page_info *frame_table;
@@ -98,6 +99,14 @@ unsigned int arch_host_memory_map(struct e820entry *buf, unsigned int max)
     memcpy(buf, host, n * sizeof(*buf));
     return n;
 }
+uint64_t h_tsc;
+static struct time_scale h_scale;
+uint64_t arch_rdtsc(void) { return h_tsc; }
+const struct time_scale *arch_tsc_scale(void) { return &h_scale; }
+void h_set_tsc_hz(uint64_t hz) { set_time_scale(&h_scale, hz); }
+bool arch_tsc_stable(void) { return true; }
+void arch_boot_wallclock(uint64_t *sec, uint32_t *nsec) { *sec = 0x123456789ULL; *nsec = 42; }
+
 void arch_machphys_mapping(struct xen_machphys_mapping *m)
 {
     m->v_start = 0xffff800000000000UL;

@@ -20,6 +20,8 @@ extern int hwdom_reason;               /* -1: not shut down */
 extern unsigned long initial_free;
 extern struct vcpu *h_cur;
 extern unsigned long h_m2p[H_FRAMES];
+extern uint64_t h_tsc;
+void h_set_tsc_hz(uint64_t hz);
 
 void h_setup(void);
 void h_teardown(void);
