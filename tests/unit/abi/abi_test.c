@@ -25,6 +25,7 @@
 #include <public/physdev.h>
 #include <public/platform.h>
 #include <public/io/console.h>
+#include <public/arch-x86/cpuid.h>
 
 #include "expected.h"
 

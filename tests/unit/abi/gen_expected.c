@@ -31,6 +31,7 @@
 #include <xen/physdev.h>
 #include <xen/platform.h>
 #include <xen/io/console.h>
+#include <xen/arch-x86/cpuid.h>
 
 #define SIZE(t)     (unsigned long long)sizeof(t),
 #define OFF(t, m)   (unsigned long long)offsetof(t, m),

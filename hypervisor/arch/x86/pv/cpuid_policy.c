@@ -39,10 +39,9 @@
 /* 0x80000008 EBX: CLZERO, RSTR_FP_ERR_PTRS, SSB_NO, BTC_NO (no MSR behind them). */
 #define ALLOW_E8_EBX ((1u << 0) | (1u << 2) | (1u << 26) | (1u << 29))
 
-/* "XenVMMXenVMM" */
-#define XEN_SIG_EBX 0x566e6558u
-#define XEN_SIG_ECX 0x65584d4du
-#define XEN_SIG_EDX 0x4d4d566eu
+#define XEN_SIG_EBX XEN_CPUID_SIGNATURE_EBX
+#define XEN_SIG_ECX XEN_CPUID_SIGNATURE_ECX
+#define XEN_SIG_EDX XEN_CPUID_SIGNATURE_EDX
 
 static void host(const struct pv_cpuid_policy *pol, uint32_t leaf, uint32_t sub,
                  struct cpuid_regs *r)

@@ -28,6 +28,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <public/arch-x86/cpuid.h>
 
 struct cpuid_regs {
     uint32_t a, b, c, d;
@@ -36,10 +37,9 @@ struct cpuid_regs {
 /* Read the host's CPUID leaf/subleaf (the arch code wraps the instruction). */
 typedef void (*cpuid_host_fn)(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
 
-#define XEN_CPUID_BASE          0x40000000u
-#define XEN_CPUID_NR_LEAVES     5u              /* 0x40000001 .. 0x40000005 */
+#define XEN_CPUID_BASE          ((uint32_t)XEN_CPUID_FIRST_LEAF)
+#define XEN_CPUID_NR_LEAVES     ((uint32_t)XEN_CPUID_MAX_NUM_LEAVES)
 #define XEN_CPUID_MSR_HYPERCALL 0x40000000u     /* write a GPA to get the hypercall page */
-#define XEN_CPUID_FEAT1_MMU_PT_UPDATE_PRESERVE_AD (1u << 0)
 
 struct pv_cpuid_policy {
     cpuid_host_fn host;
