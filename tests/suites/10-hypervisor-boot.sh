@@ -7,6 +7,7 @@
 #   the fault dump (selftest=fault): vector, CR2, registers, symbolised trace;
 #   BUG_ON -> panic (selftest=bug): message and a trace naming the function;
 #   a bad command line: unknown/invalid options warned, boot goes on;
+#   too many modules and an over-long option: truncated with a warning;
 #   loglvl=error hides info messages but not the verdict;
 #   tests/lib/qemu-run.py's verdict logic against a fake QEMU.
 # Each case runs under tests/lib/qemu-run.py with a timeout; logs go to
@@ -165,6 +166,17 @@ run --name hv-bad-cmdline --timeout 120 --log "$logs/bad-cmdline.log" \
     --expect '3 unknown or invalid command-line options ignored' \
     --expect 'selftest: 0 failures' \
     -- -m 512 -kernel "$HV" -append "bogus_option=1 loglvl=chatty selftest dom0_mem=lots noreboot"
+
+# Too many modules (18 > 16) and a 3000-character option: truncated, warned,
+# boot goes on.
+mods=$(for i in $(seq 0 17); do printf '%s m%d,' "$tmp/mod0" "$i"; done)
+run --name hv-too-many-modules --timeout 120 --log "$logs/too-many-modules.log" \
+    --expect 'Boot info truncated \(-7\)' \
+    --expect 'Module 15: .*"m15"$' --reject 'Module 16:' \
+    --expect '1 unknown or invalid command-line option ignored' \
+    --expect 'selftest: 0 failures' \
+    -- -m 512 -kernel "$HV" -append "selftest $(head -c 3000 /dev/zero | tr '\0' x)" \
+       -initrd "${mods%,}"
 
 run --name hv-loglvl-error --timeout 120 --log "$logs/loglvl-error.log" \
     --reject 'Physical RAM map' --reject 'selftest: starting' \
