@@ -221,6 +221,40 @@ struct multicall_entry {
 struct vcpu_set_singleshot_timer { uint64_t timeout_abs_ns; uint32_t flags; };
 #define VCPU_SSHOTTMR_future (1u << 0)
 
+/* VCPUOP_initialise: the x86_64 vCPU context */
+struct cpu_user_regs {
+    uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+    uint64_t rax, rcx, rdx, rsi, rdi;
+    uint32_t error_code, entry_vector;
+    uint64_t rip;
+    uint16_t cs, pad0;
+    uint8_t  saved_upcall_mask, pad1[3];
+    uint64_t rflags, rsp;
+    uint16_t ss, pad2[3];
+    uint16_t es, pad3[3];
+    uint16_t ds, pad4[3];
+    uint16_t fs, pad5[3];
+    uint16_t gs, pad6[3];
+};
+struct vcpu_guest_context {
+    char fpu_ctxt[512];
+    unsigned long flags;
+    struct cpu_user_regs user_regs;
+    struct trap_info trap_ctxt[256];      /* indexed by vector */
+    unsigned long ldt_base, ldt_ents;
+    unsigned long gdt_frames[16], gdt_ents;
+    unsigned long kernel_ss, kernel_sp;
+    unsigned long ctrlreg[8];
+    unsigned long debugreg[8];
+    unsigned long event_callback_eip;
+    unsigned long failsafe_callback_eip;
+    unsigned long syscall_callback_eip;
+    unsigned long vm_assist;
+    uint64_t fs_base, gs_base_kernel, gs_base_user;
+};
+#define VGCF_i387_valid (1UL << 0)
+#define VGCF_in_kernel  (1UL << 2)
+
 /* event_channel_op */
 #define EVTCHNOP_bind_interdomain 0
 #define EVTCHNOP_bind_virq  1
@@ -303,5 +337,8 @@ _Static_assert(offsetof(struct start_info, cmd_line) == 128, "start_info layout"
 _Static_assert(offsetof(struct start_info, first_p2m_pfn) == 1152, "start_info layout");
 _Static_assert(offsetof(struct shared_info, wc_version) == 3072, "shared_info layout");
 _Static_assert(sizeof(struct multicall_entry) == 64, "multicall layout");
+_Static_assert(sizeof(struct cpu_user_regs) == 200, "cpu_user_regs layout");
+_Static_assert(offsetof(struct vcpu_guest_context, trap_ctxt) == 720, "vcpu context layout");
+_Static_assert(sizeof(struct vcpu_guest_context) == 5168, "vcpu context layout");
 
 #endif
