@@ -69,6 +69,7 @@ runner_case() {
 runner_case runner-success '^PASS: x \(' --timeout 10 -- FAKE_OUT='(XEN) Test result: SUCCESS\n' FAKE_RC=1
 runner_case runner-status-mismatch '^FAIL: x verdict SUCCESS but QEMU exit status 3' --timeout 10 -- \
     FAKE_OUT='Test result: SUCCESS\n' FAKE_RC=3
+runner_case runner-reset-after-verdict '^PASS: x \(' --timeout 10 -- FAKE_OUT='Test result: SUCCESS\n' FAKE_RC=0
 runner_case runner-two-verdicts '^FAIL: x 2 verdict lines' --timeout 10 -- \
     FAKE_OUT='Test result: SUCCESS\nTest result: SUCCESS\n' FAKE_RC=1
 runner_case runner-failure '^FAIL: x verdict FAILURE' --timeout 10 -- FAKE_OUT='Test result: FAILURE\n' FAKE_RC=3
