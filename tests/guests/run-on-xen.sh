@@ -5,8 +5,9 @@
 #
 # Usage: tests/guests/run-on-xen.sh [name-pattern]
 # Xen binary: $XEN_BIN, else the reference build's out/xen (when its build log
-# says rc=0), else Debian's xen-hypervisor-4.17-amd64 fetched with apt-get
-# download into build/tests/guests/xen-ref/ and unpacked there.
+# says rc=0; XEN_NO_REFERENCE=1 ignores it), else Debian's
+# xen-hypervisor-4.17-amd64 fetched with apt-get download (boot/fetch-debs.sh)
+# and unpacked into build/tests/guests/xen-ref/.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ROOT=${ROOT:-$(cd "$here/../.." && pwd)}
@@ -19,21 +20,25 @@ mkdir -p "$logs"
 find_xen() {
     local ref=/work/shared/reference/xen/.work/out/xen
     if [ -n "${XEN_BIN:-}" ] && [ -f "$XEN_BIN" ]; then echo "$XEN_BIN"; return 0; fi
-    if [ -f "$ref" ] && grep -q 'rc=0' /tmp/xenref-build.log 2>/dev/null; then
+    if [ -z "${XEN_NO_REFERENCE:-}" ] && [ -f "$ref" ] &&
+       grep -q 'rc=0' /tmp/xenref-build.log 2>/dev/null; then
         echo "$ref"; return 0
     fi
-    local dir=$out/xen-ref
-    if [ ! -f "$dir/xen" ]; then
-        mkdir -p "$dir" && (
-            cd "$dir" || exit 1
-            rm -f ./*.deb
-            apt-get download xen-hypervisor-4.17-amd64 >/dev/null 2>&1 || exit 1
-            dpkg -x ./xen-hypervisor-4.17-amd64_*.deb root || exit 1
-            gz=$(ls root/boot/xen-4.17*-amd64.gz 2>/dev/null | head -n1)
-            [ -n "$gz" ] && gunzip -c "$gz" > xen.tmp && mv xen.tmp xen
-        ) || { echo "could not fetch xen-hypervisor-4.17-amd64" >&2; return 1; }
+    # Debian's package, downloaded (never installed) and unpacked under build/.
+    local dir=$out/xen-ref deb
+    if [ ! -s "$dir/xen" ]; then
+        mkdir -p "$dir"
+        if [ -x "$ROOT/boot/fetch-debs.sh" ]; then
+            deb=$("$ROOT/boot/fetch-debs.sh" xen-hypervisor-4.17-amd64 2>>"$logs/fetch.log" | tail -n1)
+        else
+            deb=$(cd "$dir" && apt-get download xen-hypervisor-4.17-amd64 >>"$logs/fetch.log" 2>&1 &&
+                  ls "$dir"/xen-hypervisor-4.17-amd64_*.deb | tail -n1)
+        fi
+        [ -n "$deb" ] && [ -f "$deb" ] || { echo "could not fetch xen-hypervisor-4.17-amd64" >&2; return 1; }
+        rm -rf "$dir/root" && dpkg -x "$deb" "$dir/root" || return 1
+        zcat "$dir"/root/boot/xen-4.17*-amd64.gz > "$dir/xen.tmp" && mv "$dir/xen.tmp" "$dir/xen" || return 1
     fi
-    [ -f "$dir/xen" ] && echo "$dir/xen"
+    echo "$dir/xen"
 }
 
 # Build the guests unless the caller already did (make tests-build).
