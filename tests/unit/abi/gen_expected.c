@@ -32,6 +32,8 @@
 #include <xen/platform.h>
 #include <xen/io/console.h>
 #include <xen/arch-x86/cpuid.h>
+#include <xen/io/ring.h>
+#include "ring_types.h"
 
 #define SIZE(t)     (unsigned long long)sizeof(t),
 #define OFF(t, m)   (unsigned long long)offsetof(t, m),
@@ -64,6 +66,9 @@ END
 GROUP(platform_vals)
 #include "defs/platform_console.def"
 END
+GROUP(ring_vals)
+#include "defs/ring.def"
+END
 
 static void emit(const char *name, const unsigned long long *v, size_t n)
 {
@@ -87,5 +92,6 @@ int main(void)
     EMIT("gnttab", gnttab_vals);
     EMIT("memory", memory_vals);
     EMIT("platform", platform_vals);
+    EMIT("ring", ring_vals);
     return 0;
 }
