@@ -386,7 +386,8 @@ static int do_set_perms(struct req *r)
     if (pl < 0)
         return pl;
     n--;
-    if (!conn_is_priv(r->c) && n - 1 > xsd_quota.perm_nb)
+    /* the quota counts every entry, the owner's included */
+    if (!conn_is_priv(r->c) && n > xsd_quota.perm_nb)
         return -ENOSPC;
     for (i = 0; i < n; i++) {
         const char *s = v[i + 1];

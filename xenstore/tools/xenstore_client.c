@@ -371,7 +371,8 @@ static int perform(enum mode m, int argc, char **argv, struct xs_handle *h,
         case M_LIST: {
             unsigned num, j;
             char **l = xs_directory(h, t, argv[i], &num);
-            const char *pref = strcmp(argv[i], "/") ? argv[i] : "";
+            /* 4.17 prints "//name" for children of "/": keep that */
+            const char *pref = argv[i];
             if (!l) {
                 warnx("could not list path %s", argv[i]);
                 return 1;
