@@ -41,6 +41,36 @@ check "console-tty-in-xenstore" [ -n "$tty" ]
 check "xl-console-shows-marker" grep -q "DOMU-MARKER init-start" /tmp/console.out
 check "xl-console-input-echoed" grep -q "DOMU-ECHO hello-console" /tmp/console.out
 tail -c 400 /tmp/console.out | tr -d '\r' | sed 's/^/console| /'
+# ---- BEGIN tools-xl checks (owner: tools-xl) ------------------------------
+# The rest of xl's commands and output formats against the running domu1,
+# then the per-domain monitor rebuilding it on reboot (on_reboot="restart").
+xl list -v domu1 > /tmp/xlv; cat /tmp/xlv
+check "xl-list-v-uuid" awk -v id="$id1" '$1=="domu1" && $2==id && length($7)==36 && $7 ~ /^[0-9a-f-]+$/ && $8=="-" {ok=1} END{exit !ok}' /tmp/xlv
+xl list -l domu1 > /tmp/xll
+check "xl-list-l-json" sh -c "grep -q '\"domid\": $id1,' /tmp/xll && grep -q '\"name\": \"domu1\"' /tmp/xll && grep -q '\"kernel\": \"/boot/vmlinuz\"' /tmp/xll"
+check "xl-uptime" sh -c "xl uptime domu1 | awk -v id=$id1 '\$1==\"domu1\" && \$2==id && \$3 ~ /:[0-5][0-9]:[0-5][0-9]\$/ {ok=1} END{exit !ok}'"
+check "xl-info-single-key" sh -c "xl info xen_version | grep -qx '4\.17\.[0-9]*'"
+xl mem-max domu1 300m; rc=$?
+check "xl-mem-max" sh -c "[ $rc -eq 0 ] && [ \"\$(xenstore-read /local/domain/$id1/memory/static-max)\" = 307200 ]"
+check "xl-mem-max-below-current-refused" sh -c "! xl mem-max domu1 1m 2>/dev/null"
+nd=$(nr_domains)
+check "xl-create-dry-run" sh -c "xl create -n /etc/xen/domu.cfg 2>/dev/null | grep -q '\"target_memkb\": 262144' && [ \$(xl list | tail -n +2 | wc -l) = $nd ]"
+t0=$(up)
+xl reboot domu1 > /tmp/reboot.out 2>&1; rc=$?
+cat /tmp/reboot.out
+check "xl-reboot-request" [ $rc -eq 0 ]
+newid=""
+while ! past "$t0" 150; do
+    newid=$(xl domid domu1 2>/dev/null)
+    [ -n "$newid" ] && [ "$newid" != "$id1" ] && \
+        [ "$(xenstore-read /local/domain/$newid/control/feature-poweroff 2>/dev/null)" = 1 ] && break
+    sleep 1
+done
+sed 's/^/monitor| /' /var/log/xen/xl-domu1.log 2>/dev/null
+echo "T60 reboot: domu1 id $id1 -> ${newid:-none} after $(sub "$(up)" "$t0")s"
+check "monitor-restarts-domu1-on-reboot" sh -c "[ -n '$newid' ] && [ '$newid' != '$id1' ] && xl list domu1 >/dev/null"
+[ -n "$newid" ] && id1=$newid
+# ---- END tools-xl checks --------------------------------------------------
 t0=$(up)
 timeout 90 xl shutdown -w domu1 > /tmp/shutdown.out 2>&1; rc=$?
 cat /tmp/shutdown.out
