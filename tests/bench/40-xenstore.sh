@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# 40-xenstore benchmark: ../shared/reference/xenstore/xsbench.c against
+# Debian's C xenstored 4.17 (reference) and our xenstored, in the same run.
+#   ref        Debian's libxenstore  -> Debian's C xenstored
+#   ours       Debian's libxenstore  -> our xenstored      (same client: daemon vs daemon)
+#   ours+lib   our libxenstore       -> our xenstored      (our whole stack)
+# The machine is shared, so each configuration runs XS_BENCH_REPS times
+# (default 3), interleaved, and every row keeps its best figure (highest
+# ops/s, lowest watch latency).  Prints the three tables and the ratios.
+# Goals: >= 2x the reference on every row, watch latency <= 0.5x, and the
+# 10k-child directory listed (oxenstored 4.17 fails it).
+set -uo pipefail
+ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+export ROOT BUILD
+. "$ROOT/xenstore/test-support/lib.sh"
+
+REPS=${XS_BENCH_REPS:-3}
+ARGS=${XSBENCH_ARGS:-}
+W=$(mktemp -d -t xsbench.XXXXXX)
+trap 'xs_cleanup; rm -rf "$W"' EXIT
+SRC=$ROOT/../shared/reference/xenstore/xsbench.c
+
+xs_build || { echo "build failed"; exit 1; }
+xs_ref_prepare || { echo "reference xenstored unavailable"; exit 1; }
+[ -f "$SRC" ] || { echo "no $SRC (../shared must sit beside the checkout)"; exit 1; }
+gcc -O2 -o "$W/xsbench-deb" "$SRC" -lxenstore || exit 1
+gcc -O2 -o "$W/xsbench-ours" -I"$ROOT/xenstore/include" -I"$ROOT/hypervisor/include" \
+    "$SRC" "$XS_BIN/libxenstore.a" -lpthread || exit 1
+
+run() {  # label daemon(ref|ours) client(deb|ours) rep
+    local d=$W/$1-$4 rc
+    if [ "$2" = ref ]; then xs_start_ref "$d"; else xs_start_ours "$d"; fi || {
+        echo "cannot start $2"; return 1; }
+    # shellcheck disable=SC2086
+    XENSTORED_PATH=$d/socket timeout 600 "$W/xsbench-$3" -l "$1" $ARGS > "$W/$1.$4.txt" 2>&1
+    rc=$?
+    [ $rc = 0 ] || echo "($1 run $4: xsbench exit $rc: $(grep FAIL "$W/$1.$4.txt" | head -2 | tr '\n' ' '))"
+    xs_stop "$XS_PID"
+}
+
+for r in $(seq 1 "$REPS"); do
+    run ref ref deb "$r"
+    run ours ours deb "$r"
+    run ours+lib ours ours "$r"
+done
+
+python3 - "$W" "$REPS" <<'EOF'
+import re, sys, glob
+w, reps = sys.argv[1], int(sys.argv[2])
+labels = ["ref", "ours", "ours+lib"]
+names = {"ref": "Debian C xenstored 4.17 (Debian libxenstore)",
+         "ours": "our xenstored (Debian libxenstore)",
+         "ours+lib": "our xenstored + our libxenstore"}
+best = {l: {} for l in labels}
+order = []
+for l in labels:
+    for f in sorted(glob.glob("%s/%s.*.txt" % (w, l))):
+        for line in open(f):
+            if not line.startswith("| ") or line.startswith("| test"):
+                continue
+            cols = [c.strip() for c in line.rstrip("\n").split("|")[1:]]
+            if len(cols) < 5:
+                continue
+            name, ops, secs, rate, note = cols[0], cols[1], cols[2], cols[3], "|".join(cols[4:])
+            if name not in order:
+                order.append(name)
+            m = re.search(r"mean ([\d.]+) p50 ([\d.]+) p99 ([\d.]+)", note)
+            failed = "FAIL" in note
+            cur = best[l].get(name)
+            val = dict(rate=0.0 if failed else float(rate), note=note, failed=failed)
+            if m:
+                val.update(mean=float(m.group(1)), p50=float(m.group(2)), p99=float(m.group(3)))
+            if cur is None:
+                best[l][name] = val
+            elif m and "mean" in cur:
+                if val["mean"] < cur["mean"]:
+                    best[l][name] = val
+            elif val["rate"] > cur["rate"]:
+                best[l][name] = val
+
+for l in labels:
+    print("\n%s: best of %d runs" % (names[l], reps))
+    print("| %-34s | %11s | %s" % ("test", "ops/s", "notes"))
+    for n in order:
+        v = best[l].get(n)
+        if v:
+            print("| %-34s | %11.0f | %s" % (n, v["rate"], v["note"]))
+
+print("\nratios against the reference (goal: >= 2.00x throughput, watch latency <= 0.50x)")
+print("| %-34s | %16s | %16s |" % ("test", "ours/ref", "ours+lib/ref"))
+allmet = True
+for n in order:
+    r = best["ref"].get(n)
+    cells = []
+    for l in ("ours", "ours+lib"):
+        v = best[l].get(n)
+        if not v or not r:
+            cells.append("n/a")
+            continue
+        if "mean" in v and "mean" in r:
+            x = v["mean"] / r["mean"]
+            ok = x <= 0.5
+            cells.append("%.2fx lat %s" % (x, "ok" if ok else "MISS"))
+        elif r["rate"] <= 0:
+            ok = v["rate"] > 0
+            cells.append("ref failed" if ok else "both fail")
+        else:
+            x = v["rate"] / r["rate"]
+            ok = x >= 2.0
+            cells.append("%.2fx %s" % (x, "ok" if ok else "MISS"))
+        if l == "ours+lib" and not ok:
+            allmet = False
+    print("| %-34s | %16s | %16s |" % (n, cells[0], cells[1]))
+big = best["ours+lib"].get("directory (N children)")
+print("\n10k-child directory with our stack: %s" %
+      ("listed (%s)" % big["note"] if big and not big["failed"] and big["rate"] > 0 else "FAILED"))
+print("goals %s for our stack" % ("met" if allmet else "not all met"))
+EOF
