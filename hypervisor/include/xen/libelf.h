@@ -121,6 +121,12 @@ typedef int (*elf_write_fn)(void *ctx, uint64_t va, const void *src, size_t len)
 /* Write [virt_kstart, virt_kend): segment data, zeroed bss and gaps. */
 int elf_load(struct elf_image *img, elf_write_fn write, void *ctx);
 
+/*
+ * Fill a 4 KiB buffer with the hypercall page a kernel with a HYPERCALL_PAGE
+ * note expects at that address (syscall stubs; see hypercall_page.c).
+ */
+void xen_hypercall_page_init(uint8_t *page);
+
 /* Name of a XENFEAT_ bit as FEATURES notes spell it, or NULL. */
 const char *elf_xen_feature_name(unsigned int bit);
 

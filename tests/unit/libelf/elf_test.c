@@ -583,3 +583,24 @@ Test(libelf, feature_names)
     cr_expect_null(elf_xen_feature_name(31));
     cr_expect_null(elf_xen_feature_name(40));
 }
+
+Test(libelf, hypercall_page_stubs)
+{
+    static uint8_t page[4096];
+    static const uint8_t stub0[14] = { 0x51, 0x41, 0x53, 0xb8, 0, 0, 0, 0, 0x0f, 0x05,
+                                       0x41, 0x5b, 0x59, 0xc3 };
+    static const uint8_t iret[11] = { 0x51, 0x41, 0x53, 0x50, 0xb8, 23, 0, 0, 0, 0x0f, 0x05 };
+
+    memset(page, 0, sizeof(page));
+    xen_hypercall_page_init(page);
+    cr_expect_arr_eq(page, stub0, sizeof(stub0));
+    cr_expect_eq(page[14], 0xcc, "padding is int3");
+    cr_expect_eq(page[31], 0xcc);
+    /* stub 17 (xen_version): number in the mov immediate */
+    cr_expect_eq(page[17 * 32 + 3], 0xb8);
+    cr_expect_eq(page[17 * 32 + 4], 17);
+    cr_expect_eq(page[17 * 32 + 13], 0xc3);
+    cr_expect_arr_eq(page + 23 * 32, iret, sizeof(iret));
+    cr_expect_eq(page[23 * 32 + 11], 0xcc, "iret stub does not return");
+    cr_expect_eq(page[127 * 32 + 4], 127);
+}
