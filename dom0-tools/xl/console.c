@@ -95,14 +95,75 @@ static int open_tty(uint32_t domid, int *fd_out)
     return 0;
 }
 
+static bool alive_cb(void *opaque)
+{
+    return domain_alive(*(const uint32_t *)opaque);
+}
+
+int xl_console_relay(int pty, int in, int out, bool (*alive)(void *),
+                     void *opaque)
+{
+    bool in_open = true;
+    char buf[4096];
+    time_t last_check = 0;
+    int rc = 0;
+
+    while (!stop) {
+        struct pollfd p[2] = {
+            { .fd = pty, .events = POLLIN },
+            { .fd = in_open ? in : -1, .events = POLLIN },
+        };
+        int n = poll(p, 2, 1000);
+        time_t now = time(NULL);
+
+        if (n < 0 && errno != EINTR) {
+            rc = -errno;
+            break;
+        }
+        if (alive && now != last_check) {
+            last_check = now;
+            if (!alive(opaque))
+                break;
+        }
+        if (n <= 0)
+            continue;
+        if (p[0].revents & POLLIN) {
+            ssize_t r = read(pty, buf, sizeof(buf));
+            if (r > 0) {
+                if (write_all(out, buf, (size_t)r))
+                    break;
+            } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
+                break;           /* the daemon closed the pty */
+            }
+        } else if (p[0].revents & (POLLHUP | POLLERR)) {
+            /* no writer on the other side yet; poll again shortly */
+            usleep(100000);
+        }
+        if (in_open && (p[1].revents & (POLLIN | POLLHUP))) {
+            ssize_t r = read(in, buf, sizeof(buf));
+            char *esc;
+            if (r <= 0) {
+                in_open = false;
+                continue;
+            }
+            esc = memchr(buf, ESCAPE_CHAR, (size_t)r);
+            if (esc) {
+                write_all(pty, buf, (size_t)(esc - buf));
+                break;
+            }
+            if (write_all(pty, buf, (size_t)r))
+                break;
+        }
+    }
+    return rc;
+}
+
 int xl_console_attach(uint32_t domid)
 {
     struct termios saved, raw;
-    bool restore = false, in_open = true;
     struct sigaction sa;
-    char buf[4096];
+    bool restore = false;
     int pty = -1, rc;
-    time_t last_check = 0;
 
     rc = open_tty(domid, &pty);
     if (rc)
@@ -118,54 +179,7 @@ int xl_console_attach(uint32_t domid)
         if (tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0)
             restore = true;
     }
-    rc = 0;
-    while (!stop) {
-        struct pollfd p[2] = {
-            { .fd = pty, .events = POLLIN },
-            { .fd = in_open ? STDIN_FILENO : -1, .events = POLLIN },
-        };
-        int n = poll(p, 2, 1000);
-        time_t now = time(NULL);
-
-        if (n < 0 && errno != EINTR) {
-            rc = -errno;
-            break;
-        }
-        if (now != last_check) {
-            last_check = now;
-            if (!domain_alive(domid))
-                break;
-        }
-        if (n <= 0)
-            continue;
-        if (p[0].revents & POLLIN) {
-            ssize_t r = read(pty, buf, sizeof(buf));
-            if (r > 0) {
-                if (write_all(STDOUT_FILENO, buf, (size_t)r))
-                    break;
-            } else if (r == 0 || (errno != EINTR && errno != EAGAIN)) {
-                break;           /* the daemon closed the pty */
-            }
-        } else if (p[0].revents & (POLLHUP | POLLERR)) {
-            /* no writer on the other side yet; poll again shortly */
-            usleep(100000);
-        }
-        if (in_open && (p[1].revents & (POLLIN | POLLHUP))) {
-            ssize_t r = read(STDIN_FILENO, buf, sizeof(buf));
-            char *esc;
-            if (r <= 0) {
-                in_open = false;
-                continue;
-            }
-            esc = memchr(buf, ESCAPE_CHAR, (size_t)r);
-            if (esc) {
-                write_all(pty, buf, (size_t)(esc - buf));
-                break;
-            }
-            if (write_all(pty, buf, (size_t)r))
-                break;
-        }
-    }
+    rc = xl_console_relay(pty, STDIN_FILENO, STDOUT_FILENO, alive_cb, &domid);
     if (restore)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     close(pty);

@@ -128,6 +128,11 @@ int xl_monitor_run(struct domain_config *cfg, uint32_t domid);
 /* Relays the terminal to the guest console until Ctrl+] or the domain
  * goes away (console.c). */
 int xl_console_attach(uint32_t domid);
+/* The relay loop itself: pty <-> (in, out) until Ctrl+] on in, the pty
+ * closing, or alive(opaque) turning false (checked once a second; NULL:
+ * never). */
+int xl_console_relay(int pty, int in, int out, bool (*alive)(void *),
+                     void *opaque);
 
 /* What the monitor does for a shutdown reason (XC_SHUTDOWN_*). */
 enum xlcfg_action xl_monitor_action(const struct domain_config *cfg,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "helpers.h"
@@ -600,4 +601,69 @@ Test(monitor, action_per_shutdown_reason)
     cr_assert_eq(xl_monitor_action(&cfg, XC_SHUTDOWN_CRASH), XLCFG_ACTION_COREDUMP_DESTROY);
     cr_assert_eq(xl_monitor_action(&cfg, XC_SHUTDOWN_WATCHDOG), XLCFG_ACTION_DESTROY);
     cr_assert_eq(xl_monitor_action(&cfg, XC_SHUTDOWN_SOFT_RESET), XLCFG_ACTION_DESTROY);
+}
+
+/* ------------------------------------------------------------ console */
+
+static bool never_dies(void *opaque)
+{
+    (void)opaque;
+    return true;
+}
+
+static int dead_after;
+
+static bool dies_soon(void *opaque)
+{
+    (void)opaque;
+    return dead_after-- > 0;
+}
+
+Test(console, ctrl_bracket_detaches_and_forwards_what_came_before)
+{
+    int pty[2], in[2], out[2];
+    char buf[64];
+    ssize_t n;
+
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pty), 0);
+    cr_assert_eq(pipe(in), 0);
+    cr_assert_eq(pipe(out), 0);
+    /* guest output, then the user's typing with Ctrl+] in the middle */
+    cr_assert_eq(write(pty[1], "guest says hi\n", 14), 14);
+    cr_assert_eq(write(in[1], "ls\n\x1dnot-sent", 13), 13);
+    cr_assert_eq(xl_console_relay(pty[0], in[0], out[1], never_dies, NULL), 0);
+    n = read(pty[1], buf, sizeof(buf));
+    cr_assert_eq(n, 3);
+    cr_assert_eq(memcmp(buf, "ls\n", 3), 0);
+    close(out[1]);
+    n = read(out[0], buf, sizeof(buf));
+    cr_assert_geq(n, 0);
+}
+
+Test(console, ends_when_the_domain_goes_away_even_with_stdin_at_eof)
+{
+    int pty[2], in[2], out[2];
+
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pty), 0);
+    cr_assert_eq(pipe(in), 0);
+    cr_assert_eq(pipe(out), 0);
+    close(in[1]);                /* a script's stdin: EOF at once */
+    dead_after = 2;
+    cr_assert_eq(xl_console_relay(pty[0], in[0], out[1], dies_soon, NULL), 0);
+}
+
+Test(console, ends_when_the_pty_closes)
+{
+    int pty[2], in[2], out[2];
+    char buf[32];
+    ssize_t n;
+
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, pty), 0);
+    cr_assert_eq(pipe(in), 0);
+    cr_assert_eq(pipe(out), 0);
+    cr_assert_eq(write(pty[1], "bye", 3), 3);
+    close(pty[1]);
+    cr_assert_eq(xl_console_relay(pty[0], in[0], out[1], never_dies, NULL), 0);
+    n = read(out[0], buf, sizeof(buf));
+    cr_assert_eq(n, 3);
 }
