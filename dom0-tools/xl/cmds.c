@@ -167,10 +167,12 @@ static void wait_for(const uint32_t *ids, int n)
             if (state[i] < 0)
                 continue;
             rc = domain_get_info(ids[i], &d, NULL);
-            if (rc == -ESRCH || (!rc && d.domid != ids[i])) {
+            /* a dying domain is destroyed; it may linger while others
+             * still hold its pages, but it will never run again */
+            if (rc == -ESRCH || (!rc && (d.domid != ids[i] || d.dying))) {
                 if (!state[i])
                     fprintf(stderr, "Domain %u has been destroyed\n", ids[i]);
-            } else if (!rc && (d.shutdown || d.dying)) {
+            } else if (!rc && d.shutdown) {
                 if (!state[i])
                     fprintf(stderr, "Domain %u has been shut down, reason "
                             "code %u\n", ids[i],

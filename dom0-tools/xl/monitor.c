@@ -93,6 +93,22 @@ static int destroy_and_forget(uint32_t domid, const uint8_t uuid[16])
     return rc == -ESRCH ? 0 : rc;
 }
 
+/* Until the old domain is gone or dying (a zombie kept by mapped pages
+ * may never vanish, but it no longer holds the name or its memory). */
+static void wait_dead(uint32_t domid)
+{
+    int i;
+
+    for (i = 0; i < 100; i++) {
+        struct domain_info d;
+        int rc = domain_get_info(domid, &d, NULL);
+
+        if (rc == -ESRCH || (!rc && (d.domid != domid || d.dying)))
+            return;
+        usleep(50000);
+    }
+}
+
 /* Rebuilds the domain from cfg; returns the new id or a negative errno. */
 static int restart(struct domain_config *cfg, uint32_t old, time_t *last)
 {
@@ -105,7 +121,7 @@ static int restart(struct domain_config *cfg, uint32_t old, time_t *last)
     rc = destroy_and_forget(old, cfg->uuid);
     if (rc)
         return rc;
-    domain_wait_gone(old, 10000, NULL);
+    wait_dead(old);
     /* a guest that reboots at once, again and again, must not spin dom0 */
     if (now - *last < 2)
         sleep(2);
@@ -143,13 +159,15 @@ int xl_monitor_run(struct domain_config *cfg, uint32_t domid)
         unsigned int reason;
 
         rc = domain_get_info(domid, &d, NULL);
-        if (rc == -ESRCH || (!rc && d.domid != domid)) {
+        /* dying: destroyed by someone else (xl destroy); it may linger as
+         * a zombie while pages are still mapped, but it is over */
+        if (rc == -ESRCH || (!rc && (d.domid != domid || d.dying))) {
             logf_("domain %u has gone away: exiting", domid);
             xl_state_remove(domid, cfg->uuid);
             rc = 0;
             break;
         }
-        if (rc || !(d.shutdown || d.crashed) || d.dying) {
+        if (rc || !(d.shutdown || d.crashed)) {
             wait_event(xs, 1000);
             continue;
         }
