@@ -3,6 +3,8 @@
  * (arch/x86/pv/ptwr.c): decoding the instruction forms Linux uses on PTEs,
  * their effect on the entry, registers and flags, and the fault glue on a
  * real set of validated tables, including a write the MMU must refuse.
+ * Instruction buffers are 16 bytes: the glue fetches that much, as from a
+ * guest (the harness copies host memory without bounds).
  */
 #include <string.h>
 #include <criterion/criterion.h>
@@ -126,7 +128,7 @@ static struct env setup_env(void)
 Test(ptwr, xchg_clears_a_pte_like_ptep_get_and_clear)
 {
     struct env e = setup_env();
-    static const uint8_t code[] = { 0x48, 0x87, 0x07, 0x90 };
+    static const uint8_t code[16] = { 0x48, 0x87, 0x07, 0x90 };
     struct cpu_user_regs r = { .rip = (uint64_t)code, .rax = 0 };
     pte_t before = h_map(e.l1)[1];
 
@@ -140,7 +142,7 @@ Test(ptwr, xchg_clears_a_pte_like_ptep_get_and_clear)
 Test(ptwr, lock_btr_write_protects)
 {
     struct env e = setup_env();
-    static const uint8_t code[] = { 0xf0, 0x48, 0x0f, 0xba, 0x37, 0x01 };  /* btr $1 = RW */
+    static const uint8_t code[16] = { 0xf0, 0x48, 0x0f, 0xba, 0x37, 0x01 };  /* btr $1 = RW */
     struct cpu_user_regs r = { .rip = (uint64_t)code };
 
     cr_assert_eq(pv_ptwr_fault(hdom[1]->vcpu[0], e.l1va + 0, &r), 0);
@@ -152,7 +154,7 @@ Test(ptwr, lock_btr_write_protects)
 Test(ptwr, unsafe_write_is_refused_and_nothing_changes)
 {
     struct env e = setup_env();
-    static const uint8_t code[] = { 0x48, 0x87, 0x07 };
+    static const uint8_t code[16] = { 0x48, 0x87, 0x07 };
     struct cpu_user_regs r = { .rip = (uint64_t)code };
     pte_t before = h_map(e.l1)[1];
 
@@ -167,8 +169,8 @@ Test(ptwr, unsafe_write_is_refused_and_nothing_changes)
 Test(ptwr, faults_outside_page_tables_are_not_ours)
 {
     struct env e = setup_env();
-    static const uint8_t code[] = { 0x48, 0x89, 0x07 };
-    static const uint8_t junk[] = { 0x0f, 0x0b };
+    static const uint8_t code[16] = { 0x48, 0x89, 0x07 };
+    static const uint8_t junk[16] = { 0x0f, 0x0b };
     struct cpu_user_regs r = { .rip = (uint64_t)code };
 
     cr_expect_eq(pv_ptwr_fault(hdom[1]->vcpu[0], 0x0, &r), -EINVAL, "a data page");
