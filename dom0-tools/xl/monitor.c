@@ -58,6 +58,26 @@ enum xlcfg_action xl_monitor_action(const struct domain_config *cfg,
     }
 }
 
+enum xl_mon_verdict xl_monitor_verdict(int rc, const struct domain_info *d,
+                                       uint32_t domid,
+                                       const struct domain_config *cfg,
+                                       enum xlcfg_action *act,
+                                       unsigned int *reason)
+{
+    /* dying: destroyed by someone else (xl destroy); it may linger as a
+     * zombie while pages are still mapped, but it is over */
+    if (rc == -ESRCH || (!rc && (d->domid != domid || d->dying)))
+        return XL_MON_GONE;
+    if (rc || !(d->shutdown || d->crashed))
+        return XL_MON_WAIT;      /* running, or a passing query failure */
+    *reason = d->crashed && !d->shutdown ? XC_SHUTDOWN_CRASH
+                                         : d->shutdown_reason;
+    if (*reason == XC_SHUTDOWN_SUSPEND)
+        return XL_MON_WAIT;      /* save/migrate in progress: not an end */
+    *act = xl_monitor_action(cfg, *reason);
+    return XL_MON_ACT;
+}
+
 static const char *reason_name(unsigned int r)
 {
     static const char *const names[] = {
@@ -156,28 +176,21 @@ int xl_monitor_run(struct domain_config *cfg, uint32_t domid)
     for (;;) {
         struct domain_info d;
         enum xlcfg_action act;
+        enum xl_mon_verdict v;
         unsigned int reason;
 
         rc = domain_get_info(domid, &d, NULL);
-        /* dying: destroyed by someone else (xl destroy); it may linger as
-         * a zombie while pages are still mapped, but it is over */
-        if (rc == -ESRCH || (!rc && (d.domid != domid || d.dying))) {
+        v = xl_monitor_verdict(rc, &d, domid, cfg, &act, &reason);
+        if (v == XL_MON_GONE) {
             logf_("domain %u has gone away: exiting", domid);
             xl_state_remove(domid, cfg->uuid);
             rc = 0;
             break;
         }
-        if (rc || !(d.shutdown || d.crashed)) {
+        if (v == XL_MON_WAIT) {
             wait_event(xs, 1000);
             continue;
         }
-        reason = d.crashed && !d.shutdown ? XC_SHUTDOWN_CRASH
-                                          : d.shutdown_reason;
-        if (reason == XC_SHUTDOWN_SUSPEND) {
-            wait_event(xs, 1000);
-            continue;
-        }
-        act = xl_monitor_action(cfg, reason);
         logf_("domain %u has shut down, reason code %u (%s): action %s", domid,
               reason, reason_name(reason), xlcfg_action_name(act));
         switch (act) {

@@ -134,6 +134,15 @@ int xl_console_attach(uint32_t domid);
 int xl_console_relay(int pty, int in, int out, bool (*alive)(void *),
                      void *opaque);
 
+/* One look at the domain: keep waiting, stop (it is gone or dying), or
+ * apply *act for shutdown *reason.  rc/d are domain_get_info()'s. */
+enum xl_mon_verdict { XL_MON_WAIT, XL_MON_GONE, XL_MON_ACT };
+enum xl_mon_verdict xl_monitor_verdict(int rc, const struct domain_info *d,
+                                       uint32_t domid,
+                                       const struct domain_config *cfg,
+                                       enum xlcfg_action *act,
+                                       unsigned int *reason);
+
 /* What the monitor does for a shutdown reason (XC_SHUTDOWN_*). */
 enum xlcfg_action xl_monitor_action(const struct domain_config *cfg,
                                     unsigned int reason);

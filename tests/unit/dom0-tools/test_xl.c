@@ -6,6 +6,7 @@
  * into their argument errors).
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -666,4 +667,44 @@ Test(console, ends_when_the_pty_closes)
     cr_assert_eq(xl_console_relay(pty[0], in[0], out[1], never_dies, NULL), 0);
     n = read(out[0], buf, sizeof(buf));
     cr_assert_eq(n, 3);
+}
+
+Test(monitor, verdicts)
+{
+    struct domain_config cfg;
+    struct domain_info d;
+    enum xlcfg_action act = XLCFG_ACTION_DESTROY;
+    unsigned int reason = 99;
+
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.on_poweroff = XLCFG_ACTION_DESTROY;
+    cfg.on_reboot = XLCFG_ACTION_RESTART;
+    cfg.on_crash = XLCFG_ACTION_PRESERVE;
+    memset(&d, 0, sizeof(d));
+    d.domid = 4;
+    d.running = true;
+    cr_assert_eq(xl_monitor_verdict(0, &d, 4, &cfg, &act, &reason), XL_MON_WAIT);
+    cr_assert_eq(xl_monitor_verdict(-ESRCH, &d, 4, &cfg, &act, &reason), XL_MON_GONE);
+    /* getdomaininfo answers with the next domain up when ours is gone */
+    cr_assert_eq(xl_monitor_verdict(0, &d, 3, &cfg, &act, &reason), XL_MON_GONE);
+    /* a passing failure (xenstored restarting...) is not an end */
+    cr_assert_eq(xl_monitor_verdict(-EIO, &d, 4, &cfg, &act, &reason), XL_MON_WAIT);
+    /* regression: a destroyed domain kept as a zombie (dying) must not
+     * keep the monitor waiting forever */
+    d.dying = true;
+    d.shutdown = true;
+    cr_assert_eq(xl_monitor_verdict(0, &d, 4, &cfg, &act, &reason), XL_MON_GONE);
+    d.dying = false;
+    d.running = false;
+    d.shutdown_reason = XC_SHUTDOWN_REBOOT;
+    cr_assert_eq(xl_monitor_verdict(0, &d, 4, &cfg, &act, &reason), XL_MON_ACT);
+    cr_assert_eq(act, XLCFG_ACTION_RESTART);
+    cr_assert_eq(reason, XC_SHUTDOWN_REBOOT);
+    d.shutdown_reason = XC_SHUTDOWN_SUSPEND;
+    cr_assert_eq(xl_monitor_verdict(0, &d, 4, &cfg, &act, &reason), XL_MON_WAIT);
+    d.shutdown = false;
+    d.crashed = true;
+    cr_assert_eq(xl_monitor_verdict(0, &d, 4, &cfg, &act, &reason), XL_MON_ACT);
+    cr_assert_eq(act, XLCFG_ACTION_PRESERVE);
+    cr_assert_eq(reason, XC_SHUTDOWN_CRASH);
 }
