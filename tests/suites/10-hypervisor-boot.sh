@@ -9,7 +9,8 @@
 #   a bad command line: unknown/invalid options warned, boot goes on;
 #   too many modules and an over-long option: truncated with a warning;
 #   loglvl=error hides info messages but not the verdict;
-#   tests/lib/qemu-run.py's verdict logic against a fake QEMU.
+#   tests/lib/qemu-run.py's verdict logic against a fake QEMU;
+#   the image's multiboot headers (static check, tests/lib/check-multiboot.py).
 # Each case runs under tests/lib/qemu-run.py with a timeout; logs go to
 # build/test-logs/10-hypervisor-boot/.
 set -uo pipefail
@@ -28,6 +29,24 @@ fi
 if [ ! -f "$HV" ]; then
     echo "FAIL: hv-build hypervisor.elf could not be built (see $logs/build.log)"
     exit 0
+fi
+
+# Static: the multiboot headers where loaders look, consistent with the ELF.
+# A copy with a broken multiboot1 checksum must be rejected (the check bites).
+t0=$(date +%s.%N)
+mbout=$(python3 "$ROOT/tests/lib/check-multiboot.py" "$HV" 2>&1)
+python3 - "$HV" "$tmp/broken.elf" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+o = d.find(struct.pack("<I", 0x1BADB002))
+d[o + 8] ^= 1
+open(sys.argv[2], "wb").write(d)
+PY
+badout=$(python3 "$ROOT/tests/lib/check-multiboot.py" "$tmp/broken.elf" 2>&1)
+if [[ $mbout == ok:* ]] && [[ $badout == "bad: multiboot1 checksum" ]]; then
+    awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "PASS: hv-multiboot-headers (%.2fs)\n", b - a }'
+else
+    echo "FAIL: hv-multiboot-headers image: $mbout; corrupted copy: $badout"
 fi
 
 # Two small boot modules with known contents and strings.
