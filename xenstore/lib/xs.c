@@ -40,6 +40,7 @@ struct xs_handle {
     int evfd;   /* readable while events are queued */
     pthread_mutex_t lock;
     uint32_t req_id;
+    bool no_dirpart;    /* daemon answered DIRECTORY_PART with ENOSYS */
     char *ibuf; /* bytes received, not yet consumed */
     size_t ilen;
     struct xs_event *ev_head, **ev_tail;
@@ -508,9 +509,9 @@ static char **xs_directory_part(struct xs_handle *h, xs_transaction_t t,
         iov[1].iov_len = strlen(offstr) + 1;
         res = xs_talkv(h, t, XS_DIRECTORY_PART, iov, 2, &rlen);
         if (!res) {
-            if (errno == ENOSYS)
-                errno = E2BIG;
+            int e = errno;
             free(strings);
+            errno = e;
             return NULL;
         }
         glen = strnlen(res, rlen);
@@ -558,14 +559,28 @@ static char **xs_directory_part(struct xs_handle *h, xs_transaction_t t,
     return ret;
 }
 
+/*
+ * DIRECTORY_PART at offset 0 answers a small directory in one round trip,
+ * just like DIRECTORY, and a big one without the E2BIG probe first; so use
+ * it whenever the daemon has it (oxenstored 4.17 does not: ENOSYS).
+ */
 char **xs_directory(struct xs_handle *h, xs_transaction_t t,
                     const char *path, unsigned int *num)
 {
     unsigned int len;
-    char *s = xs_single(h, t, XS_DIRECTORY, path, &len), **ret;
+    char *s, **ret;
 
-    if (!s)
-        return errno == E2BIG ? xs_directory_part(h, t, path, num) : NULL;
+    if (!h->no_dirpart) {
+        ret = xs_directory_part(h, t, path, num);
+        if (ret || errno != ENOSYS)
+            return ret;
+        h->no_dirpart = true;
+    }
+    s = xs_single(h, t, XS_DIRECTORY, path, &len);
+    if (!s) {
+        /* too big for one reply and no DIRECTORY_PART: E2BIG stays */
+        return NULL;
+    }
     ret = split_strings(s, len, num);
     free(s);
     return ret;
