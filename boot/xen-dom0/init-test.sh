@@ -44,6 +44,15 @@ tail -c 400 /tmp/console.out | tr -d '\r' | sed 's/^/console| /'
 # ---- BEGIN tools-xl checks (owner: tools-xl) ------------------------------
 # The rest of xl's commands and output formats against the running domu1,
 # then the per-domain monitor rebuilding it on reboot (on_reboot="restart").
+xl info > /tmp/xlinfo; sed 's/^/info| /' /tmp/xlinfo
+# host facts that do not depend on the Debian build: same keys, alignment
+# and values as Xen's own `xl info` printed in this QEMU setup
+check "xl-info-layout-and-values" sh -c 'grep -qx "xen_major              : 4" /tmp/xlinfo &&
+    grep -qx "xen_minor              : 17" /tmp/xlinfo && grep -qx "xen_pagesize           : 4096" /tmp/xlinfo &&
+    grep -qx "nr_cpus                : 2" /tmp/xlinfo && grep -qx "total_memory           : 2047" /tmp/xlinfo &&
+    grep -q "^virt_caps              : pv" /tmp/xlinfo && grep -q "^xen_caps               : xen-3.0-x86_64" /tmp/xlinfo &&
+    grep -qx "platform_params        : virt_start=0xffff800000000000" /tmp/xlinfo &&
+    grep -qx "xend_config_format     : 4" /tmp/xlinfo && [ "$(wc -l < /tmp/xlinfo)" = 34 ]'
 xl list -v domu1 > /tmp/xlv; cat /tmp/xlv
 check "xl-list-v-uuid" awk -v id="$id1" '$1=="domu1" && $2==id && length($7)==36 && $7 ~ /^[0-9a-f-]+$/ && $8=="-" {ok=1} END{exit !ok}' /tmp/xlv
 xl list -l domu1 > /tmp/xll
