@@ -75,6 +75,12 @@ Test(cpuid, xen_signature_and_leaves)
     cr_expect_eq(r.c & XEN_CPUID_FEAT1_MMU_PT_UPDATE_PRESERVE_AD, XEN_CPUID_FEAT1_MMU_PT_UPDATE_PRESERVE_AD);
     pv_cpuid(&pol, 0x40000003u, 0, &r);
     cr_expect_eq(r.c, 2500000);
+    cr_expect_eq(r.a, 0, "TSC not declared safe unless the policy says so");
+    pol.tsc_reliable = true;
+    pv_cpuid(&pol, 0x40000003u, 0, &r);
+    cr_expect_eq(r.a, 1u << 1);
+    pv_cpuid(&pol, 0x40000003u, 2, &r);
+    cr_expect_eq(r.a, 2500000, "host kHz");
     pv_cpuid(&pol, 0x40000004u, 0, &r);
     cr_expect_eq(r.a | r.b | r.c | r.d, 0);
     pv_cpuid(&pol, 0x40000005u, 0, &r);

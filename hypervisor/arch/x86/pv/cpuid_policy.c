@@ -96,7 +96,8 @@ static void xen_leaf(const struct pv_cpuid_policy *pol, uint32_t idx, uint32_t s
         break;
     case 3:                                     /* time */
         if (sub == 0) {
-            r->a = 1u << 1;                     /* host TSC safe; no vtsc, no rdtscp */
+            /* bit 0 vtsc (never), bit 1 host TSC safe, bit 2 rdtscp (hidden) */
+            r->a = pol->tsc_reliable ? 1u << 1 : 0;
             r->b = 0;                           /* tsc_mode default */
             r->c = pol->tsc_khz;
             r->d = pol->incarnation;

@@ -48,6 +48,7 @@ struct pv_cpuid_policy {
     uint32_t tsc_khz;           /* guest TSC frequency (0x40000003) */
     uint32_t host_khz;          /* physical CPU frequency (0x40000003.2) */
     uint32_t incarnation;       /* bumped on migration/restore (0x40000003) */
+    bool tsc_reliable;          /* host TSC invariant and synchronised (0x40000003 EAX bit 1) */
     uint8_t maddr_bits;         /* machine address width (0x40000005 EBX) */
     /* filled in by pv_cpuid_policy_init() */
     uint32_t max_basic, max_ext;
