@@ -30,7 +30,7 @@ void test_main(void)
     struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
     struct vcpu_set_singleshot_timer st;
     struct sched_poll poll;
-    uint32_t port, ports[2];
+    evtchn_port_t port, ports[2];
     unsigned long ev0;
     long rc;
 
@@ -62,7 +62,7 @@ void test_main(void)
 
     /* poll a pending port: immediate */
     ports[0] = port;
-    poll = (struct sched_poll){ .ports = ports, .nr_ports = 1, .timeout = 0 };
+    poll = (struct sched_poll){ .ports.p = ports, .nr_ports = 1, .timeout = 0 };
     CHECK_RC("poll pending port", hc_sched_op(SCHEDOP_poll, &poll), 0);
 
     /* poll an idle port with a timeout: returns when it expires */
@@ -73,10 +73,10 @@ void test_main(void)
     poll.nr_ports = 129;
     CHECK_RC("poll 129 ports", hc_sched_op(SCHEDOP_poll, &poll), -XEN_EINVAL);
     poll.nr_ports = 1;
-    poll.ports = (uint32_t *)0x10;
+    poll.ports.p = (evtchn_port_t *)0x10;
     CHECK_RC("poll unmapped port list", hc_sched_op(SCHEDOP_poll, &poll), -XEN_EFAULT);
     ports[0] = 100000;
-    poll.ports = ports;
+    poll.ports.p = ports;
     poll.timeout = now_ns() + 1000000;
     CHECK_RC("poll port beyond range", hc_sched_op(SCHEDOP_poll, &poll), -XEN_EINVAL);
     CHECK_RC("poll with unmapped argument", hc_sched_op(SCHEDOP_poll, (void *)0x10),

@@ -27,7 +27,7 @@ static bool on_pf(struct cpu_regs *r)
         return false;
     nx_hits++;
     nx_ec = r->error_code;
-    nx_cr2 = vcpu0->cr2;
+    nx_cr2 = vcpu0->arch.cr2;
     r->rip = *(uint64_t *)r->rsp;
     r->rsp += 8;
     return true;
@@ -86,12 +86,12 @@ void test_main(void)
     set_trap_handler(X86_EXC_PF, NULL);
 
     vec = exec_user((void (*)(void))user_read_null);
-    if (vec != X86_EXC_PF || user_exit.error_code != 4 || vcpu0->cr2 != 0x18)
+    if (vec != X86_EXC_PF || user_exit.error_code != 4 || vcpu0->arch.cr2 != 0x18)
         test_fail("user NULL read: vector %ld ec %#lx cr2 %#lx, expected #PF ec 4 cr2 0x18",
-                  vec, (unsigned long)user_exit.error_code, (unsigned long)vcpu0->cr2);
+                  vec, (unsigned long)user_exit.error_code, (unsigned long)vcpu0->arch.cr2);
     vec = exec_user((void (*)(void))user_write_ro);
     if (vec != X86_EXC_PF || user_exit.error_code != 7 ||
-        vcpu0->cr2 != (unsigned long)ro_page + 8)
+        vcpu0->arch.cr2 != (unsigned long)ro_page + 8)
         test_fail("user write to read-only: vector %ld ec %#lx cr2 %#lx, expected ec 7",
-                  vec, (unsigned long)user_exit.error_code, (unsigned long)vcpu0->cr2);
+                  vec, (unsigned long)user_exit.error_code, (unsigned long)vcpu0->arch.cr2);
 }

@@ -19,7 +19,6 @@ const char test_title[] = "two domains scheduled";
 #define NR_PINGS 10
 #define WAIT_NS  20000000000ULL   /* 20 s of guest time in total */
 
-struct evtchn_bind_interdomain { uint16_t remote_dom; uint16_t pad; uint32_t remote_port; uint32_t local_port; };
 
 static uint64_t now_ns(void)
 {
@@ -45,7 +44,7 @@ static void domain0(void)
     while (got < NR_PINGS && now_ns() < deadline) {
         unsigned long *pend = &shared_info->evtchn_pending[port / 64];
 
-        poll = (struct sched_poll){ .ports = &port, .nr_ports = 1,
+        poll = (struct sched_poll){ .ports.p = &port, .nr_ports = 1,
                                     .timeout = now_ns() + 100000000ULL };
         hc_sched_op(SCHEDOP_poll, &poll);
         if (__atomic_fetch_and(pend, ~(1UL << (port % 64)), __ATOMIC_SEQ_CST) &

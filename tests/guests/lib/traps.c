@@ -108,7 +108,7 @@ static void __noreturn unexpected(struct cpu_regs *r)
     test_abort("unexpected %s (vector %lu) at rip %#lx cs %#lx ec %#lx cr2 %#lx rsp %#lx",
                vec_name(r->vector), (unsigned long)r->vector, (unsigned long)r->rip,
                (unsigned long)r->cs, (unsigned long)r->error_code,
-               (unsigned long)vcpu0->cr2, (unsigned long)r->rsp);
+               (unsigned long)vcpu0->arch.cr2, (unsigned long)r->rsp);
 }
 
 void do_trap(struct cpu_regs *r);
@@ -147,7 +147,7 @@ void do_trap(struct cpu_regs *r)
             ex_vec = (long)vec;
             ex_ec = r->error_code;
             ex_rip = r->rip;
-            ex_cr2 = vec == X86_EXC_PF ? vcpu0->cr2 : 0;
+            ex_cr2 = vec == X86_EXC_PF ? vcpu0->arch.cr2 : 0;
             r->rip = e->fixup;
             return;
         }
