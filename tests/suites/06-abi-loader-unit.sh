@@ -19,20 +19,24 @@ for d in tests/unit/abi tests/unit/libelf tests/fuzz/libelf; do
     fi
 done
 
-# Every public header we own on its own, in both flavours (domctl.h,
-# sysctl.h and io/xs_wire.h belong to other parts and are checked there).
+# Every public header we own on its own: gcc hosted, gcc freestanding as the
+# hypervisor builds, and clang (domctl.h, sysctl.h and io/xs_wire.h belong to
+# other parts and are checked there).
 t0=$(date +%s.%N)
 bad=""
+gccinc=$(gcc -print-file-name=include)
 for h in $(cd hypervisor/include && find public -name '*.h' | sort |
            grep -v -e '^public/domctl\.h$' -e '^public/sysctl\.h$' -e '^public/io/xs_wire\.h$'); do
-    for flav in host hyp; do
-        if [ $flav = host ]; then
-            flags="-std=gnu11 -Wall -Wextra -Werror"
-        else
-            flags="-std=gnu11 -Wall -Wextra -Werror -ffreestanding -nostdinc -isystem $(gcc -print-file-name=include) -D__XEN__ -mno-sse -mgeneral-regs-only"
-        fi
+    for flav in host hyp clang; do
+        cc=gcc
+        case $flav in
+        host)  flags="-std=gnu11 -Wall -Wextra -Werror" ;;
+        hyp)   flags="-std=gnu11 -Wall -Wextra -Werror -ffreestanding -nostdinc -isystem $gccinc -D__XEN__ -mno-sse -mgeneral-regs-only" ;;
+        clang) command -v clang >/dev/null || continue
+               cc=clang flags="-std=gnu11 -Wall -Wextra -Werror" ;;
+        esac
         # shellcheck disable=SC2086
-        if ! echo "#include <$h>" | gcc -x c $flags -Ihypervisor/include -c -o /dev/null - 2>/dev/null; then
+        if ! echo "#include <$h>" | $cc -x c $flags -Ihypervisor/include -c -o /dev/null - 2>/dev/null; then
             bad="$bad $h($flav)"
         fi
     done
