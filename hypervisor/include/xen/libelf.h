@@ -74,6 +74,7 @@ struct elf_xen_notes {
     char strs[6][ELF_NOTE_STR_MAX]; /* storage for the note strings above */
 };
 
+/* About 2.5 KiB: allocate it (static or heap) rather than on a small stack. */
 struct elf_image {
     const uint8_t *data;
     size_t size;
