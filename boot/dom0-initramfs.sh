@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# dom0-initramfs.sh — Debian's kernel and a busybox initramfs for Linux dom0
+# on our hypervisor (and the same pair for QEMU direct boot, the reference).
+#
+#   boot/dom0-initramfs.sh [OUTDIR]        (default $BUILD/linux)
+#
+# Outputs: vmlinuz (Debian's bzImage, unmodified), vmlinux (its ELF payload,
+# extracted once so tests can skip the in-hypervisor decompression),
+# dom0.cpio.gz (busybox-static, /init = boot/dom0/init.sh, the tests in
+# tests/linux/*.sh under /tests, the stress program, the Xen driver modules),
+# kernel.release (what `uname -r` must print).  Packages come from
+# boot/fetch-debs.sh (apt-get download; nothing is installed).
+set -euo pipefail
+ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+export ROOT BUILD
+out=${1:-$BUILD/linux}
+log() { echo "[dom0-initramfs] $*" >&2; }
+. "$ROOT/boot/initramfs-lib.sh"
+
+mapfile -t debs < <("$ROOT/boot/fetch-debs.sh" linux-image busybox-static)
+U=$BUILD/linux/root
+unpack_debs "$U" "${debs[@]}"
+kver=$(ls "$U/lib/modules" | head -n1)
+mkdir -p "$out"
+cp "$U/boot/vmlinuz-$kver" "$out/vmlinuz"
+echo "$kver" > "$out/kernel.release"
+
+# The ELF inside the bzImage: xz stream after the setup code.
+if [ ! -s "$out/vmlinux" ] || [ "$out/vmlinux" -ot "$out/vmlinuz" ]; then
+    off=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$out/vmlinuz" | head -n1 | cut -d: -f1)
+    [ -n "$off" ] || { log "no xz payload in $out/vmlinuz"; exit 1; }
+    # xz stops after its stream, so tail may die of SIGPIPE: judge the output.
+    { tail -c +$((off + 1)) "$out/vmlinuz" | xz -dc --single-stream > "$out/vmlinux.tmp"; } || true
+    [ "$(head -c 4 "$out/vmlinux.tmp" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] ||
+        { log "the payload of $out/vmlinuz is not an ELF"; exit 1; }
+    mv "$out/vmlinux.tmp" "$out/vmlinux"
+fi
+
+make -s -f "$ROOT/Rules.mk" obj=tests/linux FLAVOR=host BUILD="$BUILD" >/dev/null
+
+R=$BUILD/linux/dom0-root
+rm -rf "$R"; busybox_root "$R"
+install -m 0755 "$ROOT/boot/dom0/init.sh" "$R/init"
+install -m 0755 "$BUILD/tests/linux/stress" "$R/bin/stress"
+mkdir -p "$R/tests"
+for t in "$ROOT"/tests/linux/*.sh; do install -m 0755 "$t" "$R/tests/"; done
+for m in xen-privcmd xenfs xen-evtchn xen-gntdev; do
+    f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
+    [ -n "$f" ] && cp "$f" "$R/lib/modules/"
+done
+mkcpio "$R" "$out/dom0.cpio.gz"
+log "kernel $kver: $out/{vmlinuz,vmlinux,dom0.cpio.gz} ($(stat -c %s "$out/dom0.cpio.gz") bytes)"
