@@ -6,7 +6,6 @@
 # Prints "BENCH <who> create=<s> marker=<s>" lines and a verdict.
 . /etc/testlib.sh
 base_setup
-/usr/lib/xen/bin/xen-init-dom0 >/dev/null 2>&1 || echo "BENCH note: xen-init-dom0 failed"
 echo "BENCH dom0 up at $(up)s"
 ok=1
 # run_one <label> <name> <xl command...>

@@ -10,10 +10,10 @@ fail() { nfail=$((nfail + 1)); echo "T60 FAIL: $1 $2"; }
 check() { name=$1; shift; if "$@"; then pass "$name"; else fail "$name" "(command: $*)"; fi; }
 # wait_for FILE REGEX SECONDS
 wait_for() {
-    t0=$(up)
+    _w0=$(up)
     while ! grep -q "$2" "$1" 2>/dev/null; do
-        past "$t0" "$3" && return 1
-        usleep 20000
+        past "$_w0" "$3" && return 1
+        usleep 50000
     done
     return 0
 }
@@ -34,9 +34,15 @@ base_setup() {
     mount -t xenfs xenfs /proc/xen
     . /etc/toolstack.conf
     $XENSTORED
-    t0=$(up)
-    while [ ! -s /run/xen/xenstored.pid ] && ! past "$t0" 20; do usleep 10000; done
-    # What xen-init-dom0 does for dom0's own entries.
-    xenstore-write /local/domain/0/name Domain-0 /local/domain/0/domid 0
+    _b0=$(up)
+    while [ ! -s /run/xen/xenstored.pid ] && ! past "$_b0" 20; do usleep 10000; done
+    # dom0's own entries: Debian's xen-init-dom0 when shipped (bench), else
+    # the same nodes by hand.
+    if [ -x /usr/lib/xen/bin/xen-init-dom0 ]; then
+        /usr/lib/xen/bin/xen-init-dom0 >/dev/null 2>&1 || echo "T60 note: xen-init-dom0 failed"
+    fi
+    xenstore-exists /local/domain/0/name || xenstore-write /local/domain/0/name Domain-0
+    xenstore-exists /local/domain/0/domid || xenstore-write /local/domain/0/domid 0
+    xenstore-exists /local/pool/0/name || xenstore-write /local/pool/0/name Pool-0
     xenconsoled --log=guest --log-dir=/var/log/xen/console --pid-file=/run/xen/xenconsoled.pid
 }

@@ -15,8 +15,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include "builder.h"
-#include "elfinfo.h"
-#include "layout.h"
+#include <xen/pv_layout.h>
 #include <public/xen.h>
 #include <public/grant_table.h>
 
@@ -97,13 +96,13 @@ static int read_file_into(const char *path, uint8_t *dst, uint64_t len, struct e
 static void write_page_tables(uint8_t *win, uint64_t win_va, const struct pv_layout *L,
                               const uint64_t *p2m)
 {
-    /* Tables sit in order L4, L3s, L2s, L1s at L->pt_va. */
-    uint64_t *tab = (uint64_t *)(win + (L->pt_va - win_va));
-    uint64_t base = L->virt_base, end = L->virt_end;
+    /* Tables sit in order L4, L3s, L2s, L1s at L->pt_start. */
+    uint64_t *tab = (uint64_t *)(win + (L->pt_start - win_va));
+    uint64_t base = L->v_start, end = L->v_end;
     unsigned l3_first = L->nr_l4, l2_first = l3_first + L->nr_l3, l1_first = l2_first + L->nr_l2;
-    uint64_t pt_pfn = (L->pt_va - base) / PAGE;
+    uint64_t pt_pfn = (L->pt_start - base) / PAGE;
 
-    memset(tab, 0, (size_t)L->nr_pt * PAGE);
+    memset(tab, 0, (size_t)L->nr_pt_frames * PAGE);
 #define TABLE(i) (tab + (size_t)(i) * 512)
 #define TABLE_MFN(i) (p2m[pt_pfn + (i)])
     for (uint64_t va = base; va < end; va += PAGE) {
@@ -116,7 +115,7 @@ static void write_page_tables(uint8_t *win, uint64_t win_va, const struct pv_lay
         TABLE(l2_first + i2)[(va >> 21) & 511] = (TABLE_MFN(l1_first + i1) << 12) | LN_PROT;
         uint64_t prot = L1_PROT;
         /* Page-table frames must never be writable from the guest's mappings. */
-        if (pfn >= pt_pfn && pfn < pt_pfn + L->nr_pt)
+        if (pfn >= pt_pfn && pfn < pt_pfn + L->nr_pt_frames)
             prot &= ~PTE_RW;
         TABLE(l1_first + i1)[(va >> 12) & 511] = (p2m[pfn] << 12) | prot;
     }
@@ -167,47 +166,98 @@ out:
     return rc;
 }
 
+struct load_window {
+    uint8_t *base;
+    uint64_t va;
+    size_t len;
+    const struct pv_kernel *k;
+};
+
+/* elf_load() callback: the window maps the guest's image area. */
+static int window_write(void *ctx, uint64_t va, const void *src, size_t len)
+{
+    struct load_window *w = ctx;
+
+    if (va < w->va || va - w->va > w->len || len > w->len - (va - w->va))
+        return -ERANGE;
+    if (src && w->k->fd >= 0 && (const uint8_t *)src >= (const uint8_t *)w->k->elf &&
+        (size_t)((const uint8_t *)src - (const uint8_t *)w->k->elf) <= w->k->elf_size) {
+        /* Straight from the file into guest memory: no faults on a 66 MB mapping. */
+        off_t off = (off_t)((const uint8_t *)src - (const uint8_t *)w->k->elf);
+        size_t done = 0;
+        while (done < len) {
+            ssize_t n = pread(w->k->fd, w->base + (va - w->va) + done, len - done, off + (off_t)done);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return n < 0 ? -errno : -EIO;
+            done += (size_t)n;
+        }
+    } else if (src)
+        memcpy(w->base + (va - w->va), src, len);
+    else
+        memset(w->base + (va - w->va), 0, len);
+    return 0;
+}
+
 int pv_build(xc_handle *xch, const struct pv_build_args *a,
              struct pv_build_result *r, struct errbuf *eb)
 {
-    struct pv_elf elf;
+    struct elf_image *img = NULL;
     struct pv_layout L;
     struct xc_dominfo di;
     uint64_t *p2m = NULL, ramdisk_len = 0;
     uint8_t *win = NULL;
     size_t win_pages = 0;
+    char reason[256];
     int rc;
 
     memset(r, 0, sizeof(*r));
-    rc = pv_elf_parse(a->kernel->elf, a->kernel->elf_size, a->kernel->path, &elf, eb);
+    img = malloc(sizeof(*img));
+    if (!img)
+        return eb_fail(eb, -ENOMEM, "builder (dom %u)", a->domid);
+    rc = pv_kernel_parse(a->kernel, img, eb);
     if (rc < 0)
-        return rc;
+        goto out;
     if (a->ramdisk) {
         struct stat st;
-        if (stat(a->ramdisk, &st) < 0)
-            return eb_fail(eb, -errno, "ramdisk %s", a->ramdisk);
+        if (stat(a->ramdisk, &st) < 0) {
+            rc = eb_fail(eb, -errno, "ramdisk %s", a->ramdisk);
+            goto out;
+        }
         ramdisk_len = (uint64_t)st.st_size;
     }
-    rc = pv_layout_compute(&L, elf.virt_base, elf.virt_kstart, elf.virt_kend,
-                           ramdisk_len, a->nr_pages);
-    if (rc < 0)
-        return eb_msg(eb, rc, "builder: %s", pv_layout_error(rc, &L));
+    /* The p2m list stays inside the bootstrap mapping even when the kernel
+     * offers INIT_P2M: Linux handles both, and this needs no extra tables. */
+    struct pv_layout_params lp = {
+        .nr_pages = a->nr_pages, .virt_base = img->virt_base,
+        .kern_start = img->virt_kstart, .kern_end = img->virt_kend,
+        .initrd_len = ramdisk_len, .p2m_base = PV_LAYOUT_UNSET,
+        .initrd_unmapped = false, .dom0 = false, .limit_1g = true,
+    };
+    rc = pv_layout_compute(&lp, &L, "builder", reason, sizeof(reason));
+    if (rc < 0) {
+        rc = eb_msg(eb, rc, "%s (memory=%" PRIu64 " MiB)", reason, a->nr_pages / 256);
+        goto out;
+    }
 
     rc = xc_domain_getinfo(xch, a->domid, &di, eb);
     if (rc < 0)
-        return rc;
+        goto out;
 
     p2m = calloc(a->nr_pages, sizeof(uint64_t));
-    if (!p2m)
-        return eb_fail(eb, -ENOMEM, "builder: p2m of %" PRIu64 " pages", a->nr_pages);
+    if (!p2m) {
+        rc = eb_fail(eb, -ENOMEM, "builder: p2m of %" PRIu64 " pages", a->nr_pages);
+        goto out;
+    }
     rc = populate(xch, a->domid, a->nr_pages, p2m, eb);
     if (rc < 0)
         goto out;
     xc_trace("populated %" PRIu64 " pages", a->nr_pages);
 
     /* One window over everything the guest starts with: kernel .. stack. */
-    uint64_t first_pfn = (elf.virt_kstart - L.virt_base) / PAGE;
-    uint64_t last_pfn = (L.stack_va - L.virt_base) / PAGE;   /* inclusive */
+    uint64_t first_pfn = pv_layout_pfn(&L, L.kern_start);
+    uint64_t last_pfn = pv_layout_pfn(&L, L.stack_start);   /* inclusive */
     win_pages = (size_t)(last_pfn - first_pfn + 1);
     win = xc_map_foreign(xch, a->domid, PROT_READ | PROT_WRITE, p2m + first_pfn, NULL,
                          win_pages, eb);
@@ -216,26 +266,29 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
         goto out;
     }
     xc_trace("mapped %zu pages", win_pages);
-    uint64_t win_va = elf.virt_kstart;
+    uint64_t win_va = L.kern_start;
 #define AT(va) (win + ((va) - win_va))
-    rc = pv_elf_load(&elf, win, win_va, win_pages * PAGE, eb);
-    if (rc < 0)
+    struct load_window lw = { win, win_va, win_pages * PAGE, a->kernel };
+    rc = elf_load(img, window_write, &lw);
+    if (rc < 0) {
+        rc = eb_msg(eb, rc, "%s", img->reason[0] ? img->reason : "kernel: loading the ELF image failed");
         goto out;
+    }
     if (a->ramdisk) {
-        rc = read_file_into(a->ramdisk, AT(L.ramdisk_va), ramdisk_len, eb);
+        rc = read_file_into(a->ramdisk, AT(L.initrd_start), ramdisk_len, eb);
         if (rc < 0)
             goto out;
     }
     xc_trace("kernel and ramdisk copied");
-    memcpy(AT(L.p2m_va), p2m, a->nr_pages * sizeof(uint64_t));
-    memset(AT(L.start_info_va), 0, PAGE);
-    memset(AT(L.store_va), 0, PAGE);
-    memset(AT(L.console_va), 0, PAGE);
-    memset(AT(L.stack_va), 0, PAGE);
+    memcpy(AT(L.p2m_start), p2m, a->nr_pages * sizeof(uint64_t));
+    memset(AT(L.start_info), 0, PAGE);
+    memset(AT(L.xenstore), 0, PAGE);
+    memset(AT(L.console), 0, PAGE);
+    memset(AT(L.stack_start), 0, PAGE);
     write_page_tables(win, win_va, &L, p2m);
 
-    r->store_mfn = p2m[(L.store_va - L.virt_base) / PAGE];
-    r->console_mfn = p2m[(L.console_va - L.virt_base) / PAGE];
+    r->store_mfn = p2m[pv_layout_pfn(&L, L.xenstore)];
+    r->console_mfn = p2m[pv_layout_pfn(&L, L.console)];
     rc = xc_evtchn_alloc_unbound(xch, a->domid, a->store_domid, &r->store_port, eb);
     if (rc < 0)
         goto out;
@@ -243,7 +296,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     if (rc < 0)
         goto out;
 
-    start_info_t *si = (start_info_t *)AT(L.start_info_va);
+    start_info_t *si = (start_info_t *)AT(L.start_info);
     snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
     si->nr_pages = a->nr_pages;
     si->shared_info = di.shared_info_frame << 12;
@@ -252,10 +305,10 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     si->store_evtchn = r->store_port;
     si->console.domU.mfn = r->console_mfn;
     si->console.domU.evtchn = r->console_port;
-    si->pt_base = L.pt_va;
-    si->nr_pt_frames = L.nr_pt;
-    si->mfn_list = L.p2m_va;
-    si->mod_start = a->ramdisk ? L.ramdisk_va : 0;
+    si->pt_base = L.pt_start;
+    si->nr_pt_frames = L.nr_pt_frames;
+    si->mfn_list = L.p2m_start;
+    si->mod_start = a->ramdisk ? L.initrd_start : 0;
     si->mod_len = ramdisk_len;
     if (a->cmdline)
         snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s", a->cmdline);
@@ -265,13 +318,13 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     win = NULL;
 
     xc_trace("unmapped");
-    if (elf.hypercall_page) {
-        uint64_t pfn = (elf.hypercall_page - L.virt_base) / PAGE;
+    if (img->virt_hypercall != ELF_UNSET) {
+        uint64_t pfn = pv_layout_pfn(&L, img->virt_hypercall);
         rc = xc_domain_hypercall_init(xch, a->domid, p2m[pfn], eb);
         if (rc < 0)
             goto out;
     }
-    uint64_t l4_mfn = p2m[(L.pt_va - L.virt_base) / PAGE];
+    uint64_t l4_mfn = p2m[pv_layout_pfn(&L, L.pt_start)];
     rc = xc_mmuext_pin(xch, a->domid, MMUEXT_PIN_L4_TABLE, l4_mfn, eb);
     if (rc < 0)
         goto out;
@@ -296,9 +349,9 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
         fprintf(stderr, "warning: %s\n", geb.msg);
 
     struct xc_vcpu_ctx ctx = {
-        .rip = elf.entry, .rsp = L.stack_va + PAGE, .rsi = L.start_info_va,
+        .rip = img->virt_entry, .rsp = L.stack_end, .rsi = L.start_info,
         .rflags = 1 << 9, .cr3_mfn = l4_mfn,
-        .kernel_ss = FLAT_KERNEL_SS, .kernel_sp = L.stack_va + PAGE,
+        .kernel_ss = FLAT_KERNEL_SS, .kernel_sp = L.stack_end,
         .cs = FLAT_KERNEL_CS, .ss = FLAT_KERNEL_SS, .ds = FLAT_KERNEL_DS,
         .es = FLAT_KERNEL_DS, .fs = FLAT_KERNEL_DS, .gs = FLAT_KERNEL_DS,
         .in_kernel = true,
@@ -306,12 +359,13 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     rc = xc_vcpu_setcontext(xch, a->domid, 0, &ctx, eb);
     if (rc < 0)
         goto out;
-    r->virt_base = L.virt_base;
-    r->entry = elf.entry;
+    r->virt_base = L.v_start;
+    r->entry = img->virt_entry;
     rc = 0;
 out:
     if (win)
         xc_unmap(win, win_pages);
     free(p2m);
+    free(img);
     return rc;
 }

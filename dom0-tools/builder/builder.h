@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "xc.h"
+#include <xen/libelf.h>
 
 /* A kernel image ready to load: always an uncompressed ELF in memory. */
 struct pv_kernel {
@@ -23,6 +24,9 @@ struct pv_kernel {
     size_t elf_size;        /* its length */
     size_t map_len;         /* length of the mapping holding it */
     char path[1024];        /* the file it came from, for messages */
+    int fd;                 /* the ELF's file (plain ELF or cache entry), else -1:
+                               lets the builder read segments straight into guest
+                               memory instead of faulting the mapping in */
     bool elf_mapped;        /* elf came from mmap (cache / plain ELF file) */
     char format[32];        /* "ELF", "bzImage+xz", ... for messages */
     bool from_cache;
@@ -41,6 +45,16 @@ struct pv_kernel_opts {
 int pv_kernel_load(const char *path, const struct pv_kernel_opts *opts,
                    struct pv_kernel *k, struct errbuf *eb);
 void pv_kernel_free(struct pv_kernel *k);
+
+/*
+ * Parse the kernel's ELF with the shared loader and apply Xen's loader
+ * policy for a PV domU (XEN_VERSION, LOADER/GUEST_OS, required features).
+ * Messages: "kernel /x: ...".
+ */
+int pv_kernel_parse(const struct pv_kernel *k, struct elf_image *img, struct errbuf *eb);
+
+/* XENFEAT_* bits Xen 4.17 offers a 64-bit PV domU (what FEATURES may require). */
+#define PV_DOMU_XENFEATS ((1u << 0) | (1u << 1) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 7))
 
 /* Hash of a file's bytes as used for the cache key (hex, 16 chars + NUL). */
 int pv_kernel_cache_key(const void *data, size_t len, char key[17]);

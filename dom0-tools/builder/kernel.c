@@ -22,13 +22,10 @@
 #include <zlib.h>
 #include <zstd.h>
 #include "builder.h"
-#include "elfinfo.h"
 
 /* Decompressed kernels larger than this are refused (Linux's are ~70 MB). */
 #define MAX_ELF_SIZE (1ULL << 30)
 
-static uint32_t rd32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
 int pv_kernel_cache_key(const void *data, size_t len, char key[17])
 {
@@ -142,29 +139,15 @@ static int decompress_zstd(const uint8_t *in, size_t in_len, uint8_t *out, size_
     return 0;
 }
 
-/* Locate the payload of a bzImage; 0 and *fmt set, or -ENOEXEC. */
-static int bzimage_payload(const uint8_t *img, size_t len, const uint8_t **pl, size_t *pl_len)
-{
-    if (len < 0x250 || memcmp(img + 0x202, "HdrS", 4) != 0)
-        return -ENOEXEC;
-    if (rd16(img + 0x206) < 0x208)    /* payload fields appeared in boot protocol 2.08 */
-        return -ENOEXEC;
-    unsigned setup_sects = img[0x1f1] ? img[0x1f1] : 4;
-    uint64_t off = (uint64_t)(setup_sects + 1) * 512 + rd32(img + 0x248);
-    uint64_t plen = rd32(img + 0x24c);
-    if (off >= len || plen > len - off || plen < 8)
-        return -ENOEXEC;
-    *pl = img + off;
-    *pl_len = plen;
-    return 0;
-}
-
-static int map_file(const char *path, void **data, size_t *len)
+/* Map a whole file read-only; *fdp (if not NULL) keeps the descriptor open. */
+static int map_file(const char *path, void **data, size_t *len, int *fdp, struct stat *stp)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     int rc = 0;
 
+    if (fdp)
+        *fdp = -1;
     if (fd < 0)
         return -errno;
     if (fstat(fd, &st) < 0) {
@@ -185,8 +168,15 @@ static int map_file(const char *path, void **data, size_t *len)
         goto out;
     }
     *len = (size_t)st.st_size;
+    if (stp)
+        *stp = st;
+    if (fdp) {
+        *fdp = fd;
+        fd = -1;
+    }
 out:
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     return rc;
 }
 
@@ -197,7 +187,7 @@ static bool is_elf64(const void *p, size_t len)
 }
 
 /* Store a fresh ELF in the cache; failures only cost the next create time. */
-static void cache_store(const char *dir, const char *key, const void *elf, size_t len)
+static int cache_store(const char *dir, const char *key, const void *elf, size_t len)
 {
     char tmp[1100], final[1100];
     int fd;
@@ -212,13 +202,13 @@ static void cache_store(const char *dir, const char *key, const void *elf, size_
             mkdir(parent, 0755);
         }
         if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-            return;
+            return -1;
     }
     snprintf(tmp, sizeof(tmp), "%s/.%s.%d.tmp", dir, key, (int)getpid());
     snprintf(final, sizeof(final), "%s/%s.elf", dir, key);
     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        return;
+        return -1;
     const uint8_t *p = elf;
     size_t left = len;
     while (left) {
@@ -226,13 +216,29 @@ static void cache_store(const char *dir, const char *key, const void *elf, size_
         if (n <= 0) {
             close(fd);
             unlink(tmp);
-            return;
+            return -1;
         }
         p += n;
         left -= (size_t)n;
     }
     close(fd);
-    if (rename(tmp, final) < 0)
+    if (rename(tmp, final) < 0) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* Point by-stat/<identity> at <key>.elf (best effort). */
+static void cache_link(const char *dir, const char *spath, const char *key)
+{
+    char d[1100], target[64], tmp[1300];
+
+    snprintf(d, sizeof(d), "%s/by-stat", dir);
+    mkdir(d, 0755);
+    snprintf(target, sizeof(target), "../%s.elf", key);
+    snprintf(tmp, sizeof(tmp), "%s.%d.tmp", spath, (int)getpid());
+    if (symlink(target, tmp) == 0 && rename(tmp, spath) < 0)
         unlink(tmp);
 }
 
@@ -242,14 +248,18 @@ static int kernel_load(const char *path, const struct pv_kernel_opts *opts,
 int pv_kernel_load(const char *path, const struct pv_kernel_opts *opts,
                    struct pv_kernel *k, struct errbuf *eb)
 {
-    struct pv_elf e;
-    int rc = kernel_load(path, opts, k, eb);
+    struct elf_image *img = malloc(sizeof(*img));
+    int rc;
 
-    if (rc < 0)
-        return rc;
-    rc = pv_elf_parse(k->elf, k->elf_size, path, &e, eb);
-    if (rc < 0)
-        pv_kernel_free(k);
+    if (!img)
+        return eb_fail(eb, -ENOMEM, "kernel %s", path);
+    rc = kernel_load(path, opts, k, eb);
+    if (rc == 0) {
+        rc = pv_kernel_parse(k, img, eb);
+        if (rc < 0)
+            pv_kernel_free(k);
+    }
+    free(img);
     return rc;
 }
 
@@ -266,9 +276,13 @@ static int kernel_load(const char *path, const struct pv_kernel_opts *opts,
     char key[17], cpath[1100];
     int rc;
 
+    struct stat fst;
+    int ffd = -1;
+
     memset(k, 0, sizeof(*k));
+    k->fd = -1;
     snprintf(k->path, sizeof(k->path), "%s", path);
-    rc = map_file(path, &file, &flen);
+    rc = map_file(path, &file, &flen, &ffd, &fst);
     if (rc == -ENOEXEC)
         return eb_msg(eb, rc, "kernel %s: empty file, not an ELF or bzImage", path);
     if (rc == -EINVAL)
@@ -280,37 +294,65 @@ static int kernel_load(const char *path, const struct pv_kernel_opts *opts,
         k->elf = file;
         k->elf_size = k->map_len = flen;
         k->elf_mapped = true;
+        k->fd = ffd;
+        ffd = -1;
         snprintf(k->format, sizeof(k->format), "ELF");
         return 0;
     }
-    if (bzimage_payload(file, flen, &pl, &pl_len) < 0) {
+    struct bzimage_info bi;
+    char reason[ELF_REASON_LEN + 64];
+    snprintf(reason, sizeof(reason), "kernel %s", path);
+    int bz = bzimage_parse(file, flen, &bi, reason, reason, sizeof(reason));
+    if (bz == 0) {
         rc = eb_msg(eb, -ENOEXEC, "kernel %s: not an ELF or bzImage", path);
         goto out;
     }
+    if (bz < 0) {
+        rc = eb_msg(eb, bz, "%s", reason);
+        goto out;
+    }
+    pl = (const uint8_t *)file + bi.payload_offset;
+    pl_len = bi.payload_length;
 
     bool use_cache = opts && opts->cache_dir && opts->cache_dir[0];
+    char spath[1200];
     if (use_cache) {
-        pv_kernel_cache_key(file, flen, key);
-        snprintf(cpath, sizeof(cpath), "%s/%s.elf", opts->cache_dir, key);
+        /* by-stat/<identity> links to <hash>.elf, so an unchanged file is
+         * not even read again; a changed one (new inode, size, mtime or
+         * ctime) gets hashed, and identical bytes still share the entry. */
+        snprintf(spath, sizeof(spath), "%s/by-stat/%llx-%llx-%llx-%llx.%09ld-%llx.%09ld",
+                 opts->cache_dir, (unsigned long long)fst.st_dev, (unsigned long long)fst.st_ino,
+                 (unsigned long long)fst.st_size, (unsigned long long)fst.st_mtim.tv_sec,
+                 fst.st_mtim.tv_nsec, (unsigned long long)fst.st_ctim.tv_sec, fst.st_ctim.tv_nsec);
         void *c;
         size_t clen;
-        if (map_file(cpath, &c, &clen) == 0) {
+        int cfd;
+        bool hit = map_file(spath, &c, &clen, &cfd, NULL) == 0;
+        if (!hit) {
+            pv_kernel_cache_key(file, flen, key);
+            snprintf(cpath, sizeof(cpath), "%s/%s.elf", opts->cache_dir, key);
+            hit = map_file(cpath, &c, &clen, &cfd, NULL) == 0;
+            if (hit)
+                cache_link(opts->cache_dir, spath, key);
+        }
+        if (hit) {
             if (is_elf64(c, clen)) {
                 k->elf = c;
                 k->elf_size = k->map_len = clen;
                 k->elf_mapped = true;
                 k->from_cache = true;
+                k->fd = cfd;
                 snprintf(k->format, sizeof(k->format), "bzImage (cached ELF)");
                 rc = 0;
                 goto out;
             }
             munmap(c, clen);
+            close(cfd);
         }
     }
 
-    xc_trace("kernel %s: cache miss, decompressing", path);
     /* Linux appends the decompressed size to the payload. */
-    out_max = rd32(pl + pl_len - 4);
+    out_max = bi.decompressed_size;
     if (out_max < 64 || out_max > MAX_ELF_SIZE) {
         rc = eb_msg(eb, -ENOEXEC, "kernel %s: bzImage payload announces an implausible size (%zu bytes)",
                     path, out_max);
@@ -322,21 +364,23 @@ static int kernel_load(const char *path, const struct pv_kernel_opts *opts,
         rc = eb_fail(eb, -ENOMEM, "kernel %s: buffer for %zu decompressed bytes", path, out_max);
         goto out;
     }
-    if (pl[0] == 0xfd && memcmp(pl, "\3757zXZ\0", 6) == 0) {
-        snprintf(k->format, sizeof(k->format), "bzImage+xz");
+    snprintf(k->format, sizeof(k->format), "bzImage+%s", kernel_format_name(bi.payload_format));
+    switch (bi.payload_format) {
+    case KFMT_XZ:
         rc = decompress_xz(pl, pl_len, out, out_max, &out_len, false, &why);
-    } else if (pl[0] == 0x1f && pl[1] == 0x8b) {
-        snprintf(k->format, sizeof(k->format), "bzImage+gzip");
-        rc = decompress_gzip(pl, pl_len, out, out_max, &out_len, &why);
-    } else if (rd32(pl) == 0xfd2fb528) {
-        snprintf(k->format, sizeof(k->format), "bzImage+zstd");
-        rc = decompress_zstd(pl, pl_len, out, out_max, &out_len, &why);
-    } else if (pl[0] == 0x5d && pl[1] == 0) {
-        snprintf(k->format, sizeof(k->format), "bzImage+lzma");
+        break;
+    case KFMT_LZMA:
         rc = decompress_xz(pl, pl_len, out, out_max, &out_len, true, &why);
-    } else {
-        rc = eb_msg(eb, -EOPNOTSUPP, "kernel %s: bzImage payload compression not supported "
-                    "(xz, gzip, zstd and lzma are)", path);
+        break;
+    case KFMT_GZIP:
+        rc = decompress_gzip(pl, pl_len, out, out_max, &out_len, &why);
+        break;
+    case KFMT_ZSTD:
+        rc = decompress_zstd(pl, pl_len, out, out_max, &out_len, &why);
+        break;
+    default:
+        rc = eb_msg(eb, -EOPNOTSUPP, "kernel %s: bzImage payload compression %s not supported "
+                    "(xz, gzip, zstd and lzma are)", path, kernel_format_name(bi.payload_format));
         goto out;
     }
     if (rc < 0) {
@@ -348,8 +392,8 @@ static int kernel_load(const char *path, const struct pv_kernel_opts *opts,
         goto out;
     }
     xc_trace("kernel %s: decompressed %zu bytes", path, out_len);
-    if (use_cache)
-        cache_store(opts->cache_dir, key, out, out_len);
+    if (use_cache && cache_store(opts->cache_dir, key, out, out_len) == 0)
+        cache_link(opts->cache_dir, spath, key);
     if (use_cache)
         xc_trace("kernel %s: cached", path);
     k->elf = out;
@@ -363,12 +407,32 @@ out:
         munmap(out, out_max);
     if (file && file != k->elf)
         munmap(file, flen);
+    if (ffd >= 0)
+        close(ffd);
     return rc;
 }
 
 void pv_kernel_free(struct pv_kernel *k)
 {
+    if (k->fd >= 0)
+        close(k->fd);
+    k->fd = -1;
     if (k->elf && k->elf_mapped)
         munmap(k->elf, k->map_len);
     k->elf = NULL;
+}
+
+int pv_kernel_parse(const struct pv_kernel *k, struct elf_image *img, struct errbuf *eb)
+{
+    char who[1100];
+    int rc;
+
+    snprintf(who, sizeof(who), "kernel %s", k->path);
+    rc = elf_parse(img, k->elf, k->elf_size, who);
+    if (rc == 0)
+        rc = elf_xen_check(img, PV_DOMU_XENFEATS, 0);
+    /* libelf's reason strings already carry the "kernel <path>:" prefix. */
+    if (rc < 0)
+        return eb_msg(eb, rc, "%s", img->reason[0] ? img->reason : who);
+    return 0;
 }

@@ -57,7 +57,14 @@ struct xsw {
     char failed_path[256];
 };
 
-enum xsperm { XS_RO, XS_RW, XS_DOM0 };
+/*
+ * XS_RO: dom0 owns it, the guest may read (set explicitly on the top-level
+ * directories); XS_INHERIT: a node under such a directory, which gets its
+ * parent's permissions from xenstored (saves a request per node, and
+ * requests are what creation time under emulation is made of); XS_RW: the
+ * guest owns it; XS_DOM0: dom0 only.
+ */
+enum xsperm { XS_RO, XS_INHERIT, XS_RW, XS_DOM0 };
 
 static void xsw_put(struct xsw *w, enum xsperm perm, const char *val, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -67,7 +74,7 @@ static void xsw_put(struct xsw *w, enum xsperm perm, const char *val, const char
     char path[256];
     va_list ap;
     struct xs_permissions p[2];
-    unsigned np;
+    unsigned np = 0;
 
     if (w->failed)
         return;
@@ -81,12 +88,12 @@ static void xsw_put(struct xsw *w, enum xsperm perm, const char *val, const char
         p[0].id = 0; p[0].perms = XS_PERM_NONE;
         p[1].id = w->domid; p[1].perms = XS_PERM_READ;
         np = 2;
-    } else {
+    } else if (perm == XS_DOM0) {
         p[0].id = 0; p[0].perms = XS_PERM_NONE;
         np = 1;
     }
     bool ok = val ? xs_write(w->xs, w->t, path, val, strlen(val)) : xs_mkdir(w->xs, w->t, path);
-    if (ok)
+    if (ok && np)
         ok = xs_set_permissions(w->xs, w->t, path, p, np);
     if (!ok) {
         w->failed = true;
@@ -114,59 +121,59 @@ static int write_xenstore(struct xs_handle *xs, const struct domain_config *cfg,
             return eb_fail(eb, -errno ? -errno : -EIO, "xenstore transaction start");
 
         xsw_put(&w, XS_RO, NULL, "%s", dom);
-        xsw_put(&w, XS_RO, cfg->name, "%s/name", dom);
+        xsw_put(&w, XS_INHERIT, cfg->name, "%s/name", dom);
         snprintf(v, sizeof(v), "%u", domid);
-        xsw_put(&w, XS_RO, v, "%s/domid", dom);
-        xsw_put(&w, XS_RO, vm, "%s/vm", dom);
+        xsw_put(&w, XS_INHERIT, v, "%s/domid", dom);
+        xsw_put(&w, XS_INHERIT, vm, "%s/vm", dom);
         for (unsigned i = 0; i < cfg->maxvcpus; i++)
-            xsw_put(&w, XS_RO, i < cfg->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dom, i);
+            xsw_put(&w, XS_INHERIT, i < cfg->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dom, i);
         snprintf(v, sizeof(v), "%" PRIu64, cfg->maxmem_mb * 1024);
-        xsw_put(&w, XS_RO, v, "%s/memory/static-max", dom);
+        xsw_put(&w, XS_INHERIT, v, "%s/memory/static-max", dom);
         snprintf(v, sizeof(v), "%" PRIu64, cfg->memory_mb * 1024);
-        xsw_put(&w, XS_RO, v, "%s/memory/target", dom);
-        xsw_put(&w, XS_RO, "0", "%s/memory/videoram", dom);
+        xsw_put(&w, XS_INHERIT, v, "%s/memory/target", dom);
+        xsw_put(&w, XS_INHERIT, "0", "%s/memory/videoram", dom);
 
         snprintf(v, sizeof(v), "%" PRIu64, br->store_mfn);
-        xsw_put(&w, XS_RO, v, "%s/store/ring-ref", dom);
+        xsw_put(&w, XS_INHERIT, v, "%s/store/ring-ref", dom);
         snprintf(v, sizeof(v), "%u", br->store_port);
-        xsw_put(&w, XS_RO, v, "%s/store/port", dom);
+        xsw_put(&w, XS_INHERIT, v, "%s/store/port", dom);
 
-        xsw_put(&w, XS_RO, NULL, "%s/console", dom);
+        xsw_put(&w, XS_INHERIT, NULL, "%s/console", dom);
         snprintf(v, sizeof(v), "%" PRIu64, br->console_mfn);
-        xsw_put(&w, XS_RO, v, "%s/console/ring-ref", dom);
+        xsw_put(&w, XS_INHERIT, v, "%s/console/ring-ref", dom);
         snprintf(v, sizeof(v), "%u", br->console_port);
-        xsw_put(&w, XS_RO, v, "%s/console/port", dom);
-        xsw_put(&w, XS_RO, "xenconsoled", "%s/console/type", dom);
-        xsw_put(&w, XS_RO, "pty", "%s/console/output", dom);
-        xsw_put(&w, XS_RO, "1048576", "%s/console/limit", dom);
+        xsw_put(&w, XS_INHERIT, v, "%s/console/port", dom);
+        xsw_put(&w, XS_INHERIT, "xenconsoled", "%s/console/type", dom);
+        xsw_put(&w, XS_INHERIT, "pty", "%s/console/output", dom);
+        xsw_put(&w, XS_INHERIT, "1048576", "%s/console/limit", dom);
         /* The console daemon (dom0) writes console/tty; the guest reads it. */
 
-        xsw_put(&w, XS_RO, NULL, "%s/control", dom);
+        xsw_put(&w, XS_INHERIT, NULL, "%s/control", dom);
         xsw_put(&w, XS_RW, "", "%s/control/shutdown", dom);
         xsw_put(&w, XS_RW, "", "%s/control/feature-poweroff", dom);
         xsw_put(&w, XS_RW, "", "%s/control/feature-reboot", dom);
         xsw_put(&w, XS_RW, "", "%s/control/feature-suspend", dom);
         xsw_put(&w, XS_RW, "", "%s/control/sysrq", dom);
-        xsw_put(&w, XS_RO, "1", "%s/control/platform-feature-multiprocessor-suspend", dom);
-        xsw_put(&w, XS_RO, "1", "%s/control/platform-feature-xs_reset_watches", dom);
+        xsw_put(&w, XS_INHERIT, "1", "%s/control/platform-feature-multiprocessor-suspend", dom);
+        xsw_put(&w, XS_INHERIT, "1", "%s/control/platform-feature-xs_reset_watches", dom);
         xsw_put(&w, XS_RW, NULL, "%s/data", dom);
         xsw_put(&w, XS_RW, NULL, "%s/drivers", dom);
         xsw_put(&w, XS_RW, NULL, "%s/feature", dom);
         xsw_put(&w, XS_RW, NULL, "%s/attr", dom);
         xsw_put(&w, XS_RW, NULL, "%s/error", dom);
-        xsw_put(&w, XS_RO, NULL, "%s/device", dom);
+        xsw_put(&w, XS_INHERIT, NULL, "%s/device", dom);
         xsw_put(&w, XS_RW, NULL, "%s/device/suspend/event-channel", dom);
 
         xsw_put(&w, XS_RO, NULL, "%s", vm);
-        xsw_put(&w, XS_RO, u, "%s/uuid", vm);
-        xsw_put(&w, XS_RO, cfg->name, "%s/name", vm);
+        xsw_put(&w, XS_INHERIT, u, "%s/uuid", vm);
+        xsw_put(&w, XS_INHERIT, cfg->name, "%s/name", vm);
         snprintf(v, sizeof(v), "%lld", (long long)time(NULL));
-        xsw_put(&w, XS_RO, v, "%s/start_time", vm);
-        xsw_put(&w, XS_RO, "linux", "%s/image/ostype", vm);
-        xsw_put(&w, XS_RO, cfg->kernel, "%s/image/kernel", vm);
+        xsw_put(&w, XS_INHERIT, v, "%s/start_time", vm);
+        xsw_put(&w, XS_INHERIT, "linux", "%s/image/ostype", vm);
+        xsw_put(&w, XS_INHERIT, cfg->kernel, "%s/image/kernel", vm);
         if (cfg->ramdisk[0])
-            xsw_put(&w, XS_RO, cfg->ramdisk, "%s/image/ramdisk", vm);
-        xsw_put(&w, XS_RO, cfg->cmdline, "%s/image/cmdline", vm);
+            xsw_put(&w, XS_INHERIT, cfg->ramdisk, "%s/image/ramdisk", vm);
+        xsw_put(&w, XS_INHERIT, cfg->cmdline, "%s/image/cmdline", vm);
 
         /* libxl's private area: the domain type, so other tools can tell. */
         xsw_put(&w, XS_DOM0, "pv", "/libxl/%u/type", domid);
@@ -329,6 +336,7 @@ int domain_create(const struct domain_config *in, unsigned flags,
     rc = write_xenstore(xs, &cfg, domid, uuid, &br, eb);
     if (rc < 0)
         goto out;
+    xc_trace("xenstore written");
     if (!xs_introduce_domain(xs, domid, br.store_mfn, br.store_port)) {
         rc = eb_fail(eb, -errno ? -errno : -EIO, "xenstore introduce (dom %u)", domid);
         goto out;
