@@ -93,8 +93,8 @@ static int read_file_into(const char *path, uint8_t *dst, uint64_t len, struct e
     return rc;
 }
 
-static void write_page_tables(uint8_t *win, uint64_t win_va, const struct pv_layout *L,
-                              const uint64_t *p2m)
+void pv_write_page_tables(uint8_t *win, uint64_t win_va, const struct pv_layout *L,
+                          const uint64_t *p2m)
 {
     /* Tables sit in order L4, L3s, L2s, L1s at L->pt_start. */
     uint64_t *tab = (uint64_t *)(win + (L->pt_start - win_va));
@@ -285,7 +285,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     memset(AT(L.xenstore), 0, PAGE);
     memset(AT(L.console), 0, PAGE);
     memset(AT(L.stack_start), 0, PAGE);
-    write_page_tables(win, win_va, &L, p2m);
+    pv_write_page_tables(win, win_va, &L, p2m);
 
     r->store_mfn = p2m[pv_layout_pfn(&L, L.xenstore)];
     r->console_mfn = p2m[pv_layout_pfn(&L, L.console)];

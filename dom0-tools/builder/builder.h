@@ -76,6 +76,16 @@ struct pv_build_result {
     uint64_t virt_base, entry;
 };
 
+struct pv_layout;
+/*
+ * Write the bootstrap page tables for layout L into win, a buffer that
+ * holds guest VAs [win_va, ...) including L->pt_start..pt_end: L4, L3s,
+ * L2s, L1s mapping [v_start, v_end) with 4 KiB pages to p2m[pfn], the
+ * page-table frames themselves read-only.  Pure (unit-tested).
+ */
+void pv_write_page_tables(uint8_t *win, uint64_t win_va, const struct pv_layout *L,
+                          const uint64_t *p2m);
+
 int pv_build(xc_handle *xch, const struct pv_build_args *a,
              struct pv_build_result *r, struct errbuf *eb);
 
