@@ -16,6 +16,7 @@
 %include "asm/config.inc"
 
 extern do_trap
+extern pv_ret_to_guest
 global idt_stubs, common_trap_entry
 
 ; Vectors for which the CPU pushes an error code.
@@ -60,6 +61,10 @@ common_trap_entry:
         sub     rsp, 8
         call    do_trap
         add     rsp, 8
+        ; From a guest (ring 3): leave through the PV exit path, which runs
+        ; softirqs and delivers pending events before returning.
+        test    byte [rsp + 136], 3
+        jnz     pv_ret_to_guest
         pop     r15
         pop     r14
         pop     r13

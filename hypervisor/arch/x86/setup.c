@@ -18,6 +18,7 @@
 #include <xen/irqflags.h>
 #include <xen/mm.h>
 #include <xen/param.h>
+#include <xen/sched.h>
 #include <xen/shutdown.h>
 #include <xen/version.h>
 #include <asm/apic.h>
@@ -25,6 +26,7 @@
 #include <asm/desc.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 #include <asm/setup.h>
 #include <asm/time.h>
 
@@ -198,13 +200,11 @@ void __start_xen(unsigned int magic, unsigned int mbi_pa)
     if (opt_selftest != SELFTEST_OFF)
         run_selftests();
 
-    /* The PV core (issue 3) builds dom0 from boot_info.modules here. */
-    if (boot_info.nr_modules == 0)
-        printk("No dom0 kernel given (no boot module): nothing to run\n");
-    else
-        printk("dom0 construction is not implemented yet: %u module%s ignored\n",
-               boot_info.nr_modules, boot_info.nr_modules == 1 ? "" : "s");
-    printk("Hypervisor idle; on QEMU's serial console press Ctrl-a x to quit\n");
-    for (;;)
-        safe_halt();
+    /* The PV core: domains from the boot modules, then the scheduler runs
+     * them from the idle loop (which never returns). */
+    pv_traps_init();
+    sched_init();
+    pv_build_boot_domains();
+    local_irq_disable();
+    pv_start_scheduling();
 }

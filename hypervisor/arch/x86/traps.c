@@ -5,8 +5,10 @@
  * readable dump (vector name, error code, CR2, all registers, a symbolised
  * stack trace) before the machine stops.
  *
- * Exceptions from guest context will be routed to the PV core (issue 3)
- * from do_trap(); until then any exception is a hypervisor bug.
+ * Exceptions from guest context (CS RPL 3) go to the PV core
+ * (pv_guest_exception); faults of the hypervisor at the few places that
+ * touch guest state (guest memory copies, selector loads, the return to the
+ * guest) are recovered by pv_fixup_fault; anything else is a hypervisor bug.
  */
 #include <xen/lib.h>
 #include <xen/console.h>
@@ -16,6 +18,7 @@
 #include <asm/config.h>
 #include <asm/desc.h>
 #include <asm/processor.h>
+#include <asm/pv.h>
 #include <asm/regs.h>
 #include <asm/setup.h>
 #include <asm/time.h>
@@ -270,5 +273,11 @@ void do_trap(struct cpu_user_regs *regs)
         printk(XENLOG_WARNING "NMI received (ignored)\n");
         return;
     }
+    if (guest_mode(regs)) {
+        pv_guest_exception(regs);
+        return;
+    }
+    if (pv_fixup_fault(regs))
+        return;
     fatal_trap(regs);
 }

@@ -32,10 +32,17 @@ struct arch_vcpu {
     unsigned int gdt_ents;
     uint64_t ldt_base;
     unsigned int ldt_ents;
+    unsigned long gdt_va;             /* this vCPU's 16-page GDT (slot 258) */
+    uint64_t ctrlreg2;                /* last #PF address bounced */
+    bool failsafe_pending;            /* a selector failed to load: bounce */
+    uint16_t sel[4];                  /* ds, es, fs, gs while not running */
+    uint64_t event_flags, failsafe_flags, syscall_flags; /* CALLBACKF_* */
+    uint64_t nmi_callback_eip;
 };
 
 struct arch_domain {
     mfn_t hypercall_page_mfn;         /* filled when the ELF note asks */
+    bool boot_domain;                 /* started from a multiboot module */
 };
 
 #endif

@@ -1,0 +1,170 @@
+/*
+ * pv/descriptor.c — guest descriptor tables: set_gdt, update_descriptor,
+ * MMUEXT_SET_LDT and the validation of descriptor pages (the PV MMU's
+ * pv_validate_desc_page hook).
+ *
+ * A guest GDT is up to 14 frames (7168 entries), typed PGT_seg_desc_page so
+ * the guest can never map them writable, mapped into pages 0-13 of the
+ * vCPU's 16-page GDT in the per-domain area (slot 258); pages 14-15 are the
+ * hypervisor's own descriptors.  Every descriptor a guest installs is
+ * checked the way Xen does: code/data descriptors get DPL 3 forced (the
+ * guest kernel runs in ring 3), call gates are accepted with DPL 0 so their
+ * use traps, every other system descriptor (TSS, LDT, interrupt gates) is
+ * refused.  pv_check_descriptor is pure and host-tested.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/mm.h>
+#include <xen/sched.h>
+#include <public/arch-x86/xen.h>
+#include <asm/page.h>
+#include <asm/pv.h>
+#include <asm/pv_mm.h>
+
+#define SEG_P       (1u << 15)
+#define SEG_S       (1u << 12)      /* code/data (not system) */
+#define SEG_DPL     (3u << 13)
+#define SEG_TYPE    (15u << 8)
+
+/*
+ * d is the 8-byte descriptor (low word a, high word b).  Returns false to
+ * refuse it; may rewrite it (DPL fix-ups).
+ */
+bool pv_check_descriptor(uint64_t *desc)
+{
+    uint32_t a = (uint32_t)*desc, b = (uint32_t)(*desc >> 32);
+    unsigned int dpl;
+    uint16_t cs;
+
+    if (!(b & SEG_P))
+        return true;                /* not present: always faults, so safe */
+    dpl = (b >> 13) & 3;
+    if (dpl < 3)
+        dpl = 3;
+    b = (b & ~SEG_DPL) | (dpl << 13);
+    if (b & SEG_S)
+        goto good;                  /* any code or data segment */
+    if ((b & SEG_TYPE) == 0)
+        return true;                /* type 0: e.g. a call gate's upper half */
+    if ((b & SEG_TYPE) != 0xc00)
+        return false;               /* only 64-bit call gates among system types */
+    cs = a >> 16;
+    /* The gate's target must be a ring-3 code selector a guest may name. */
+    if ((cs & 3) != 3 && (cs & ~3) != (FLAT_KERNEL_CS & ~3))
+        return false;
+    /* DPL 0 makes every use trap (for emulation); keep the DPL in the RPL. */
+    b &= ~SEG_DPL;
+    cs = (cs & ~3) | dpl;
+    a = (a & 0xffff) | ((uint32_t)cs << 16);
+    if (b & 0xff)
+        return false;
+good:
+    *desc = ((uint64_t)b << 32) | a;
+    return true;
+}
+
+int pv_validate_desc_page(struct page_info *pg)
+{
+    uint64_t *t = mfn_to_virt(page_to_mfn(pg));
+
+    for (unsigned int i = 0; i < PAGE_SIZE / 8; i++)
+        if (!pv_check_descriptor(&t[i]))
+            return -EINVAL;
+    return 0;
+}
+
+int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
+{
+    if ((base & (PAGE_SIZE - 1)) || ents > 8192 ||
+        (ents && (base + ents * 8 < base ||
+                  (base + ents * 8 > HYPERVISOR_VIRT_START && base < HYPERVISOR_VIRT_END))))
+        return -EINVAL;
+    v->arch.ldt_base = base;
+    v->arch.ldt_ents = ents;
+    return 0;
+}
+
+void pv_destroy_gdt(struct vcpu *v)
+{
+    unsigned int nr = (v->arch.gdt_ents + 511) / 512;
+
+    for (unsigned int i = 0; i < nr && i < 14; i++) {
+        if (v->arch.gdt_frames[i] != 0) {
+            if (v->arch.gdt_va)
+                pv_gdt_map_page(v, i, 0);
+            put_page_and_type(mfn_to_page(v->arch.gdt_frames[i]));
+            v->arch.gdt_frames[i] = 0;
+        }
+    }
+    v->arch.gdt_ents = 0;
+}
+
+int pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries)
+{
+    struct domain *d = v->domain;
+    unsigned int nr = (entries + 511) / 512, i;
+    int rc;
+
+    if (entries > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    for (i = 0; i < nr; i++) {
+        struct page_info *pg = mfn_valid(frames[i]) ? mfn_to_page(frames[i]) : NULL;
+
+        rc = pg ? get_page_and_type(pg, d, PGT_seg_desc_page) : -EINVAL;
+        if (rc) {
+            while (i-- > 0)
+                put_page_and_type(mfn_to_page(frames[i]));
+            return -EINVAL;
+        }
+    }
+    pv_destroy_gdt(v);
+    for (i = 0; i < nr; i++) {
+        v->arch.gdt_frames[i] = frames[i];
+        pv_gdt_map_page(v, i, frames[i]);
+    }
+    v->arch.gdt_ents = entries;
+    return 0;
+}
+
+long do_set_gdt(XEN_GUEST_HANDLE_PARAM(xen_ulong_t) frame_list, unsigned int entries)
+{
+    unsigned long frames[14];
+    unsigned int nr = (entries + 511) / 512;
+
+    if (entries > FIRST_RESERVED_GDT_ENTRY)
+        return -EINVAL;
+    if (nr && copy_from_guest_va(frames, frame_list.p, nr * sizeof(frames[0])) != 0)
+        return -EFAULT;
+    return pv_set_gdt(current, frames, entries);
+}
+
+long do_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+    struct domain *d = current->domain;
+    mfn_t mfn = maddr >> PAGE_SHIFT;
+    struct page_info *pg;
+    uint64_t *slot;
+    int rc;
+
+    if ((maddr & 7) || !mfn_valid(mfn) || !pv_check_descriptor(&desc))
+        return -EINVAL;
+    pg = get_page_from_mfn(mfn, d);
+    if (pg == NULL)
+        return -EINVAL;
+    /* A descriptor page keeps its type; anything else must be ordinary RAM
+     * that is not a page table (it takes a writable type reference). */
+    if ((pg->type_info & PGT_type_mask) == PGT_seg_desc_page)
+        rc = get_page_type(pg, PGT_seg_desc_page);
+    else
+        rc = get_page_type(pg, PGT_writable_page);
+    if (rc) {
+        put_page(pg);
+        return -EINVAL;
+    }
+    slot = (uint64_t *)((uint8_t *)mfn_to_virt(mfn) + (maddr & (PAGE_SIZE - 1)));
+    __atomic_store_n(slot, desc, __ATOMIC_RELAXED);
+    put_page_type(pg);
+    put_page(pg);
+    return 0;
+}

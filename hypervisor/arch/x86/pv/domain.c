@@ -1,0 +1,513 @@
+/*
+ * pv/domain.c — the x86 side of domains and vCPUs for PV guests: the arch_*
+ * hooks of xen/sched.h, the current vCPU and the idle vCPU, context
+ * switching (registers, CR3, GDT, segment selectors and bases, FPU), the
+ * idle loop, the C half of the exit path (softirqs and event upcalls on
+ * every return to a guest), guest memory access with fault recovery, and
+ * what happens when dom0 shuts down.
+ *
+ * Execution model (one CPU): the guest's register frame lives at the top of
+ * cpu0_stack while it runs (see pv/entry.asm); a context switch copies it to
+ * and from struct arch_vcpu.  The hypervisor runs with interrupts off except
+ * in the idle loop, so softirqs (the scheduler) only run at two points: the
+ * exit path and the idle loop.
+ */
+#include <xen/lib.h>
+#include <xen/console.h>
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/guest_access.h>
+#include <xen/memory.h>
+#include <xen/mm.h>
+#include <xen/pvclock.h>
+#include <xen/sched.h>
+#include <xen/shutdown.h>
+#include <xen/softirq.h>
+#include <xen/xmalloc.h>
+#include <public/sched.h>
+#include <asm/config.h>
+#include <asm/desc.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/pv_mm.h>
+#include <asm/pv.h>
+#include <asm/regs.h>
+#include <asm/setup.h>
+#include <asm/time.h>
+
+/* The idle vCPU: what runs when no guest vCPU can. */
+static struct domain idle_domain = { .domain_id = DOMID_IDLE, .refcnt = 1 };
+static struct vcpu idle_vcpu_struct = { .domain = &idle_domain };
+struct vcpu *idle_vcpu = &idle_vcpu_struct;
+static struct vcpu *curr_vcpu = &idle_vcpu_struct;
+
+struct vcpu *current_vcpu(void)
+{
+    return curr_vcpu;
+}
+
+struct cpu_user_regs *guest_cpu_user_regs(void)
+{
+    return (struct cpu_user_regs *)(cpu0_tss.rsp0 - PV_FRAME_SIZE);
+}
+
+/* ------------------------------------------------------ guest access */
+
+/* The guest part of the address space: below the hypervisor's slots, or
+ * above them (canonical addresses only; the copy's fault handler catches
+ * the rest). */
+static bool guest_range_ok(unsigned long p, unsigned long n)
+{
+    unsigned long end = p + n;
+
+    if (n == 0)
+        return true;
+    if (end < p)
+        return false;
+    return end <= HYPERVISOR_VIRT_START || p >= HYPERVISOR_VIRT_END;
+}
+
+unsigned long raw_copy_from_guest(void *to, const void *from, unsigned long n)
+{
+    if (!guest_range_ok((unsigned long)from, n))
+        return n;
+    return pv_guest_copy(to, from, n);
+}
+
+unsigned long raw_copy_to_guest(void *to, const void *from, unsigned long n)
+{
+    if (!guest_range_ok((unsigned long)to, n))
+        return n;
+    return pv_guest_copy(to, from, n);
+}
+
+/* Faults raised by the hypervisor at known places: recover. */
+bool pv_fixup_fault(struct cpu_user_regs *regs)
+{
+    unsigned long rip = regs->rip;
+
+    if (rip == (unsigned long)pv_copy_insn) {
+        regs->rip = (unsigned long)pv_copy_fixup;
+        return true;
+    }
+    if (rip == (unsigned long)pv_load_sel_insn_ds || rip == (unsigned long)pv_load_sel_insn_es ||
+        rip == (unsigned long)pv_load_sel_insn_fs || rip == (unsigned long)pv_load_sel_insn_gs) {
+        regs->rip = (unsigned long)pv_load_sel_fixup;
+        return true;
+    }
+    if (rip == (unsigned long)pv_iret_insn && !is_idle_vcpu(current)) {
+        /* The guest's frame could not be returned to (bad selector or a
+         * non-canonical RIP): the guest gets its failsafe callback. */
+        pv_iret_failed();               /* does not return */
+    }
+    return false;
+}
+
+/* ------------------------------------------------------ per-vCPU GDT */
+
+#define GDT_PAGES       16
+#define GDT_GUEST_PAGES 14
+static uint8_t *zero_gdt_page;
+
+static unsigned long vcpu_gdt_va(const struct vcpu *v)
+{
+    unsigned long idx = (unsigned long)v->domain->domain_id * MAX_VIRT_CPUS + v->vcpu_id;
+
+    return PERDOMAIN_VIRT_START + idx * GDT_PAGES * PAGE_SIZE;
+}
+
+/* Point page i of v's GDT at frame mfn (0 = the shared empty page). */
+void pv_gdt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn)
+{
+    paddr_t pa = mfn ? (paddr_t)mfn << PAGE_SHIFT : virt_to_maddr(zero_gdt_page);
+
+    map_pages_to_xen(v->arch.gdt_va + i * PAGE_SIZE, pa, PAGE_SIZE,
+                     mfn ? PAGE_HYPERVISOR : PAGE_HYPERVISOR_RO, true);
+}
+
+static int vcpu_gdt_init(struct vcpu *v)
+{
+    unsigned int i;
+    int rc;
+
+    if (zero_gdt_page == NULL) {
+        zero_gdt_page = alloc_xenheap_page();
+        if (zero_gdt_page == NULL)
+            return -ENOMEM;
+        memset(zero_gdt_page, 0, PAGE_SIZE);
+    }
+    v->arch.gdt_va = vcpu_gdt_va(v);
+    for (i = 0; i < GDT_GUEST_PAGES; i++)
+        pv_gdt_map_page(v, i, 0);
+    /* Pages 14 and 15: the hypervisor's own descriptors and the TSS. */
+    rc = map_pages_to_xen(v->arch.gdt_va + GDT_GUEST_PAGES * PAGE_SIZE,
+                          virt_to_maddr(&gdt_table[GDT_GUEST_PAGES * 512]),
+                          2 * PAGE_SIZE, PAGE_HYPERVISOR, true);
+    return rc;
+}
+
+static void load_gdt(unsigned long base)
+{
+    struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, base };
+
+    __asm__ volatile("lgdt %0" :: "m"(gdtr));
+}
+
+/* ------------------------------------------------------ arch hooks */
+
+int arch_domain_create(struct domain *d)
+{
+    d->arch.hypercall_page_mfn = INVALID_MFN;
+    return 0;
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+    (void)d;
+}
+
+void arch_domain_relinquish(struct domain *d)
+{
+    struct vcpu *v;
+
+    for_each_vcpu(d, v)
+        pv_destroy_gdt(v);
+    pv_relinquish_pagetables(d);
+}
+
+int arch_vcpu_create(struct vcpu *v)
+{
+    struct cpu_user_regs *r = &v->arch.user_regs;
+
+    memset(r, 0, sizeof(*r));
+    r->cs = FLAT_KERNEL_CS;
+    r->ss = FLAT_KERNEL_SS;
+    r->rflags = X86_EFLAGS_IF | 2;
+    v->arch.kernel_mode = true;
+    v->arch.kernel_ss = FLAT_KERNEL_SS;
+    if (v->vcpu_id != 0)
+        v->pause_flags |= VPF_down;
+    return vcpu_gdt_init(v);
+}
+
+void arch_vcpu_destroy(struct vcpu *v)
+{
+    if (v->arch.gdt_va)
+        unmap_pages_from_xen(v->arch.gdt_va, GDT_PAGES * PAGE_SIZE);
+}
+
+/*
+ * VCPUOP_initialise: a struct vcpu_guest_context (64-bit layout) — the
+ * registers, trap table, callbacks, kernel stack and CR3.  Only the parts a
+ * PV kernel's secondary-CPU bring-up uses.
+ */
+int arch_vcpu_initialise(struct vcpu *v, const void *guest_ctx)
+{
+    return pv_vcpu_initialise(v, guest_ctx);
+}
+
+void arch_vcpu_info_moved(struct vcpu *v)
+{
+    (void)v;
+}
+
+void arch_dump_vcpu(struct vcpu *v)
+{
+    const struct cpu_user_regs *r = (v == current) ? guest_cpu_user_regs() : &v->arch.user_regs;
+
+    printk(XENLOG_ERR "d%uv%u %s mode, RIP %04x:%016lx RFLAGS %016lx\n",
+           v->domain->domain_id, v->vcpu_id, v->arch.kernel_mode ? "kernel" : "user",
+           r->cs, r->rip, r->rflags);
+    printk(XENLOG_ERR "rax: %016lx   rbx: %016lx   rcx: %016lx\n", r->rax, r->rbx, r->rcx);
+    printk(XENLOG_ERR "rdx: %016lx   rsi: %016lx   rdi: %016lx\n", r->rdx, r->rsi, r->rdi);
+    printk(XENLOG_ERR "rbp: %016lx   rsp: %016lx   r8:  %016lx\n", r->rbp, r->rsp, r->r8);
+    printk(XENLOG_ERR "r9:  %016lx   r10: %016lx   r11: %016lx\n", r->r9, r->r10, r->r11);
+    printk(XENLOG_ERR "r12: %016lx   r13: %016lx   r14: %016lx\n", r->r12, r->r13, r->r14);
+    printk(XENLOG_ERR "r15: %016lx   cr2: %016lx   cr3: %016lx   ss: %04x\n", r->r15,
+           v->arch.ctrlreg2, (unsigned long)v->arch.guest_table << PAGE_SHIFT, r->ss);
+}
+
+/*
+ * dom0 stopped: the machine follows, as on Xen.  Under QEMU the
+ * isa-debug-exit port reports how (exit status (code << 1) | 1): poweroff 0
+ * (the status a passing test's verdict also gives), reboot 4, crash 5,
+ * anything else 6.  Without that device the writes are ignored and the
+ * machine halts or restarts.
+ */
+void arch_hwdom_shutdown(unsigned int reason)
+{
+    uint32_t code;
+
+    console_start_sync();
+    switch (reason) {
+    case SHUTDOWN_poweroff:
+        printk("Hardware Dom0 halted: halting machine\n");
+        code = 0;
+        break;
+    case SHUTDOWN_reboot:
+        printk("Hardware Dom0 shutdown: rebooting machine\n");
+        code = 4;
+        break;
+    case SHUTDOWN_crash:
+        printk("Hardware Dom0 crashed: %s\n",
+               opt_noreboot ? "'noreboot' set - not rebooting" : "rebooting machine");
+        code = 5;
+        break;
+    default:
+        printk("Hardware Dom0 shutdown (reason %u): halting machine\n", reason);
+        code = 6;
+        break;
+    }
+    outl(0xf4, code);
+    if (reason == SHUTDOWN_reboot || (reason == SHUTDOWN_crash && !opt_noreboot))
+        machine_restart(reason == SHUTDOWN_crash ? 5000 : 0);
+    machine_halt();
+}
+
+/* ------------------------------------------------------ time and memory */
+
+uint64_t arch_rdtsc(void)
+{
+    return rdtsc();
+}
+
+const struct time_scale *arch_tsc_scale(void)
+{
+    static struct time_scale ts;
+
+    if (ts.mul_frac == 0)
+        set_time_scale(&ts, tsc_hz);
+    return &ts;
+}
+
+bool arch_tsc_stable(void)
+{
+    return boot_cpu.invariant_tsc;
+}
+
+void arch_boot_wallclock(uint64_t *sec, uint32_t *nsec)
+{
+    *sec = pv_cmos_wallclock();
+    *nsec = 0;
+}
+
+unsigned int arch_host_memory_map(struct e820entry *buf, unsigned int max)
+{
+    unsigned int i, n = 0;
+
+    for (i = 0; i < boot_info.nr_memmap && n < max; i++, n++) {
+        buf[n].addr = boot_info.memmap[i].addr;
+        buf[n].size = boot_info.memmap[i].size;
+        buf[n].type = boot_info.memmap[i].type;
+    }
+    return n;
+}
+
+void arch_machphys_mapping(struct xen_machphys_mapping *m)
+{
+    m->v_start = RO_MPT_VIRT_START;
+    m->v_end = RO_MPT_VIRT_START + max_page * sizeof(unsigned long);
+    m->max_mfn = max_page - 1;
+}
+
+/* ------------------------------------------------------ PV MMU hooks */
+
+void pv_flush_tlb_local(void)
+{
+    flush_tlb_local();
+}
+
+void pv_invlpg(unsigned long va)
+{
+    invlpg(va);
+}
+
+static mfn_t active_table(const struct vcpu *v)
+{
+    return (v->arch.kernel_mode || !v->arch.guest_table_user)
+           ? v->arch.guest_table : v->arch.guest_table_user;
+}
+
+void pv_load_cr3(struct vcpu *v)
+{
+    mfn_t mfn;
+
+    if (v != current)
+        return;
+    mfn = active_table(v);
+    write_cr3(mfn ? (unsigned long)mfn << PAGE_SHIFT : virt_to_maddr(idle_pg_table));
+}
+
+void arch_init_guest_l4_slots(pte_t *l4, struct domain *d)
+{
+    (void)d;
+    for (unsigned int i = HYP_FIRST_SLOT; i <= HYP_LAST_SLOT; i++)
+        l4[i] = idle_pg_table[i];
+}
+
+bool mfn_is_io(mfn_t mfn)
+{
+    if (!mfn_valid(mfn))
+        return true;
+    return !(mfn_to_page(mfn)->count_info & (PGC_allocated | PGC_xen_heap)) &&
+           mfn_to_page(mfn)->owner == NULL && !(mfn_to_page(mfn)->flags & PGF_heap);
+}
+
+bool domain_has_io_rights(const struct domain *d)
+{
+    return d->is_privileged;
+}
+
+/* ------------------------------------------------------ mode and switch */
+
+/* Guest kernel <-> guest user: GS bases swap and the page tables change. */
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+    if (v->arch.kernel_mode) {
+        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
+        wrmsr(MSR_GS_BASE, v->arch.gs_base_user);
+    } else {
+        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+        wrmsr(MSR_GS_BASE, v->arch.gs_base_kernel);
+    }
+    v->arch.kernel_mode = !v->arch.kernel_mode;
+    pv_load_cr3(v);
+}
+
+static uint16_t read_sel(unsigned int which)
+{
+    uint16_t s = 0;
+
+    switch (which) {
+    case 0: __asm__ volatile("mov %%ds, %0" : "=r"(s)); break;
+    case 1: __asm__ volatile("mov %%es, %0" : "=r"(s)); break;
+    case 2: __asm__ volatile("mov %%fs, %0" : "=r"(s)); break;
+    case 3: __asm__ volatile("mov %%gs, %0" : "=r"(s)); break;
+    }
+    return s;
+}
+
+static void save_vcpu(struct vcpu *v)
+{
+    memcpy(&v->arch.user_regs, guest_cpu_user_regs(), PV_FRAME_SIZE);
+    for (unsigned int i = 0; i < 4; i++)
+        v->arch.sel[i] = read_sel(i);
+    v->arch.fs_base = rdmsr(MSR_FS_BASE);
+    if (v->arch.kernel_mode)
+        v->arch.gs_base_kernel = rdmsr(MSR_GS_BASE);
+    else
+        v->arch.gs_base_user = rdmsr(MSR_GS_BASE);
+    __asm__ volatile("clts; fxsave64 %0" : "=m"(v->arch.fpu_state));
+    v->arch.fpu_initialised = true;
+}
+
+/* Load the selectors; one that faults is replaced by null and the guest
+ * hears of it through the failsafe callback on the way out. */
+void pv_load_segments(struct vcpu *v)
+{
+    bool bad = false;
+
+    for (unsigned int i = 0; i < 4; i++)
+        if (pv_load_sel(i, v->arch.sel[i]) != 0)
+            bad = true;
+    if (bad) {
+        v->arch.failsafe_pending = true;
+        v->arch.user_regs.ds = v->arch.sel[0];
+        v->arch.user_regs.es = v->arch.sel[1];
+        v->arch.user_regs.fs = v->arch.sel[2];
+        v->arch.user_regs.gs = v->arch.sel[3];
+    }
+    wrmsr(MSR_FS_BASE, v->arch.fs_base);
+    wrmsr(MSR_GS_BASE, v->arch.kernel_mode ? v->arch.gs_base_kernel : v->arch.gs_base_user);
+}
+
+static void restore_vcpu(struct vcpu *v)
+{
+    unsigned long cr0;
+
+    memcpy(guest_cpu_user_regs(), &v->arch.user_regs, PV_FRAME_SIZE);
+    load_gdt(v->arch.gdt_va);
+    pv_load_cr3(v);
+    pv_load_segments(v);
+    __asm__ volatile("clts");
+    if (v->arch.fpu_initialised)
+        __asm__ volatile("fxrstor64 %0" :: "m"(v->arch.fpu_state));
+    else
+        __asm__ volatile("fninit");
+    v->arch.fpu_initialised = true;
+    cr0 = read_cr0();
+    if (v->arch.fpu_ts)
+        __asm__ volatile("mov %0, %%cr0" :: "r"(cr0 | X86_CR0_TS));
+}
+
+void context_switch(struct vcpu *prev, struct vcpu *next)
+{
+    if (!is_idle_vcpu(prev))
+        save_vcpu(prev);
+    curr_vcpu = next;
+    if (is_idle_vcpu(next)) {
+        struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt_table };
+
+        __asm__ volatile("lgdt %0" :: "m"(gdtr));
+        write_cr3(virt_to_maddr(idle_pg_table));
+        return;
+    }
+    restore_vcpu(next);
+    update_vcpu_system_time(next);
+    vcpu_update_runstate_area(next);
+}
+
+/* ------------------------------------------------------ idle and exit */
+
+static void __noreturn idle_loop(void)
+{
+    for (;;) {
+        local_irq_disable();
+        while (softirq_pending())
+            do_softirq();
+        if (!is_idle_vcpu(current))
+            pv_resume_guest();
+        safe_halt();
+    }
+}
+
+void pv_start_scheduling(void)
+{
+    raise_softirq(SCHEDULE_SOFTIRQ);
+    pv_run_on_idle_stack(idle_loop);
+}
+
+/*
+ * The last step before every return to a guest: run what is pending (the
+ * scheduler may switch to another vCPU, whose frame then replaces regs'
+ * contents), then deliver a pending event upcall or failsafe callback.
+ */
+void pv_exit_to_guest(struct cpu_user_regs *regs)
+{
+    for (;;) {
+        struct vcpu *v;
+        struct vcpu_info *vi;
+
+        while (softirq_pending())
+            do_softirq();
+        v = current;
+        if (is_idle_vcpu(v))
+            pv_run_on_idle_stack(idle_loop);
+        if (!vcpu_runnable(v)) {
+            raise_softirq(SCHEDULE_SOFTIRQ);
+            continue;
+        }
+        if (v->arch.failsafe_pending) {
+            v->arch.failsafe_pending = false;
+            pv_bounce_failsafe(v, regs);
+            continue;
+        }
+        vi = v->vcpu_info;
+        if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask &&
+            v->arch.event_callback_eip != 0) {
+            pv_bounce_event(v, regs);
+            continue;
+        }
+        break;
+    }
+}

@@ -1,0 +1,422 @@
+/*
+ * pv/emulate.c — what a PV guest kernel may do that ring 3 cannot, emulated
+ * on #GP and #UD from the instruction bytes (QEMU 7.2's TCG reports wrong
+ * #GP error codes for `int n`, so nothing here trusts the error code):
+ *
+ *   #UD: the forced-emulation prefix `ud2; .ascii "xen"` + `cpuid` -> the PV
+ *        CPUID view (asm/cpuid_policy.h), RIP += 7.
+ *   #GP: `int n` / `int3` (delivered through the guest's trap table when its
+ *        DPL allows the caller, else #GP((n << 3) | 2)); rdmsr/wrmsr of the
+ *        FS/GS base MSRs (+ a few read-only ones); mov from CR0/2/3/4, mov
+ *        to CR4 (ignored) and CR0 (TS only), clts; in/out under the virtual
+ *        IOPL; wbinvd.
+ * Anything else is the guest's fault and is bounced to it unchanged.
+ *
+ * The decoder (pv_decode_priv) is pure so the host tests can drive it.
+ */
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/sched.h>
+#include <asm/cpuid_policy.h>
+#include <asm/processor.h>
+#include <asm/pv.h>
+#include <asm/pv_emul.h>
+#include <asm/regs.h>
+#include <asm/time.h>
+#include <xen/hypercall.h>
+
+/* ------------------------------------------------------ decoder */
+
+int pv_decode_priv(const uint8_t *b, size_t len, struct pv_priv_insn *o)
+{
+    size_t i = 0;
+
+    memset(o, 0, sizeof(*o));
+    o->opsize = 4;
+    for (; i < len && i < 15; i++) {
+        if (b[i] == 0x66)
+            o->opsize = 2;
+        else if (b[i] == 0xf2 || b[i] == 0xf3 || b[i] == 0x2e || b[i] == 0x3e ||
+                 b[i] == 0x26 || b[i] == 0x36 || b[i] == 0x64 || b[i] == 0x65 || b[i] == 0x67)
+            ;
+        else
+            break;
+    }
+    if (i < len && (b[i] & 0xf0) == 0x40) {
+        o->rex = b[i];
+        i++;
+    }
+    if (i >= len)
+        return -EINVAL;
+
+    switch (b[i]) {
+    case 0xcc:
+        o->op = PRIV_INT;
+        o->vector = 3;
+        o->int3 = true;
+        o->len = i + 1;
+        return 0;
+    case 0xcd:
+        if (i + 1 >= len)
+            return -EINVAL;
+        o->op = PRIV_INT;
+        o->vector = b[i + 1];
+        o->len = i + 2;
+        return 0;
+    case 0xe4: case 0xe5: case 0xe6: case 0xe7:
+        if (i + 1 >= len)
+            return -EINVAL;
+        o->op = (b[i] & 2) ? PRIV_OUT : PRIV_IN;
+        o->port = b[i + 1];
+        o->port_imm = true;
+        o->opsize = (b[i] & 1) ? o->opsize : 1;
+        o->len = i + 2;
+        return 0;
+    case 0xec: case 0xed: case 0xee: case 0xef:
+        o->op = (b[i] & 2) ? PRIV_OUT : PRIV_IN;
+        o->opsize = (b[i] & 1) ? o->opsize : 1;
+        o->len = i + 1;
+        return 0;
+    case 0x0f:
+        break;
+    default:
+        return -EINVAL;
+    }
+    if (i + 1 >= len)
+        return -EINVAL;
+    switch (b[i + 1]) {
+    case 0x30:
+        o->op = PRIV_WRMSR;
+        o->len = i + 2;
+        return 0;
+    case 0x32:
+        o->op = PRIV_RDMSR;
+        o->len = i + 2;
+        return 0;
+    case 0x06:
+        o->op = PRIV_CLTS;
+        o->len = i + 2;
+        return 0;
+    case 0x09:
+        o->op = PRIV_WBINVD;
+        o->len = i + 2;
+        return 0;
+    case 0x20:
+    case 0x22: {
+        uint8_t modrm;
+
+        if (i + 2 >= len)
+            return -EINVAL;
+        modrm = b[i + 2];
+        if ((modrm >> 6) != 3)
+            return -EINVAL;
+        o->op = b[i + 1] == 0x20 ? PRIV_MOV_FROM_CR : PRIV_MOV_TO_CR;
+        o->cr = ((modrm >> 3) & 7) | ((o->rex & 4) ? 8 : 0);
+        o->gpr = (modrm & 7) | ((o->rex & 1) ? 8 : 0);
+        o->len = i + 3;
+        return 0;
+    }
+    default:
+        return -EINVAL;
+    }
+}
+
+bool pv_is_forced_cpuid(const uint8_t *b, size_t len)
+{
+    static const uint8_t sig[7] = { 0x0f, 0x0b, 0x78, 0x65, 0x6e, 0x0f, 0xa2 };
+
+    return len >= 7 && memcmp(b, sig, 7) == 0;
+}
+
+/* ------------------------------------------------------ helpers */
+
+/* GPR n (0 = rax ... 15 = r15) in a cpu_user_regs frame. */
+static uint64_t *gpr(struct cpu_user_regs *r, unsigned int n)
+{
+    switch (n & 15) {
+    case 0: return &r->rax;
+    case 1: return &r->rcx;
+    case 2: return &r->rdx;
+    case 3: return &r->rbx;
+    case 4: return &r->rsp;
+    case 5: return &r->rbp;
+    case 6: return &r->rsi;
+    case 7: return &r->rdi;
+    case 8: return &r->r8;
+    case 9: return &r->r9;
+    case 10: return &r->r10;
+    case 11: return &r->r11;
+    case 12: return &r->r12;
+    case 13: return &r->r13;
+    case 14: return &r->r14;
+    default: return &r->r15;
+    }
+}
+
+static size_t fetch(struct cpu_user_regs *regs, uint8_t *buf, size_t max)
+{
+    size_t n = 0;
+
+    if (copy_from_guest_va(buf, regs->rip, max) == 0)
+        return max;
+    /* Near the end of a mapping: take what is readable. */
+    while (n < max && copy_from_guest_va(&buf[n], regs->rip + n, 1) == 0)
+        n++;
+    return n;
+}
+
+static bool is_canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+static struct pv_cpuid_policy cpuid_pol;
+static bool cpuid_pol_ready;
+
+static void host_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *o)
+{
+    cpuid_count(leaf, sub, &o->a, &o->b, &o->c, &o->d);
+}
+
+static void emulate_cpuid(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    struct cpuid_regs out;
+
+    if (!cpuid_pol_ready) {
+        memset(&cpuid_pol, 0, sizeof(cpuid_pol));
+        cpuid_pol.host = host_cpuid;
+        cpuid_pol.xen_major = 4;
+        cpuid_pol.xen_minor = 17;
+        cpuid_pol.tsc_khz = (uint32_t)(tsc_hz / 1000);
+        cpuid_pol.host_khz = cpuid_pol.tsc_khz;
+        cpuid_pol.tsc_reliable = boot_cpu.invariant_tsc;
+        cpuid_pol.maddr_bits = 40;
+        pv_cpuid_policy_init(&cpuid_pol);
+        cpuid_pol_ready = true;
+    }
+    cpuid_pol.dom0 = v->domain->is_privileged;
+    pv_cpuid(&cpuid_pol, (uint32_t)regs->rax, (uint32_t)regs->rcx, &out);
+    regs->rax = out.a;
+    regs->rbx = out.b;
+    regs->rcx = out.c;
+    regs->rdx = out.d;
+}
+
+#define MSR_HYPERCALL_PAGE 0x40000000u
+
+static int emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint32_t msr = (uint32_t)regs->rcx;
+    uint64_t val;
+
+    switch (msr) {
+    case MSR_FS_BASE:
+        val = rdmsr(MSR_FS_BASE);
+        break;
+    case MSR_GS_BASE:
+        val = rdmsr(MSR_GS_BASE);
+        break;
+    case MSR_SHADOW_GS_BASE:
+        val = v->arch.kernel_mode ? v->arch.gs_base_user : v->arch.gs_base_kernel;
+        break;
+    case MSR_EFER:
+        val = rdmsr(MSR_EFER) & (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE);
+        break;
+    case MSR_HYPERCALL_PAGE:
+        val = 0;
+        break;
+    default:
+        return -EINVAL;
+    }
+    regs->rax = (uint32_t)val;
+    regs->rdx = val >> 32;
+    return 0;
+}
+
+static int emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint32_t msr = (uint32_t)regs->rcx;
+    uint64_t val = ((uint64_t)(uint32_t)regs->rdx << 32) | (uint32_t)regs->rax;
+
+    switch (msr) {
+    case MSR_FS_BASE:
+        if (!is_canonical(val))
+            return -EINVAL;
+        wrmsr(MSR_FS_BASE, val);
+        v->arch.fs_base = val;
+        return 0;
+    case MSR_GS_BASE:
+        if (!is_canonical(val))
+            return -EINVAL;
+        wrmsr(MSR_GS_BASE, val);
+        if (v->arch.kernel_mode)
+            v->arch.gs_base_kernel = val;
+        else
+            v->arch.gs_base_user = val;
+        return 0;
+    case MSR_SHADOW_GS_BASE:
+        if (!is_canonical(val))
+            return -EINVAL;
+        if (v->arch.kernel_mode)
+            v->arch.gs_base_user = val;
+        else
+            v->arch.gs_base_kernel = val;
+        return 0;
+    default:
+        return -EINVAL;
+    }
+}
+
+/* The virtual IOPL allows port I/O from guest kernel at IOPL >= 1, from
+ * guest user only at 3.  The hypervisor's own ports stay out of reach. */
+static bool io_allowed(struct vcpu *v, unsigned int port, unsigned int size)
+{
+    if (v->arch.iopl < (v->arch.kernel_mode ? 1 : 3))
+        return false;
+    if (port + size > 0x3f8 && port < 0x400)        /* COM1: our console */
+        return false;
+    if (port + size > 0xf4 && port < 0xf8)          /* the test exit port */
+        return false;
+    return true;
+}
+
+static void do_io(struct cpu_user_regs *regs, const struct pv_priv_insn *in)
+{
+    unsigned int port = in->port_imm ? in->port : (uint16_t)regs->rdx;
+
+    if (in->op == PRIV_IN) {
+        uint32_t val;
+
+        switch (in->opsize) {
+        case 1:
+            val = inb(port);
+            regs->rax = (regs->rax & ~0xffUL) | val;
+            break;
+        case 2:
+            __asm__ volatile("inw %w1, %w0" : "=a"(val) : "Nd"(port));
+            regs->rax = (regs->rax & ~0xffffUL) | (val & 0xffff);
+            break;
+        default:
+            __asm__ volatile("inl %w1, %0" : "=a"(val) : "Nd"(port));
+            regs->rax = val;
+            break;
+        }
+    } else {
+        switch (in->opsize) {
+        case 1: outb(port, (uint8_t)regs->rax); break;
+        case 2: outw(port, (uint16_t)regs->rax); break;
+        default: outl(port, (uint32_t)regs->rax); break;
+        }
+    }
+}
+
+/* ------------------------------------------------------ the handlers */
+
+int pv_emulate_ud(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t b[7];
+
+    if (fetch(regs, b, sizeof(b)) < sizeof(b) || !pv_is_forced_cpuid(b, sizeof(b)))
+        return -EINVAL;
+    emulate_cpuid(v, regs);
+    regs->rip += 7;
+    return 0;
+}
+
+int pv_emulate_gp(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t b[16];
+    size_t n = fetch(regs, b, sizeof(b));
+    struct pv_priv_insn in;
+    bool kernel = v->arch.kernel_mode;
+
+    if (regs->error_code != 0 && !(regs->error_code & 2))
+        return -EINVAL;             /* a selector fault: the guest's to handle */
+    if (pv_decode_priv(b, n, &in) != 0)
+        return -EINVAL;
+
+    switch (in.op) {
+    case PRIV_INT: {
+        const struct trap_info *ti = &v->arch.trap_ctxt[in.vector];
+        unsigned int dpl = ti->flags & 3;
+
+        if (ti->address != 0 && dpl >= (kernel ? 1u : 3u)) {
+            regs->rip += in.len;    /* a software interrupt returns after itself */
+            pv_inject_exception(v, regs, in.vector, -1);
+        } else {
+            pv_inject_exception(v, regs, TRAP_gp_fault, ((long)in.vector << 3) | 2);
+        }
+        return 0;
+    }
+    case PRIV_IN:
+    case PRIV_OUT: {
+        unsigned int port = in.port_imm ? in.port : (uint16_t)regs->rdx;
+
+        if (!io_allowed(v, port, in.opsize))
+            return -EPERM;
+        do_io(regs, &in);
+        regs->rip += in.len;
+        return 0;
+    }
+    default:
+        break;
+    }
+
+    if (!kernel)
+        return -EPERM;
+    switch (in.op) {
+    case PRIV_RDMSR:
+        if (emulate_rdmsr(v, regs) != 0)
+            return -EINVAL;
+        break;
+    case PRIV_WRMSR:
+        if (emulate_wrmsr(v, regs) != 0)
+            return -EINVAL;
+        break;
+    case PRIV_CLTS:
+        v->arch.fpu_ts = false;
+        __asm__ volatile("clts");
+        break;
+    case PRIV_WBINVD:
+        break;
+    case PRIV_MOV_FROM_CR: {
+        uint64_t val;
+
+        switch (in.cr) {
+        case 0:
+            val = (read_cr0() & ~X86_CR0_TS) | (v->arch.fpu_ts ? X86_CR0_TS : 0);
+            break;
+        case 2:
+            val = v->arch.ctrlreg2;
+            break;
+        case 3:
+            val = (uint64_t)(v->arch.kernel_mode || !v->arch.guest_table_user
+                             ? v->arch.guest_table : v->arch.guest_table_user) << PAGE_SHIFT;
+            break;
+        case 4:
+            val = read_cr4();
+            break;
+        default:
+            return -EINVAL;
+        }
+        *gpr(regs, in.gpr) = val;
+        break;
+    }
+    case PRIV_MOV_TO_CR:
+        switch (in.cr) {
+        case 0:
+            do_fpu_taskswitch((*gpr(regs, in.gpr) & X86_CR0_TS) != 0);
+            break;
+        case 4:
+            break;                  /* ignored, as Xen does for PV */
+        default:
+            return -EINVAL;
+        }
+        break;
+    default:
+        return -EINVAL;
+    }
+    regs->rip += in.len;
+    return 0;
+}

@@ -1,0 +1,189 @@
+; pv/entry.asm — the PV guest entry and exit paths.
+;
+; One CPU, one hypervisor stack (cpu0_stack).  Whenever a guest runs, the
+; top 168 bytes of that stack are the guest's struct cpu_user_regs frame
+; (general registers, error code/vector, rip, cs, rflags, rsp, ss): exception
+; and interrupt entries from ring 3 land there through TSS.RSP0, and the
+; SYSCALL entry below builds the same frame by hand.  Context switches swap
+; the frame's contents, so the exit path always returns from the same place.
+;
+;   pv_syscall_entry   LSTAR target: hypercalls from the guest kernel and
+;                      system calls from guest user mode (pv_do_syscall)
+;   pv_ret_to_guest    exit path: softirqs, event upcall check (C), then
+;                      restore the frame and iretq
+;   pv_resume_guest    C-callable: discard the hypervisor stack and exit
+;   pv_run_on_idle_stack  C-callable: run fn on the stack below the frame
+;   pv_guest_copy      memcpy that survives faults (guest memory access)
+;   pv_load_sel        load a data segment register, reporting a fault
+;
+; Faults at the labelled instructions (copy, selector load, the final iretq)
+; are recognised by pv_fixup_fault() in C, which moves RIP to the recovery
+; code instead of treating them as hypervisor bugs.
+
+default rel
+%include "asm/config.inc"
+
+extern cpu0_tss
+extern pv_do_syscall
+extern pv_exit_to_guest
+extern cpu0_stack
+
+global pv_syscall_entry, pv_ret_to_guest, pv_resume_guest, pv_run_on_idle_stack
+global pv_guest_copy, pv_copy_insn, pv_copy_fixup
+global pv_load_sel, pv_load_sel_insn, pv_load_sel_fixup
+global pv_iret_insn
+global pv_guest_rsp_scratch
+
+%define FRAME_SIZE      168
+%define TRAP_syscall    0x100
+%define FLAT_KERNEL_CS  0xe033
+%define FLAT_KERNEL_SS  0xe02b
+
+section .data
+align 8
+pv_guest_rsp_scratch: dq 0
+
+section .text
+BITS 64
+
+%macro SAVE_GPRS 0
+        push    rdi
+        push    rsi
+        push    rdx
+        push    rcx
+        push    rax
+        push    r8
+        push    r9
+        push    r10
+        push    r11
+        push    rbx
+        push    rbp
+        push    r12
+        push    r13
+        push    r14
+        push    r15
+%endmacro
+
+%macro RESTORE_GPRS 0
+        pop     r15
+        pop     r14
+        pop     r13
+        pop     r12
+        pop     rbp
+        pop     rbx
+        pop     r11
+        pop     r10
+        pop     r9
+        pop     r8
+        pop     rax
+        pop     rcx
+        pop     rdx
+        pop     rsi
+        pop     rdi
+%endmacro
+
+; SYSCALL from ring 3: RCX = guest RIP, R11 = guest RFLAGS, RSP = guest's,
+; IF cleared by FMASK.  Build the frame at the top of the hypervisor stack.
+align 16
+pv_syscall_entry:
+        mov     [pv_guest_rsp_scratch], rsp
+        mov     rsp, [cpu0_tss + 4]             ; TSS.RSP0: top of cpu0_stack
+        push    FLAT_KERNEL_SS
+        push    qword [pv_guest_rsp_scratch]
+        push    r11
+        push    FLAT_KERNEL_CS
+        push    rcx
+        push    0
+        mov     dword [rsp + 4], TRAP_syscall
+        cld
+        SAVE_GPRS
+        mov     rdi, rsp
+        sub     rsp, 8
+        call    pv_do_syscall
+        add     rsp, 8
+        ; fall through
+
+; RSP = the guest frame at the top of the stack, interrupts off.
+pv_ret_to_guest:
+        mov     rdi, rsp
+        sub     rsp, 8
+        call    pv_exit_to_guest                ; may switch vCPUs or go idle
+        add     rsp, 8
+        RESTORE_GPRS
+        add     rsp, 8                          ; error_code/entry_vector
+pv_iret_insn:
+        iretq
+
+; void pv_resume_guest(void) __noreturn: the frame is final, exit from it.
+pv_resume_guest:
+        cli
+        mov     rsp, [cpu0_tss + 4]
+        sub     rsp, FRAME_SIZE
+        jmp     pv_ret_to_guest
+
+; void pv_run_on_idle_stack(void (*fn)(void)) __noreturn: the idle loop runs
+; below the frame area so that guest entries never overwrite it.
+pv_run_on_idle_stack:
+        mov     rsp, [cpu0_tss + 4]
+        sub     rsp, FRAME_SIZE + 64
+        and     rsp, -16
+        xor     ebp, ebp
+        call    rdi
+        ud2
+
+; unsigned long pv_guest_copy(void *dst, const void *src, unsigned long n):
+; returns the bytes not copied (0 = success).
+pv_guest_copy:
+        mov     rcx, rdx
+pv_copy_insn:
+        rep movsb
+pv_copy_fixup:
+        mov     rax, rcx
+        ret
+
+; int pv_load_sel(unsigned int which, unsigned int sel): 0, or -1 if the
+; selector faulted (the register is then loaded with the null selector).
+; which: 0 ds, 1 es, 2 fs, 3 gs.  Loading fs/gs clears their base: callers
+; write the bases afterwards.
+pv_load_sel:
+        mov     eax, esi
+        xor     edx, edx                        ; result if no fault
+        cmp     edi, 1
+        jb      .ds
+        je      .es
+        cmp     edi, 2
+        je      .fs
+        jmp     .gs
+.ds:    lea     rcx, [.done]
+        jmp     pv_load_sel_insn_ds
+.es:    lea     rcx, [.done]
+        jmp     pv_load_sel_insn_es
+.fs:    lea     rcx, [.done]
+        jmp     pv_load_sel_insn_fs
+.gs:    lea     rcx, [.done]
+        jmp     pv_load_sel_insn_gs
+.done:
+        mov     eax, edx
+        ret
+
+; Each loader is one faultable instruction followed by `jmp rcx`.  A fault
+; resumes at pv_load_sel_fixup with RCX intact: load null, report -1.
+global pv_load_sel_insn_ds, pv_load_sel_insn_es, pv_load_sel_insn_fs, pv_load_sel_insn_gs
+pv_load_sel_insn_ds:
+        mov     ds, ax
+        jmp     rcx
+pv_load_sel_insn_es:
+        mov     es, ax
+        jmp     rcx
+pv_load_sel_insn_fs:
+        mov     fs, ax
+        jmp     rcx
+pv_load_sel_insn_gs:
+        mov     gs, ax
+        jmp     rcx
+pv_load_sel_insn:
+pv_load_sel_fixup:
+        mov     edx, -1
+        jmp     rcx
+
+section .note.GNU-stack noalloc noexec nowrite progbits
