@@ -71,4 +71,38 @@ struct pv_layout {
 int pv_layout_compute(const struct pv_layout_params *p, struct pv_layout *l,
                       const char *who, char *reason, size_t reason_len);
 
+/* ---- bootstrap page-table contents ------------------------------------- */
+
+/* PTE bits used in the bootstrap tables (x86-64 4-level paging). */
+#define PV_PTE_P        0x001ULL
+#define PV_PTE_RW       0x002ULL
+#define PV_PTE_US       0x004ULL
+#define PV_PTE_A        0x020ULL
+#define PV_PTE_D        0x040ULL
+/* As Xen's dom0 builder: tables P|RW|US|A|D, leaf pages P|RW|US|A. */
+#define PV_TABLE_FLAGS  (PV_PTE_P | PV_PTE_RW | PV_PTE_US | PV_PTE_A | PV_PTE_D)
+#define PV_PAGE_FLAGS   (PV_PTE_P | PV_PTE_RW | PV_PTE_US | PV_PTE_A)
+
+/* Machine frame backing guest PFN pfn, or ~0 if there is none. */
+typedef uint64_t (*pv_pfn_to_mfn_fn)(void *ctx, uint64_t pfn);
+
+/*
+ * Contents of the bootstrap page tables for layout l (pure: the caller
+ * copies them into the frames).
+ *   main: nr_pt_frames * 512 entries, for the frames at PFNs
+ *         pv_layout_pfn(l, l->pt_start) onwards, in the order L4, L3s, L2s,
+ *         L1s (each level in address order).  Every page of [v_start, v_end)
+ *         maps PFN (va - v_start) >> 12, read-only for the page-table frames
+ *         themselves (the hypervisor refuses writable mappings of them).
+ *   p2m:  with INIT_P2M only (else may be NULL): (p2m_nr_l3 + p2m_nr_l2 +
+ *         p2m_nr_l1) * 512 entries for the frames at first_p2m_pfn onwards;
+ *         the p2m list's own frames follow them and are mapped writable at
+ *         p2m_start; the L4 gets the entries for them.
+ * The hypervisor's L4 slots 256-271 are left empty: the hypervisor fills
+ * them when the L4 is validated/pinned.
+ * 0, or -EINVAL if pfn_to_mfn fails or the layout is inconsistent.
+ */
+int pv_layout_pagetables(const struct pv_layout *l, pv_pfn_to_mfn_fn pfn_to_mfn, void *ctx,
+                         uint64_t *main, uint64_t *p2m);
+
 #endif /* XEN_PV_LAYOUT_H */

@@ -5,7 +5,7 @@
  * build time:
  *   FUZZ_ELF      elf_parse + elf_xen_check + elf_load (into a sink) + layout
  *   FUZZ_BZIMAGE  bzimage_parse + kernel_format_detect
- *   FUZZ_LAYOUT   pv_layout_compute on parameters taken from the input
+ *   FUZZ_LAYOUT   pv_layout_compute (+ pv_layout_pagetables) on parameters from the input
  * Built with ASan + UBSan: any out-of-bounds access or overflow is a crash.
  */
 #include <stdint.h>
@@ -89,6 +89,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #endif
 
 #ifdef FUZZ_LAYOUT
+#include <stdlib.h>
+
+static uint64_t ident(void *ctx, uint64_t pfn)
+{
+    (void)ctx;
+    return pfn;
+}
+
 static uint64_t take64(const uint8_t **d, size_t *n)
 {
     uint64_t v = 0;
@@ -125,6 +133,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             l.pt_end - l.pt_start != (uint64_t)l.nr_pt_frames * 4096 ||
             l.stack_end > l.v_end || l.kern_start < l.v_start)
             __builtin_trap();
+        /* Small enough to materialise: the tables must build without error. */
+        unsigned int np2m = l.p2m_nr_l3 + l.p2m_nr_l2 + l.p2m_nr_l1;
+        if (l.nr_pt_frames <= 64 && np2m <= 64 && (l.v_end - l.v_start) <= (64ULL << 20) &&
+            (l.p2m_end - l.p2m_start) <= (64ULL << 20)) {
+            uint64_t *main = calloc((size_t)l.nr_pt_frames * 512, 8);
+            uint64_t *p2m = calloc((size_t)(np2m ? np2m : 1) * 512, 8);
+
+            if (main && p2m && pv_layout_pagetables(&l, ident, NULL, main, p2m) != 0)
+                __builtin_trap();
+            free(main);
+            free(p2m);
+        }
     }
     return 0;
 }

@@ -8,6 +8,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <xen/pv_layout.h>
@@ -306,4 +307,178 @@ Test(layout, bad_parameters)
     /* a NULL reason buffer is allowed */
     p = base; p.nr_pages = 0;
     cr_expect_eq(pv_layout_compute(&p, &l, "d", NULL, 0), -EINVAL);
+}
+
+/* ---- bootstrap page-table contents ------------------------------------- */
+
+#define MFN_OFFSET 0x100000ULL                  /* mfn = pfn + offset: never equal */
+
+static uint64_t pfn_to_mfn(void *ctx, uint64_t pfn)
+{
+    (void)ctx;
+    return pfn + MFN_OFFSET;
+}
+
+static uint64_t bad_mfn_at;
+static uint64_t pfn_to_mfn_failing(void *ctx, uint64_t pfn)
+{
+    (void)ctx;
+    return pfn == bad_mfn_at ? ~0ULL : pfn + MFN_OFFSET;
+}
+
+struct walker {
+    const struct pv_layout *l;
+    const uint64_t *main, *p2m;
+};
+
+/* The table stored for machine frame mfn, or NULL. */
+static const uint64_t *table_of(const struct walker *w, uint64_t mfn)
+{
+    uint64_t pfn = mfn - MFN_OFFSET, pt = pv_layout_pfn(w->l, w->l->pt_start);
+    uint64_t np2m = (uint64_t)w->l->p2m_nr_l3 + w->l->p2m_nr_l2 + w->l->p2m_nr_l1;
+
+    if (pfn >= pt && pfn < pt + w->l->nr_pt_frames)
+        return w->main + (pfn - pt) * 512;
+    if (w->p2m && pfn >= w->l->first_p2m_pfn && pfn < w->l->first_p2m_pfn + np2m)
+        return w->p2m + (pfn - w->l->first_p2m_pfn) * 512;
+    return NULL;
+}
+
+/* Walk va from the L4 like the MMU; returns the leaf PTE or 0. */
+static uint64_t walk(const struct walker *w, uint64_t va)
+{
+    const uint64_t *t = w->main;                /* the L4 is the first table */
+
+    for (int shift = 39; shift >= 12; shift -= 9) {
+        uint64_t e = t[(va >> shift) & 511];
+
+        if (!(e & PV_PTE_P))
+            return 0;
+        if (shift == 12)
+            return e;
+        cr_assert_eq(e & 0xfff, PV_TABLE_FLAGS, "table entry flags %#llx at level %d",
+                     (unsigned long long)(e & 0xfff), shift);
+        t = table_of(w, e >> 12);
+        cr_assert_not_null(t, "entry for va %#llx points to an unknown frame %#llx",
+                           (unsigned long long)va, (unsigned long long)(e >> 12));
+    }
+    return 0;
+}
+
+static uint64_t *alloc_tables(unsigned int n)
+{
+    uint64_t *p = calloc((size_t)n * 512, sizeof(uint64_t));
+
+    cr_assert_not_null(p);
+    return p;
+}
+
+static void check_mapping(const struct walker *w)
+{
+    const struct pv_layout *lay = w->l;
+    uint64_t pt = pv_layout_pfn(lay, lay->pt_start), leaves = 0;
+
+    for (uint64_t va = lay->v_start; va < lay->v_end; va += 4096) {
+        uint64_t pte = walk(w, va), pfn = (va - lay->v_start) >> 12;
+        bool is_pt = pfn >= pt && pfn < pt + lay->nr_pt_frames;
+
+        cr_assert(pte & PV_PTE_P, "va %#llx unmapped", (unsigned long long)va);
+        cr_assert_eq(pte >> 12, pfn + MFN_OFFSET, "va %#llx maps the wrong frame",
+                     (unsigned long long)va);
+        cr_assert_eq(!!(pte & PV_PTE_RW), !is_pt, "va %#llx (pfn %#llx) RW bit wrong",
+                     (unsigned long long)va, (unsigned long long)pfn);
+        cr_assert(pte & PV_PTE_US);
+        leaves++;
+    }
+    cr_expect_eq(walk(w, lay->v_end), 0, "first page past the area is mapped");
+    if (lay->v_start)
+        cr_expect_eq(walk(w, lay->v_start - 4096), 0, "page below the area is mapped");
+    for (unsigned int s = 256; s < 272; s++)
+        cr_expect_eq(w->main[s], 0, "hypervisor slot %u filled", s);
+    /* exactly one leaf per page: no stray entries anywhere in the L1s */
+    uint64_t nonzero = 0, first_l1 = 1 + lay->nr_l3 + lay->nr_l2;
+    for (uint64_t i = first_l1 * 512; i < (uint64_t)lay->nr_pt_frames * 512; i++)
+        nonzero += w->main[i] != 0;
+    cr_expect_eq(nonzero, leaves);
+}
+
+Test(layout, pagetables_small_domu)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 16384, .virt_base = 0, .kern_start = 0x100000, .kern_end = 0x104000,
+        .p2m_base = PV_LAYOUT_UNSET,
+    };
+    cr_assert_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), 0, "%s", reason);
+    uint64_t *main = alloc_tables(l.nr_pt_frames);
+    struct walker w = { &l, main, NULL };
+
+    cr_assert_eq(pv_layout_pagetables(&l, pfn_to_mfn, NULL, main, NULL), 0);
+    check_mapping(&w);
+    free(main);
+}
+
+Test(layout, pagetables_linux_dom0_with_init_p2m)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 1 * GiB / 4096, .virt_base = LINUX_BASE,
+        .kern_start = 0xffffffff81000000ULL, .kern_end = 0xffffffff84a00000ULL,
+        .initrd_len = 9 * MiB + 17, .p2m_base = 0x8000000000ULL, .dom0 = true, .limit_1g = true,
+    };
+    cr_assert_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), 0, "%s", reason);
+    unsigned int np2m = l.p2m_nr_l3 + l.p2m_nr_l2 + l.p2m_nr_l1;
+    uint64_t *main = alloc_tables(l.nr_pt_frames), *p2m = alloc_tables(np2m);
+    struct walker w = { &l, main, p2m };
+
+    cr_assert_eq(pv_layout_pagetables(&l, pfn_to_mfn, NULL, main, p2m), 0);
+    check_mapping(&w);
+    cr_expect_neq(main[511], 0, "kernel slot 511");
+    cr_expect_neq(main[1], 0, "p2m slot 1 (0x8000000000)");
+    for (uint64_t va = l.p2m_start; va < l.p2m_end; va += 4096) {
+        uint64_t pte = walk(&w, va);
+        uint64_t pfn = l.first_p2m_pfn + np2m + ((va - l.p2m_start) >> 12);
+
+        cr_assert_eq(pte >> 12, pfn + MFN_OFFSET, "p2m va %#llx", (unsigned long long)va);
+        cr_assert(pte & PV_PTE_RW, "p2m must be writable");
+    }
+    cr_expect_lt(l.first_p2m_pfn + l.nr_p2m_frames, p.nr_pages + 1);
+    /* p2m tables are required when the layout has INIT_P2M frames */
+    cr_expect_eq(pv_layout_pagetables(&l, pfn_to_mfn, NULL, main, NULL), -EINVAL);
+    free(main);
+    free(p2m);
+}
+
+Test(layout, pagetables_across_gib_boundary)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 262144, .virt_base = 1 * GiB - 8 * MiB, .kern_start = 1 * GiB - 8 * MiB,
+        .kern_end = 1 * GiB - 2 * MiB, .p2m_base = PV_LAYOUT_UNSET,
+    };
+    cr_assert_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), 0, "%s", reason);
+    uint64_t *main = alloc_tables(l.nr_pt_frames);
+    struct walker w = { &l, main, NULL };
+
+    cr_assert_eq(pv_layout_pagetables(&l, pfn_to_mfn, NULL, main, NULL), 0);
+    check_mapping(&w);
+    free(main);
+}
+
+Test(layout, pagetables_errors)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 16384, .virt_base = 0, .kern_start = 0x100000, .kern_end = 0x104000,
+        .p2m_base = PV_LAYOUT_UNSET,
+    };
+    cr_assert_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), 0, "%s", reason);
+    uint64_t *main = alloc_tables(l.nr_pt_frames);
+    struct pv_layout bad = l;
+
+    bad_mfn_at = 0x200;                         /* a data page */
+    cr_expect_eq(pv_layout_pagetables(&l, pfn_to_mfn_failing, NULL, main, NULL), -EINVAL);
+    bad_mfn_at = pv_layout_pfn(&l, l.pt_start) + 1;   /* a table frame */
+    cr_expect_eq(pv_layout_pagetables(&l, pfn_to_mfn_failing, NULL, main, NULL), -EINVAL);
+    bad.nr_l1 += 1;                             /* inconsistent counts */
+    cr_expect_eq(pv_layout_pagetables(&bad, pfn_to_mfn, NULL, main, NULL), -EINVAL);
+    cr_expect_eq(pv_layout_pagetables(NULL, pfn_to_mfn, NULL, main, NULL), -EINVAL);
+    cr_expect_eq(pv_layout_pagetables(&l, NULL, NULL, main, NULL), -EINVAL);
+    free(main);
 }
