@@ -11,7 +11,7 @@ const char test_title[] = "sched_op yield/block/poll/shutdown args";
 
 static uint64_t now_ns(void)
 {
-    return vcpu0->time.system_time;   /* coarse: updated at each reschedule */
+    return guest_time_ns();
 }
 
 static bool pending(uint32_t port)
@@ -39,19 +39,28 @@ void test_main(void)
     CHECK_RC("shutdown with unmapped argument", hc_sched_op(SCHEDOP_shutdown, (void *)0x10),
              -XEN_EFAULT);
 
+    /* Xen starts PV vCPUs with a periodic timer; it would wake block early. */
+    CHECK_RC("stop_periodic_timer", hc_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
     rc = hc_event_channel_op(EVTCHNOP_bind_virq, &bv);
     CHECK_RC("bind VIRQ_TIMER", rc, 0);
     if (rc)
         return;
     port = bv.port;
 
-    /* block: returns after the timer fires, with the upcall delivered */
+    /* block: sleeps until the timer fires, returns with the upcall delivered.
+     * Nothing may be pending beforehand, or block returns at once. */
+    vcpu0->evtchn_upcall_pending = 0;
+    vcpu0->evtchn_pending_sel = 0;
+    clear_pending(port);
     ev0 = nr_events;
-    st.timeout_abs_ns = now_ns() + 2000000;
+    st.timeout_abs_ns = now_ns() + 5000000;
     st.flags = 0;
     CHECK_RC("set_singleshot_timer", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
     rc = hc_sched_op(SCHEDOP_block, NULL);
     CHECK_RC("block", rc, 0);
+    if (now_ns() < st.timeout_abs_ns)
+        test_fail("block returned %lu ns before the timer's deadline",
+                  (unsigned long)(st.timeout_abs_ns - now_ns()));
     if (nr_events == ev0)
         test_fail("block returned without an event upcall");
     if (vcpu0->evtchn_upcall_mask)
@@ -67,8 +76,11 @@ void test_main(void)
 
     /* poll an idle port with a timeout: returns when it expires */
     clear_pending(port);
-    poll.timeout = now_ns() + 1000000;
+    poll.timeout = now_ns() + 3000000;
     CHECK_RC("poll idle port with timeout", hc_sched_op(SCHEDOP_poll, &poll), 0);
+    if (now_ns() < poll.timeout)
+        test_fail("poll returned %lu ns before its timeout",
+                  (unsigned long)(poll.timeout - now_ns()));
 
     poll.nr_ports = 129;
     CHECK_RC("poll 129 ports", hc_sched_op(SCHEDOP_poll, &poll), -XEN_EINVAL);

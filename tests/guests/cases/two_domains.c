@@ -22,7 +22,7 @@ const char test_title[] = "two domains scheduled";
 
 static uint64_t now_ns(void)
 {
-    return vcpu0->time.system_time;
+    return guest_time_ns();
 }
 
 static void domain0(void)

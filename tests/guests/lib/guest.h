@@ -112,6 +112,7 @@ size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
 char *strstr(const char *h, const char *n);
 uint64_t rdtsc(void);
+uint64_t guest_time_ns(void);   /* pvclock system time, ns */
 uint64_t random64(void);   /* xorshift, seeded from the TSC */
 void random_seed(uint64_t s);
 

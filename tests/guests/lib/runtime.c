@@ -153,6 +153,33 @@ uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+static uint64_t scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
+{
+    if (shift < 0)
+        delta >>= -shift;
+    else
+        delta <<= shift;
+    return (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+}
+
+/* pvclock: system_time extrapolated with the TSC, retried while the
+ * hypervisor is updating (odd version) or updated underneath us. */
+uint64_t guest_time_ns(void)
+{
+    volatile struct vcpu_time_info *t = &vcpu0->time;
+    uint32_t v;
+    uint64_t ns;
+
+    do {
+        v = t->version;
+        barrier();
+        ns = t->system_time + scale_delta(rdtsc() - t->tsc_timestamp, t->tsc_to_system_mul,
+                                          t->tsc_shift);
+        barrier();
+    } while ((v & 1) || v != t->version);
+    return ns;
+}
+
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 void random_seed(uint64_t s)

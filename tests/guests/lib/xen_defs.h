@@ -24,6 +24,7 @@
 #define XEN_ENOENT   2
 #define XEN_ESRCH    3
 #define XEN_EINTR    4
+#define XEN_ENXIO    6
 #define XEN_EBADF    9
 #define XEN_EAGAIN  11
 #define XEN_ENOMEM  12
@@ -32,6 +33,7 @@
 #define XEN_EBUSY   16
 #define XEN_EEXIST  17
 #define XEN_EINVAL  22
+#define XEN_ENODEV  19
 #define XEN_ENOSPC  28
 #define XEN_ERANGE  34
 #define XEN_ENOSYS  38
