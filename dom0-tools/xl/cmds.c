@@ -144,14 +144,14 @@ int xl_cmd_destroy(int argc, char **argv)
     return EXIT_SUCCESS;
 }
 
-/*
- * Waits until each domain has shut down or gone, reporting as xl does.  A
- * domain seen shut down gets up to MONITOR_GRACE_MS more to disappear, so
- * that `xl shutdown -w d; xl list` does not race the monitor applying
- * on_poweroff=destroy.
- */
-#define MONITOR_GRACE_MS 5000
-static void wait_for(const uint32_t *ids, int n)
+static int get_info(uint32_t domid, struct domain_info *d)
+{
+    return domain_get_info(domid, d, NULL);
+}
+
+void xl_wait_for(const uint32_t *ids, int n,
+                 int (*get)(uint32_t, struct domain_info *), int grace_ms,
+                 int poll_ms)
 {
     int *state = calloc((size_t)n, sizeof(*state));   /* ms since shutdown + 1 */
     int left = n, i;
@@ -166,7 +166,7 @@ static void wait_for(const uint32_t *ids, int n)
 
             if (state[i] < 0)
                 continue;
-            rc = domain_get_info(ids[i], &d, NULL);
+            rc = get(ids[i], &d);
             /* a dying domain is destroyed; it may linger while others
              * still hold its pages, but it will never run again */
             if (rc == -ESRCH || (!rc && (d.domid != ids[i] || d.dying))) {
@@ -175,10 +175,9 @@ static void wait_for(const uint32_t *ids, int n)
             } else if (!rc && d.shutdown) {
                 if (!state[i])
                     fprintf(stderr, "Domain %u has been shut down, reason "
-                            "code %u\n", ids[i],
-                            d.shutdown ? d.shutdown_reason : 0);
-                state[i] += 100;
-                if (state[i] <= MONITOR_GRACE_MS)
+                            "code %u\n", ids[i], d.shutdown_reason);
+                state[i] += poll_ms;
+                if (state[i] <= grace_ms)
                     continue;
             } else {
                 continue;
@@ -187,7 +186,7 @@ static void wait_for(const uint32_t *ids, int n)
             left--;
         }
         if (left)
-            usleep(100000);
+            usleep((useconds_t)poll_ms * 1000);
     }
     fprintf(stderr, "All domains have been shut down\n");
     free(state);
@@ -247,8 +246,11 @@ static int shutdown_or_reboot(int argc, char **argv, bool reboot)
             ids[i--] = ids[--n];
         }
     }
+    /* a domain seen shut down gets 5 s more to disappear, so that
+     * `xl shutdown -w d; xl list` does not race the monitor applying
+     * on_poweroff=destroy */
     if (wait && n > 0)
-        wait_for(ids, n);
+        xl_wait_for(ids, n, get_info, 5000, 100);
     free(ids);
     return rc;
 }

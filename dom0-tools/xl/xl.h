@@ -74,6 +74,16 @@ int xl_cmd_domname(int argc, char **argv);
 int xl_cmd_uptime(int argc, char **argv);
 int xl_cmd_memmax(int argc, char **argv);
 
+/*
+ * xl shutdown/reboot -w: waits until every domain in ids has shut down or
+ * gone (a dying domain counts as gone), printing xl's messages on stderr.
+ * One seen shut down gets up to grace_ms more to disappear (the monitor
+ * destroying it).  get is domain_get_info() without the errbuf.
+ */
+void xl_wait_for(const uint32_t *ids, int n,
+                 int (*get)(uint32_t, struct domain_info *), int grace_ms,
+                 int poll_ms);
+
 /* ------------------------------------------------------------ formatting */
 
 /* xl list: header and one row per domain (Xen's columns, byte for byte). */

@@ -708,3 +708,59 @@ Test(monitor, verdicts)
     cr_assert_eq(act, XLCFG_ACTION_PRESERVE);
     cr_assert_eq(reason, XC_SHUTDOWN_CRASH);
 }
+
+/* ------------------------------------------------------------ shutdown -w */
+
+/* A scripted domain: the state each successive look returns. */
+static const char *script;
+static int look;
+
+static int fake_get(uint32_t domid, struct domain_info *d)
+{
+    char c = script[look < (int)strlen(script) ? look : (int)strlen(script) - 1];
+
+    look++;
+    memset(d, 0, sizeof(*d));
+    d->domid = domid;
+    switch (c) {
+    case 'r': d->running = true; return 0;
+    case 's': d->shutdown = true; d->shutdown_reason = 0; return 0;
+    case 'd': d->shutdown = true; d->dying = true; return 0;
+    default: return -ESRCH;
+    }
+}
+
+static void wait_case(const char *s, int grace_ms, int max_looks,
+                      const char *want_err)
+{
+    uint32_t id = 7;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *saved = stderr;
+
+    script = s;
+    look = 0;
+    stderr = open_memstream(&buf, &len);
+    xl_wait_for(&id, 1, fake_get, grace_ms, 1);
+    fclose(stderr);
+    stderr = saved;
+    cr_assert_leq(look, max_looks, "%s: %d looks", s, look);
+    cr_assert_str_eq(buf, want_err, "%s", s);
+    free(buf);
+}
+
+Test(shutdown_wait, gone_shutdown_and_zombie)
+{
+    wait_case("rrg", 0, 3, "Waiting for 1 domains\nDomain 7 has been "
+              "destroyed\nAll domains have been shut down\n");
+    /* shut down, then the monitor destroys it within the grace period */
+    wait_case("rrssg", 100, 5, "Waiting for 1 domains\nDomain 7 has been "
+              "shut down, reason code 0\nAll domains have been shut down\n");
+    /* regression: a destroyed domain that lingers as a zombie (dying)
+     * must not keep xl waiting */
+    wait_case("rd", 100000, 2, "Waiting for 1 domains\nDomain 7 has been "
+              "destroyed\nAll domains have been shut down\n");
+    /* preserved (on_poweroff=preserve): returns after the grace period */
+    wait_case("rs", 5, 10, "Waiting for 1 domains\nDomain 7 has been "
+              "shut down, reason code 0\nAll domains have been shut down\n");
+}
