@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# 31-guests-ours.sh — every PV test guest in tests/guests/tests.list marked
+# for "ours" boots on OUR hypervisor (build/hypervisor.elf) in QEMU TCG, as
+# dom0 (plus, for domains=2, a second boot-time domain of the same image
+# started with "domain=unprivileged"), and must produce its expected
+# outcome.  One PASS/FAIL line per test with its time (tests/lib/qemu-run.py).
+#
+# Outcomes: SUCCESS = the verdict line and then "Hardware Dom0 halted" (the
+# poweroff was honoured); crash = our crash report for dom0 and no verdict;
+# reboot = the verdict, then "Hardware Dom0 shutdown: rebooting machine".
+# Usage: tests/suites/31-guests-ours.sh [name-pattern]
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+ROOT=${ROOT:-$(cd "$here/../.." && pwd)}
+BUILD=${BUILD:-$ROOT/build}
+out=$BUILD/tests/guests
+hv=$BUILD/hypervisor.elf
+pat=${1:-}
+logs=$BUILD/test-logs/guests-ours
+mkdir -p "$logs"
+
+if ! make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=tests/guests FLAVOR=host \
+        BUILD="$BUILD" >"$logs/build.log" 2>&1; then
+    echo "FAIL: guests-ours/build: tests/guests did not build (see $logs/build.log)"
+    exit 0
+fi
+if ! make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=hypervisor FLAVOR=hyp \
+        BUILD="$BUILD" >"$logs/build-hv.log" 2>&1 || [ ! -f "$hv" ]; then
+    echo "FAIL: guests-ours/build: the hypervisor did not build (see $logs/build-hv.log)"
+    exit 0
+fi
+
+runner=$ROOT/tests/lib/qemu-run.py
+cmdline="console=com1 loglvl=all guest_loglvl=all noreboot dom0_mem=64M"
+while read -r name expect where tmo extra; do
+    [ -z "$name" ] || [[ "$name" == \#* ]] && continue
+    [ -n "$pat" ] && [[ "$name" != *"$pat"* ]] && continue
+    [[ ",$where," == *,ours,* ]] || continue
+    smp=1 append=$cmdline initrd="$out/$name.elf"
+    [[ "${extra:-}" == *smp=2* ]] && smp=2
+    [[ "${extra:-}" == *dom0vcpus=2* ]] && append="$append dom0_max_vcpus=2-2"
+    # A second boot-time domain: the same image as an unprivileged domain.
+    [[ "${extra:-}" == *domains=2* ]] && \
+        initrd="$out/$name.elf,$out/$name.elf domain=unprivileged mem=32M"
+    case $expect in
+    crash)
+        judge=(--mark "Hardware Dom0 crashed" --exit-on-mark --reject "Test result:") ;;
+    reboot)
+        judge=(--expect "Hardware Dom0 shutdown: rebooting machine" --grace 1) ;;
+    *)
+        judge=(--expect "Hardware Dom0 halted" --grace 0.5) ;;
+    esac
+    if [ ! -f "$out/$name.elf" ]; then
+        echo "FAIL: guests-ours/$name guest image was not built"
+        continue
+    fi
+    python3 "$runner" --name "guests-ours/$name" --timeout "${tmo:-30}" \
+        --log "$logs/$name.log" "${judge[@]}" -- \
+        -m 256 -smp "$smp" -nic none -kernel "$hv" -append "$append" \
+        -initrd "$initrd" 2>>"$logs/failures.log" </dev/null
+done < "$ROOT/tests/guests/tests.list"
+exit 0
