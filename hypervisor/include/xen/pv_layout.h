@@ -105,4 +105,27 @@ typedef uint64_t (*pv_pfn_to_mfn_fn)(void *ctx, uint64_t pfn);
 int pv_layout_pagetables(const struct pv_layout *l, pv_pfn_to_mfn_fn pfn_to_mfn, void *ctx,
                          uint64_t *main, uint64_t *p2m);
 
+/* ---- start_info ----------------------------------------------------------- */
+
+struct pv_start_info_params {
+    uint64_t shared_info_maddr;     /* machine address of the shared_info page */
+    uint32_t flags;                 /* SIF_* (dom0: SIF_PRIVILEGED | SIF_INITDOMAIN) */
+    uint64_t store_mfn;             /* xenstore ring frame (domU; 0 if none) */
+    uint32_t store_evtchn;          /* 0: xenstore is local (Linux will not wait for it) */
+    uint64_t console_mfn;           /* domU console ring frame */
+    uint32_t console_evtchn;
+    const char *cmdline;            /* may be NULL; at most 1023 bytes are kept */
+};
+
+/*
+ * Fill the start_info page (4096 bytes, to be placed at l->start_info) for
+ * layout l built from params p: magic "xen-3.0-x86_64", page counts, the
+ * bootstrap table and p2m addresses, the initrd (VA, or PFN with
+ * SIF_MOD_START_PFN added to flags when it is unmapped), the command line,
+ * the INIT_P2M frame range.  The rest of the page is zeroed; dom0's console
+ * info (console.dom0) is left empty for the caller to add if it has one.
+ */
+void pv_start_info_fill(void *page, const struct pv_layout *l, const struct pv_layout_params *p,
+                        const struct pv_start_info_params *sp);
+
 #endif /* XEN_PV_LAYOUT_H */

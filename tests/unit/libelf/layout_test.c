@@ -482,3 +482,83 @@ Test(layout, pagetables_errors)
     cr_expect_eq(pv_layout_pagetables(&l, NULL, NULL, main, NULL), -EINVAL);
     free(main);
 }
+
+/* ---- start_info ---------------------------------------------------------- */
+
+static uint64_t u64_at(const uint8_t *p, size_t off)
+{
+    uint64_t v;
+
+    memcpy(&v, p + off, 8);
+    return v;
+}
+
+static uint32_t u32_at(const uint8_t *p, size_t off)
+{
+    uint32_t v;
+
+    memcpy(&v, p + off, 4);
+    return v;
+}
+
+Test(layout, start_info_domu)
+{
+    static uint8_t page[4096];
+    struct pv_layout_params p = {
+        .nr_pages = 16384, .virt_base = 0, .kern_start = 0x100000, .kern_end = 0x104000,
+        .initrd_len = 12345, .p2m_base = PV_LAYOUT_UNSET,
+    };
+    struct pv_start_info_params sp = {
+        .shared_info_maddr = 0x7654000, .store_mfn = 0x1234, .store_evtchn = 1,
+        .console_mfn = 0x1235, .console_evtchn = 2, .cmdline = "console=hvc0 root=/dev/xvda",
+    };
+
+    cr_assert_eq(pv_layout_compute(&p, &l, "d", reason, sizeof(reason)), 0, "%s", reason);
+    memset(page, 0xaa, sizeof(page));
+    pv_start_info_fill(page, &l, &p, &sp);
+    /* offsets from the ABI notes, not from our header */
+    cr_expect_str_eq((char *)page, "xen-3.0-x86_64");
+    cr_expect_eq(u64_at(page, 32), 16384);
+    cr_expect_eq(u64_at(page, 40), 0x7654000);
+    cr_expect_eq(u32_at(page, 48), 0);
+    cr_expect_eq(u64_at(page, 56), 0x1234);
+    cr_expect_eq(u32_at(page, 64), 1);
+    cr_expect_eq(u64_at(page, 72), 0x1235);
+    cr_expect_eq(u32_at(page, 80), 2);
+    cr_expect_eq(u64_at(page, 88), l.pt_start);
+    cr_expect_eq(u64_at(page, 96), l.nr_pt_frames);
+    cr_expect_eq(u64_at(page, 104), l.p2m_start);
+    cr_expect_eq(u64_at(page, 112), l.initrd_start);
+    cr_expect_eq(u64_at(page, 120), 12345);
+    cr_expect_str_eq((char *)page + 128, "console=hvc0 root=/dev/xvda");
+    cr_expect_eq(u64_at(page, 1152), 0);
+    cr_expect_eq(u64_at(page, 1160), 0);
+    cr_expect_eq(page[4095], 0, "rest of the page zeroed");
+}
+
+Test(layout, start_info_dom0_unmapped_initrd_long_cmdline)
+{
+    static uint8_t page[4096];
+    static char cmdline[3000];
+    struct pv_layout_params p = {
+        .nr_pages = 1 * GiB / 4096, .virt_base = LINUX_BASE,
+        .kern_start = 0xffffffff81000000ULL, .kern_end = 0xffffffff84a00000ULL,
+        .initrd_len = 9 * MiB, .p2m_base = 0x8000000000ULL, .initrd_unmapped = true,
+        .dom0 = true, .limit_1g = true,
+    };
+    struct pv_start_info_params sp = {
+        .shared_info_maddr = 0x1000, .flags = 3, .console_mfn = 0x99, .cmdline = cmdline,
+    };
+
+    memset(cmdline, 'x', sizeof(cmdline) - 1);
+    cr_assert_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), 0, "%s", reason);
+    pv_start_info_fill(page, &l, &p, &sp);
+    cr_expect_eq(u32_at(page, 48), 3 | 8, "SIF_MOD_START_PFN added");
+    cr_expect_eq(u64_at(page, 72), 0, "dom0 console info left empty");
+    cr_expect_eq(u64_at(page, 112), l.initrd_pfn);
+    cr_expect_eq(u64_at(page, 120), 9 * MiB);
+    cr_expect_eq(u64_at(page, 104), 0x8000000000ULL);
+    cr_expect_eq(strlen((char *)page + 128), 1023, "command line truncated and terminated");
+    cr_expect_eq(u64_at(page, 1152), l.first_p2m_pfn);
+    cr_expect_eq(u64_at(page, 1160), l.nr_p2m_frames);
+}
