@@ -208,65 +208,81 @@ json_t *xlcfg_json_domain_config(const struct domain_config *cfg)
  * jansson prints an empty container as "{}"; yajl's beautifier (xl) as
  * "{", an empty line, then "}" at the container's own indentation.
  */
-static char *yajl_style(char *s)
+/* Indentation of the line holding s[i]. */
+static size_t line_indent(const char *s, size_t i)
 {
-    size_t len = strlen(s), n = 0, i, extra = 0;
-    bool in_str = false;
-    char *out, *q;
+    size_t ls = i, ind = 0;
 
-    for (i = 0; i + 1 < len; i++) {
-        if (in_str) {
-            if (s[i] == '\\')
-                i++;
-            else if (s[i] == '"')
-                in_str = false;
-        } else if (s[i] == '"') {
-            in_str = true;
-        } else if ((s[i] == '{' && s[i + 1] == '}') ||
-                   (s[i] == '[' && s[i + 1] == ']')) {
-            n++;
-        }
-    }
-    if (!n)
-        return s;
-    /* each gains "\n\n" plus at most a line's worth of indentation */
-    extra = n * (2 + len);
-    out = malloc(len + extra + 1);
-    if (!out) {
-        free(s);
-        return NULL;
-    }
-    q = out;
-    in_str = false;
+    while (ls > 0 && s[ls - 1] != '\n')
+        ls--;
+    while (s[ls + ind] == ' ')
+        ind++;
+    return ind;
+}
+
+/* Walks s for empty "{}" / "[]" outside strings; with q, writes the
+ * rewritten text at *q.  Returns the number of bytes the rewrite adds,
+ * so the caller can allocate exactly. */
+static size_t scan_empties(const char *s, size_t len, char **q)
+{
+    bool in_str = false;
+    size_t i, extra = 0;
+
     for (i = 0; i < len; i++) {
         char c = s[i];
         if (in_str) {
-            *q++ = c;
-            if (c == '\\' && i + 1 < len)
-                *q++ = s[++i];
-            else if (c == '"')
+            if (q)
+                *(*q)++ = c;
+            if (c == '\\' && i + 1 < len) {
+                if (q)
+                    *(*q)++ = s[i + 1];
+                i++;
+            } else if (c == '"') {
                 in_str = false;
+            }
             continue;
         }
         if (c == '"')
             in_str = true;
         if ((c == '{' || c == '[') && i + 1 < len &&
             s[i + 1] == (c == '{' ? '}' : ']')) {
-            size_t ls = i, ind = 0;
-            while (ls > 0 && s[ls - 1] != '\n')
-                ls--;
-            while (s[ls + ind] == ' ')
-                ind++;
-            *q++ = c;
-            *q++ = '\n';
-            *q++ = '\n';
-            memset(q, ' ', ind);
-            q += ind;
-            *q++ = s[++i];
+            size_t ind = line_indent(s, i);
+            extra += 2 + ind;
+            if (q) {
+                *(*q)++ = c;
+                *(*q)++ = '\n';
+                *(*q)++ = '\n';
+                memset(*q, ' ', ind);
+                *q += ind;
+                *(*q)++ = s[i + 1];
+            }
+            i++;
             continue;
         }
-        *q++ = c;
+        if (q)
+            *(*q)++ = c;
     }
+    return extra;
+}
+
+/*
+ * jansson prints an empty container as "{}"; yajl's beautifier (xl) as
+ * "{", an empty line, then "}" at the container's own indentation.
+ */
+static char *yajl_style(char *s)
+{
+    size_t len = strlen(s), extra = scan_empties(s, len, NULL);
+    char *out, *q;
+
+    if (!extra)
+        return s;
+    out = malloc(len + extra + 1);
+    if (!out) {
+        free(s);
+        return NULL;
+    }
+    q = out;
+    scan_empties(s, len, &q);
     *q = 0;
     free(s);
     return out;
