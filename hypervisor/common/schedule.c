@@ -402,10 +402,17 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
     case VCPUOP_is_up:
         return !(v->pause_flags & VPF_down);
 
-    case VCPUOP_initialise:
+    case VCPUOP_initialise: {
+        uint8_t probe;
+
+        /* Xen reads the context before it looks at the vCPU: an unreadable
+         * argument is -EFAULT even for a vCPU that is already up. */
+        if (copy_from_guest_va(&probe, arg.p, 1))
+            return -EFAULT;
         if (v->is_initialised)
             return -EEXIST;
         return arch_vcpu_initialise(v, arg.p);
+    }
 
     case VCPUOP_up:
         if (!v->is_initialised)

@@ -95,14 +95,35 @@ static __always_inline_dc uint32_t rc_byte(const uint8_t **in,
         bit_;                                                           \
     })
 
+/*
+ * The same without a branch on the bit (for bit trees, where the bit only
+ * feeds arithmetic): fewer basic blocks for QEMU to chain, and no
+ * mispredictions on hardware.
+ */
+#define RC_BIT_BLX(prob)                                                \
+    ({                                                                  \
+        uint16_t *p_ = (prob);                                          \
+        uint32_t pv_ = *p_, bound_, m_;                                 \
+        RC_NORMALIZE();                                                 \
+        bound_ = (range >> RC_BITS) * pv_;                              \
+        m_ = 0u - (uint32_t)(code >= bound_);                           \
+        code -= bound_ & m_;                                            \
+        range = ((range - bound_) & m_) | (bound_ & ~m_);               \
+        *p_ = (uint16_t)(m_ ? pv_ - (pv_ >> RC_MOVE)                    \
+                            : pv_ + ((RC_ONE - pv_) >> RC_MOVE));       \
+        m_ & 1;                                                         \
+    })
+
+#define RC_BIT_BL(p) RC_BIT(p)
 /* Bit tree of nbits, most significant bit first; result in [0, 2^nbits). */
 #define RC_TREE(probs, nbits)                                           \
     ({                                                                  \
         uint16_t *t_ = (probs);                                         \
         uint32_t s_ = 1;                                                \
         unsigned int n_;                                                \
+        _Pragma("GCC unroll 8")                                         \
         for (n_ = 0; n_ < (nbits); n_++)                                \
-            s_ = (s_ << 1) + RC_BIT(&t_[s_]);                           \
+            s_ = (s_ << 1) + RC_BIT_BL(&t_[s_]);                        \
         s_ - (1u << (nbits));                                           \
     })
 
@@ -112,8 +133,9 @@ static __always_inline_dc uint32_t rc_byte(const uint8_t **in,
         uint16_t *t_ = (probs);                                         \
         uint32_t s_ = 1, r_ = 0, b_;                                    \
         unsigned int n_;                                                \
+        _Pragma("GCC unroll 4")                                         \
         for (n_ = 0; n_ < (nbits); n_++) {                              \
-            b_ = RC_BIT(&t_[s_]);                                       \
+            b_ = RC_BIT_BL(&t_[s_]);                                    \
             s_ = (s_ << 1) + b_;                                        \
             r_ |= b_ << n_;                                             \
         }                                                               \
@@ -180,54 +202,62 @@ static __always_inline_dc int lzma_loop(struct lzma_dec *st,
                                         const uint8_t *in_stop,
                                         const bool checked)
 {
+    /*
+     * Few locals, so that the hot ones stay in registers (the hypervisor
+     * keeps a frame pointer, leaving 14): positions count from the last
+     * dictionary reset, which makes them the LZMA2 position directly, and
+     * the rarely used reps and properties stay in *st.
+     */
     struct lzma_probs *pr = &st->p;
-    const uint8_t *in = io->in, *in_end = io->in_end;
+    const uint8_t *in = io->in;
+    const uint8_t *in_end = checked ? io->in_end : in_stop;
     uint32_t range = io->range, code = io->code;
-    uint8_t *buf = io->buf;
-    size_t pos = io->pos, end = io->end, dict_start = io->dict_start;
-    uint32_t state = st->state, rep0 = st->rep0, rep1 = st->rep1;
-    uint32_t rep2 = st->rep2, rep3 = st->rep3;
-    const uint32_t lc = st->lc, lp_mask = (1u << st->lp) - 1;
-    const uint32_t pb_mask = (1u << st->pb) - 1;
+    uint8_t *dict = io->buf + io->dict_start;
+    size_t pos = io->pos - io->dict_start;
+    uint32_t state = st->state, rep0 = st->rep0;
     int rc = LZ_OK;
 
-    while (pos < end && (checked || in < in_stop)) {
-        size_t rel = pos - dict_start;
-        uint32_t pos_state = (uint32_t)rel & pb_mask;
+    while (pos < io->end - io->dict_start && (checked || in < in_end)) {
+        uint32_t pos_state = (uint32_t)pos & ((1u << st->pb) - 1);
         uint32_t len;
 
         if (!RC_BIT(&pr->is_match[state][pos_state])) {
             /* literal */
-            uint32_t prev = rel ? buf[pos - 1] : 0;
+            uint32_t prev = pos ? dict[pos - 1] : 0;
             uint16_t *lp = pr->literal + LZMA_LIT_SIZE *
-                (((((uint32_t)rel & lp_mask) << lc) + (prev >> (8 - lc))));
+                ((((uint32_t)pos & ((1u << st->lp) - 1)) << st->lc) +
+                 (prev >> (8 - st->lc)));
             uint32_t sym = 1;
 
             if (state < 7) {
-                do
-                    sym = (sym << 1) + RC_BIT(&lp[sym]);
-                while (sym < 0x100);
+                unsigned int i;
+
+                _Pragma("GCC unroll 8")
+                for (i = 0; i < 8; i++)
+                    sym = (sym << 1) + RC_BIT_BL(&lp[sym]);
                 state = state < 4 ? 0 : state - 3;
             } else {
                 /*
                  * After a match the literal is coded relative to the
                  * byte at rep0; the offset tracks whether the bits so far
-                 * agreed with it.  rep0 < rel holds: the match that set
+                 * agreed with it.  rep0 < pos holds: the match that set
                  * it was checked.
                  */
-                uint32_t match_byte = buf[pos - rep0 - 1];
+                uint32_t match_byte = dict[pos - rep0 - 1];
                 uint32_t offset = 0x100, mbit, bit;
+                unsigned int i;
 
-                do {
+                _Pragma("GCC unroll 8")
+                for (i = 0; i < 8; i++) {
                     match_byte <<= 1;
                     mbit = match_byte & offset;
-                    bit = RC_BIT(&lp[offset + mbit + sym]);
+                    bit = RC_BIT_BL(&lp[offset + mbit + sym]);
                     sym = (sym << 1) + bit;
-                    offset &= bit ? mbit : ~mbit;
-                } while (sym < 0x100);
+                    offset &= (0u - bit) ^ ~mbit;
+                }
                 state = state < 10 ? state - 3 : state - 6;
             }
-            buf[pos++] = (uint8_t)sym;
+            dict[pos++] = (uint8_t)sym;
             goto next;
         }
 
@@ -264,19 +294,19 @@ static __always_inline_dc int lzma_loop(struct lzma_dec *st,
                     dist += RC_TREE_REV(pr->dist_align, LZMA_ALIGN_BITS);
                 }
             }
-            rep3 = rep2;
-            rep2 = rep1;
-            rep1 = rep0;
+            st->rep3 = st->rep2;
+            st->rep2 = st->rep1;
+            st->rep1 = rep0;
             rep0 = dist;
         } else if (!RC_BIT(&pr->is_rep0[state])) {
             if (!RC_BIT(&pr->is_rep0_long[state][pos_state])) {
                 /* short rep: one byte from rep0 */
-                if (unlikely(rep0 >= rel || rep0 >= io->dict_size)) {
+                if (unlikely(rep0 >= pos || rep0 >= io->dict_size)) {
                     rc = LZ_ERR_DIST;
                     break;
                 }
                 state = state < 7 ? 9 : 11;
-                buf[pos] = buf[pos - rep0 - 1];
+                dict[pos] = dict[pos - rep0 - 1];
                 pos++;
                 goto next;
             }
@@ -286,32 +316,32 @@ static __always_inline_dc int lzma_loop(struct lzma_dec *st,
             uint32_t dist;
 
             if (!RC_BIT(&pr->is_rep1[state])) {
-                dist = rep1;
+                dist = st->rep1;
             } else {
                 if (!RC_BIT(&pr->is_rep2[state])) {
-                    dist = rep2;
+                    dist = st->rep2;
                 } else {
-                    dist = rep3;
-                    rep3 = rep2;
+                    dist = st->rep3;
+                    st->rep3 = st->rep2;
                 }
-                rep2 = rep1;
+                st->rep2 = st->rep1;
             }
-            rep1 = rep0;
+            st->rep1 = rep0;
             rep0 = dist;
             len = RC_LEN(&pr->rep_len);
             state = state < 7 ? 8 : 11;
         }
 
         /* rep0 is the distance - 1 (0xffffffff, the end marker, fails too) */
-        if (unlikely(rep0 >= rel || rep0 >= io->dict_size)) {
+        if (unlikely(rep0 >= pos || rep0 >= io->dict_size)) {
             rc = LZ_ERR_DIST;
             break;
         }
-        if (unlikely(len > end - pos)) {
+        if (unlikely(len > io->end - io->dict_start - pos)) {
             rc = LZ_ERR_LEN;
             break;
         }
-        lz_copy(buf, pos, rep0, len, io->buf_limit);
+        lz_copy(dict, pos, rep0, len, io->buf_limit - io->dict_start);
         pos += len;
 next:
         if (checked && unlikely(in > in_end)) {
@@ -323,12 +353,9 @@ next:
     io->in = in;
     io->range = range;
     io->code = code;
-    io->pos = pos;
+    io->pos = pos + io->dict_start;
     st->state = state;
     st->rep0 = rep0;
-    st->rep1 = rep1;
-    st->rep2 = rep2;
-    st->rep3 = rep3;
     return rc;
 }
 

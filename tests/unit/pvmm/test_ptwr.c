@@ -160,7 +160,7 @@ Test(ptwr, unsafe_write_is_refused_and_nothing_changes)
 
     /* Map the L1 itself writable: the MMU refuses. */
     r.rax = h_pte(e.l1, _PAGE_PRESENT | _PAGE_RW);
-    cr_expect_eq(pv_ptwr_fault(hdom[1]->vcpu[0], e.l1va + 8, &r), -EPERM);
+    cr_expect_eq(pv_ptwr_fault(hdom[1]->vcpu[0], e.l1va + 8, &r), -EBUSY);
     cr_expect_eq(h_map(e.l1)[1], before);
     cr_expect_eq(r.rax, h_pte(e.l1, _PAGE_PRESENT | _PAGE_RW), "registers untouched");
     cr_expect_eq(r.rip, (uint64_t)code, "not skipped");

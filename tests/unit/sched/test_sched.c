@@ -323,6 +323,9 @@ Test(sched, vcpu_op_is_up_and_up)
     cr_expect_eq(vcpu_op(v, VCPUOP_up, 1, NULL), -EINVAL, "no context yet");
     cr_expect_eq(vcpu_op(v, VCPUOP_initialise, 1, ctx), 0);
     cr_expect_eq(vcpu_op(v, VCPUOP_initialise, 1, ctx), -EEXIST);
+    /* Regression (guest vcpu_op vs Xen 4.17): the argument is read first. */
+    cr_expect_eq(vcpu_op(v, VCPUOP_initialise, 1, NULL), -EFAULT);
+    cr_expect_eq(vcpu_op(v, VCPUOP_initialise, 0, NULL), -EFAULT);
     cr_expect_eq(vcpu_op(v, VCPUOP_up, 1, NULL), 0);
     cr_expect_eq(vcpu_op(v, VCPUOP_is_up, 1, NULL), 1);
     cr_expect_eq(vcpu_op(v, VCPUOP_down, 1, NULL), 0);

@@ -202,7 +202,9 @@ int get_page_from_l1e(pte_t l1e, struct domain *l1e_owner, struct domain *pg_own
         return -EPERM;              /* not yours: another domain's or the hypervisor's */
     if ((l1e & _PAGE_RW) && get_page_type(pg, PGT_writable_page) != 0) {
         put_page(pg);
-        return -EPERM;              /* a page table or descriptor frame: read-only only */
+        /* A page table or descriptor frame: read-only only.  Xen 4.17
+         * answers -EBUSY here (tests/guests mmu and set_gdt). */
+        return -EBUSY;
     }
     return 0;
 }
@@ -396,6 +398,7 @@ int pv_mmu_update_one(struct vcpu *v, struct domain *pg_owner, const mmu_update_
     switch (cmd) {
     case MMU_NORMAL_PT_UPDATE:
     case MMU_PT_UPDATE_PRESERVE_AD:
+    case MMU_PT_UPDATE_NO_TRANSLATE:    /* PV: addresses are machine ones already */
         pg = get_page_from_mfn(mfn, d);
         if (pg == NULL)
             return -EINVAL;     /* the table must be the caller's own frame */

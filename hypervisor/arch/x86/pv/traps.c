@@ -29,6 +29,7 @@
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
 #include <asm/regs.h>
+#include <asm/setup.h>
 
 #define EFLAGS_TF   (1UL << 8)
 #define EFLAGS_IOPL (3UL << 12)
@@ -445,13 +446,16 @@ int pv_vcpu_initialise(struct vcpu *v, const void *guest_ctx)
     struct vcpu_guest_context *c;
     int rc = 0;
 
-    if (v->is_initialised)
-        return -EEXIST;
     c = xmalloc_bytes(sizeof(*c));
     if (c == NULL)
         return -ENOMEM;
+    /* Xen reads the context before looking at the vCPU's state. */
     if (copy_from_guest_va(c, guest_ctx, sizeof(*c)) != 0) {
         rc = -EFAULT;
+        goto out;
+    }
+    if (v->is_initialised) {
+        rc = -EEXIST;
         goto out;
     }
     memcpy(&v->arch.user_regs, &c->user_regs, PV_FRAME_SIZE);
@@ -555,6 +559,8 @@ uint64_t pv_cmos_wallclock(void)
  * (never used) SYSRET would give 0xe02b / 0xe033 as the ABI says. */
 void pv_traps_init(void)
 {
+    /* The PV MMU and the builder keep the M2P through its writable view. */
+    m2p_rw = (unsigned long *)m2p_table;
     wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)__HYPERVISOR_CS64 << 32));
     wrmsr(MSR_LSTAR, (uint64_t)pv_syscall_entry);
     wrmsr(MSR_CSTAR, (uint64_t)pv_syscall_entry);
