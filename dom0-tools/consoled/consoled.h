@@ -23,12 +23,19 @@ struct cons_dom {
     struct cons_dom *next;
 };
 
+/* A live domain whose console nodes are not there yet: watched until they are. */
+struct cons_wait {
+    uint32_t domid;
+    struct cons_wait *next;
+};
+
 struct consoled {
     xc_handle *xch;
     xc_evtchn *xce;
     xc_gnttab *xcg;           /* NULL if gntdev is unavailable */
     struct xs_handle *xs;
     struct cons_dom *doms;
+    struct cons_wait *waits;  /* libxl writes console nodes after XS_INTRODUCE */
     const char *log_dir;
     bool log_guest, log_hv;
     int hv_log_fd, hv_port;

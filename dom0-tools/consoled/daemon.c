@@ -116,14 +116,16 @@ static int open_pty(struct consoled *c, struct cons_dom *d)
     return 0;
 }
 
-static void setup(struct consoled *c, uint32_t domid)
+/* Returns false when the console nodes do not exist yet (retry later). */
+static bool setup(struct consoled *c, uint32_t domid)
 {
+    bool ready = true;
     struct cons_dom *d = calloc(1, sizeof(*d));
     char *ref = NULL, *port = NULL, *name = NULL;
     struct errbuf eb;
 
     if (!d)
-        return;
+        return true;
     eb_clear(&eb);
     d->domid = domid;
     d->local_port = d->master = d->slave = d->log_fd = -1;
@@ -131,9 +133,10 @@ static void setup(struct consoled *c, uint32_t domid)
     port = xs_get(c, domid, "console/port");
     name = xs_get(c, domid, "name");
     if (!ref || !port) {
-        /* Not a guest with a PV console (yet): a later event retries. */
+        /* Not a guest with a PV console (yet): its console watch retries. */
         free(d);
         d = NULL;
+        ready = false;
         goto out;
     }
     snprintf(d->name, sizeof(d->name), "%s", name ? name : "");
@@ -179,6 +182,41 @@ out:
     free(ref);
     free(port);
     free(name);
+    return ready;
+}
+
+static void wait_add(struct consoled *c, uint32_t domid)
+{
+    char path[64], token[32];
+
+    for (struct cons_wait *w = c->waits; w; w = w->next)
+        if (w->domid == domid)
+            return;
+    struct cons_wait *w = calloc(1, sizeof(*w));
+    if (!w)
+        return;
+    w->domid = domid;
+    w->next = c->waits;
+    c->waits = w;
+    snprintf(path, sizeof(path), "/local/domain/%u/console", domid);
+    snprintf(token, sizeof(token), "con-%u", domid);
+    xs_watch(c->xs, path, token);
+}
+
+static void wait_drop(struct consoled *c, uint32_t domid)
+{
+    char path[64], token[32];
+
+    for (struct cons_wait **pp = &c->waits; *pp; pp = &(*pp)->next)
+        if ((*pp)->domid == domid) {
+            struct cons_wait *w = *pp;
+            *pp = w->next;
+            free(w);
+            snprintf(path, sizeof(path), "/local/domain/%u/console", domid);
+            snprintf(token, sizeof(token), "con-%u", domid);
+            xs_unwatch(c->xs, path, token);
+            return;
+        }
 }
 
 /* Bring the set of served consoles in line with the domains that exist. */
@@ -209,8 +247,22 @@ static void rescan(struct consoled *c)
         for (struct cons_dom *d = c->doms; d; d = d->next)
             if (d->domid == info[i].domid)
                 known = true;
-        if (!known)
-            setup(c, info[i].domid);
+        if (known)
+            continue;
+        if (setup(c, info[i].domid))
+            wait_drop(c, info[i].domid);
+        else
+            wait_add(c, info[i].domid);
+    }
+    /* Stop watching for domains that went away before their console appeared. */
+    for (struct cons_wait *w = c->waits, *next; w; w = next) {
+        next = w->next;
+        bool alive = false;
+        for (int i = 0; i < n; i++)
+            if (info[i].domid == w->domid && !info[i].dying)
+                alive = true;
+        if (!alive)
+            wait_drop(c, w->domid);
     }
 }
 
@@ -313,6 +365,8 @@ int consoled_run(struct consoled *c, volatile int *stop)
 
 void consoled_fini(struct consoled *c)
 {
+    while (c->waits)
+        wait_drop(c, c->waits->domid);
     while (c->doms) {
         struct cons_dom *d = c->doms;
         c->doms = d->next;
