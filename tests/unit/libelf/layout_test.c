@@ -562,3 +562,66 @@ Test(layout, start_info_dom0_unmapped_initrd_long_cmdline)
     cr_expect_eq(u64_at(page, 1152), l.first_p2m_pfn);
     cr_expect_eq(u64_at(page, 1160), l.nr_p2m_frames);
 }
+
+/*
+ * Real Xen 4.17 (Debian) booting tests/guests' console.elf as dom0 with
+ * dom0_mem=64M printed:
+ *   Loaded kernel: 0000000000100000->0000000000113b98
+ *   Phys-Mach map: 0000000000114000->0000000000134000
+ *   Start info:    0000000000134000->00000000001344b8
+ *   Page tables:   0000000000135000->000000000013a000
+ *   Boot stack:    000000000013a000->000000000013b000
+ *   TOTAL:         0000000000000000->0000000000400000
+ * Our layout must be the same.
+ */
+Test(layout, matches_real_xen_dom0_small_kernel)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 16384, .virt_base = 0, .kern_start = 0x100000, .kern_end = 0x113b98,
+        .p2m_base = PV_LAYOUT_UNSET, .dom0 = true,
+    };
+
+    cr_assert_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), 0, "%s", reason);
+    cr_expect_eq(l.p2m_start, 0x114000);
+    cr_expect_eq(l.p2m_end, 0x134000);
+    cr_expect_eq(l.start_info, 0x134000);
+    cr_expect_eq(l.pt_start, 0x135000);
+    cr_expect_eq(l.pt_end, 0x13a000);
+    cr_expect_eq(l.stack_start, 0x13a000);
+    cr_expect_eq(l.stack_end, 0x13b000);
+    cr_expect_eq(l.v_start, 0);
+    cr_expect_eq(l.v_end, 0x400000);
+}
+
+/*
+ * Real Xen 4.17 booting Debian's Linux 6.1 (this kernel: image ends at
+ * paddr 0x4a00000, INIT_P2M 0x8000000000, MOD_START_PFN) as dom0 with
+ * dom0_mem=512M and an initrd printed:
+ *   Loaded kernel: ffffffff81000000->ffffffff84a00000
+ *   Phys-Mach map: 0000008000000000->0000008000100000
+ *   Start info:    ffffffff84a00000->ffffffff84a004b8
+ *   Page tables:   ffffffff84a01000->ffffffff84a2a000
+ *   Boot stack:    ffffffff84a2a000->ffffffff84a2b000
+ *   TOTAL:         ffffffff80000000->ffffffff84c00000
+ * (the initrd stays unmapped).  Our layout must be the same.
+ */
+Test(layout, matches_real_xen_linux_dom0)
+{
+    struct pv_layout_params p = {
+        .nr_pages = 131072, .virt_base = LINUX_BASE, .kern_start = 0xffffffff81000000ULL,
+        .kern_end = 0xffffffff84a00000ULL, .initrd_len = 0x3f9ff4b3 - 0x3ecd7000,
+        .p2m_base = 0x8000000000ULL, .initrd_unmapped = true, .dom0 = true, .limit_1g = true,
+    };
+
+    cr_assert_eq(pv_layout_compute(&p, &l, "dom0", reason, sizeof(reason)), 0, "%s", reason);
+    cr_expect_eq(l.p2m_start, 0x8000000000ULL);
+    cr_expect_eq(l.p2m_end, 0x8000100000ULL);
+    cr_expect_eq(l.start_info, 0xffffffff84a00000ULL);
+    cr_expect_eq(l.pt_start, 0xffffffff84a01000ULL);
+    cr_expect_eq(l.pt_end, 0xffffffff84a2a000ULL);
+    cr_expect_eq(l.nr_pt_frames, 41);
+    cr_expect_eq(l.stack_start, 0xffffffff84a2a000ULL);
+    cr_expect_eq(l.stack_end, 0xffffffff84a2b000ULL);
+    cr_expect_eq(l.v_start, LINUX_BASE);
+    cr_expect_eq(l.v_end, 0xffffffff84c00000ULL);
+}
