@@ -230,9 +230,10 @@ void arch_dump_vcpu(struct vcpu *v)
 /*
  * dom0 stopped: the machine follows, as on Xen.  Under QEMU the
  * isa-debug-exit port reports how (exit status (code << 1) | 1): poweroff 0
- * (the status a passing test's verdict also gives), reboot 4, crash 5,
- * anything else 6.  Without that device the writes are ignored and the
- * machine halts or restarts.
+ * (the status a passing test's verdict also gives), crash 5, anything else
+ * 6; a reboot really resets the machine (QEMU -no-reboot exits with status
+ * 0, as it does with Xen).  Without that device the writes are ignored and
+ * the machine halts or restarts.
  */
 void arch_hwdom_shutdown(unsigned int reason)
 {
@@ -246,8 +247,7 @@ void arch_hwdom_shutdown(unsigned int reason)
         break;
     case SHUTDOWN_reboot:
         printk("Hardware Dom0 shutdown: rebooting machine\n");
-        code = 4;
-        break;
+        machine_restart(0);
     case SHUTDOWN_crash:
         printk("Hardware Dom0 crashed: %s\n",
                opt_noreboot ? "'noreboot' set - not rebooting" : "rebooting machine");

@@ -197,6 +197,9 @@ static void emulate_cpuid(struct vcpu *v, struct cpu_user_regs *regs)
     }
     cpuid_pol.dom0 = v->domain->is_privileged;
     pv_cpuid(&cpuid_pol, (uint32_t)regs->rax, (uint32_t)regs->rcx, &out);
+    /* No SYSENTER path for 64-bit PV guests here (Xen 4.17 hides it too). */
+    if ((uint32_t)regs->rax == 1)
+        out.d &= ~CPUID1_EDX_SEP;
     regs->rax = out.a;
     regs->rbx = out.b;
     regs->rcx = out.c;
