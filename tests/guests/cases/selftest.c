@@ -2,7 +2,7 @@
  * selftest.c — the guest runtime checks itself: vsnprintf conversions (the
  * '#' flag once printed "%#lx" literally — regression), string helpers, the
  * expected-fault table (fault recorded, execution resumes at the fixup; no
- * fault leaves ex_vec at -1), a handled trap resuming after the instruction,
+ * fault leaves ex_vec at -1), the start state (events masked), a handled trap resuming after the instruction,
  * and virt_to_mfn / l1_entry_of agreeing with each other.
  */
 #include "guest.h"
@@ -71,6 +71,11 @@ void test_main(void)
     __asm__ volatile("int3\n int3" ::: "memory");
     if (bp_hits != 2)
         test_fail("int3 handler ran %d times, expected 2", bp_hits);
+
+    /* Every PV vCPU starts with events masked. */
+    printk("at start: upcall_pending %u upcall_mask %u\n", boot_upcall_pending, boot_upcall_mask);
+    if (boot_upcall_mask != 1)
+        test_fail("the domain started with upcall_mask %u, expected 1", boot_upcall_mask);
 
     pte = l1_entry_of(test_title);
     if (!pte || ((*pte >> 12) & 0xffffffffffULL) != virt_to_mfn(test_title))

@@ -70,6 +70,7 @@ void __noreturn guest_shutdown(unsigned int reason);
 extern struct start_info *start_info;
 extern struct shared_info *shared_info;
 extern struct vcpu_info *vcpu0;
+extern uint8_t boot_upcall_pending, boot_upcall_mask;   /* as the domain started */
 unsigned long virt_to_mfn(const void *va);
 uint64_t *l1_entry_of(const void *va);   /* NULL if not reachable */
 

@@ -19,6 +19,7 @@ int hc_use_syscall;
 static char shinfo_page[PAGE_SIZE] __aligned(PAGE_SIZE);
 static char kernel_stack[16384] __aligned(16);
 unsigned long kernel_stack_top;
+uint8_t boot_upcall_pending, boot_upcall_mask;
 
 enum { V_SUCCESS, V_SKIP, V_FAILURE, V_ERROR };
 static int verdict = V_SUCCESS;
@@ -208,6 +209,8 @@ static void setup(void)
         test_abort("mapping shared_info: %ld", rc);
     shared_info = (struct shared_info *)shinfo_page;
     vcpu0 = &shared_info->vcpu_info[0];
+    boot_upcall_pending = vcpu0->evtchn_upcall_pending;
+    boot_upcall_mask = vcpu0->evtchn_upcall_mask;
 
     install_trap_table();
 
