@@ -50,9 +50,15 @@ while read -r name expect where tmo extra; do
     reboot) judge=(--expect "$REBOOT_RE" --grace 1) ;;
     *)      judge=(--grace 0.5) ;;
     esac
-    python3 "$runner" --name "guests-ours/$name" --timeout "${tmo:-30}" \
+    line=$(python3 "$runner" --name "guests-ours/$name" --timeout "${tmo:-30}" \
         --log "$logs/$name.log" "${judge[@]}" -- \
         -m 512 -smp "$smp" -nic none -kernel "$HV" -append "$append" \
-        -initrd "$mods" 2>>"$logs/failures.log" </dev/null
+        -initrd "$mods" 2>>"$logs/failures.log" </dev/null)
+    rc=$?
+    # A runner that dies without its one line must not make a test vanish.
+    case $line in
+    PASS:*|FAIL:*|SKIP:*) printf '%s\n' "$line" ;;
+    *) echo "FAIL: guests-ours/$name the runner printed no result (exit status $rc)" ;;
+    esac
 done < "$here/tests.list"
 exit 0
