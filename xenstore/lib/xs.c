@@ -402,7 +402,8 @@ static void *xs_talkv(struct xs_handle *h, xs_transaction_t t,
             errno = E2BIG;
             return NULL;
         }
-        memcpy(buf + sizeof(*m) + plen, iov[i].iov_base, iov[i].iov_len);
+        if (iov[i].iov_len)
+            memcpy(buf + sizeof(*m) + plen, iov[i].iov_base, iov[i].iov_len);
         plen += iov[i].iov_len;
     }
     pthread_mutex_lock(&h->lock);
