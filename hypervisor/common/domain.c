@@ -399,7 +399,11 @@ int vcpu_register_info(struct vcpu *v, mfn_t mfn, unsigned int offset)
     struct page_info *pg;
     struct vcpu_info *new_info;
 
-    if (offset > PAGE_SIZE - sizeof(struct vcpu_info) || (offset & 7))
+    /* Xen 4.17: a placement crossing the page is -ENXIO, a misaligned one
+     * -EINVAL (tests/guests vcpu_info). */
+    if (offset > PAGE_SIZE - sizeof(struct vcpu_info))
+        return -ENXIO;
+    if (offset & 7)
         return -EINVAL;
     if (v->vcpu_info_mfn != INVALID_MFN)
         return -EINVAL;                 /* once per vCPU (Xen) */

@@ -31,6 +31,7 @@
 #include <xen/decompress.h>
 #include <xen/domheap.h>
 #include <xen/errno.h>
+#include <xen/grant_table.h>
 #include <xen/libelf.h>
 #include <xen/mm.h>
 #include <xen/param.h>
@@ -337,6 +338,13 @@ static int build_domain(domid_t id, const struct boot_dom *bd, unsigned long nr_
         goto out;
     }
     d->arch.boot_domain = true;
+    {
+        /* One grant frame from the start, as on Xen (query_size >= 1). */
+        gnttab_setup_table_t gs = { .dom = DOMID_SELF, .nr_frames = 1 };
+        xen_pfn_t gf[1];
+
+        gnttab_setup_table(d, &gs, gf);
+    }
     c.d = d;
     c.nr_pages = nr_pages;
     c.v_start = l.v_start;
@@ -399,6 +407,8 @@ static int build_domain(domid_t id, const struct boot_dom *bd, unsigned long nr_
     }
 
     d->shared_info->arch.max_pfn = nr_pages;
+    if (bd->dom0)
+        d->max_pages = ~0U;         /* dom0 may balloon up: Xen's default */
     for_each_vcpu(d, v)
         v->vcpu_info->evtchn_upcall_mask = 1;
     v = d->vcpu[0];

@@ -442,8 +442,12 @@ static void restore_vcpu(struct vcpu *v)
 
 void context_switch(struct vcpu *prev, struct vcpu *next)
 {
-    if (!is_idle_vcpu(prev))
+    if (!is_idle_vcpu(prev)) {
+        /* Still in prev's address space: its runstate copy (now blocked,
+         * runnable or offline) is current when it looks next time. */
+        vcpu_update_runstate_area(prev);
         save_vcpu(prev);
+    }
     curr_vcpu = next;
     if (is_idle_vcpu(next)) {
         struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt_table };
