@@ -41,6 +41,7 @@ struct xs_handle {
     pthread_mutex_t lock;
     uint32_t req_id;
     bool no_dirpart;    /* daemon answered DIRECTORY_PART with ENOSYS */
+    unsigned long flags;    /* xs_open() flags */
     char *ibuf; /* bytes received, not yet consumed */
     size_t ilen;
     struct xs_event *ev_head, **ev_tail;
@@ -215,6 +216,8 @@ struct xs_handle *xs_open(unsigned long flags)
     struct xs_handle *h = get_handle(xs_daemon_socket());
     if (!h && !(flags & XS_OPEN_SOCKETONLY))
         h = get_handle(xs_domain_dev());
+    if (h)
+        h->flags = flags;
     return h;
 }
 
@@ -679,13 +682,41 @@ bool xs_watch(struct xs_handle *h, const char *path, const char *token)
     return xs_bool(xs_talkv(h, XBT_NULL, XS_WATCH, iov, 2, NULL));
 }
 
+/* XS_UNWATCH_FILTER: forget queued events of the watch just removed. */
+static void filter_events(struct xs_handle *h, const char *path,
+                          const char *token)
+{
+    struct xs_event **p = &h->ev_head, *e;
+
+    pthread_mutex_lock(&h->lock);
+    h->ev_tail = &h->ev_head;
+    while ((e = *p)) {
+        const char *tok = e->data + strlen(e->data) + 1;
+        if ((size_t)(tok - e->data) < e->len && !strcmp(tok, token) &&
+            xs_path_is_subpath(path, e->data)) {
+            *p = e->next;
+            free(e);
+            continue;
+        }
+        h->ev_tail = &e->next;
+        p = &e->next;
+    }
+    if (!h->ev_head)
+        ev_drain(h);
+    pthread_mutex_unlock(&h->lock);
+}
+
 bool xs_unwatch(struct xs_handle *h, const char *path, const char *token)
 {
     struct iovec iov[2] = {
         { (void *)path, strlen(path) + 1 },
         { (void *)token, strlen(token) + 1 },
     };
-    return xs_bool(xs_talkv(h, XBT_NULL, XS_UNWATCH, iov, 2, NULL));
+    bool ok = xs_bool(xs_talkv(h, XBT_NULL, XS_UNWATCH, iov, 2, NULL));
+
+    if (ok && (h->flags & XS_UNWATCH_FILTER))
+        filter_events(h, path, token);
+    return ok;
 }
 
 int xs_fileno(struct xs_handle *h)

@@ -206,6 +206,31 @@ Test(lib, watches_fileno_check_and_read)
     xs_close(c);
 }
 
+Test(lib, unwatch_filter_drops_queued_events)
+{
+    struct xs_handle *w = xs_open(XS_UNWATCH_FILTER), *c = xs_open(0);
+    char **ev;
+    cr_assert(xs_watch(w, "/f", "a"));
+    cr_assert(xs_watch(w, "/g", "b"));
+    xs_write(c, XBT_NULL, "/f/1", "", 0);
+    xs_write(c, XBT_NULL, "/g/1", "", 0);
+    /* a request makes the library read (and queue) everything pending */
+    usleep(100000);
+    free(xs_read(w, XBT_NULL, "/", NULL));
+    cr_assert(xs_unwatch(w, "/f", "a"));
+    ev = xs_check_watch(w);     /* initial /g event survives */
+    cr_assert_not_null(ev);
+    cr_assert_str_eq(ev[0], "/g");
+    free(ev);
+    ev = xs_check_watch(w);
+    cr_assert_not_null(ev);
+    cr_assert_str_eq(ev[0], "/g/1");
+    free(ev);
+    cr_assert_null(xs_check_watch(w));
+    xs_close(w);
+    xs_close(c);
+}
+
 Test(lib, domain_requests_and_control)
 {
     struct xs_handle *h = xs_open(0);
