@@ -171,17 +171,6 @@ long do_vm_assist(unsigned int cmd, unsigned int type)
     return 0;
 }
 
-long do_set_debugreg(int reg, unsigned long value)
-{
-    (void)value;
-    return (reg < 0 || reg > 7) ? -EINVAL : 0;
-}
-
-long do_get_debugreg(int reg)
-{
-    return (reg < 0 || reg > 7) ? -EINVAL : 0;
-}
-
 long do_xenpmu_op(void)
 {
     return -EOPNOTSUPP;

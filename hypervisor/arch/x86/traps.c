@@ -279,5 +279,11 @@ void do_trap(struct cpu_user_regs *regs)
     }
     if (pv_fixup_fault(regs))
         return;
+    if (vec == TRAP_debug) {
+        /* A guest's data breakpoint hit by a hypervisor access to guest
+         * memory: not ours to report. */
+        __asm__ volatile("mov %0, %%db6" :: "r"(0xffff0ff0UL));
+        return;
+    }
     fatal_trap(regs);
 }

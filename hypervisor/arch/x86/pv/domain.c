@@ -449,6 +449,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         save_vcpu(prev);
     }
     curr_vcpu = next;
+    pv_load_debugregs(is_idle_vcpu(next) ? NULL : next);
     if (is_idle_vcpu(next)) {
         struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt_table };
 

@@ -209,6 +209,16 @@ void pv_guest_exception(struct cpu_user_regs *regs)
             return;
         v->arch.fpu_ts = false;
         break;
+    case TRAP_debug: {
+        unsigned long dr6;
+
+        /* The status goes to the guest's DR6 (get_debugreg(6)); the real
+         * one is cleared for the next exception. */
+        __asm__ volatile("mov %%db6, %0" : "=r"(dr6));
+        __asm__ volatile("mov %0, %%db6" :: "r"(0xffff0ff0UL));
+        v->arch.debugreg[6] = dr6;
+        break;
+    }
     case TRAP_nmi:
     case TRAP_machine_check:
         return;
@@ -416,6 +426,79 @@ long do_set_segment_base(unsigned int which, unsigned long base)
     }
     default:
         return -EINVAL;
+    }
+}
+
+/* ------------------------------------------------------ debug registers */
+
+#define DR7_GD          (1UL << 13)
+
+static void write_dr(unsigned int reg, unsigned long val)
+{
+    switch (reg) {
+    case 0: __asm__ volatile("mov %0, %%db0" :: "r"(val)); break;
+    case 1: __asm__ volatile("mov %0, %%db1" :: "r"(val)); break;
+    case 2: __asm__ volatile("mov %0, %%db2" :: "r"(val)); break;
+    case 3: __asm__ volatile("mov %0, %%db3" :: "r"(val)); break;
+    case 6: __asm__ volatile("mov %0, %%db6" :: "r"(val)); break;
+    case 7: __asm__ volatile("mov %0, %%db7" :: "r"(val)); break;
+    }
+}
+
+/* Context switch: the guest's breakpoints only while it runs. */
+void pv_load_debugregs(struct vcpu *v)
+{
+    if (v == NULL) {
+        write_dr(7, 0x400);
+        return;
+    }
+    if (!(v->arch.debugreg[7] & 0xff)) {
+        write_dr(7, 0x400);
+        return;
+    }
+    for (unsigned int i = 0; i < 4; i++)
+        write_dr(i, v->arch.debugreg[i]);
+    write_dr(7, v->arch.debugreg[7]);
+}
+
+long do_set_debugreg(int reg, unsigned long value)
+{
+    struct vcpu *v = current;
+
+    switch (reg) {
+    case 0: case 1: case 2: case 3:
+        /* Breakpoints on guest addresses only. */
+        if (!is_canonical(value) ||
+            (value >= HYPERVISOR_VIRT_START && value < HYPERVISOR_VIRT_END))
+            return -EPERM;
+        v->arch.debugreg[reg] = value;
+        write_dr(reg, value);
+        return 0;
+    case 6:
+        v->arch.debugreg[6] = (value & 0xffffffffUL) | 0xffff0ff0UL;
+        return 0;
+    case 7:
+        if (value >> 32)
+            return -EINVAL;
+        if (value & DR7_GD)
+            return -EPERM;
+        v->arch.debugreg[7] = (value & ~0xd800UL) | 0x400;  /* no reserved bits */
+        pv_load_debugregs(v);
+        return 0;
+    default:
+        return -ENODEV;
+    }
+}
+
+long do_get_debugreg(int reg)
+{
+    struct vcpu *v = current;
+
+    switch (reg) {
+    case 0: case 1: case 2: case 3: case 6: case 7:
+        return (long)v->arch.debugreg[reg];
+    default:
+        return -ENODEV;
     }
 }
 

@@ -38,6 +38,7 @@ struct arch_vcpu {
     uint16_t sel[4];                  /* ds, es, fs, gs while not running */
     uint64_t event_flags, failsafe_flags, syscall_flags; /* CALLBACKF_* */
     uint64_t nmi_callback_eip;
+    uint64_t debugreg[8];             /* set_debugreg; [6] = last #DB status */
 };
 
 struct arch_domain {

@@ -49,6 +49,7 @@ void pv_iret_failed(void) __noreturn;
 void pv_do_syscall(struct cpu_user_regs *regs);
 int  pv_vcpu_initialise(struct vcpu *v, const void *guest_ctx);
 uint64_t pv_cmos_wallclock(void);
+void pv_load_debugregs(struct vcpu *v);   /* NULL: none */
 
 /* ---- emulate.c ---- */
 /* 0: emulated (regs advanced); else the fault goes to the guest. */
