@@ -135,6 +135,7 @@ struct ring {
     int kick_out;           /* fake: FIFO to the guest */
     uint32_t local_port;    /* real: our event channel port */
     bool grant_mapped;      /* real: via gntdev (else privcmd/kva) */
+    uint64_t grant_index;   /* gntdev mmap offset, for UNMAP_GRANT_REF */
     bool fake;
     bool own_page;          /* munmap on destroy */
 };
@@ -257,6 +258,11 @@ static void ring_destroy(struct conn *c)
     }
     if (r->own_page && r->intf)
         munmap(r->intf, 4096);
+    if (r->grant_mapped && gntdev_fd >= 0) {
+        struct xsd_gntdev_unmap_grant_ref u = { .index = r->grant_index,
+                                                .count = 1 };
+        ioctl(gntdev_fd, XSD_IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
+    }
     free(r);
     c->priv = NULL;
     c->fd = -1;
@@ -311,9 +317,13 @@ static int fake_ring_open(uint32_t domid, struct ring *r, int *kick_in)
 
 int xsd_evtchn_open(void)
 {
+    if (xsd_evtchn_fd >= 0)
+        return 0;
+    xsd_evtchn_fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC | O_NONBLOCK);
     if (xsd_evtchn_fd < 0)
-        xsd_evtchn_fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-    return xsd_evtchn_fd < 0 ? -errno : 0;
+        return -errno;
+    io_evtchn_opened();     /* the loop may already be running */
+    return 0;
 }
 
 /* Real Xen: grant ref 1 through gntdev, else a foreign map of the mfn. */
@@ -333,7 +343,13 @@ static int xen_ring_map(uint32_t domid, unsigned long mfn, struct ring *r)
             if (a != MAP_FAILED) {
                 r->intf = a;
                 r->grant_mapped = r->own_page = true;
+                r->grant_index = m.index;
                 return 0;
+            }
+            {
+                struct xsd_gntdev_unmap_grant_ref u = { .index = m.index,
+                                                        .count = 1 };
+                ioctl(gntdev_fd, XSD_IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
             }
         }
     }

@@ -243,13 +243,21 @@ static bool any_output(void)
     return false;
 }
 
+static bool evtchn_added;
+
+void io_evtchn_opened(void)
+{
+    if (epfd >= 0 && xsd_evtchn_fd >= 0 && !evtchn_added &&
+        add_marker(xsd_evtchn_fd, &mark_evtchn) == 0)
+        evtchn_added = true;
+}
+
 int io_run(void)
 {
     struct epoll_event evs[64];
     double last_check = xsd_now();
 
-    if (xsd_evtchn_fd >= 0)
-        add_marker(xsd_evtchn_fd, &mark_evtchn);
+    io_evtchn_opened();
     conn_flush_dirty();
     for (;;) {
         int n, i, timeout = any_output() ? 1000 : -1;

@@ -265,6 +265,8 @@ int io_watch_fd(struct conn *c);        /* register a conn's fd with epoll */
 void io_unwatch_fd(struct conn *c);
 /* Re-arm epoll for c: EPOLLIN while it may send, EPOLLOUT while output waits. */
 void io_update(struct conn *c);
+/* /dev/xen/evtchn was opened: poll it too. */
+void io_evtchn_opened(void);
 /* Socket transport: accept()ed connections are dom0-privileged. */
 struct conn *sock_conn_new(int fd);
 int io_listen(const char *path);
