@@ -6,6 +6,10 @@
 #     obj-y   += sub/         (recursed into; its built_in.o is linked in)
 #     extra-y += $(BUILD)/x   (further goals, with rules in <dir>/Makefile)
 #     CFLAGS-y / ASFLAGS-y    (additions for this directory only)
+#     link-subdirs := n       (a directory that only groups independent
+#                              programs, like tests/: build the subdirectories
+#                              but do not merge their objects, whose symbols
+#                              may clash)
 # and produces build/<dir>/built_in.o, a relocatable object holding the whole
 # subtree, plus any extra-y goals.  Objects never land in the source tree.
 #
@@ -21,6 +25,7 @@ FLAVOR ?= host
 
 obj-y    :=
 extra-y  :=
+link-subdirs := y
 CFLAGS-y :=
 ASFLAGS-y :=
 LDLIBS-y :=
@@ -79,9 +84,10 @@ subdirs-done:
 	  $(MAKE) -s --no-print-directory -f $(ROOT)/Rules.mk obj=$(obj)/$$d FLAVOR=$(FLAVOR) BUILD=$(BUILD); \
 	done
 
+linked := $(objs) $(if $(filter n,$(link-subdirs)),,$(sub-built))
 $(out)/built_in.o: $(objs) $(sub-built)
 	@mkdir -p $(@D)
-	@if [ -n "$(strip $^)" ]; then $(LD) -r -o $@ $^; \
+	@if [ -n "$(strip $(linked))" ]; then $(LD) -r -o $@ $(linked); \
 	 else printf '' | $(CC) -x c -c -o $@ -; fi
 
 $(out)/%.o: $(src)/%.c
