@@ -21,7 +21,9 @@
 #define OUT_MAX_PRIV (64UL << 20)    /* dom0 sockets: generous, still bounded */
 
 struct conn *xsd_conns;
-static struct conn *dirty_head;
+/* Connections to service, first marked first: a write's watch events are
+ * queued before its reply, so watchers hear about it before the writer. */
+static struct conn *dirty_head, **dirty_tail = &dirty_head;
 
 double xsd_now(void)
 {
@@ -72,6 +74,8 @@ void conn_free(struct conn *c)
         for (p = &dirty_head; *p; p = &(*p)->dirty_next)
             if (*p == c) {
                 *p = c->dirty_next;
+                if (!*p)
+                    dirty_tail = p;
                 break;
             }
     while ((t = c->txns)) {
@@ -94,8 +98,9 @@ void conn_mark_dirty(struct conn *c)
     if (c->on_dirty)
         return;
     c->on_dirty = true;
-    c->dirty_next = dirty_head;
-    dirty_head = c;
+    c->dirty_next = NULL;
+    *dirty_tail = c;
+    dirty_tail = &c->dirty_next;
 }
 
 void conn_kick(struct conn *c)
@@ -295,6 +300,8 @@ void conn_flush_dirty(void)
 
     while ((c = dirty_head) && guard++ < 100000) {
         dirty_head = c->dirty_next;
+        if (!dirty_head)
+            dirty_tail = &dirty_head;
         c->on_dirty = false;
         if (c->kicked && !c->dead) {
             c->kicked = false;
