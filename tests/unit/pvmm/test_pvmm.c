@@ -411,3 +411,20 @@ Test(pvmm, no_translate_is_a_normal_update)
                      MMU_PT_UPDATE_NO_TRANSLATE), 0);
     cr_expect_eq(h_map(l1)[7] >> 12, data[0], "entry written");
 }
+
+/* Regression (Linux dom0 on our hypervisor): entries a 64-bit PV guest
+ * installs get _PAGE_USER, on update and on validation, or its ring-3
+ * kernel faults on its own pages (Linux's L3 entries come without it). */
+Test(pvmm, guest_entries_get_the_user_bit)
+{
+    mfn_t l1, data[2];
+    mfn_t l4 = h_build_tables(D1, 2, NULL, NULL, &l1, data);
+
+    h_map(l1)[10] = h_pte(data[1], _PAGE_PRESENT);
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L4_TABLE, l4), 0);
+    cr_expect(h_map(l1)[10] & _PAGE_USER, "added on validation");
+    cr_assert_eq(mmu(D1, D1, l1, 9, h_pte(data[0], _PAGE_PRESENT | _PAGE_RW), 0), 0);
+    cr_expect(h_map(l1)[9] & _PAGE_USER, "added on update");
+    cr_expect_eq(mmu(D1, D1, l1, 11, 0, 0), 0);
+    cr_expect_eq(h_map(l1)[11], 0, "not-present entries stay as they are");
+}

@@ -258,6 +258,16 @@ static void put_page_from_lne(pte_t e, unsigned int level)
     put_page_and_type(mfn_to_page(pte_mfn(e)));
 }
 
+/*
+ * 64-bit PV guest kernels run in ring 3, so every present entry they
+ * install carries _PAGE_USER (Xen's adjust_guest_lNe): a supervisor-only
+ * entry would make the guest kernel fault on its own pages.
+ */
+static pte_t adjust_guest_entry(pte_t e)
+{
+    return pte_present(e) ? e | _PAGE_USER : e;
+}
+
 static int get_entry(pte_t e, unsigned int level, struct domain *d)
 {
     return level == 1 ? get_page_from_l1e(e, d, d) : get_page_from_lne(e, level, d);
@@ -292,6 +302,7 @@ static int validate_table(struct page_info *pg, uint64_t type)
         rc = get_entry(t[i], level, d);
         if (rc)
             break;
+        t[i] = adjust_guest_entry(t[i]);
     }
     if (rc) {
         /* Undo the references taken so far. */
@@ -335,6 +346,8 @@ static int mod_entry(pte_t *pl, pte_t ne, bool preserve_ad, unsigned int level,
 {
     pte_t oe = *pl;
     int rc;
+
+    ne = adjust_guest_entry(ne);
 
     if (preserve_ad)
         ne |= oe & (_PAGE_ACCESSED | _PAGE_DIRTY);

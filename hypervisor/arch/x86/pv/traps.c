@@ -18,12 +18,14 @@
 #include <xen/guest_access.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
+#include <xen/param.h>
 #include <xen/xmalloc.h>
 #include <xen/hypercall.h>
 #include <public/callback.h>
 #include <public/physdev.h>
 #include <asm/config.h>
 #include <asm/desc.h>
+#include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/ptwr.h>
 #include <asm/pv.h>
@@ -112,9 +114,38 @@ static int bounce(struct vcpu *v, struct cpu_user_regs *regs, unsigned long hand
     return 0;
 }
 
+/* The guest's current page-table walk for va (diagnostics). */
+static void pv_dump_walk(struct vcpu *v, unsigned long va)
+{
+    mfn_t mfn = v->arch.kernel_mode || !v->arch.guest_table_user
+                ? v->arch.guest_table : v->arch.guest_table_user;
+
+    for (int level = 4; level >= 1 && mfn_valid(mfn); level--) {
+        uint64_t e = ((uint64_t *)mfn_to_virt(mfn))[pt_index(va, level)];
+
+        printk("  L%d[%lu] (mfn %#lx) = %016lx\n", level, pt_index(va, level), mfn, e);
+        if (!(e & _PAGE_PRESENT) || (e & _PAGE_PSE))
+            break;
+        mfn = (e & PADDR_MASK) >> PAGE_SHIFT;
+    }
+}
+
+/* pvtrace=<n>: log the first n exceptions bounced to guests (debugging). */
+static unsigned int opt_pvtrace;
+integer_param("pvtrace", opt_pvtrace);
+
 int pv_inject_exception(struct vcpu *v, struct cpu_user_regs *regs, unsigned int vec, long ec)
 {
     const struct trap_info *ti = &v->arch.trap_ctxt[vec & 0xff];
+
+    if (opt_pvtrace) {
+        opt_pvtrace--;
+        printk("d%uv%u trap %u ec %#lx at %04x:%016lx rsp %016lx cr2 %016lx -> %016lx\n",
+               v->domain->domain_id, v->vcpu_id, vec, ec, regs->cs, regs->rip, regs->rsp,
+               v->arch.ctrlreg2, ti->address);
+        if (vec == TRAP_page_fault)
+            pv_dump_walk(v, v->arch.ctrlreg2);
+    }
 
     if (ti->address == 0) {
         static const char *const names[32] = {
