@@ -37,7 +37,7 @@ if [ ! -f "$HV" ]; then
 fi
 
 runner=$ROOT/tests/lib/qemu-run.py
-cmdline="console=com1 loglvl=all"
+cmdline="console=com1 com1=115200 loglvl=all guest_loglvl=all noreboot dom0_mem=64M"
 while read -r name expect where tmo extra; do
     [ -z "$name" ] || [[ "$name" == \#* ]] && continue
     [ -n "$pat" ] && [[ "$name" != *"$pat"* ]] && continue
