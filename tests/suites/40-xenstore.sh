@@ -81,6 +81,15 @@ fi
 if [ $REF_OK = 1 ]; then
     out=$(XENSTORED_PATH=$OURS/socket timeout 120 "$XS_REF_BIN/test-xenstore" -i 10 2>&1)
     check debian-test-xenstore-vs-ours $? "$(echo "$out" | grep -i fail | head -3)"
+    # Debian's binaries on our libxenstore.so.4 (same symbol versions)
+    out=$(LD_LIBRARY_PATH=$XS_BIN XENSTORED_PATH=$OURS/socket timeout 120 \
+        "$XS_REF_BIN/test-xenstore" -i 10 2>&1)
+    rc=$?
+    msg2=$(LD_LIBRARY_PATH=$XS_BIN smoke /usr/bin/xenstore- "$OURS/socket" 2>&1)
+    rc2=$?
+    lib=$(LD_LIBRARY_PATH=$XS_BIN ldd "$XS_REF_BIN/test-xenstore" | grep -c "$XS_BIN/libxenstore.so.4")
+    check debian-binaries-on-our-libxenstore-so "$([ $rc = 0 ] && [ $rc2 = 0 ] && [ "$lib" = 1 ]; echo $?)" \
+        "test-xenstore rc=$rc $(echo "$out" | grep -i fail | head -2) smoke: $msg2 linked: $lib"
 else
     fail debian-test-xenstore-vs-ours "$msg"
 fi

@@ -449,8 +449,9 @@ static void *xs_talkv(struct xs_handle *h, xs_transaction_t t,
     drain_events(h);
 out:
     pthread_mutex_unlock(&h->lock);
-    if (rc < 0)
-        errno = -rc;
+    /* Xen's library leaves errno 0 after a success, and callers such as
+     * test-xenstore depend on it. */
+    errno = rc < 0 ? -rc : 0;
     return ret;
 }
 

@@ -81,6 +81,10 @@ Test(lib, basic_operations_and_errors)
     cr_assert(xs_rm(h, XBT_NULL, "/l"));
     cr_assert(!xs_rm(h, XBT_NULL, "/l/x/y"));
     cr_assert_eq(errno, ENOENT);
+    /* regression (test-xenstore "rm dir"): errno is 0 after a success,
+     * as with Xen's library */
+    cr_assert(xs_write(h, XBT_NULL, "/l", "", 0));
+    cr_assert_eq(errno, 0);
     xs_close(h);
 }
 
