@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "public/domctl.h"   /* before xsd.h: it owns DOMID_* */
 #include "xsd.h"
 #include "xen_dev.h"
 
@@ -551,12 +552,93 @@ int domain_dom0_init(void)
     return 0;
 }
 
+/* ---- dying domains (real Xen only) ------------------------------------------ */
+
+static int virq_port = -1;
+
+/* VIRQ_DOM_EXC tells us some domain shut down or died. */
+int domain_watch_exceptions(void)
+{
+    struct xsd_evtchn_bind_virq b = { XSD_VIRQ_DOM_EXC };
+    int rc;
+
+    if (xsd_fake_ring_dir || xsd_evtchn_open())
+        return -ENODEV;
+    rc = ioctl(xsd_evtchn_fd, XSD_IOCTL_EVTCHN_BIND_VIRQ, &b);
+    if (rc < 0)
+        return -errno;
+    virq_port = rc;
+    return 0;
+}
+
+/* 0 running, 1 shut down, 2 dying or gone, <0 cannot tell. */
+static int xen_domain_state(uint32_t domid)
+{
+    /* Xen reads the argument through dom0's page tables: keep it resident. */
+    static struct xen_domctl dc __attribute__((aligned(4096)));
+    static bool locked;
+    struct xsd_privcmd_hypercall h = { .op = __HYPERVISOR_domctl };
+    long rc;
+
+    if (privcmd_fd < 0)
+        privcmd_fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+    if (privcmd_fd < 0)
+        return -ENODEV;
+    if (!locked)
+        locked = mlock(&dc, sizeof(dc)) == 0;
+    memset(&dc, 0, sizeof(dc));
+    dc.cmd = XEN_DOMCTL_getdomaininfo;
+    dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+    dc.domain = domid;
+    h.arg[0] = (uintptr_t)&dc;
+    rc = ioctl(privcmd_fd, XSD_IOCTL_PRIVCMD_HYPERCALL, &h);
+    if (rc < 0)
+        return errno == ESRCH ? 2 : -errno;
+    if (dc.u.getdomaininfo.domain != domid ||
+        (dc.u.getdomaininfo.flags & XEN_DOMINF_dying))
+        return 2;
+    return (dc.u.getdomaininfo.flags & XEN_DOMINF_shutdown) ? 1 : 0;
+}
+
+/* As C xenstored: a domain that died is forgotten, one that shut down is
+ * reported once; either way @releaseDomain fires. */
+static void check_domains(void)
+{
+    struct domain *d;
+    bool notify = false;
+
+    for (d = dom_list; d; d = d->next_alloc) {
+        int st;
+        if (!d->introduced || d->domid == 0)
+            continue;
+        st = xen_domain_state(d->domid);
+        if (st == 2) {
+            d->introduced = false;
+            if (d->conn) {
+                d->conn->dead = true;
+                conn_mark_dirty(d->conn);
+                d->conn->dom = NULL;
+                d->conn = NULL;
+            }
+            if (!xsd_keep_orphans)
+                disown_nodes(d->domid);
+            notify = true;
+        } else if (st == 1 && !d->shutdown) {
+            d->shutdown = true;
+            notify = true;
+        }
+    }
+    if (notify)
+        watch_fire_special("@releaseDomain");
+}
+
 /* /dev/xen/evtchn became readable: run every ring that was kicked. */
 void domain_evtchn_ready(void)
 {
     uint32_t ports[64];
     ssize_t n;
     int i;
+    bool exc = false;
 
     n = read(xsd_evtchn_fd, ports, sizeof(ports));
     if (n <= 0)
@@ -565,7 +647,11 @@ void domain_evtchn_ready(void)
         struct conn *c = ring_conn_by_port(ports[i]);
         if (c)
             conn_kick(c);
+        else if ((int)ports[i] == virq_port)
+            exc = true;
     }
+    if (exc)
+        check_domains();
     /* Writing the ports back unmasks them. */
     (void)!write(xsd_evtchn_fd, ports, n & ~3);
 }

@@ -180,6 +180,11 @@ int main(int argc, char **argv)
         if (rc < 0)
             xsd_log("dom0 ring not attached: %s", strerror(-rc));
     }
+    if (!xsd_fake_ring_dir && access("/dev/xen/evtchn", F_OK) == 0) {
+        rc = domain_watch_exceptions();
+        if (rc < 0)
+            xsd_log("VIRQ_DOM_EXC not bound: %s", strerror(-rc));
+    }
     if (!nofork) {
         pid_t p = fork();
         if (p < 0) {

@@ -50,6 +50,13 @@ struct xsd_privcmd_mmapbatch_v2 {
 #define XSD_IOCTL_PRIVCMD_MMAPBATCH_V2 \
     _IOC(_IOC_NONE, 'P', 4, sizeof(struct xsd_privcmd_mmapbatch_v2))
 
+struct xsd_privcmd_hypercall {
+    uint64_t op;
+    uint64_t arg[5];
+};
+#define XSD_IOCTL_PRIVCMD_HYPERCALL \
+    _IOC(_IOC_NONE, 'P', 0, sizeof(struct xsd_privcmd_hypercall))
+
 #define XSD_VIRQ_DOM_EXC 3
 #define XSD_GNTTAB_RESERVED_XENSTORE 1
 

@@ -17,7 +17,9 @@
 #include "xenstore_lib.h"   /* XS_PERM_*, xs_wire.h */
 
 #define DOMID_MAX_NORMAL 0x7FEFu   /* highest ordinary domain id */
+#ifndef DOMID_SELF                 /* also in public/xen.h */
 #define DOMID_SELF       0x7FF0u
+#endif
 
 /* ---- quotas (C xenstored 4.17 defaults) -------------------------------- */
 struct xsd_quota {
@@ -142,7 +144,9 @@ struct domain {
     unsigned long mfn;
     uint32_t remote_port;
 };
+#ifndef DOMID_INVALID
 #define DOMID_INVALID 0x7FF4u
+#endif
 
 struct domain *domain_get(uint32_t domid, bool create);
 /* Forget every domain (tests and the fuzz target start from scratch). */
@@ -254,6 +258,8 @@ void domain_conn_gone(struct conn *c);
 int domain_attach_ring(struct domain *d, void *intf, unsigned long mfn,
                        uint32_t port);
 int domain_dom0_init(void);
+/* Real Xen: bind VIRQ_DOM_EXC and release domains that die. */
+int domain_watch_exceptions(void);
 void domain_evtchn_ready(void);
 int xsd_evtchn_open(void);
 bool conn_is_ring(const struct conn *c);
