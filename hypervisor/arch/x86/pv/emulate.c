@@ -8,8 +8,8 @@
  *   #GP: `int n` / `int3` (delivered through the guest's trap table when its
  *        DPL allows the caller, else #GP((n << 3) | 2)); rdmsr/wrmsr of the
  *        FS/GS base MSRs (+ a few read-only ones); mov from CR0/2/3/4, mov
- *        to CR4 (ignored) and CR0 (TS only), clts; in/out under the virtual
- *        IOPL; wbinvd.
+ *        to CR4 (ignored) and CR0 (TS only), clts; in/out and cli/sti
+ *        (= the event mask) under the virtual IOPL; wbinvd.
  * Anything else is the guest's fault and is bounced to it unchanged.
  *
  * The decoder (pv_decode_priv) is pure so the host tests can drive it.
@@ -76,6 +76,11 @@ int pv_decode_priv(const uint8_t *b, size_t len, struct pv_priv_insn *o)
     case 0xec: case 0xed: case 0xee: case 0xef:
         o->op = (b[i] & 2) ? PRIV_OUT : PRIV_IN;
         o->opsize = (b[i] & 1) ? o->opsize : 1;
+        o->len = i + 1;
+        return 0;
+    case 0xfa:
+    case 0xfb:
+        o->op = b[i] == 0xfa ? PRIV_CLI : PRIV_STI;
         o->len = i + 1;
         return 0;
     case 0x0f:
@@ -272,22 +277,38 @@ static int emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
 }
 
 /* The virtual IOPL allows port I/O from guest kernel at IOPL >= 1, from
- * guest user only at 3.  The hypervisor's own ports stay out of reach. */
-static bool io_allowed(struct vcpu *v, unsigned int port, unsigned int size)
+ * guest user only at 3; otherwise #GP. */
+static bool io_allowed(struct vcpu *v)
 {
-    if (v->arch.iopl < (v->arch.kernel_mode ? 1 : 3))
+    return v->arch.iopl >= (v->arch.kernel_mode ? 1 : 3);
+}
+
+/* Ports the hypervisor keeps for itself (COM1: our console; the test exit
+ * port), and any port for a domain without I/O rights: as on Xen, reads
+ * see all ones and writes are dropped (Linux's 8250 probe finds nothing). */
+static bool io_port_is_guests(struct vcpu *v, unsigned int port, unsigned int size)
+{
+    if (!v->domain->is_privileged)
         return false;
-    if (port + size > 0x3f8 && port < 0x400)        /* COM1: our console */
+    if (port + size > 0x3f8 && port < 0x400)
         return false;
-    if (port + size > 0xf4 && port < 0xf8)          /* the test exit port */
+    if (port + size > 0xf4 && port < 0xf8)
         return false;
     return true;
 }
 
-static void do_io(struct cpu_user_regs *regs, const struct pv_priv_insn *in)
+static void do_io(struct vcpu *v, struct cpu_user_regs *regs, const struct pv_priv_insn *in)
 {
     unsigned int port = in->port_imm ? in->port : (uint16_t)regs->rdx;
 
+    if (!io_port_is_guests(v, port, in->opsize)) {
+        if (in->op == PRIV_IN) {
+            uint64_t ones = in->opsize == 1 ? 0xff : in->opsize == 2 ? 0xffff : 0xffffffffUL;
+
+            regs->rax = in->opsize == 4 ? ones : (regs->rax & ~ones) | ones;
+        }
+        return;
+    }
     if (in->op == PRIV_IN) {
         uint32_t val;
 
@@ -352,16 +373,22 @@ int pv_emulate_gp(struct vcpu *v, struct cpu_user_regs *regs)
         }
         return 0;
     }
-    case PRIV_IN:
-    case PRIV_OUT: {
-        unsigned int port = in.port_imm ? in.port : (uint16_t)regs->rdx;
-
-        if (!io_allowed(v, port, in.opsize))
+    case PRIV_CLI:
+    case PRIV_STI:
+        /* With the virtual IOPL allowing it, the interrupt flag is the
+         * event mask (as Xen's privileged-op emulation does). */
+        if (v->arch.iopl < (kernel ? 1u : 3u))
             return -EPERM;
-        do_io(regs, &in);
+        v->vcpu_info->evtchn_upcall_mask = in.op == PRIV_CLI;
         regs->rip += in.len;
         return 0;
-    }
+    case PRIV_IN:
+    case PRIV_OUT:
+        if (!io_allowed(v))
+            return -EPERM;
+        do_io(v, regs, &in);
+        regs->rip += in.len;
+        return 0;
     default:
         break;
     }

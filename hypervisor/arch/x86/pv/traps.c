@@ -273,15 +273,19 @@ static long do_iret(struct vcpu *v, struct cpu_user_regs *regs)
     }
     if ((f.cs & 3) == 3 && v->arch.kernel_mode)
         pv_toggle_guest_mode(v);
-    if (!(f.flags & VGCF_in_syscall)) {
-        regs->r11 = f.r11;
-        regs->rcx = f.rcx;
-    }
     regs->rip = f.rip;
     regs->cs = f.cs | 3;
     regs->rflags = (f.rflags & ~(EFLAGS_IOPL | EFLAGS_VM)) | X86_EFLAGS_IF | 2;
     regs->rsp = f.rsp;
     regs->ss = f.ss | 3;
+    if (f.flags & VGCF_in_syscall) {
+        /* Xen returns with SYSRET then: RCX and R11 hold RIP and RFLAGS. */
+        regs->rcx = regs->rip;
+        regs->r11 = regs->rflags;
+    } else {
+        regs->r11 = f.r11;
+        regs->rcx = f.rcx;
+    }
     v->vcpu_info->evtchn_upcall_mask = !(f.rflags & X86_EFLAGS_IF);
     return f.rax;
 }
