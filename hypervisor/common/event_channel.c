@@ -85,6 +85,22 @@ static void evtchn_set_state(struct domain *d, struct evtchn *chn, uint8_t state
     chn->state = state;
 }
 
+/*
+ * Allocate the lowest free port of d in the given state (evtchn_lock held).
+ * Returns the channel and *port, or NULL with *port = -errno.
+ */
+static struct evtchn *alloc_port(struct domain *d, uint8_t state, int *port)
+{
+    struct evtchn *chn;
+
+    *port = get_free_port(d);
+    if (*port < 0)
+        return NULL;
+    chn = evtchn_from_port(d, *port);
+    evtchn_set_state(d, chn, state);
+    return chn;
+}
+
 int evtchn_init(struct domain *d)
 {
     struct evtchn *chn;
@@ -234,13 +250,11 @@ int evtchn_alloc_unbound(struct domain *caller, evtchn_alloc_unbound_t *a)
         return rc;
 
     spin_lock(&evtchn_lock);
-    port = get_free_port(d);
-    if (port < 0) {
+    chn = alloc_port(d, ECS_UNBOUND, &port);
+    if (chn == NULL) {
         rc = port;
         goto out;
     }
-    chn = evtchn_from_port(d, port);
-    evtchn_set_state(d, chn, ECS_UNBOUND);
     chn->notify_vcpu_id = 0;
     chn->u.unbound.remote_domid =
         a->remote_dom == DOMID_SELF ? caller->domain_id : a->remote_dom;
@@ -262,20 +276,17 @@ int evtchn_bind_interdomain(struct domain *ld, evtchn_bind_interdomain_t *b)
         return -ESRCH;
 
     spin_lock(&evtchn_lock);
-    lport = get_free_port(ld);
-    if (lport < 0) {
-        rc = lport;
-        goto out;
-    }
     rchn = evtchn_from_port(rd, b->remote_port);
     if (rchn == NULL || rchn->state != ECS_UNBOUND ||
         rchn->u.unbound.remote_domid != ld->domain_id) {
         rc = -EINVAL;
         goto out;
     }
-    lchn = evtchn_from_port(ld, lport);
-
-    evtchn_set_state(ld, lchn, ECS_INTERDOMAIN);
+    lchn = alloc_port(ld, ECS_INTERDOMAIN, &lport);
+    if (lchn == NULL) {
+        rc = lport;
+        goto out;
+    }
     lchn->notify_vcpu_id = 0;
     lchn->u.interdomain.remote_dom = rd;
     lchn->u.interdomain.remote_port = b->remote_port;
@@ -312,13 +323,11 @@ int evtchn_bind_virq(struct domain *d, evtchn_bind_virq_t *b)
         rc = -EEXIST;
         goto out;
     }
-    port = get_free_port(d);
-    if (port < 0) {
+    chn = alloc_port(d, ECS_VIRQ, &port);
+    if (chn == NULL) {
         rc = port;
         goto out;
     }
-    chn = evtchn_from_port(d, port);
-    evtchn_set_state(d, chn, ECS_VIRQ);
     chn->notify_vcpu_id = b->vcpu;
     chn->u.virq = b->virq;
     v->virq_to_evtchn[b->virq] = port;
@@ -337,13 +346,11 @@ int evtchn_bind_ipi(struct domain *d, evtchn_bind_ipi_t *b)
         return -ENOENT;
 
     spin_lock(&evtchn_lock);
-    port = get_free_port(d);
-    if (port < 0) {
+    chn = alloc_port(d, ECS_IPI, &port);
+    if (chn == NULL) {
         rc = port;
         goto out;
     }
-    chn = evtchn_from_port(d, port);
-    evtchn_set_state(d, chn, ECS_IPI);
     chn->notify_vcpu_id = b->vcpu;
     b->port = port;
 out:

@@ -20,8 +20,8 @@ extern unsigned int kicks[H_NR_DOMS][H_NR_VCPUS];
 extern struct vcpu *h_current;
 extern int live_refs;
 
-/* Guest addresses at or above this fail to copy (simulated -EFAULT). */
-#define H_BAD_GUEST_ADDR  0xffff800000000000UL
+/* Guest addresses at or above H_BAD_GUEST_ADDR fail to copy (-EFAULT). */
+#include "../lib/host_stubs.h"
 
 void h_setup(void);
 void h_teardown(void);

@@ -150,49 +150,7 @@ void domain_crash(struct domain *d, const char *why)
     crashes[d->domain_id]++;
 }
 
-void *_xzalloc(size_t size, size_t align) { (void)align; return calloc(1, size); }
-void *_xzalloc_array(size_t size, size_t align, size_t n) { (void)align; return calloc(n, size); }
-void xfree(void *p) { free(p); }
-
 struct domain *get_domain_by_id(domid_t id) { return id < H_NR_DOMS ? hdom[id] : NULL; }
 void get_domain(struct domain *d) { (void)d; }
 void put_domain(struct domain *d) { (void)d; }
 
-unsigned long raw_copy_from_guest(void *to, const void *from, unsigned long n)
-{
-    if (from == NULL || (unsigned long)from >= H_BAD_GUEST_ADDR)
-        return n;
-    memcpy(to, from, n);
-    return 0;
-}
-
-unsigned long raw_copy_to_guest(void *to, const void *from, unsigned long n)
-{
-    if (to == NULL || (unsigned long)to >= H_BAD_GUEST_ADDR)
-        return n;
-    memcpy(to, from, n);
-    return 0;
-}
-
-int printk(const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    char buf[256];
-
-    va_start(ap, fmt);
-    vsprintf(buf, fmt, ap);
-    va_end(ap);
-    cr_assert_fail("hypervisor panic: %s", buf);
-    abort();
-}

@@ -23,7 +23,7 @@ extern unsigned long initial_free;
 extern unsigned long m2p[H_FRAMES];
 extern int crashes[H_NR_DOMS];
 
-#define H_BAD_GUEST_ADDR  0xffff800000000000UL
+#include "../lib/host_stubs.h"
 
 void h_setup(void);
 void h_teardown(void);

@@ -129,46 +129,5 @@ int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
     return 0;
 }
 
-#define H_BAD_GUEST_ADDR 0xffff800000000000UL
-unsigned long raw_copy_from_guest(void *to, const void *from, unsigned long n)
-{
-    if (from == NULL || (unsigned long)from >= H_BAD_GUEST_ADDR)
-        return n;
-    memcpy(to, from, n);
-    return 0;
-}
-unsigned long raw_copy_to_guest(void *to, const void *from, unsigned long n)
-{
-    if (to == NULL || (unsigned long)to >= H_BAD_GUEST_ADDR)
-        return n;
-    memcpy(to, from, n);
-    return 0;
-}
+#include "../lib/host_stubs.h"
 
-void *_xzalloc(size_t size, size_t align) { (void)align; return calloc(1, size); }
-void *_xzalloc_array(size_t size, size_t align, size_t n) { (void)align; return calloc(n, size); }
-void *_xmalloc_array(size_t size, size_t align, size_t n) { (void)align; return calloc(n, size); }
-void xfree(void *p) { free(p); }
-
-int printk(const char *fmt, ...)
-{
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    return n;
-}
-
-void panic(const char *fmt, ...)
-{
-    va_list ap;
-    char buf[256];
-
-    va_start(ap, fmt);
-    vsprintf(buf, fmt, ap);
-    va_end(ap);
-    cr_assert_fail("hypervisor panic: %s", buf);
-    abort();
-}

@@ -1,0 +1,2 @@
+/* Shared host stubs (printk, panic, guest copies, xmalloc). */
+#include "../lib/host_stubs.c"
