@@ -21,6 +21,10 @@ run_one() {
     if wait_for "$clog" "DOMU-MARKER init-start" 240; then
         t2=$(up)
         echo "BENCH $label create=$(sub "$t1" "$t0") marker=$(sub "$t2" "$t0")"
+        # the guest's own uptime at its marker, and what dom0 was busy with
+        echo "BENCH $label guest: $(grep -a -m1 'DOMU-MARKER init-start' "$clog")"
+        echo "BENCH $label dom0 load: $(cat /proc/loadavg)"
+        top -b -n1 | sed -n '7,12p' | sed "s/^/BENCH $label top| /"
     else
         echo "BENCH $label FAILED no marker"; ok=0
     fi

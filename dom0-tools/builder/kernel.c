@@ -358,7 +358,9 @@ static int kernel_load(const char *path, const struct pv_kernel_opts *opts,
                     path, out_max);
         goto out;
     }
-    out = mmap(NULL, out_max, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* Pre-faulted in one call: one fault per page of a 66 MB buffer costs
+     * seconds in a PV dom0 under emulation. */
+    out = mmap(NULL, out_max, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (out == MAP_FAILED) {
         out = NULL;
         rc = eb_fail(eb, -ENOMEM, "kernel %s: buffer for %zu decompressed bytes", path, out_max);
