@@ -5,7 +5,7 @@
 #   ours       Debian's libxenstore  -> our xenstored      (same client: daemon vs daemon)
 #   ours+lib   our libxenstore       -> our xenstored      (our whole stack)
 # The machine is shared, so each configuration runs XS_BENCH_REPS times
-# (default 3), interleaved, and every row keeps its best figure (highest
+# (default 5), interleaved, and every row keeps its best figure (highest
 # ops/s, lowest watch latency).  Prints the three tables and the ratios.
 # Goals: >= 2x the reference on every row, watch latency <= 0.5x, and the
 # 10k-child directory listed (oxenstored 4.17 fails it).
@@ -15,7 +15,7 @@ BUILD=${BUILD:-$ROOT/build}
 export ROOT BUILD
 . "$ROOT/xenstore/test-support/lib.sh"
 
-REPS=${XS_BENCH_REPS:-3}
+REPS=${XS_BENCH_REPS:-5}
 ARGS=${XSBENCH_ARGS:-}
 W=$(mktemp -d -t xsbench.XXXXXX)
 trap 'xs_cleanup; rm -rf "$W"' EXIT
