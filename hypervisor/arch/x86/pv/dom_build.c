@@ -38,6 +38,7 @@
 #include <xen/pv_layout.h>
 #include <xen/pvclock.h>
 #include <xen/sched.h>
+#include <xen/time.h>
 #include <xen/xmalloc.h>
 #include <public/features.h>
 #include <asm/page.h>
@@ -266,8 +267,13 @@ static int get_elf(const struct boot_module *m, const void **elf, size_t *len,
         printk("Decompressing the %s kernel payload (%zu KiB -> %zu KiB)\n",
                kernel_format_name(bi.payload_format), (size_t)(bi.payload_length >> 10),
                out_max >> 10);
-        rc = decompress(payload, bi.payload_length, *buf, (size_t)PAGE_SIZE << *buf_order,
-                        &out_len, &msg);
+        {
+            s_time_t t0 = NOW();
+
+            rc = decompress(payload, bi.payload_length, *buf, (size_t)PAGE_SIZE << *buf_order,
+                            &out_len, &msg);
+            printk("Decompressed in %lu ms\n", (unsigned long)((NOW() - t0) / 1000000));
+        }
         if (rc != 0) {
             snprintf(why, why_len, "payload does not decompress: %s", msg ? msg : "error");
             return -EINVAL;
@@ -296,6 +302,7 @@ static int build_domain(domid_t id, const struct boot_dom *bd, unsigned long nr_
     size_t elf_len;
     char why[ELF_REASON_LEN] = "";
     uint32_t hv_features;
+    s_time_t t_alloc;
     int rc;
 
     img = xzalloc(struct elf_image);
@@ -348,7 +355,10 @@ static int build_domain(domid_t id, const struct boot_dom *bd, unsigned long nr_
     c.d = d;
     c.nr_pages = nr_pages;
     c.v_start = l.v_start;
+    t_alloc = NOW();
     rc = alloc_memory(&c);
+    printk("d%u: %lu pages allocated in %lu ms\n", id, nr_pages,
+           (unsigned long)((NOW() - t_alloc) / 1000000));
     if (rc) {
         snprintf(why, sizeof(why), "not enough memory for %lu pages", nr_pages);
         goto out;
