@@ -59,4 +59,19 @@ while read -r name expect where tmo extra; do
         -m 256 -smp "$smp" -nic none -kernel "$hv" -append "$append" \
         -initrd "$initrd" 2>>"$logs/failures.log" </dev/null
 done < "$ROOT/tests/guests/tests.list"
+
+# The fuzzer as dom0 next to a second boot-time domain: the small domU runs,
+# powers off and is destroyed (its frames returned) while dom0 keeps issuing
+# random hypercalls; dom0 then finishes and powers off.  Two verdict lines
+# appear (one per domain), so the run ends on dom0's poweroff instead.
+if [ -z "$pat" ] || [[ "fuzz_and_domu" == *"$pat"* ]]; then
+    python3 "$runner" --name "guests-ours/fuzz_and_domu" --timeout 90 \
+        --log "$logs/fuzz_and_domu.log" --mark "Hardware Dom0 halted" --exit-on-mark \
+        --expect "d1: boot-time domain shut down \(poweroff\): destroyed" \
+        --expect "^\(d1\) Test result: SUCCESS" --expect "^Test result: SUCCESS" \
+        --reject "Test result: (FAILURE|ERROR)" -- \
+        -m 256 -smp 1 -nic none -kernel "$hv" -append "$cmdline" \
+        -initrd "$out/fuzz.elf,$out/console.elf domain=unprivileged mem=16M" \
+        2>>"$logs/failures.log" </dev/null
+fi
 exit 0

@@ -464,6 +464,25 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 
 /* ------------------------------------------------------ idle and exit */
 
+/* Boot-time domUs that shut down are destroyed and their frames returned:
+ * there is no toolstack to do it for them.  Never the running domain (its
+ * tables are loaded); it is reaped at the next pass. */
+static void reap_boot_domains(void)
+{
+    struct domain *d;
+
+restart:
+    for (d = domain_list; d != NULL; d = d->next_in_list) {
+        if (!d->arch.boot_domain || d == hardware_domain || !d->is_shut_down ||
+            d->is_dying != DOMDYING_alive || d == current->domain)
+            continue;
+        printk("d%u: boot-time domain shut down (%s): destroyed\n", d->domain_id,
+               shutdown_reason_name(d->shutdown_code));
+        domain_kill(d);
+        goto restart;
+    }
+}
+
 static void __noreturn idle_loop(void)
 {
     for (;;) {
@@ -472,7 +491,9 @@ static void __noreturn idle_loop(void)
             do_softirq();
         if (!is_idle_vcpu(current))
             pv_resume_guest();
-        safe_halt();
+        reap_boot_domains();
+        if (!softirq_pending())
+            safe_halt();
     }
 }
 
@@ -498,6 +519,7 @@ void pv_exit_to_guest(struct cpu_user_regs *regs)
         v = current;
         if (is_idle_vcpu(v))
             pv_run_on_idle_stack(idle_loop);
+        reap_boot_domains();
         if (!vcpu_runnable(v)) {
             raise_softirq(SCHEDULE_SOFTIRQ);
             continue;
