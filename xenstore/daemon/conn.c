@@ -194,7 +194,11 @@ int conn_flush(struct conn *c)
 
 bool conn_wants_input(const struct conn *c)
 {
-    return !c->dead && c->out.len < OUT_HIGH;
+    if (c->dead || c->out.len >= OUT_HIGH)
+        return false;
+    /* A guest gets at most "outstanding" undelivered answers (replies and
+     * events) before we stop taking its requests. */
+    return conn_is_priv(c) || c->out_msgs < xsd_quota.outstanding;
 }
 
 /* Dispatch every complete message in ibuf; <0 means drop the connection. */

@@ -123,3 +123,34 @@ Test(quota, memory_hard_limit)
     cr_assert_str_eq(r, "ERROR ENOMEM|");
     cr_assert_lt(i, 40);
 }
+
+Test(quota, outstanding_answers_stop_a_guests_requests)
+{
+    /* the guest stops reading: after 20 undelivered answers we stop
+     * taking its requests; once it reads, the rest are answered */
+    char req[16 + 2];
+    struct xsd_sockmsg h = { XS_READ, 1, 0, 2 };
+    int i;
+    h_req(g, XS_WRITE, 0, "x", NULL);
+    h_block_output(g, true);
+    memcpy(req, &h, 16);
+    memcpy(req + 16, "x", 2);
+    for (i = 0; i < 30; i++)
+        conn_feed(g, req, sizeof(req));
+    conn_flush_dirty();
+    cr_assert_eq(g->out_msgs, 20);
+    cr_assert_eq(conn_wants_input(g), false);
+    /* dom0 is not limited */
+    h_block_output(d0, true);
+    for (i = 0; i < 30; i++)
+        conn_feed(d0, req, sizeof(req));
+    cr_assert_eq(d0->out_msgs, 30);
+    h_block_output(d0, false);
+    h_block_output(g, false);
+    for (i = 0; i < 5; i++) {
+        conn_kick(g);
+        conn_flush_dirty();
+    }
+    cr_assert_eq(g->out_msgs, 0);
+    cr_assert_eq(g->ilen, 0);
+}
