@@ -10,7 +10,7 @@
  * checked the way Xen does: code/data descriptors get DPL 3 forced (the
  * guest kernel runs in ring 3), call gates are accepted with DPL 0 so their
  * use traps, every other system descriptor (TSS, LDT, interrupt gates) is
- * refused.  pv_check_descriptor is pure and host-tested.
+ * refused.  pv_check_descriptor (pv/desc_check.c) is pure and host-tested.
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
@@ -20,49 +20,8 @@
 #include <public/arch-x86/xen.h>
 #include <asm/page.h>
 #include <asm/pv.h>
+#include <asm/pv_emul.h>
 #include <asm/pv_mm.h>
-
-#define SEG_P       (1u << 15)
-#define SEG_S       (1u << 12)      /* code/data (not system) */
-#define SEG_DPL     (3u << 13)
-#define SEG_TYPE    (15u << 8)
-
-/*
- * d is the 8-byte descriptor (low word a, high word b).  Returns false to
- * refuse it; may rewrite it (DPL fix-ups).
- */
-bool pv_check_descriptor(uint64_t *desc)
-{
-    uint32_t a = (uint32_t)*desc, b = (uint32_t)(*desc >> 32);
-    unsigned int dpl;
-    uint16_t cs;
-
-    if (!(b & SEG_P))
-        return true;                /* not present: always faults, so safe */
-    dpl = (b >> 13) & 3;
-    if (dpl < 3)
-        dpl = 3;
-    b = (b & ~SEG_DPL) | (dpl << 13);
-    if (b & SEG_S)
-        goto good;                  /* any code or data segment */
-    if ((b & SEG_TYPE) == 0)
-        return true;                /* type 0: e.g. a call gate's upper half */
-    if ((b & SEG_TYPE) != 0xc00)
-        return false;               /* only 64-bit call gates among system types */
-    cs = a >> 16;
-    /* The gate's target must be a ring-3 code selector a guest may name. */
-    if ((cs & 3) != 3 && (cs & ~3) != (FLAT_KERNEL_CS & ~3))
-        return false;
-    /* DPL 0 makes every use trap (for emulation); keep the DPL in the RPL. */
-    b &= ~SEG_DPL;
-    cs = (cs & ~3) | dpl;
-    a = (a & 0xffff) | ((uint32_t)cs << 16);
-    if (b & 0xff)
-        return false;
-good:
-    *desc = ((uint64_t)b << 32) | a;
-    return true;
-}
 
 int pv_validate_desc_page(struct page_info *pg)
 {

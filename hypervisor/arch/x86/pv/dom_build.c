@@ -43,6 +43,7 @@
 #include <public/features.h>
 #include <asm/page.h>
 #include <asm/pv.h>
+#include <asm/pv_emul.h>
 #include <asm/pv_mm.h>
 #include <asm/setup.h>
 
@@ -82,36 +83,16 @@ static const char *skip_spaces(const char *s)
     return s;
 }
 
-/* Parse a domU module string's leading options; the rest is the cmdline. */
 static int parse_domu_opts(const char *s, struct boot_dom *bd)
 {
-    bd->vcpus = 1;
-    bd->mem = MB(64);
-    for (s = skip_spaces(s); *s; s = skip_spaces(s)) {
-        const char *end;
+    struct pv_boot_opts o;
+    int rc = pv_parse_boot_opts(s, &o);
 
-        if (starts_with(s, "--")) {
-            s = skip_spaces(s + 2);
-            break;
-        } else if (starts_with(s, "domain=unprivileged")) {
-            s += strlen("domain=unprivileged");
-        } else if (starts_with(s, "mem=")) {
-            bd->mem = parse_size_and_unit(s + 4, &end);
-            if (end == s + 4 || bd->mem < MB(2))
-                return -EINVAL;
-            s = end;
-        } else if (starts_with(s, "vcpus=")) {
-            bd->vcpus = (unsigned int)simple_strtoul(s + 6, &end, 10);
-            if (end == s + 6 || bd->vcpus == 0 || bd->vcpus > MAX_VIRT_CPUS)
-                return -EINVAL;
-            s = end;
-        } else {
-            break;
-        }
-        if (*s && *s != ' ' && *s != '\t')
-            return -EINVAL;
-    }
-    strlcpy(bd->cmdline, s, sizeof(bd->cmdline));
+    if (rc)
+        return rc;
+    bd->mem = o.mem;
+    bd->vcpus = o.vcpus;
+    strlcpy(bd->cmdline, o.cmdline, sizeof(bd->cmdline));
     return 0;
 }
 

@@ -29,6 +29,7 @@
 #include <asm/processor.h>
 #include <asm/ptwr.h>
 #include <asm/pv.h>
+#include <asm/pv_emul.h>
 #include <asm/pv_mm.h>
 #include <asm/regs.h>
 #include <asm/setup.h>
@@ -62,9 +63,10 @@ static int bounce(struct vcpu *v, struct cpu_user_regs *regs, unsigned long hand
 {
     struct vcpu_info *vi = v->vcpu_info;
     uint64_t frame[12];
-    unsigned int n = 0;
+    unsigned int n;
     uint8_t saved_mask = vi->evtchn_upcall_mask;
-    uint64_t cs = regs->cs, sp;
+    uint64_t sp;
+    bool toggled = false;
 
     if (handler == 0) {
         domain_crash(v->domain, "no guest handler for a bounce");
@@ -72,26 +74,14 @@ static int bounce(struct vcpu *v, struct cpu_user_regs *regs, unsigned long hand
     }
     if (!v->arch.kernel_mode) {
         pv_toggle_guest_mode(v);
+        toggled = true;
         sp = v->arch.kernel_sp;
     } else {
         sp = regs->rsp;
-        cs &= ~3ULL;
     }
     sp &= ~0xfUL;
 
-    frame[n++] = regs->rcx;
-    frame[n++] = regs->r11;
-    if (failsafe)
-        for (unsigned int i = 0; i < 4; i++)
-            frame[n++] = v->arch.sel[i];
-    if (ec >= 0)
-        frame[n++] = (uint32_t)ec;
-    frame[n++] = regs->rip;
-    frame[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
-    frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | EFLAGS_IOPL)) |
-                 (saved_mask ? 0 : X86_EFLAGS_IF);
-    frame[n++] = regs->rsp;
-    frame[n++] = regs->ss;
+    n = pv_bounce_frame(regs, !toggled, saved_mask, ec, failsafe ? v->arch.sel : NULL, frame);
     sp -= n * 8;
     if (sp + n * 8 > HYPERVISOR_VIRT_START && sp < HYPERVISOR_VIRT_END) {
         domain_crash(v->domain, "bounce frame in the hypervisor's area");

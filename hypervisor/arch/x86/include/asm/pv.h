@@ -57,8 +57,8 @@ int pv_emulate_gp(struct vcpu *v, struct cpu_user_regs *regs);
 int pv_emulate_ud(struct vcpu *v, struct cpu_user_regs *regs);
 
 /* ---- descriptor.c ---- */
-/* Check (and fix up: DPL 3) one descriptor the way Xen does; false = refuse. */
-bool pv_check_descriptor(uint64_t *desc);
+
+
 void pv_destroy_gdt(struct vcpu *v);
 int  pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries);
 

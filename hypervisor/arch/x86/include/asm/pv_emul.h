@@ -29,4 +29,29 @@ int pv_decode_priv(const uint8_t *b, size_t len, struct pv_priv_insn *o);
 /* `ud2; .ascii "xen"; cpuid`: Xen's forced-emulation CPUID. */
 bool pv_is_forced_cpuid(const uint8_t *b, size_t len);
 
+/* Check one 8-byte descriptor the way Xen does, fixing DPLs up in place;
+ * false = refuse it (pv/desc_check.c). */
+bool pv_check_descriptor(uint64_t *desc);
+
+/*
+ * The words of Xen's bounce frame, low to high: RCX, R11, [DS, ES, FS, GS
+ * when sels != NULL (failsafe)], [error code when ec >= 0], RIP, CS (RPL
+ * cleared for guest kernel mode, saved upcall mask in bits 32-39), RFLAGS
+ * (IF = !mask, IOPL cleared), RSP, SS.  Returns the number of words (at
+ * most 12).  Pure (pv/bounce_frame.c).
+ */
+struct cpu_user_regs;
+unsigned int pv_bounce_frame(const struct cpu_user_regs *regs, bool kernel_mode,
+                             uint8_t saved_mask, long ec, const uint16_t *sels,
+                             uint64_t frame[12]);
+
+/* A boot module string for an extra domain: "domain=unprivileged
+ * [mem=<size>] [vcpus=<n>] [--] <kernel command line>" (pv/boot_opts.c). */
+struct pv_boot_opts {
+    uint64_t mem;               /* bytes (default 64 MiB) */
+    unsigned int vcpus;         /* default 1 */
+    const char *cmdline;        /* points into the string */
+};
+int pv_parse_boot_opts(const char *s, struct pv_boot_opts *o);
+
 #endif
