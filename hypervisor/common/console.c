@@ -22,6 +22,7 @@ static bool at_line_start = true;
 
 static char ring[CONSOLE_RING_SIZE];
 static uint64_t ring_prod;        /* bytes ever written */
+static uint64_t ring_cons;        /* readconsole's clear mark: older bytes are gone */
 
 static int parse_level_name(const char *s, int *lvl)
 {
@@ -90,6 +91,21 @@ size_t console_ring_read(char *buf, size_t len, uint64_t *pos)
 uint64_t console_ring_written(void)
 {
     return ring_prod;
+}
+
+uint64_t console_ring_oldest(void)
+{
+    uint64_t oldest = ring_prod > CONSOLE_RING_SIZE ? ring_prod - CONSOLE_RING_SIZE : 0;
+
+    return ring_cons > oldest ? ring_cons : oldest;
+}
+
+void console_ring_consume(uint64_t pos)
+{
+    if (pos > ring_prod)
+        pos = ring_prod;
+    if (pos > ring_cons)
+        ring_cons = pos;
 }
 
 /* Emit text, inserting the "(XEN) " prefix at every line start. */

@@ -24,6 +24,11 @@ extern int console_loglvl;
 size_t console_ring_read(char *buf, size_t len, uint64_t *pos);
 /* Total bytes ever written to the ring. */
 uint64_t console_ring_written(void);
+/* Oldest position a reader may still get: text overwritten or cleared
+ * (readconsole's clear mode, `xl dmesg -c`) is gone. */
+uint64_t console_ring_oldest(void);
+/* Mark everything before pos as read and cleared (never moves back). */
+void console_ring_consume(uint64_t pos);
 
 /* Called once a fatal error is being reported: printk no longer filters by
  * level and never waits on anything. */

@@ -1,0 +1,487 @@
+/*
+ * sysctl.c — XEN_SYSCTL_* (hypercall 35): machine-wide queries for the
+ * toolstack (`xl info`, `xl list`, `xl dmesg`, libxl's CPU policy and
+ * topology probes), Xen 4.17 semantics, interface version 0x15.
+ *
+ * The machine as this hypervisor runs it: one physical CPU, one NUMA node,
+ * one cpupool (id 0, credit scheduler) holding every domain.  CPU policies
+ * are serialised in Xen's xen_cpuid_leaf_t / xen_msr_entry_t format from
+ * the arch's CPUID views (host, PV domU, PV dom0); domctl.c shares that
+ * code for XEN_DOMCTL_get/set_cpu_policy.
+ */
+#include <xen/types.h>
+#include <xen/lib.h>
+#include <xen/errno.h>
+#include <xen/mm.h>
+#include <xen/xmalloc.h>
+#include <xen/sched.h>
+#include <xen/console.h>
+#include <xen/guest_access.h>
+#include <xen/control.h>
+
+#define CTL_NR_CPUS     1
+#define CTL_NR_NODES    1
+#define CTL_NODE_DISTANCE_LOCAL 10
+
+/* MSRs in a serialised policy (Xen 4.17's two). */
+#define MSR_INTEL_PLATFORM_INFO 0x000000ceu
+#define MSR_ARCH_CAPABILITIES   0x0000010au
+
+/* --------------------------------------------------------- CPU policies */
+
+static int put_leaf(xen_cpuid_leaf_t *leaves, uint32_t max, uint32_t *n, enum ctl_cpuid_view view,
+                    uint32_t leaf, uint32_t subleaf, bool has_subleaf)
+{
+    struct cpuid_regs r;
+
+    if (*n >= max)
+        return -ENOBUFS;
+    arch_ctl_cpuid(view, leaf, has_subleaf ? subleaf : 0, &r);
+    leaves[*n].leaf = leaf;
+    leaves[*n].subleaf = has_subleaf ? subleaf : XEN_CPUID_NO_SUBLEAF;
+    leaves[*n].a = r.a;
+    leaves[*n].b = r.b;
+    leaves[*n].c = r.c;
+    leaves[*n].d = r.d;
+    (*n)++;
+    return 0;
+}
+
+int ctl_cpu_policy_serialise(enum ctl_cpuid_view view, xen_cpuid_leaf_t *leaves,
+                             uint32_t max_leaves, uint32_t *nr_leaves,
+                             xen_msr_entry_t *msrs, uint32_t max_msrs, uint32_t *nr_msrs)
+{
+    struct cpuid_regs r;
+    uint32_t n = 0, max_basic, max_ext, leaf, sub;
+    int rc = 0;
+
+    arch_ctl_cpuid(view, 0, 0, &r);
+    /* Xen serialises basic leaves up to 0xd at most for guests' policies. */
+    max_basic = r.a < 0xdu ? r.a : 0xdu;
+    for (leaf = 0; leaf <= max_basic && rc == 0; leaf++) {
+        switch (leaf) {
+        case 0x4:
+            /* Deterministic cache parameters until a null cache type. */
+            for (sub = 0; sub < 8 && rc == 0; sub++) {
+                arch_ctl_cpuid(view, leaf, sub, &r);
+                if (sub > 0 && (r.a & 0x1f) == 0)
+                    break;
+                rc = put_leaf(leaves, max_leaves, &n, view, leaf, sub, true);
+            }
+            break;
+        case 0x7:
+            arch_ctl_cpuid(view, leaf, 0, &r);
+            for (sub = 0; sub <= (r.a < 2 ? r.a : 2) && rc == 0; sub++)
+                rc = put_leaf(leaves, max_leaves, &n, view, leaf, sub, true);
+            break;
+        case 0xb:
+            for (sub = 0; sub < 2 && rc == 0; sub++)
+                rc = put_leaf(leaves, max_leaves, &n, view, leaf, sub, true);
+            break;
+        case 0xd:
+            for (sub = 0; sub < 2 && rc == 0; sub++)
+                rc = put_leaf(leaves, max_leaves, &n, view, leaf, sub, true);
+            break;
+        default:
+            rc = put_leaf(leaves, max_leaves, &n, view, leaf, 0, false);
+            break;
+        }
+    }
+    arch_ctl_cpuid(view, 0x80000000u, 0, &r);
+    max_ext = (r.a & 0xffff0000u) == 0x80000000u ? r.a : 0x80000000u;
+    if (max_ext > 0x80000021u)
+        max_ext = 0x80000021u;
+    for (leaf = 0x80000000u; leaf <= max_ext && rc == 0; leaf++)
+        rc = put_leaf(leaves, max_leaves, &n, view, leaf, 0, false);
+    if (rc)
+        return rc;
+    *nr_leaves = n;
+
+    if (max_msrs < 2)
+        return -ENOBUFS;
+    /* No CPUID faulting offered, no ARCH_CAPABILITIES bits passed on. */
+    msrs[0] = (xen_msr_entry_t){ .idx = MSR_INTEL_PLATFORM_INFO, .flags = 0, .val = 0 };
+    msrs[1] = (xen_msr_entry_t){ .idx = MSR_ARCH_CAPABILITIES, .flags = 0, .val = 0 };
+    *nr_msrs = 2;
+    return 0;
+}
+
+void ctl_featureset(enum ctl_cpuid_view view, uint32_t fs[CTL_FEATURESET_WORDS])
+{
+    struct cpuid_regs r, l7;
+    uint32_t max_basic, max_ext;
+
+    memset(fs, 0, CTL_FEATURESET_WORDS * sizeof(fs[0]));
+    arch_ctl_cpuid(view, 0, 0, &r);
+    max_basic = r.a;
+    arch_ctl_cpuid(view, 0x80000000u, 0, &r);
+    max_ext = r.a;
+
+    arch_ctl_cpuid(view, 1, 0, &r);
+    fs[0] = r.d;                        /* FEATURESET_1d */
+    fs[1] = r.c;                        /* FEATURESET_1c */
+    if (max_ext >= 0x80000001u) {
+        arch_ctl_cpuid(view, 0x80000001u, 0, &r);
+        fs[2] = r.d;                    /* e1d */
+        fs[3] = r.c;                    /* e1c */
+    }
+    if (max_basic >= 0xd) {
+        arch_ctl_cpuid(view, 0xd, 1, &r);
+        fs[4] = r.a;                    /* Da1 */
+    }
+    if (max_basic >= 7) {
+        arch_ctl_cpuid(view, 7, 0, &l7);
+        fs[5] = l7.b;                   /* 7b0 */
+        fs[6] = l7.c;                   /* 7c0 */
+        fs[9] = l7.d;                   /* 7d0 */
+        if (l7.a >= 1) {
+            arch_ctl_cpuid(view, 7, 1, &r);
+            fs[10] = r.a;               /* 7a1 */
+            fs[12] = r.b;               /* 7b1 */
+        }
+        if (l7.a >= 2) {
+            arch_ctl_cpuid(view, 7, 2, &r);
+            fs[13] = r.d;               /* 7d2 */
+        }
+    }
+    if (max_ext >= 0x80000007u) {
+        arch_ctl_cpuid(view, 0x80000007u, 0, &r);
+        fs[7] = r.d;                    /* e7d */
+    }
+    if (max_ext >= 0x80000008u) {
+        arch_ctl_cpuid(view, 0x80000008u, 0, &r);
+        fs[8] = r.b;                    /* e8b */
+    }
+    if (max_ext >= 0x80000021u) {
+        arch_ctl_cpuid(view, 0x80000021u, 0, &r);
+        fs[11] = r.a;                   /* e21a */
+    }
+}
+
+/* ------------------------------------------------------------ operations */
+
+/*
+ * `xl dmesg`: Xen's ring semantics.  Non-incremental reads start at the
+ * oldest byte still held; incremental ones at index if it is still inside
+ * the ring.  index comes back as the position after the last byte read;
+ * clear marks everything read so far as gone.  Indices are the low 32 bits
+ * of the ring's byte count, as Xen's are.
+ */
+static int sysctl_readconsole(struct ctl_sysctl *op)
+{
+    struct xen_sysctl_readconsole *rc = &op->u.readconsole;
+    uint64_t oldest = console_ring_oldest(), prod = console_ring_written();
+    uint64_t pos = oldest, done = 0;
+    char buf[256];
+
+    if (rc->incremental) {
+        /* index names a position in [oldest, prod] modulo 2^32. */
+        uint32_t back = (uint32_t)prod - rc->index;
+
+        if ((uint64_t)back <= prod - oldest)
+            pos = prod - back;
+    }
+    while (done < rc->count && pos < prod) {
+        size_t want = rc->count - done < sizeof(buf) ? (size_t)(rc->count - done) : sizeof(buf);
+        uint64_t at = pos;
+        size_t got = console_ring_read(buf, want, &at);
+
+        if (got == 0)
+            break;
+        if (copy_to_guest_va(rc->buffer.p + done, buf, got) != 0)
+            return -EFAULT;
+        done += got;
+        pos = at;
+    }
+    if (rc->clear)
+        console_ring_consume(pos);
+    rc->count = (uint32_t)done;
+    rc->index = (uint32_t)pos;
+    return 0;
+}
+
+static void sysctl_physinfo(struct ctl_sysctl *op)
+{
+    struct xen_sysctl_physinfo *pi = &op->u.physinfo;
+    uint32_t fs[CTL_FEATURESET_WORDS];
+
+    memset(pi, 0, sizeof(*pi));
+    pi->threads_per_core = 1;
+    pi->cores_per_socket = 1;
+    pi->nr_cpus = CTL_NR_CPUS;
+    pi->max_cpu_id = CTL_NR_CPUS - 1;
+    pi->nr_nodes = CTL_NR_NODES;
+    pi->max_node_id = CTL_NR_NODES - 1;
+    pi->cpu_khz = arch_cpu_khz();
+    pi->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
+    pi->arch_capabilities = 0;
+    pi->total_pages = heap_total_pages();
+    pi->free_pages = heap_free_pages();
+    pi->scrub_pages = 0;
+    pi->outstanding_pages = 0;
+    pi->max_mfn = max_page ? max_page - 1 : 0;
+    ctl_featureset(CTL_CPUID_HOST, fs);
+    for (unsigned int i = 0; i < 8; i++)
+        pi->hw_cap[i] = fs[i];
+}
+
+static int sysctl_getdomaininfolist(struct ctl_sysctl *op)
+{
+    struct xen_sysctl_getdomaininfolist *gl = &op->u.getdomaininfolist;
+    struct xen_domctl_getdomaininfo info;
+    uint32_t n = 0;
+    struct domain *d;
+    int rc = 0;
+
+    d = gl->first_domain < DOMID_FIRST_RESERVED ? domain_first_from(gl->first_domain) : NULL;
+    while (d != NULL && n < gl->max_domains) {
+        domid_t next = (domid_t)(d->domain_id + 1);
+
+        ctl_getdomaininfo(d, &info);
+        put_domain(d);
+        if (copy_to_guest_va(gl->buffer.p + (uint64_t)n * sizeof(info), &info, sizeof(info))) {
+            rc = -EFAULT;
+            d = NULL;
+            break;
+        }
+        n++;
+        d = next < DOMID_FIRST_RESERVED ? domain_first_from(next) : NULL;
+    }
+    if (d != NULL)
+        put_domain(d);
+    gl->num_domains = n;
+    return rc;
+}
+
+static int sysctl_cputopoinfo(struct ctl_sysctl *op)
+{
+    struct xen_sysctl_cputopoinfo *ti = &op->u.cputopoinfo;
+    const struct xen_sysctl_cputopo topo = { .core = 0, .socket = 0, .node = 0 };
+    int rc = 0;
+
+    if (ti->cputopo.p != 0) {
+        if (ti->num_cpus < CTL_NR_CPUS)
+            rc = -ENOBUFS;
+        else if (copy_to_guest_va(ti->cputopo.p, &topo, sizeof(topo)))
+            return -EFAULT;
+    }
+    ti->num_cpus = CTL_NR_CPUS;
+    return rc;
+}
+
+static int sysctl_numainfo(struct ctl_sysctl *op)
+{
+    struct xen_sysctl_numainfo *ni = &op->u.numainfo;
+    struct xen_sysctl_meminfo mi;
+    uint32_t dist = CTL_NODE_DISTANCE_LOCAL;
+    int rc = 0;
+
+    if (ni->meminfo.p != 0 || ni->distance.p != 0) {
+        if (ni->num_nodes < CTL_NR_NODES) {
+            rc = -ENOBUFS;
+        } else {
+            mi.memsize = (uint64_t)heap_total_pages() << PAGE_SHIFT;
+            mi.memfree = (uint64_t)heap_free_pages() << PAGE_SHIFT;
+            if (ni->meminfo.p != 0 && copy_to_guest_va(ni->meminfo.p, &mi, sizeof(mi)))
+                return -EFAULT;
+            if (ni->distance.p != 0 && copy_to_guest_va(ni->distance.p, &dist, sizeof(dist)))
+                return -EFAULT;
+        }
+    }
+    ni->num_nodes = CTL_NR_NODES;
+    return rc;
+}
+
+static int cpumap_to_guest(const struct xenctl_bitmap *b, uint8_t first_byte)
+{
+    uint32_t bytes = (b->nr_bits + 7) / 8;
+    uint8_t zero[64] = { 0 };
+
+    if (bytes == 0)
+        return 0;
+    if (b->nr_bits < 8)
+        first_byte &= (uint8_t)((1u << b->nr_bits) - 1);
+    if (copy_to_guest_va(b->bitmap.p, &first_byte, 1))
+        return -EFAULT;
+    for (uint32_t done = 1; done < bytes; ) {
+        uint32_t n = bytes - done < sizeof(zero) ? bytes - done : sizeof(zero);
+
+        if (copy_to_guest_va(b->bitmap.p + done, zero, n))
+            return -EFAULT;
+        done += n;
+    }
+    return 0;
+}
+
+static int sysctl_cpupool_op(struct ctl_sysctl *op)
+{
+    struct xen_sysctl_cpupool_op *cp = &op->u.cpupool_op;
+    struct domain *d;
+    uint32_t n = 0;
+
+    switch (cp->op) {
+    case XEN_SYSCTL_CPUPOOL_OP_INFO:
+        /* The first pool with an id at or above the one asked: pool 0. */
+        if (cp->cpupool_id > 0)
+            return -ENOENT;
+        cp->cpupool_id = 0;
+        cp->sched_id = XEN_SCHEDULER_CREDIT;
+        for (d = domain_first_from(0); d != NULL; ) {
+            domid_t next = (domid_t)(d->domain_id + 1);
+
+            n++;
+            put_domain(d);
+            d = next < DOMID_FIRST_RESERVED ? domain_first_from(next) : NULL;
+        }
+        cp->n_dom = n;
+        return cpumap_to_guest(&cp->cpumap, 1);
+    case XEN_SYSCTL_CPUPOOL_OP_FREEINFO:
+        return cpumap_to_guest(&cp->cpumap, 0);     /* every CPU is in pool 0 */
+    case XEN_SYSCTL_CPUPOOL_OP_CREATE:
+    case XEN_SYSCTL_CPUPOOL_OP_DESTROY:
+    case XEN_SYSCTL_CPUPOOL_OP_ADDCPU:
+    case XEN_SYSCTL_CPUPOOL_OP_RMCPU:
+    case XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN:
+        return -EOPNOTSUPP;     /* one pool, one CPU: nothing to move */
+    default:
+        return -ENOSYS;
+    }
+}
+
+static int sysctl_cpu_featureset(struct ctl_sysctl *op)
+{
+    struct xen_sysctl_cpu_featureset *f = &op->u.cpu_featureset;
+    uint32_t fs[CTL_FEATURESET_WORDS];
+    enum ctl_cpuid_view view;
+    uint32_t n;
+
+    switch (f->index) {
+    case XEN_SYSCTL_cpu_featureset_raw:
+    case XEN_SYSCTL_cpu_featureset_host:
+        view = CTL_CPUID_HOST;
+        break;
+    case XEN_SYSCTL_cpu_featureset_pv:
+    case XEN_SYSCTL_cpu_featureset_pv_max:
+        view = CTL_CPUID_PV;
+        break;
+    case XEN_SYSCTL_cpu_featureset_hvm:
+    case XEN_SYSCTL_cpu_featureset_hvm_max:
+        return -EOPNOTSUPP;     /* no HVM support */
+    default:
+        return -EINVAL;
+    }
+    ctl_featureset(view, fs);
+    n = f->nr_features < CTL_FEATURESET_WORDS ? f->nr_features : CTL_FEATURESET_WORDS;
+    if (n && f->features.p != 0 && copy_to_guest_va(f->features.p, fs, n * sizeof(fs[0])))
+        return -EFAULT;
+    /* Tell the caller how many words there are. */
+    f->nr_features = CTL_FEATURESET_WORDS;
+    return 0;
+}
+
+static int sysctl_cpu_policy(struct ctl_sysctl *op)
+{
+    struct xen_sysctl_cpu_policy *p = &op->u.cpu_policy;
+    xen_msr_entry_t msrs[CTL_MSR_MAX_ENTRIES];
+    xen_cpuid_leaf_t *leaves;
+    enum ctl_cpuid_view view;
+    uint32_t nl = 0, nm = 0;
+    int rc;
+
+    switch (p->index) {
+    case XEN_SYSCTL_cpu_policy_raw:
+    case XEN_SYSCTL_cpu_policy_host:
+        view = CTL_CPUID_HOST;
+        break;
+    case XEN_SYSCTL_cpu_policy_pv_max:
+    case XEN_SYSCTL_cpu_policy_pv_default:
+        view = CTL_CPUID_PV;
+        break;
+    case XEN_SYSCTL_cpu_policy_hvm_max:
+    case XEN_SYSCTL_cpu_policy_hvm_default:
+        return -EOPNOTSUPP;
+    default:
+        return -EINVAL;
+    }
+    if (p->leaves.p == 0 && p->msrs.p == 0) {
+        p->nr_leaves = CTL_CPUID_MAX_LEAVES;
+        p->nr_msrs = CTL_MSR_MAX_ENTRIES;
+        return 0;
+    }
+    leaves = xzalloc_array(xen_cpuid_leaf_t, CTL_CPUID_MAX_LEAVES);
+    if (leaves == NULL)
+        return -ENOMEM;
+    rc = ctl_cpu_policy_serialise(view, leaves, CTL_CPUID_MAX_LEAVES, &nl,
+                                  msrs, CTL_MSR_MAX_ENTRIES, &nm);
+    if (rc)
+        goto out;
+    rc = -ENOBUFS;
+    if ((p->leaves.p != 0 && p->nr_leaves < nl) || (p->msrs.p != 0 && p->nr_msrs < nm))
+        goto out;
+    rc = -EFAULT;
+    if (p->leaves.p != 0 && copy_to_guest_va(p->leaves.p, leaves, nl * sizeof(*leaves)))
+        goto out;
+    if (p->msrs.p != 0 && copy_to_guest_va(p->msrs.p, msrs, nm * sizeof(*msrs)))
+        goto out;
+    p->nr_leaves = nl;
+    p->nr_msrs = nm;
+    rc = 0;
+out:
+    xfree(leaves);
+    return rc;
+}
+
+long do_sysctl(XEN_GUEST_HANDLE_PARAM(void) u_sysctl)
+{
+    struct ctl_sysctl op;
+    bool copyback = true;
+    long rc;
+
+    if (copy_from_guest_va(&op, u_sysctl.p, sizeof(op)) != 0)
+        return -EFAULT;
+    if (op.interface_version != XEN_SYSCTL_INTERFACE_VERSION)
+        return -EACCES;
+    if (!current->domain->is_privileged)
+        return -EPERM;
+
+    switch (op.cmd) {
+    case XEN_SYSCTL_readconsole:
+        rc = sysctl_readconsole(&op);
+        break;
+    case XEN_SYSCTL_physinfo:
+        sysctl_physinfo(&op);
+        rc = 0;
+        break;
+    case XEN_SYSCTL_sched_id:
+        op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT;
+        rc = 0;
+        break;
+    case XEN_SYSCTL_getdomaininfolist:
+        rc = sysctl_getdomaininfolist(&op);
+        break;
+    case XEN_SYSCTL_cputopoinfo:
+        rc = sysctl_cputopoinfo(&op);
+        break;
+    case XEN_SYSCTL_numainfo:
+        rc = sysctl_numainfo(&op);
+        break;
+    case XEN_SYSCTL_cpupool_op:
+        rc = sysctl_cpupool_op(&op);
+        break;
+    case XEN_SYSCTL_get_cpu_featureset:
+        rc = sysctl_cpu_featureset(&op);
+        break;
+    case XEN_SYSCTL_get_cpu_policy:
+        rc = sysctl_cpu_policy(&op);
+        break;
+    default:
+        rc = -ENOSYS;
+        copyback = false;
+        break;
+    }
+    /* Counts go back on -ENOBUFS too, so the caller can size its buffers. */
+    if (copyback && (rc == 0 || rc == -ENOBUFS) &&
+        copy_to_guest_va(u_sysctl.p, &op, sizeof(op)) != 0)
+        rc = -EFAULT;
+    return rc;
+}
