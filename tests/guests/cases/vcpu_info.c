@@ -38,7 +38,7 @@ void test_main(void)
                   (unsigned long)rs_a.state_entry_time);
     t0 = rs_a.state_entry_time;
     {
-        /* block for 2 ms: running -> blocked -> running */
+        /* block for 20 ms: running -> blocked -> running */
         struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
         struct vcpu_set_singleshot_timer st = { .timeout_abs_ns = 0 };
 
@@ -50,7 +50,8 @@ void test_main(void)
                            __ATOMIC_SEQ_CST);
         vcpu0->evtchn_upcall_pending = 0;   /* else block returns at once */
         vcpu0->evtchn_pending_sel = 0;
-        st.timeout_abs_ns = guest_time_ns() + 2000000;
+        /* far enough ahead to still be in the future under a loaded TCG */
+        st.timeout_abs_ns = guest_time_ns() + 20000000;
         CHECK_RC("singleshot", hc_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
         CHECK_RC("block", hc_sched_op(SCHEDOP_block, NULL), 0);
         vcpu0->evtchn_upcall_mask = 1;
