@@ -64,12 +64,14 @@ void test_main(void)
     CHECK_RC("set_timer_op", hc_set_timer_op(deadline), 0);
     block_until(deadline, "set_timer_op");
 
-    /* set_timer_op(0) cancels: a 5 ms poll sees nothing */
+    /* set_timer_op(0) cancels: polling past the old deadline sees nothing
+     * (20 ms ahead, so it cannot expire before the cancel on a slow host) */
     clear_events();
-    hc_set_timer_op(guest_time_ns() + 2000000);
+    deadline = guest_time_ns() + 20000000;
+    hc_set_timer_op(deadline);
     CHECK_RC("set_timer_op(0)", hc_set_timer_op(0), 0);
     poll = (struct sched_poll){ .ports.p = &port, .nr_ports = 1,
-                                .timeout = guest_time_ns() + 5000000 };
+                                .timeout = deadline + 20000000 };
     hc_sched_op(SCHEDOP_poll, &poll);
     if (port_pending())
         test_fail("the cancelled set_timer_op deadline still fired");
