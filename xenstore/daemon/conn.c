@@ -218,6 +218,8 @@ static int process(struct conn *c)
             /* C xenstored drops a connection that sends this. */
             xsd_log("dom%u: oversized message (%u bytes), closing",
                     c->domid, h.len);
+            if (conn_is_ring(c))
+                ring_protocol_error(c);
             rc = -EPROTO;
             break;
         }

@@ -656,6 +656,14 @@ void domain_evtchn_ready(void)
     (void)!write(xsd_evtchn_fd, ports, n & ~3);
 }
 
+/* Tell the guest why we stopped talking (the page's error field). */
+void ring_protocol_error(struct conn *c)
+{
+    struct ring *r = c->priv;
+    if (r && r->intf)
+        r->intf->error = XENSTORE_ERROR_PROTO;
+}
+
 bool conn_is_ring(const struct conn *c)
 {
     return c->ops == &ring_ops;

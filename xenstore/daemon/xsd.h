@@ -263,6 +263,7 @@ int domain_watch_exceptions(void);
 void domain_evtchn_ready(void);
 int xsd_evtchn_open(void);
 bool conn_is_ring(const struct conn *c);
+void ring_protocol_error(struct conn *c);
 struct conn *ring_conn_by_port(uint32_t port);
 extern int xsd_evtchn_fd;
 

@@ -215,3 +215,15 @@ Test(ring, release_fires_and_disowns)
                      "GET_PERMS n0|");
     cr_assert_str_eq(h_req(d0, XS_RELEASE, 0, "7", NULL), "ERROR ENOENT|");
 }
+
+Test(ring, oversized_message_sets_the_error_field)
+{
+    struct xenstore_domain_interface *in;
+    struct xsd_sockmsg h = { XS_READ, 1, 0, 5000 };
+    h_req(d0, XS_INTRODUCE, 0, "7", "1", "5", NULL);
+    in = guest_map(7);
+    guest_send(in, 7, &h, sizeof(h));
+    cr_assert_eq(in->error, XENSTORE_ERROR_PROTO);
+    cr_assert_null(domain_get(7, false)->conn);
+    cr_assert_str_eq(h_req(d0, XS_READ, 0, "/", NULL), "READ");
+}
