@@ -182,7 +182,8 @@ static void periodic_fn(void *data)
     if (v->periodic_period == 0)
         return;
     send_guest_vcpu_virq(v, VIRQ_TIMER);
-    set_timer(&v->periodic_timer, NOW() + v->periodic_period);
+    v->periodic_last = NOW();
+    set_timer(&v->periodic_timer, v->periodic_last + v->periodic_period);
 }
 
 void schedule(void)
@@ -216,6 +217,9 @@ void schedule(void)
     }
 
     if (!is_idle_vcpu(prev)) {
+        stop_timer(&prev->periodic_timer);
+    }
+    if (!is_idle_vcpu(prev)) {
         int st = (prev->pause_flags & (VPF_down | VPF_crashed)) ? RUNSTATE_offline
                : (prev->pause_flags & VPF_blocked) ? RUNSTATE_blocked
                : vcpu_runnable(prev) ? RUNSTATE_runnable : RUNSTATE_offline;
@@ -228,8 +232,20 @@ void schedule(void)
     if (!is_idle_vcpu(next)) {
         get_domain(next->domain);   /* held while it runs */
         runstate_change(next, RUNSTATE_running, now);
-        if (next->periodic_period && !timer_is_active(&next->periodic_timer))
-            set_timer(&next->periodic_timer, now + next->periodic_period);
+        /*
+         * The periodic tick runs only while the vCPU does (Xen 4.17): it
+         * never wakes a blocked vCPU; one missed period is caught up with a
+         * single event when the vCPU runs again.
+         */
+        if (next->periodic_period) {
+            if (next->periodic_last == 0) {
+                next->periodic_last = now;      /* first run: a full period */
+            } else if (now - next->periodic_last >= next->periodic_period) {
+                send_guest_vcpu_virq(next, VIRQ_TIMER);
+                next->periodic_last = now;
+            }
+            set_timer(&next->periodic_timer, next->periodic_last + next->periodic_period);
+        }
     }
     context_switch(prev, next);     /* may not return */
 }
@@ -459,7 +475,8 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
         if (t.period_ns < (uint64_t)MILLISECS(1) || t.period_ns > (uint64_t)SECONDS(1ULL << 30))
             return -EINVAL;
         v->periodic_period = t.period_ns;
-        set_timer(&v->periodic_timer, NOW() + v->periodic_period);
+        v->periodic_last = NOW();
+        set_timer(&v->periodic_timer, v->periodic_last + v->periodic_period);
         return 0;
     }
 

@@ -66,6 +66,7 @@ struct vcpu {
     struct timer        singleshot_timer;
     struct timer        periodic_timer;
     s_time_t            periodic_period;
+    s_time_t            periodic_last;    /* when the last periodic tick was sent */
 
     struct arch_vcpu    arch;
 };

@@ -389,3 +389,28 @@ Test(sched, register_vcpu_info_moves_and_forces_an_upcall)
     domain_kill(b);
     cr_expect_eq(heap_free_pages(), initial_free, "the registered frame is released too");
 }
+
+/* Regression (guest timers vs Xen 4.17): the periodic tick runs only while
+ * the vCPU runs; a blocked vCPU is not woken by it, and one missed period is
+ * caught up with a single event when it runs again. */
+Test(sched, periodic_timer_only_while_running)
+{
+    struct domain *a = mk(1, false, 1);
+    struct vcpu *v = a->vcpu[0];
+    evtchn_port_t t = bind_virq(a, VIRQ_TIMER, 0);
+    struct vcpu_set_periodic_timer pt = { .period_ns = MILLISECS(2) };
+
+    domain_unpause_by_controller(a);
+    h_exit_path();
+    cr_assert_eq(vcpu_op(v, VCPUOP_set_periodic_timer, 0, &pt), 0);
+    h_tick(MILLISECS(3));
+    cr_expect(evtchn_is_pending(a, t), "ticks while running");
+    memset(a->shared_info->evtchn_pending, 0, sizeof(a->shared_info->evtchn_pending));
+    a->vcpu[0]->vcpu_info->evtchn_upcall_pending = 0;
+    vcpu_block(v);
+    h_exit_path();
+    cr_expect(v->pause_flags & VPF_blocked);
+    h_tick(MILLISECS(10));
+    cr_expect(v->pause_flags & VPF_blocked, "the periodic tick does not wake a blocked vCPU");
+    domain_kill(a);
+}
