@@ -138,6 +138,8 @@ void ctl_featureset(enum ctl_cpuid_view view, uint32_t fs[CTL_FEATURESET_WORDS])
             arch_ctl_cpuid(view, 7, 1, &r);
             fs[10] = r.a;               /* 7a1 */
             fs[12] = r.b;               /* 7b1 */
+            fs[14] = r.c;               /* 7c1 */
+            fs[15] = r.d;               /* 7d1 */
         }
         if (l7.a >= 2) {
             arch_ctl_cpuid(view, 7, 2, &r);
@@ -155,7 +157,9 @@ void ctl_featureset(enum ctl_cpuid_view view, uint32_t fs[CTL_FEATURESET_WORDS])
     if (max_ext >= 0x80000021u) {
         arch_ctl_cpuid(view, 0x80000021u, 0, &r);
         fs[11] = r.a;                   /* e21a */
+        fs[18] = r.c;                   /* e21c */
     }
+    /* Words 16-17 (MSR_ARCH_CAPS) stay 0: no ARCH_CAPABILITIES is offered. */
 }
 
 /* ------------------------------------------------------------ operations */

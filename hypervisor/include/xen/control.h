@@ -57,7 +57,7 @@ struct xen_domctl_scheduler_op {
     uint32_t cmd;
     union {
         struct { uint16_t weight, cap; } credit;
-        uint8_t pad[24];
+        uint8_t pad[16];            /* the largest member: a vCPU array handle */
     } u;
 };
 
@@ -121,6 +121,7 @@ struct ctl_domctl {
 };
 _Static_assert(sizeof(struct ctl_domctl) == sizeof(struct xen_domctl), "domctl size");
 _Static_assert(sizeof(struct xen_domctl_vcpuaffinity) == 40, "vcpuaffinity layout");
+_Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24, "scheduler_op layout");
 _Static_assert(sizeof(struct xen_domctl_tsc_info) == 24, "tsc_info layout");
 _Static_assert(sizeof(struct xen_domctl_iomem_permission) == 24, "iomem layout");
 _Static_assert(sizeof(struct xen_domctl_cpu_policy) == 40, "cpu_policy layout");
@@ -226,7 +227,7 @@ enum ctl_cpuid_view {
 };
 #define CTL_CPUID_MAX_LEAVES    128
 #define CTL_MSR_MAX_ENTRIES     2
-#define CTL_FEATURESET_WORDS    14  /* Xen 4.17's FSCAPINTS */
+#define CTL_FEATURESET_WORDS    19  /* FSCAPINTS of Debian's Xen 4.17 (to 0x80000021.ecx) */
 /* Serialise a view into leaves[max_leaves] / msrs[max_msrs]; *nr_* set to
  * the counts written.  -ENOBUFS when an array is too small. */
 int ctl_cpu_policy_serialise(enum ctl_cpuid_view view, xen_cpuid_leaf_t *leaves,
