@@ -19,6 +19,11 @@
 #define H_BAD_GUEST_ADDR 0xffff800000000000UL
 #define H_BAD_PTR ((void *)H_BAD_GUEST_ADDR)
 
+/* Strict guest memory: only h_arena is addressable (fuzzing). */
+#define H_ARENA_SIZE (64 * 1024)
+extern uint8_t h_arena[H_ARENA_SIZE];
+extern bool h_strict_guest;
+
 extern s_time_t h_now;
 extern struct vcpu *h_cur;
 extern unsigned long initial_free;
