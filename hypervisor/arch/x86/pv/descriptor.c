@@ -33,19 +33,67 @@ int pv_validate_desc_page(struct page_info *pg)
     return 0;
 }
 
+static void drop_ldt(struct vcpu *v)
+{
+    unsigned int nr = (v->arch.ldt_ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+
+    for (unsigned int i = 0; i < nr && i < 16; i++) {
+        if (v->arch.ldt_frames[i] == 0)
+            continue;
+        if (v->arch.gdt_va)
+            pv_ldt_map_page(v, i, 0);
+        put_page_and_type(mfn_to_page(v->arch.ldt_frames[i]));
+        v->arch.ldt_frames[i] = 0;
+    }
+    v->arch.ldt_ents = 0;
+    v->arch.ldt_base = 0;
+}
+
+/*
+ * MMUEXT_SET_LDT: the pages are found through v's current page tables and
+ * typed seg_desc (validated, never writable while installed) at once,
+ * rather than on first use as Xen does; then mapped into v's LDT area.
+ */
 int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 {
+    struct domain *d = v->domain;
+    mfn_t frames[16];
+    unsigned int nr, i;
+
     if ((base & (PAGE_SIZE - 1)) || ents > 8192 ||
         (ents && (base + ents * 8 < base ||
                   (base + ents * 8 > HYPERVISOR_VIRT_START && base < HYPERVISOR_VIRT_END))))
         return -EINVAL;
+    nr = (ents * 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+    for (i = 0; i < nr; i++) {
+        mfn_t l1mfn;
+        pte_t *pl1e = pv_guest_l1e(v, base + i * PAGE_SIZE, &l1mfn);
+        int rc = -EINVAL;
+
+        if (pl1e != NULL && pte_present(*pl1e) && mfn_valid(pte_mfn(*pl1e)))
+            rc = get_page_and_type(mfn_to_page(pte_mfn(*pl1e)), d, PGT_seg_desc_page);
+        if (rc) {
+            while (i-- > 0)
+                put_page_and_type(mfn_to_page(frames[i]));
+            return -EINVAL;
+        }
+        frames[i] = pte_mfn(*pl1e);
+    }
+    drop_ldt(v);
+    for (i = 0; i < nr; i++) {
+        v->arch.ldt_frames[i] = frames[i];
+        pv_ldt_map_page(v, i, frames[i]);
+    }
     v->arch.ldt_base = base;
     v->arch.ldt_ents = ents;
+    if (v == current)
+        pv_load_ldt(v);
     return 0;
 }
 
 void pv_destroy_gdt(struct vcpu *v)
 {
+    drop_ldt(v);
     unsigned int nr = (v->arch.gdt_ents + 511) / 512;
 
     for (unsigned int i = 0; i < nr && i < 14; i++) {

@@ -107,13 +107,14 @@ bool pv_fixup_fault(struct cpu_user_regs *regs)
 
 #define GDT_PAGES       16
 #define GDT_GUEST_PAGES 14
+#define VCPU_AREA_PAGES 32              /* 16 GDT pages, then 16 LDT pages */
 static uint8_t *zero_gdt_page;
 
 static unsigned long vcpu_gdt_va(const struct vcpu *v)
 {
     unsigned long idx = (unsigned long)v->domain->domain_id * MAX_VIRT_CPUS + v->vcpu_id;
 
-    return PERDOMAIN_VIRT_START + idx * GDT_PAGES * PAGE_SIZE;
+    return PERDOMAIN_VIRT_START + idx * VCPU_AREA_PAGES * PAGE_SIZE;
 }
 
 /* Point page i of v's GDT at frame mfn (0 = the shared empty page). */
@@ -123,6 +124,36 @@ void pv_gdt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn)
 
     map_pages_to_xen(v->arch.gdt_va + i * PAGE_SIZE, pa, PAGE_SIZE,
                      mfn ? PAGE_HYPERVISOR : PAGE_HYPERVISOR_RO, true);
+}
+
+/* Point page i of v's LDT area at frame mfn (0 = unmapped). */
+void pv_ldt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn)
+{
+    unsigned long va = v->arch.gdt_va + (GDT_PAGES + i) * PAGE_SIZE;
+
+    if (mfn)
+        map_pages_to_xen(va, (paddr_t)mfn << PAGE_SHIFT, PAGE_SIZE, PAGE_HYPERVISOR, true);
+    else
+        unmap_pages_from_xen(va, PAGE_SIZE);
+}
+
+/* LDTR for v: the descriptor (in the hypervisor's shared GDT page, one CPU)
+ * points at v's LDT area; no LDT loads the null selector. */
+void pv_load_ldt(struct vcpu *v)
+{
+    uint64_t base, limit;
+
+    if (v == NULL || v->arch.ldt_ents == 0) {
+        __asm__ volatile("lldt %w0" :: "r"(0));
+        return;
+    }
+    base = v->arch.gdt_va + GDT_PAGES * PAGE_SIZE;
+    limit = v->arch.ldt_ents * 8 - 1;
+    gdt_table[LDT_SELECTOR >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+                                   (0x82ULL << 40) | (((limit >> 16) & 0xf) << 48) |
+                                   (((base >> 24) & 0xff) << 56);
+    gdt_table[(LDT_SELECTOR >> 3) + 1] = base >> 32;
+    __asm__ volatile("lldt %w0" :: "r"(LDT_SELECTOR));
 }
 
 static int vcpu_gdt_init(struct vcpu *v)
@@ -193,7 +224,7 @@ int arch_vcpu_create(struct vcpu *v)
 void arch_vcpu_destroy(struct vcpu *v)
 {
     if (v->arch.gdt_va)
-        unmap_pages_from_xen(v->arch.gdt_va, GDT_PAGES * PAGE_SIZE);
+        unmap_pages_from_xen(v->arch.gdt_va, VCPU_AREA_PAGES * PAGE_SIZE);
 }
 
 /*
@@ -427,6 +458,7 @@ static void restore_vcpu(struct vcpu *v)
 
     memcpy(guest_cpu_user_regs(), &v->arch.user_regs, PV_FRAME_SIZE);
     load_gdt(v->arch.gdt_va);
+    pv_load_ldt(v);
     pv_load_cr3(v);
     pv_load_segments(v);
     __asm__ volatile("clts");
@@ -454,6 +486,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt_table };
 
         __asm__ volatile("lgdt %0" :: "m"(gdtr));
+        pv_load_ldt(NULL);
         write_cr3(virt_to_maddr(idle_pg_table));
         return;
     }

@@ -32,6 +32,7 @@ struct arch_vcpu {
     unsigned int gdt_ents;
     uint64_t ldt_base;
     unsigned int ldt_ents;
+    mfn_t ldt_frames[16];             /* typed seg_desc while installed */
     unsigned long gdt_va;             /* this vCPU's 16-page GDT (slot 258) */
     uint64_t ctrlreg2;                /* last #PF address bounced */
     bool failsafe_pending;            /* a selector failed to load: bounce */

@@ -36,6 +36,8 @@ void pv_load_segments(struct vcpu *v);
 void pv_exit_to_guest(struct cpu_user_regs *regs);
 void pv_start_scheduling(void) __noreturn;
 void pv_gdt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn);
+void pv_ldt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn);
+void pv_load_ldt(struct vcpu *v);      /* NULL: no LDT */
 
 /* ---- traps.c ---- */
 void pv_traps_init(void);
@@ -59,7 +61,7 @@ int pv_emulate_ud(struct vcpu *v, struct cpu_user_regs *regs);
 /* ---- descriptor.c ---- */
 
 
-void pv_destroy_gdt(struct vcpu *v);
+void pv_destroy_gdt(struct vcpu *v);      /* and the LDT */
 int  pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entries);
 
 /* ---- hypercall.c ---- */
