@@ -109,6 +109,43 @@ Test(lib, big_directory_via_directory_part)
     xs_close(h);
 }
 
+Test(lib, big_directory_with_long_names_and_changes)
+{
+    /* long names make the pipelined chunks leave gaps to fill */
+    struct xs_handle *h = xs_open(0), *o = xs_open(0);
+    char p[1100], name[1001];
+    unsigned i, num, len;
+    char **d;
+    for (i = 0; i < 60; i++) {
+        memset(name, 'a' + i % 26, 990);
+        snprintf(name + 990, sizeof(name) - 990, "%u", i);
+        snprintf(p, sizeof(p), "/long/%s", name);
+        cr_assert(xs_write(h, XBT_NULL, p, "", 0));
+    }
+    d = xs_directory(h, XBT_NULL, "/long", &num);
+    cr_assert_eq(num, 60);
+    for (i = 0; i < 60; i++) {
+        len = strlen(d[i]);
+        cr_assert_geq(len, 991);
+        cr_assert_eq((unsigned)atoi(d[i] + 990), i);
+        cr_assert_eq(d[i][0], 'a' + i % 26);
+    }
+    free(d);
+    /* inside a transaction too */
+    xs_transaction_t t = xs_transaction_start(h);
+    cr_assert(xs_write(h, t, "/long/extra", "", 0));
+    d = xs_directory(h, t, "/long", &num);
+    cr_assert_eq(num, 61);
+    cr_assert_str_eq(d[60], "extra");
+    free(d);
+    d = xs_directory(o, XBT_NULL, "/long", &num);
+    cr_assert_eq(num, 60);
+    free(d);
+    xs_transaction_end(h, t, true);
+    xs_close(o);
+    xs_close(h);
+}
+
 Test(lib, permissions)
 {
     struct xs_handle *h = xs_open(0);
