@@ -22,7 +22,7 @@
     HYPERCALL(3,  stack_switch,      do_stack_switch(a1, a2)) \
     HYPERCALL(4,  set_callbacks,     do_set_callbacks(a1, a2, a3)) \
     HYPERCALL(5,  fpu_taskswitch,    do_fpu_taskswitch((int)a1)) \
-    HYPERCALL(7,  platform_op,       do_ni_hypercall()) \
+    HYPERCALL(7,  platform_op,       do_platform_op(GH(void, a1))) \
     HYPERCALL(8,  set_debugreg,      do_set_debugreg((int)a1, a2)) \
     HYPERCALL(9,  get_debugreg,      do_get_debugreg((int)a1)) \
     HYPERCALL(10, update_descriptor, do_update_descriptor(a1, a2)) \
@@ -42,8 +42,8 @@
     HYPERCALL(30, callback_op,       do_callback_op((int)a1, GH(const_void, a2))) \
     HYPERCALL(32, event_channel_op,  do_event_channel_op((int)a1, GH(void, a2))) \
     HYPERCALL(33, physdev_op,        do_physdev_op((int)a1, GH(void, a2))) \
-    HYPERCALL(35, sysctl,            do_ni_hypercall()) \
-    HYPERCALL(36, domctl,            do_ni_hypercall()) \
+    HYPERCALL(35, sysctl,            do_sysctl(GH(void, a1))) \
+    HYPERCALL(36, domctl,            do_domctl(GH(void, a1))) \
     HYPERCALL(40, xenpmu_op,         do_xenpmu_op())
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include <xen/lib.h>
 #include <xen/errno.h>
+#include <xen/control.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
 #include <xen/guest_access.h>

@@ -18,6 +18,7 @@
 #include <xen/guest_access.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
+#include <xen/control.h>
 #include <xen/param.h>
 #include <xen/xmalloc.h>
 #include <xen/hypercall.h>
@@ -543,29 +544,17 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return 0;
     }
     default:
-        return -ENOSYS;
+        return physdev_op_control(cmd, arg);    /* dom0's extras (hvctl) */
     }
 }
 
 /* ------------------------------------------------------ VCPUOP_initialise */
 
-int pv_vcpu_initialise(struct vcpu *v, const void *guest_ctx)
+/* Install a guest context (kernel copy) on v, which is not running. */
+static int set_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
-    struct vcpu_guest_context *c;
-    int rc = 0;
+    int rc;
 
-    c = xmalloc_bytes(sizeof(*c));
-    if (c == NULL)
-        return -ENOMEM;
-    /* Xen reads the context before looking at the vCPU's state. */
-    if (copy_from_guest_va(c, guest_ctx, sizeof(*c)) != 0) {
-        rc = -EFAULT;
-        goto out;
-    }
-    if (v->is_initialised) {
-        rc = -EEXIST;
-        goto out;
-    }
     memcpy(&v->arch.user_regs, &c->user_regs, PV_FRAME_SIZE);
     v->arch.user_regs.cs = (c->user_regs.cs & 0xffff) | 3;
     v->arch.user_regs.ss = (c->user_regs.ss & 0xffff) | 3;
@@ -581,33 +570,136 @@ int pv_vcpu_initialise(struct vcpu *v, const void *guest_ctx)
     v->arch.event_callback_eip = c->event_callback_eip;
     v->arch.failsafe_callback_eip = c->failsafe_callback_eip;
     v->arch.syscall_callback_eip = c->syscall_callback_eip;
+    v->arch.failsafe_flags = (c->flags & VGCF_failsafe_disables_events) ? CALLBACKF_mask_events : 0;
+    v->arch.syscall_flags = (c->flags & VGCF_syscall_disables_events) ? CALLBACKF_mask_events : 0;
     v->arch.fs_base = c->fs_base;
     v->arch.gs_base_kernel = c->gs_base_kernel;
     v->arch.gs_base_user = c->gs_base_user;
-    v->arch.kernel_mode = true;
+    v->arch.kernel_mode = (c->flags & VGCF_in_kernel) != 0;
+    v->arch.fpu_ts = (c->ctrlreg[0] & X86_CR0_TS) != 0;
     if (c->flags & VGCF_i387_valid) {
         memcpy(v->arch.fpu_state, c->fpu_ctxt.x, sizeof(v->arch.fpu_state));
         v->arch.fpu_initialised = true;
     }
+    for (unsigned int i = 0; i < 4; i++)
+        v->arch.debugreg[i] = c->debugreg[i];
+    v->arch.debugreg[7] = c->debugreg[7];
     if (c->ctrlreg[3] != 0) {
         rc = pv_set_baseptr(v, c->ctrlreg[3] >> PAGE_SHIFT, false);
         if (rc)
-            goto out;
+            return rc;
     }
     if (c->ctrlreg[1] != 0) {
         rc = pv_set_baseptr(v, c->ctrlreg[1] >> PAGE_SHIFT, true);
         if (rc)
-            goto out;
+            return rc;
     }
     if (c->gdt_ents != 0) {
-        rc = pv_set_gdt(v, c->gdt_frames, c->gdt_ents);
+        unsigned long frames[14];
+
+        if (c->gdt_ents > FIRST_RESERVED_GDT_ENTRY)
+            return -EINVAL;
+        for (unsigned int i = 0; i < 14; i++)
+            frames[i] = c->gdt_frames[i];
+        rc = pv_set_gdt(v, frames, c->gdt_ents);
         if (rc)
-            goto out;
+            return rc;
     }
-    v->is_initialised = true;
+    return 0;
+}
+
+int pv_vcpu_initialise(struct vcpu *v, const void *guest_ctx)
+{
+    struct vcpu_guest_context *c;
+    int rc;
+
+    c = xmalloc_bytes(sizeof(*c));
+    if (c == NULL)
+        return -ENOMEM;
+    /* Xen reads the context before looking at the vCPU's state. */
+    if (copy_from_guest_va(c, guest_ctx, sizeof(*c)) != 0) {
+        rc = -EFAULT;
+        goto out;
+    }
+    if (v->is_initialised) {
+        rc = -EEXIST;
+        goto out;
+    }
+    rc = set_context(v, c);
+    if (rc == 0)
+        v->is_initialised = true;
 out:
     xfree(c);
     return rc;
+}
+
+/* domctl setvcpucontext (hvctl's domctl.c calls it; v is not running). */
+int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *ctx)
+{
+    int rc;
+
+    if (v == current)
+        return -EBUSY;
+    if (ctx == NULL) {
+        /* Back to the just-created state: no tables, no callbacks. */
+        pv_destroy_gdt(v);
+        if (v->arch.guest_table)
+            pv_set_baseptr(v, 0, true);
+        memset(v->arch.trap_ctxt, 0, sizeof(v->arch.trap_ctxt));
+        v->arch.event_callback_eip = v->arch.failsafe_callback_eip = 0;
+        v->arch.syscall_callback_eip = 0;
+        memset(&v->arch.user_regs, 0, sizeof(v->arch.user_regs));
+        v->arch.user_regs.cs = FLAT_KERNEL_CS;
+        v->arch.user_regs.ss = FLAT_KERNEL_SS;
+        v->arch.user_regs.rflags = X86_EFLAGS_IF | 2;
+        v->is_initialised = false;
+        return 0;
+    }
+    rc = set_context(v, ctx);
+    if (rc == 0)
+        v->is_initialised = true;
+    return rc;
+}
+
+/* domctl getvcpucontext: v is paused (or current, then its frame). */
+int arch_get_vcpu_context(struct vcpu *v, struct vcpu_guest_context *c)
+{
+    const struct cpu_user_regs *r = v == current ? guest_cpu_user_regs() : &v->arch.user_regs;
+
+    memset(c, 0, sizeof(*c));
+    memcpy(c->fpu_ctxt.x, v->arch.fpu_state, sizeof(c->fpu_ctxt.x));
+    c->flags = (v->arch.fpu_initialised ? VGCF_i387_valid : 0) |
+               (v->arch.kernel_mode ? VGCF_in_kernel : 0) |
+               ((v->arch.failsafe_flags & CALLBACKF_mask_events) ? VGCF_failsafe_disables_events : 0) |
+               ((v->arch.syscall_flags & CALLBACKF_mask_events) ? VGCF_syscall_disables_events : 0);
+    memcpy(&c->user_regs, r, PV_FRAME_SIZE);
+    c->user_regs.ds = v->arch.sel[0];
+    c->user_regs.es = v->arch.sel[1];
+    c->user_regs.fs = v->arch.sel[2];
+    c->user_regs.gs = v->arch.sel[3];
+    memcpy(c->trap_ctxt, v->arch.trap_ctxt, sizeof(c->trap_ctxt));
+    c->ldt_base = v->arch.ldt_base;
+    c->ldt_ents = v->arch.ldt_ents;
+    for (unsigned int i = 0; i < 14; i++)
+        c->gdt_frames[i] = v->arch.gdt_frames[i];
+    c->gdt_ents = v->arch.gdt_ents;
+    c->kernel_ss = v->arch.kernel_ss;
+    c->kernel_sp = v->arch.kernel_sp;
+    c->ctrlreg[0] = X86_CR0_PE | X86_CR0_MP | X86_CR0_NE | X86_CR0_WP | X86_CR0_PG |
+                    (v->arch.fpu_ts ? X86_CR0_TS : 0);
+    c->ctrlreg[1] = (unsigned long)v->arch.guest_table_user << PAGE_SHIFT;
+    c->ctrlreg[2] = v->arch.ctrlreg2;
+    c->ctrlreg[3] = (unsigned long)v->arch.guest_table << PAGE_SHIFT;
+    for (unsigned int i = 0; i < 8; i++)
+        c->debugreg[i] = v->arch.debugreg[i];
+    c->event_callback_eip = v->arch.event_callback_eip;
+    c->failsafe_callback_eip = v->arch.failsafe_callback_eip;
+    c->syscall_callback_eip = v->arch.syscall_callback_eip;
+    c->vm_assist = v->domain->vm_assist;
+    c->fs_base = v->arch.fs_base;
+    c->gs_base_kernel = v->arch.gs_base_kernel;
+    c->gs_base_user = v->arch.gs_base_user;
+    return 0;
 }
 
 /* ------------------------------------------------------ wall clock */
