@@ -419,7 +419,9 @@ static int domctl_vcpucontext(struct domain *caller, struct domain *d,
     uint64_t guest = op->u.vcpucontext.ctxt.p;
     int rc;
 
-    if (d == caller || op->u.vcpucontext.vcpu >= d->max_vcpus)
+    /* Setting needs the whole domain paused, so never the caller's own;
+     * reading only pauses the one vCPU, which must not be the caller. */
+    if ((set && d == caller) || op->u.vcpucontext.vcpu >= d->max_vcpus)
         return -EINVAL;
     v = d->vcpu[op->u.vcpucontext.vcpu];
     if (v == NULL || v == current)

@@ -792,3 +792,25 @@ Test(domctl, rangeset_fills_up_with_enomem_not_corruption)
         cr_assert(ctl_ioport_access_permitted(d, j * 4, j * 4), "port %u", j * 4);
     cr_assert(!ctl_ioport_access_permitted(d, 1, 3));
 }
+
+Test(domctl, getvcpucontext_rules_for_the_callers_own_domain)
+{
+    struct ctl_domctl op;
+    struct vcpu_guest_context back;
+    struct domain *d0;
+
+    cr_assert_eq(domain_create(0, DOMCRF_privileged, 2, &d0), 0);
+    h_run_as(d0->vcpu[0]);
+    d0->vcpu[0]->is_initialised = d0->vcpu[1]->is_initialised = true;
+    h_domctl_init(&op, XEN_DOMCTL_getvcpucontext, 0);
+    op.u.vcpucontext.ctxt.p = (uint64_t)(uintptr_t)&back;
+    op.u.vcpucontext.vcpu = 0;
+    cr_assert_eq(h_domctl(&op), -EINVAL, "the running vCPU itself");
+    op.u.vcpucontext.vcpu = 1;
+    cr_assert_eq(h_domctl(&op), 0, "another vCPU of the caller (Xen allows it)");
+    cr_assert_eq(h_get_ctx_calls, 1);
+    h_domctl_init(&op, XEN_DOMCTL_setvcpucontext, 0);
+    op.u.vcpucontext.ctxt.p = (uint64_t)(uintptr_t)&back;
+    op.u.vcpucontext.vcpu = 1;
+    cr_assert_eq(h_domctl(&op), -EINVAL, "set never on the caller's domain");
+}
