@@ -74,4 +74,16 @@ if [ -z "$pat" ] || [[ "fuzz_and_domu" == *"$pat"* ]]; then
         -initrd "$out/fuzz.elf,$out/console.elf domain=unprivileged mem=16M" \
         2>>"$logs/failures.log" </dev/null
 fi
+
+# A kernel that cannot be loaded (here: a text file) is refused with the
+# reason, and the hypervisor keeps running into its idle loop.
+if [ -z "$pat" ] || [[ "refused_kernel" == *"$pat"* ]]; then
+    bad=$logs/not-a-kernel.txt
+    echo "this is not a kernel" > "$bad"
+    python3 "$runner" --name "guests-ours/refused_kernel" --timeout 30 \
+        --log "$logs/refused_kernel.log" --mark "No domain could be built" --exit-on-mark \
+        --expect "d0: kernel refused: not an ELF image" -- \
+        -m 128 -smp 1 -nic none -kernel "$hv" -append "$cmdline" -initrd "$bad" \
+        2>>"$logs/failures.log" </dev/null
+fi
 exit 0
