@@ -134,7 +134,14 @@ static int write_va(void *ctx, uint64_t va, const void *src, size_t len)
     return 0;
 }
 
-static int alloc_memory(struct build_ctx *c)
+/*
+ * Frames for the domain.  Only the start-of-day area (PFNs below
+ * zero_below: image, bss, tables, start_info...) is zeroed: the rest of a
+ * boot-time domain's RAM comes from a heap that has held nothing but the
+ * firmware's and loader's data, and zeroing gigabytes under TCG would cost
+ * tens of seconds of boot time.
+ */
+static int alloc_memory(struct build_ctx *c, unsigned long zero_below)
 {
     unsigned long done = 0;
     unsigned int order = 9;
@@ -148,7 +155,7 @@ static int alloc_memory(struct build_ctx *c)
 
         while (order && (1UL << order) > c->nr_pages - done)
             order--;
-        pg = alloc_domheap_pages(c->d, order, MEMF_zero);
+        pg = alloc_domheap_pages(c->d, order, done < zero_below ? MEMF_zero : 0);
         if (pg == NULL) {
             if (order == 0)
                 return -ENOMEM;
@@ -337,7 +344,7 @@ static int build_domain(domid_t id, const struct boot_dom *bd, unsigned long nr_
     c.nr_pages = nr_pages;
     c.v_start = l.v_start;
     t_alloc = NOW();
-    rc = alloc_memory(&c);
+    rc = alloc_memory(&c, pv_layout_pfn(&l, l.v_end));
     printk("d%u: %lu pages allocated in %lu ms\n", id, nr_pages,
            (unsigned long)((NOW() - t_alloc) / 1000000));
     if (rc) {
