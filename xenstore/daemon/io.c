@@ -184,7 +184,7 @@ int io_listen(const char *path)
     struct sockaddr_un sa;
     char *dir, *slash;
 
-    if (strlen(path) >= sizeof(sa.sun_path))
+    if (strlen(path) + 4 >= sizeof(sa.sun_path))
         return -ENAMETOOLONG;
     dir = strdup(path);
     if (!dir)
@@ -198,13 +198,21 @@ int io_listen(const char *path)
     listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (listen_fd < 0)
         return -errno;
+    /* Bind under a temporary name and rename once listening, so a client
+     * that sees the socket file can always connect. */
     memset(&sa, 0, sizeof(sa));
     sa.sun_family = AF_UNIX;
-    strcpy(sa.sun_path, path);
-    unlink(path);
+    if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.new", path) >=
+        (int)sizeof(sa.sun_path))
+        return -ENAMETOOLONG;
+    unlink(sa.sun_path);
     if (bind(listen_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-        chmod(path, 0600) < 0 || listen(listen_fd, 128) < 0)
-        return -errno;
+        chmod(sa.sun_path, 0600) < 0 || listen(listen_fd, 128) < 0 ||
+        rename(sa.sun_path, path) < 0) {
+        int e = errno;
+        unlink(sa.sun_path);
+        return -e;
+    }
     listen_path = strdup(path);
     return add_marker(listen_fd, &mark_listen);
 }

@@ -313,3 +313,36 @@ Test(lib, connection_conventions)
     cr_assert(xs_path_is_subpath("/a", "/a"));
     cr_assert(!xs_path_is_subpath("/a", "/ab"));
 }
+
+/* regression: the socket file appeared at bind(), before listen(), so a
+ * client that saw it could get ECONNREFUSED (suite: XENSTORED_RUNDIR case) */
+Test(lib_start, socket_file_appears_only_when_listening)
+{
+    int round;
+    for (round = 0; round < 20; round++) {
+        char d[64], sk[128];
+        pid_t p;
+        struct xs_handle *h;
+        int st;
+        strcpy(d, "/tmp/xsrace.XXXXXX");
+        cr_assert_not_null(mkdtemp(d));
+        snprintf(sk, sizeof(sk), "%s/socket", d);
+        p = fork();
+        if (p == 0) {
+            prctl(PR_SET_PDEATHSIG, SIGKILL);
+            if (store_init() || io_init() || io_listen(sk))
+                _exit(1);
+            _exit(io_run() < 0);
+        }
+        while (access(sk, F_OK))
+            ;   /* spin: connect the instant the file exists */
+        setenv("XENSTORED_PATH", sk, 1);
+        h = xs_open(XS_OPEN_SOCKETONLY);
+        cr_assert_not_null(h, "round %d: %s", round, strerror(errno));
+        xs_close(h);
+        kill(p, SIGTERM);
+        waitpid(p, &st, 0);
+        cr_assert_eq(access(sk, F_OK), -1, "socket left behind");
+        rmdir(d);
+    }
+}
