@@ -332,7 +332,9 @@ Test(lib_start, socket_file_appears_only_when_listening)
             prctl(PR_SET_PDEATHSIG, SIGKILL);
             if (store_init() || io_init() || io_listen(sk))
                 _exit(1);
-            _exit(io_run() < 0);
+            st = io_run();
+            io_fini();      /* as main.c: removes the socket */
+            _exit(st < 0);
         }
         while (access(sk, F_OK))
             ;   /* spin: connect the instant the file exists */
