@@ -86,4 +86,25 @@ if [ -z "$pat" ] || [[ "refused_kernel" == *"$pat"* ]]; then
         -m 128 -smp 1 -nic none -kernel "$hv" -append "$cmdline" -initrd "$bad" \
         2>>"$logs/failures.log" </dev/null
 fi
+
+# Debian's Linux 6.1 (vmlinuz: bzImage + xz) as dom0 reaches its /init.
+# Kernel and initramfs: $PVLAB_LINUX_KERNEL / $PVLAB_LINUX_INITRD, else the
+# shared reference build's (when its log says rc=0); SKIP without them.
+if [ -z "$pat" ] || [[ "linux_dom0" == *"$pat"* ]]; then
+    ref=/work/shared/reference/xen/.work/out
+    lk=${PVLAB_LINUX_KERNEL:-} li=${PVLAB_LINUX_INITRD:-}
+    if [ -z "$lk" ] && [ -f "$ref/vmlinuz" ] && grep -q 'rc=0' /tmp/xenref-build.log 2>/dev/null; then
+        lk=$ref/vmlinuz li=$ref/dom0.cpio.gz
+    fi
+    if [ -z "$lk" ] || [ ! -f "$lk" ] || [ ! -f "$li" ]; then
+        echo "SKIP: guests-ours/linux_dom0 no Debian kernel + initramfs (set PVLAB_LINUX_KERNEL/INITRD)"
+    else
+        python3 "$runner" --name "guests-ours/linux_dom0" --timeout 240 \
+            --log "$logs/linux_dom0.log" --mark "Run /init as init process" --exit-on-mark \
+            --reject "Kernel panic|domain_crash" -- \
+            -m 1024 -smp 1 -nic none -kernel "$hv" -append "$cmdline dom0_mem=512M" \
+            -initrd "$lk console=hvc0 earlyprintk=xen acpi=off pci=off,$li" \
+            2>>"$logs/failures.log" </dev/null
+    fi
+fi
 exit 0
