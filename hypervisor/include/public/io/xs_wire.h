@@ -8,9 +8,7 @@
 #ifndef PUBLIC_IO_XS_WIRE_H
 #define PUBLIC_IO_XS_WIRE_H
 
-#ifndef __XEN__
-#include <stdint.h>
-#endif
+#include <stdint.h>   /* freestanding-safe: gcc provides it */
 
 enum xsd_sockmsg_type {
     XS_CONTROL = 0,
