@@ -646,8 +646,7 @@ static int do_get_domain_path(struct req *r)
 
     if (loose_domid(r, &domid))
         return -EINVAL;
-    if (domid == DOMID_SELF)
-        domid = r->c->domid;
+    /* the number as given, DOMID_SELF included, as C xenstored */
     snprintf(buf, sizeof(buf), "/local/domain/%d", (int)domid);
     return reply_str(r, buf);
 }
