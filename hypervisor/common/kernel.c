@@ -139,10 +139,18 @@ long do_console_io(unsigned int cmd, unsigned int count, XEN_GUEST_HANDLE_PARAM(
         }
         return 0;
     }
-    case CONSOLEIO_read:
+    case CONSOLEIO_read: {
+        size_t n;
+
         if (!d->is_privileged)
             return -EPERM;
-        return 0;               /* no serial input is collected yet */
+        if (count > sizeof(kbuf))
+            count = sizeof(kbuf);
+        n = arch_console_read(kbuf, count);
+        if (n && copy_to_guest_va(buffer.p, kbuf, n))
+            return -EFAULT;
+        return (long)n;
+    }
     default:
         return -ENOSYS;
     }

@@ -93,3 +93,11 @@ void arch_console_write(const char *s, size_t n)
         serial_putc(*s++);
     }
 }
+
+/* Receive side (PV core: dom0's console input).  -1 when nothing waits. */
+int serial_getc(void)
+{
+    if (!(inb(COM1_BASE + UART_LSR) & 0x01))   /* LSR data ready */
+        return -1;
+    return inb(COM1_BASE);
+}

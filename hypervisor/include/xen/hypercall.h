@@ -28,6 +28,9 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_xenpmu_op(void);
 long do_ni_hypercall(void);
 
+/* dom0's console input (arch): up to n bytes, the number copied. */
+size_t arch_console_read(char *buf, size_t n);
+
 /* Run one hypercall by number with register arguments (multicall too). */
 long hypercall_dispatch(unsigned long nr, unsigned long a1, unsigned long a2,
                         unsigned long a3, unsigned long a4, unsigned long a5,

@@ -532,6 +532,7 @@ static void __noreturn idle_loop(void)
 
 void pv_start_scheduling(void)
 {
+    pv_console_input_init();
     raise_softirq(SCHEDULE_SOFTIRQ);
     pv_run_on_idle_stack(idle_loop);
 }

@@ -67,6 +67,9 @@ int  pv_set_gdt(struct vcpu *v, const unsigned long *frames, unsigned int entrie
 /* ---- hypercall.c ---- */
 long pv_hypercall(struct cpu_user_regs *regs);
 
+/* ---- console_input.c ---- */
+void pv_console_input_init(void);
+
 /* ---- dom_build.c ---- */
 void pv_build_boot_domains(void);
 

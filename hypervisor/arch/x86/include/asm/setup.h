@@ -25,6 +25,7 @@ extern uint64_t *m2p_table;                  /* RW view (slot 257) */
 /* serial.c */
 void serial_init(unsigned int baud);
 void serial_putc(char c);
+int  serial_getc(void);             /* -1 when no byte waits */
 
 /* symbols.c: name of the function containing addr ("?" if unknown);
  * *offset and *size describe addr within it. */
