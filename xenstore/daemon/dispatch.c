@@ -584,9 +584,13 @@ static int do_introduce(struct req *r)
     return rc ? rc : ack(r);
 }
 
-static int domid_arg(struct req *r, uint32_t *domid)
+/* RELEASE/RESUME: atoi() like C xenstored, and dom0 is not a valid target
+ * (non-numbers read as 0, so they are EINVAL too). */
+static int release_domid(struct req *r, uint32_t *domid)
 {
-    return parse_domid(onearg(r), domid);
+    if (loose_domid(r, domid) || *domid == 0 || *domid > 0xFFFF)
+        return -EINVAL;
+    return 0;
 }
 
 static int do_release(struct req *r)
@@ -596,7 +600,7 @@ static int do_release(struct req *r)
 
     if (!conn_is_priv(r->c))
         return -EACCES;
-    if (domid_arg(r, &domid))
+    if (release_domid(r, &domid))
         return -EINVAL;
     rc = domain_release(domid);
     return rc ? rc : ack(r);
@@ -609,7 +613,7 @@ static int do_resume(struct req *r)
 
     if (!conn_is_priv(r->c))
         return -EACCES;
-    if (domid_arg(r, &domid))
+    if (release_domid(r, &domid))
         return -EINVAL;
     d = domain_get(domid, false);
     if (!d || !d->introduced)
