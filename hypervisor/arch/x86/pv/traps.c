@@ -643,8 +643,11 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *ctx)
     if (ctx == NULL) {
         /* Back to the just-created state: no tables, no callbacks. */
         pv_destroy_gdt(v);
-        if (v->arch.guest_table)
-            pv_set_baseptr(v, 0, true);
+        pv_set_baseptr(v, 0, true);             /* drops the user L4 */
+        if (v->arch.guest_table) {
+            put_page_and_type(mfn_to_page(v->arch.guest_table));
+            v->arch.guest_table = 0;
+        }
         memset(v->arch.trap_ctxt, 0, sizeof(v->arch.trap_ctxt));
         v->arch.event_callback_eip = v->arch.failsafe_callback_eip = 0;
         v->arch.syscall_callback_eip = 0;
