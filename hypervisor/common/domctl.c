@@ -111,6 +111,7 @@ struct ctl_domain {
     domid_t domid;
     bool xs_domain;
     bool creation_finished;     /* first unpause by the toolstack done */
+    bool vcpus_hidden;          /* created by domctl, max_vcpus not yet called */
     int64_t time_offset;        /* settimeoffset, seconds */
     uint32_t tsc_mode, gtsc_khz, incarnation;
     uint16_t sched_weight, sched_cap;
@@ -174,6 +175,19 @@ void ctl_reset_for_tests(void)
 }
 #endif
 
+/*
+ * d's vCPU id as the toolstack may see it.  Xen 4.17 creates a domain's
+ * vCPUs at XEN_DOMCTL_max_vcpus, not at createdomain; ours exist from the
+ * start, so until max_vcpus they are hidden the way Xen's are absent.
+ */
+static struct vcpu *ctl_vcpu(const struct domain *d, const struct ctl_domain *c,
+                             unsigned int id)
+{
+    if (c != NULL && c->vcpus_hidden)
+        return NULL;
+    return domain_vcpu(d, id);
+}
+
 bool ctl_iomem_access_permitted(const struct domain *d, uint64_t first_mfn, uint64_t last_mfn)
 {
     const struct ctl_domain *c;
@@ -218,6 +232,8 @@ void ctl_getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
     info->domain = d->domain_id;
     info->max_vcpu_id = XEN_INVALID_MAX_VCPU_ID;
     for_each_vcpu(d, v) {
+        if (c != NULL && c->vcpus_hidden)
+            break;
         cpu_time += vcpu_running_time(v);
         info->max_vcpu_id = v->vcpu_id;
         if (!(v->pause_flags & VPF_down)) {
@@ -235,10 +251,12 @@ void ctl_getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
                   (d->is_shut_down ? XEN_DOMINF_shutdown : 0) |
                   (d->controller_pause_count > 0 ? XEN_DOMINF_paused : 0) |
                   (c != NULL && c->xs_domain ? XEN_DOMINF_xs_domain : 0);
-    /* The reason is meaningful only once shut down (Xen's field holds an
-     * "invalid" code before, which tools ignore). */
+    /* Bits 16-31 carry the shutdown code; before any shutdown Xen's code is
+     * its "invalid" ~0, so they read all ones (as seen on Xen 4.17). */
     if (d->is_shut_down)
         info->flags |= (d->shutdown_code & XEN_DOMINF_shutdownmask) << XEN_DOMINF_shutdownshift;
+    else
+        info->flags |= 0xffffu << XEN_DOMINF_shutdownshift;
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
     info->outstanding_pages = 0;
@@ -342,6 +360,7 @@ static int domctl_createdomain(struct ctl_domctl *op)
                               XEN_DOMCTL_CDF_s3_integrity;
     struct ctl_domain *c;
     struct domain *d;
+    struct vcpu *v;
     domid_t dom = op->domain;
     int rc;
 
@@ -405,6 +424,13 @@ static int domctl_createdomain(struct ctl_domctl *op)
         return -ENOMEM;
     }
     c->xs_domain = (cfg->flags & XEN_DOMCTL_CDF_xs_domain) != 0;
+    c->vcpus_hidden = true;
+    /* As on Xen, every vCPU (0 included) stays down until setvcpucontext
+     * gives it a context marked VGCF_online. */
+    for_each_vcpu(d, v) {
+        v->pause_flags |= VPF_down;
+        v->runstate.state = RUNSTATE_offline;
+    }
     c->emulation_flags = cfg->arch.emulation_flags;
     c->misc_flags = cfg->arch.misc_flags;
     op->domain = d->domain_id;
@@ -412,7 +438,7 @@ static int domctl_createdomain(struct ctl_domctl *op)
 }
 
 static int domctl_vcpucontext(struct domain *caller, struct domain *d,
-                              struct ctl_domctl *op, bool set)
+                              const struct ctl_domain *c, struct ctl_domctl *op, bool set)
 {
     struct vcpu_guest_context *ctx;
     struct vcpu *v;
@@ -423,12 +449,14 @@ static int domctl_vcpucontext(struct domain *caller, struct domain *d,
      * reading only pauses the one vCPU, which must not be the caller. */
     if ((set && d == caller) || op->u.vcpucontext.vcpu >= d->max_vcpus)
         return -EINVAL;
-    v = d->vcpu[op->u.vcpucontext.vcpu];
+    v = ctl_vcpu(d, c, op->u.vcpucontext.vcpu);
     if (v == NULL || v == current)
         return -EINVAL;
     if (set && guest == 0) {
         domain_pause(d);
         rc = arch_set_vcpu_context(v, NULL);
+        if (rc == 0)
+            v->pause_flags |= VPF_down;     /* Xen's vcpu_reset */
         domain_unpause(d);
         return rc;
     }
@@ -443,6 +471,12 @@ static int domctl_vcpucontext(struct domain *caller, struct domain *d,
             goto out;
         domain_pause(d);
         rc = arch_set_vcpu_context(v, ctx);
+        /* VGCF_online brings the vCPU up (the builder sets it on vCPU 0),
+         * its absence takes it down, as Xen's arch_set_info_guest. */
+        if (rc == 0 && (ctx->flags & VGCF_online))
+            v->pause_flags &= ~VPF_down;
+        else if (rc == 0)
+            v->pause_flags |= VPF_down;
         domain_unpause(d);
     } else {
         vcpu_pause(v);
@@ -456,14 +490,15 @@ out:
     return rc;
 }
 
-static int domctl_getvcpuinfo(struct domain *d, struct ctl_domctl *op)
+static int domctl_getvcpuinfo(struct domain *d, const struct ctl_domain *c,
+                              struct ctl_domctl *op)
 {
     struct xen_domctl_getvcpuinfo *vi = &op->u.getvcpuinfo;
     struct vcpu *v;
 
     if (vi->vcpu >= d->max_vcpus)
         return -EINVAL;
-    v = d->vcpu[vi->vcpu];
+    v = ctl_vcpu(d, c, vi->vcpu);
     if (v == NULL)
         return -ESRCH;
     vi->online = !(v->pause_flags & VPF_down);
@@ -474,7 +509,8 @@ static int domctl_getvcpuinfo(struct domain *d, struct ctl_domctl *op)
     return 0;
 }
 
-static int domctl_vcpuaffinity(struct domain *d, struct ctl_domctl *op, bool set)
+static int domctl_vcpuaffinity(struct domain *d, const struct ctl_domain *c,
+                               struct ctl_domctl *op, bool set)
 {
     struct xen_domctl_vcpuaffinity *va = &op->u.vcpuaffinity;
     uint64_t hard = CTL_CPU_MASK, soft = CTL_CPU_MASK;
@@ -482,7 +518,7 @@ static int domctl_vcpuaffinity(struct domain *d, struct ctl_domctl *op, bool set
 
     if (va->vcpu >= d->max_vcpus)
         return -EINVAL;
-    if (d->vcpu[va->vcpu] == NULL)
+    if (ctl_vcpu(d, c, va->vcpu) == NULL)
         return -ESRCH;
     if (!(va->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)))
         return -EINVAL;
@@ -516,11 +552,11 @@ static int domctl_vcpuaffinity(struct domain *d, struct ctl_domctl *op, bool set
     return 0;
 }
 
-static int domctl_scheduler_op(struct ctl_domain *c, struct ctl_domctl *op)
+static int domctl_scheduler_op(struct domain *d, struct ctl_domain *c, struct ctl_domctl *op)
 {
     struct xen_domctl_scheduler_op *s = &op->u.scheduler_op;
 
-    if (s->sched_id != XEN_SCHEDULER_CREDIT)
+    if (s->sched_id != CTL_SCHEDULER_ID)
         return -EINVAL;
     switch (s->cmd) {
     case XEN_DOMCTL_SCHEDOP_getinfo:
@@ -528,12 +564,17 @@ static int domctl_scheduler_op(struct ctl_domain *c, struct ctl_domctl *op)
         s->u.credit.cap = c->sched_cap;
         return 0;
     case XEN_DOMCTL_SCHEDOP_putinfo:
-        /* Credit: weight 0 and cap 0xffff mean "leave as is". */
+        /* credit2: weight 0 leaves it; a cap is a percentage of one CPU per
+         * vCPU at most, 0 removing it. */
+        if (s->u.credit.cap > 100 * d->max_vcpus)
+            return -EINVAL;
         if (s->u.credit.weight != 0)
             c->sched_weight = s->u.credit.weight;
-        if (s->u.credit.cap != 0xffff)
-            c->sched_cap = s->u.credit.cap;
+        c->sched_cap = s->u.credit.cap;
         return 0;
+    case XEN_DOMCTL_SCHEDOP_putvcpuinfo:
+    case XEN_DOMCTL_SCHEDOP_getvcpuinfo:
+        return -EINVAL;                 /* credit2 has no per-vCPU parameters */
     default:
         return -EINVAL;
     }
@@ -841,18 +882,20 @@ static int domctl_op(struct domain *caller, struct ctl_domctl *op, bool *copybac
         break;
     }
     case XEN_DOMCTL_max_vcpus:
-        /* Since 4.12 the vCPUs come from createdomain: only a matching
-         * count is accepted. */
+        /* The count was fixed by createdomain: only it is accepted, and it
+         * makes the vCPUs visible (Xen allocates them here). */
         rc = (d == caller || op->u.max_vcpus.max != d->max_vcpus) ? -EINVAL : 0;
+        if (rc == 0)
+            c->vcpus_hidden = false;
         break;
     case XEN_DOMCTL_setvcpucontext:
-        rc = domctl_vcpucontext(caller, d, op, true);
+        rc = domctl_vcpucontext(caller, d, c, op, true);
         break;
     case XEN_DOMCTL_getvcpucontext:
-        rc = domctl_vcpucontext(caller, d, op, false);
+        rc = domctl_vcpucontext(caller, d, c, op, false);
         break;
     case XEN_DOMCTL_getvcpuinfo:
-        rc = domctl_getvcpuinfo(d, op);
+        rc = domctl_getvcpuinfo(d, c, op);
         *copyback = rc == 0;
         break;
     case XEN_DOMCTL_setdomainhandle:
@@ -861,7 +904,7 @@ static int domctl_op(struct domain *caller, struct ctl_domctl *op, bool *copybac
         break;
     case XEN_DOMCTL_setvcpuaffinity:
     case XEN_DOMCTL_getvcpuaffinity:
-        rc = domctl_vcpuaffinity(d, op, op->cmd == XEN_DOMCTL_setvcpuaffinity);
+        rc = domctl_vcpuaffinity(d, c, op, op->cmd == XEN_DOMCTL_setvcpuaffinity);
         break;
     case XEN_DOMCTL_setnodeaffinity: {
         uint64_t nodes;
@@ -875,7 +918,7 @@ static int domctl_op(struct domain *caller, struct ctl_domctl *op, bool *copybac
         rc = bitmap_to_guest(&op->u.nodeaffinity.nodemap, CTL_NODE_MASK, 1);
         break;
     case XEN_DOMCTL_scheduler_op:
-        rc = domctl_scheduler_op(c, op);
+        rc = domctl_scheduler_op(d, c, op);
         *copyback = rc == 0;
         break;
     case XEN_DOMCTL_settimeoffset:

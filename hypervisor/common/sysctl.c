@@ -4,7 +4,8 @@
  * topology probes), Xen 4.17 semantics, interface version 0x15.
  *
  * The machine as this hypervisor runs it: one physical CPU, one NUMA node,
- * one cpupool (id 0, credit scheduler) holding every domain.  CPU policies
+ * one cpupool (id 0, reported as credit2 like Xen 4.17's default) holding
+ * every domain.  CPU policies
  * are serialised in Xen's xen_cpuid_leaf_t / xen_msr_entry_t format from
  * the arch's CPUID views (host, PV domU, PV dom0); domctl.c shares that
  * code for XEN_DOMCTL_get/set_cpu_policy.
@@ -329,7 +330,7 @@ static int sysctl_cpupool_op(struct ctl_sysctl *op)
         if (cp->cpupool_id > 0)
             return -ENOENT;
         cp->cpupool_id = 0;
-        cp->sched_id = XEN_SCHEDULER_CREDIT;
+        cp->sched_id = CTL_SCHEDULER_ID;
         for (d = domain_first_from(0); d != NULL; ) {
             domid_t next = (domid_t)(d->domain_id + 1);
 
@@ -457,7 +458,7 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(void) u_sysctl)
         rc = 0;
         break;
     case XEN_SYSCTL_sched_id:
-        op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT;
+        op.u.sched_id.sched_id = CTL_SCHEDULER_ID;
         rc = 0;
         break;
     case XEN_SYSCTL_getdomaininfolist:

@@ -56,7 +56,7 @@ struct xen_domctl_scheduler_op {
     uint32_t sched_id;
     uint32_t cmd;
     union {
-        struct { uint16_t weight, cap; } credit;
+        struct { uint16_t weight, cap; } credit;   /* credit and credit2 alike */
         uint8_t pad[16];            /* the largest member: a vCPU array handle */
     } u;
 };
@@ -202,6 +202,12 @@ struct ctl_sysctl {
 _Static_assert(sizeof(struct ctl_sysctl) == sizeof(struct xen_sysctl), "sysctl size");
 _Static_assert(sizeof(struct xen_sysctl_cpupool_op) == 40, "cpupool_op layout");
 _Static_assert(sizeof(struct xen_sysctl_cpu_policy) == 32, "sysctl cpu_policy layout");
+
+/*
+ * The scheduler sysctl/domctl report: credit2, Xen 4.17's default (sched_id
+ * 6 on the reference run; our round-robin keeps its weight/cap parameters).
+ */
+#define CTL_SCHEDULER_ID        XEN_SCHEDULER_CREDIT2
 
 /* ------------------------------------------------------------ hypercalls */
 

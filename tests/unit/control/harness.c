@@ -111,7 +111,7 @@ long h_platform(struct xen_platform_op *op)
     return do_platform_op((XEN_GUEST_HANDLE_PARAM(void)){ op });
 }
 
-long h_create(domid_t want, unsigned int max_vcpus)
+long h_create_raw(domid_t want, unsigned int max_vcpus)
 {
     struct ctl_domctl op;
     long rc;
@@ -124,6 +124,33 @@ long h_create(domid_t want, unsigned int max_vcpus)
     op.u.createdomain.grant_opts = XEN_DOMCTL_GRANT_version(1);
     rc = h_domctl(&op);
     return rc < 0 ? rc : op.domain;
+}
+
+long h_create(domid_t want, unsigned int max_vcpus)
+{
+    struct ctl_domctl op;
+    long id = h_create_raw(want, max_vcpus);
+
+    if (id < 0)
+        return id;
+    /* What the toolstack does next: the vCPUs become visible. */
+    h_domctl_init(&op, XEN_DOMCTL_max_vcpus, (domid_t)id);
+    op.u.max_vcpus.max = max_vcpus;
+    cr_assert_eq(h_domctl(&op), 0);
+    return id;
+}
+
+void h_online(domid_t id, unsigned int vcpu)
+{
+    struct ctl_domctl op;
+    struct vcpu_guest_context ctx;
+
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.flags = VGCF_online;
+    h_domctl_init(&op, XEN_DOMCTL_setvcpucontext, id);
+    op.u.vcpucontext.vcpu = vcpu;
+    op.u.vcpucontext.ctxt.p = (uint64_t)(uintptr_t)&ctx;
+    cr_assert_eq(h_domctl(&op), 0);
 }
 
 /* ---- hooks ---- */

@@ -46,7 +46,11 @@ long h_platform(struct xen_platform_op *op);
 /* A domctl request with the version set. */
 void h_domctl_init(struct ctl_domctl *op, uint32_t cmd, domid_t dom);
 void h_sysctl_init(struct ctl_sysctl *op, uint32_t cmd);
-/* createdomain through the hypercall; returns the id or a negative errno. */
+/* createdomain then max_vcpus, as the toolstack does; returns the id or a
+ * negative errno.  _raw: createdomain only. */
 long h_create(domid_t want, unsigned int max_vcpus);
+long h_create_raw(domid_t want, unsigned int max_vcpus);
+/* setvcpucontext with VGCF_online: the vCPU comes up. */
+void h_online(domid_t id, unsigned int vcpu);
 
 #endif

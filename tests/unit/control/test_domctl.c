@@ -198,13 +198,20 @@ Test(domctl, getdomaininfo_fields)
 
     h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 1);
     cr_assert_eq(h_domctl(&op), 0);
+    cr_assert_eq(gi->nr_online_vcpus, 0, "no vCPU has a context yet (Xen: all down)");
+    cr_assert_eq(gi->flags, XEN_DOMINF_paused | 0xffff0000u,
+                 "paused; no vCPU up so no blocked/running; the 'invalid' shutdown code");
+
+    h_online(1, 0);
+    h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 1);
+    cr_assert_eq(h_domctl(&op), 0);
     cr_assert_eq(gi->tot_pages, 4);
     cr_assert_eq(gi->max_pages, 64);
     cr_assert_eq(gi->shared_info_frame, d->shared_info_mfn);
     cr_assert_eq(gi->nr_online_vcpus, 1, "vCPU 1 is down until VCPUOP_up");
     cr_assert_eq(gi->max_vcpu_id, 1);
     cr_assert_eq(gi->cpu_time, 2000);
-    cr_assert_eq(gi->flags, XEN_DOMINF_paused,
+    cr_assert_eq(gi->flags, XEN_DOMINF_paused | 0xffff0000u,
                  "paused; vCPU 0 is up and not blocked, so not 'blocked'");
     cr_assert_eq(gi->cpupool, 0);
     cr_assert_eq(gi->gpaddr_bits, 40);
@@ -218,7 +225,7 @@ Test(domctl, getdomaininfo_fields)
     d->vcpu[0]->pause_flags |= VPF_blocked;
     h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 1);
     cr_assert_eq(h_domctl(&op), 0);
-    cr_assert_eq(gi->flags, XEN_DOMINF_blocked);
+    cr_assert_eq(gi->flags, XEN_DOMINF_blocked | 0xffff0000u);
     d->vcpu[0]->pause_flags &= ~VPF_blocked;
 
     /* Shut down with a reason: flag and reason bits. */
@@ -241,7 +248,8 @@ Test(domctl, getdomaininfo_shutdown_reason_poweroff_and_crash)
     domain_crash(dom(2), "test");
     h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 1);
     cr_assert_eq(h_domctl(&op), 0);
-    cr_assert_eq(op.u.getdomaininfo.flags >> XEN_DOMINF_shutdownshift, SHUTDOWN_poweroff);
+    cr_assert_eq(op.u.getdomaininfo.flags >> XEN_DOMINF_shutdownshift, SHUTDOWN_poweroff,
+                 "the real code replaces the all-ones 'invalid' one");
     cr_assert(op.u.getdomaininfo.flags & XEN_DOMINF_shutdown);
     h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 2);
     cr_assert_eq(h_domctl(&op), 0);
@@ -257,6 +265,7 @@ Test(domctl, pause_and_unpause_nest)
     h_make_dom0();
     cr_assert_eq(h_create(0, 1), 1);
     d = dom(1);
+    h_online(1, 0);
     cr_assert_eq(simple(XEN_DOMCTL_pausedomain, 1), 0);
     cr_assert_eq(d->controller_pause_count, 2);
     cr_assert_eq(simple(XEN_DOMCTL_unpausedomain, 1), 0);
@@ -391,6 +400,7 @@ Test(domctl, getvcpuinfo)
     h_make_dom0();
     cr_assert_eq(h_create(0, 2), 1);
     d = dom(1);
+    h_online(1, 0);
     d->vcpu[0]->runstate.time[RUNSTATE_running] = 777;
     h_domctl_init(&op, XEN_DOMCTL_getvcpuinfo, 1);
     op.u.getvcpuinfo.vcpu = 0;
@@ -486,14 +496,14 @@ Test(domctl, node_affinity)
     cr_assert_eq(map[0], 1);
 }
 
-Test(domctl, scheduler_credit_get_put)
+Test(domctl, scheduler_credit2_get_put)
 {
     struct ctl_domctl op;
 
     h_make_dom0();
-    cr_assert_eq(h_create(0, 1), 1);
+    cr_assert_eq(h_create(0, 2), 1);
     h_domctl_init(&op, XEN_DOMCTL_scheduler_op, 1);
-    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
     op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
     cr_assert_eq(h_domctl(&op), 0);
     cr_assert_eq(op.u.scheduler_op.u.credit.weight, 256);
@@ -501,16 +511,25 @@ Test(domctl, scheduler_credit_get_put)
 
     op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
     op.u.scheduler_op.u.credit.weight = 512;
-    op.u.scheduler_op.u.credit.cap = 0xffff;    /* unchanged */
+    op.u.scheduler_op.u.credit.cap = 150;       /* 1.5 CPUs of 2 vCPUs */
+    cr_assert_eq(h_domctl(&op), 0);
+    op.u.scheduler_op.u.credit.weight = 0;      /* unchanged */
+    op.u.scheduler_op.u.credit.cap = 150;
     cr_assert_eq(h_domctl(&op), 0);
     op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
     cr_assert_eq(h_domctl(&op), 0);
     cr_assert_eq(op.u.scheduler_op.u.credit.weight, 512);
-    cr_assert_eq(op.u.scheduler_op.u.credit.cap, 0);
+    cr_assert_eq(op.u.scheduler_op.u.credit.cap, 150);
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    op.u.scheduler_op.u.credit.cap = 201;
+    cr_assert_eq(h_domctl(&op), -EINVAL, "cap above 100%% per vCPU");
 
-    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
-    cr_assert_eq(h_domctl(&op), -EINVAL);
     op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
+    cr_assert_eq(h_domctl(&op), -EINVAL, "not the scheduler in use");
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_getvcpuinfo;
+    cr_assert_eq(h_domctl(&op), -EINVAL);
     op.u.scheduler_op.cmd = 7;
     cr_assert_eq(h_domctl(&op), -EINVAL);
 }
@@ -813,4 +832,51 @@ Test(domctl, getvcpucontext_rules_for_the_callers_own_domain)
     op.u.vcpucontext.ctxt.p = (uint64_t)(uintptr_t)&back;
     op.u.vcpucontext.vcpu = 1;
     cr_assert_eq(h_domctl(&op), -EINVAL, "set never on the caller's domain");
+}
+
+Test(domctl, vcpus_appear_at_max_vcpus_and_come_up_with_vgcf_online)
+{
+    struct ctl_domctl op;
+    struct vcpu_guest_context ctx;
+
+    h_make_dom0();
+    cr_assert_eq(h_create_raw(0, 2), 1);
+    /* Xen 4.17 (reference run): before max_vcpus there are no vCPUs. */
+    h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 1);
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_assert_eq(op.u.getdomaininfo.max_vcpu_id, XEN_INVALID_MAX_VCPU_ID);
+    cr_assert_eq(op.u.getdomaininfo.nr_online_vcpus, 0);
+    h_domctl_init(&op, XEN_DOMCTL_getvcpuinfo, 1);
+    cr_assert_eq(h_domctl(&op), -ESRCH);
+    h_domctl_init(&op, XEN_DOMCTL_max_vcpus, 1);
+    op.u.max_vcpus.max = 3;
+    cr_assert_eq(h_domctl(&op), -EINVAL);
+    op.u.max_vcpus.max = 2;
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_assert_eq(h_domctl(&op), 0, "again: still fine");
+
+    /* Now they exist, all down (vCPU 0 too) until a VGCF_online context. */
+    h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 1);
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_assert_eq(op.u.getdomaininfo.max_vcpu_id, 1);
+    cr_assert_eq(op.u.getdomaininfo.nr_online_vcpus, 0);
+    h_domctl_init(&op, XEN_DOMCTL_getvcpuinfo, 1);
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_assert_eq(op.u.getvcpuinfo.online, 0);
+
+    memset(&ctx, 0, sizeof(ctx));
+    h_domctl_init(&op, XEN_DOMCTL_setvcpucontext, 1);
+    op.u.vcpucontext.ctxt.p = (uint64_t)(uintptr_t)&ctx;
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_assert(dom(1)->vcpu[0]->pause_flags & VPF_down, "no VGCF_online: stays down");
+    ctx.flags = VGCF_online;
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_assert(!(dom(1)->vcpu[0]->pause_flags & VPF_down));
+    cr_assert_eq(simple(XEN_DOMCTL_unpausedomain, 1), 0);
+    cr_assert(vcpu_runnable(dom(1)->vcpu[0]));
+    cr_assert(!vcpu_runnable(dom(1)->vcpu[1]));
+    /* A null context resets the vCPU: down again. */
+    op.u.vcpucontext.ctxt.p = 0;
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_assert(dom(1)->vcpu[0]->pause_flags & VPF_down);
 }

@@ -40,14 +40,14 @@ Test(sysctl, entry_checks)
     cr_assert_eq(simple(XEN_SYSCTL_physinfo), -EPERM);
 }
 
-Test(sysctl, sched_id_is_credit)
+Test(sysctl, sched_id_is_credit2_as_xen_4_17)
 {
     struct ctl_sysctl op;
 
     h_make_dom0();
     h_sysctl_init(&op, XEN_SYSCTL_sched_id);
     cr_assert_eq(h_sysctl(&op), 0);
-    cr_assert_eq(op.u.sched_id.sched_id, XEN_SCHEDULER_CREDIT);
+    cr_assert_eq(op.u.sched_id.sched_id, XEN_SCHEDULER_CREDIT2);
 }
 
 Test(sysctl, physinfo)
@@ -302,7 +302,7 @@ Test(sysctl, cpupool_info)
     op.u.cpupool_op.cpumap.nr_bits = 32;
     cr_assert_eq(h_sysctl(&op), 0);
     cr_assert_eq(op.u.cpupool_op.cpupool_id, 0);
-    cr_assert_eq(op.u.cpupool_op.sched_id, XEN_SCHEDULER_CREDIT);
+    cr_assert_eq(op.u.cpupool_op.sched_id, XEN_SCHEDULER_CREDIT2);
     cr_assert_eq(op.u.cpupool_op.n_dom, 2);
     cr_assert_eq(map[0], 1);
     cr_assert_eq(map[1] | map[2] | map[3], 0);
