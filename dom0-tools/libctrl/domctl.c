@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include "internal.h"
 #include <public/sched.h>
 
@@ -52,15 +53,17 @@ int xc_domain_create(xc_handle *xch, uint32_t *domid, const struct xc_create *c,
 
 int xc_domain_destroy(xc_handle *xch, uint32_t domid, struct errbuf *eb)
 {
-    /* Xen returns -ERESTART (-EAGAIN to us) while it tears down; retry. */
-    for (;;) {
+    /* Xen may answer EAGAIN while it tears down; retry, but not forever. */
+    for (int tries = 0;; tries++) {
         struct xen_domctl *d = domctl_start(xch, XEN_DOMCTL_destroydomain, domid);
         if (!d)
             return eb_fail(eb, -ENOMEM, "domctl destroydomain (dom %u)", domid);
         int rc = do_domctl(xch, d);
         hbuf_free(d, sizeof(*d));
-        if (rc == -EAGAIN)
+        if (rc == -EAGAIN && tries < 1000) {
+            usleep(1000);
             continue;
+        }
         if (rc < 0)
             return eb_fail(eb, rc, "domctl destroydomain (dom %u)", domid);
         return 0;
