@@ -606,6 +606,9 @@ static int domctl_tscinfo(struct domain *caller, struct domain *d,
 {
     struct xen_domctl_tsc_info *t = &op->u.tsc_info;
 
+    /* Xen refuses both directions on the caller itself (no domain_pause). */
+    if (d == caller)
+        return -EINVAL;
     if (!set) {
         t->tsc_mode = c->tsc_mode;
         t->gtsc_khz = c->gtsc_khz ? c->gtsc_khz : arch_cpu_khz();
@@ -614,8 +617,6 @@ static int domctl_tscinfo(struct domain *caller, struct domain *d,
         t->elapsed_nsec = (uint64_t)NOW();
         return 0;
     }
-    if (d == caller)
-        return -EINVAL;
     switch (t->tsc_mode) {
     case TSC_MODE_DEFAULT:
     case TSC_MODE_NEVER_EMULATE:

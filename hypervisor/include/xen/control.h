@@ -231,7 +231,7 @@ enum ctl_cpuid_view {
     CTL_CPUID_PV,                   /* what a PV domU sees */
     CTL_CPUID_PV_DOM0,              /* what the hardware domain sees */
 };
-#define CTL_CPUID_MAX_LEAVES    128
+#define CTL_CPUID_MAX_LEAVES    120 /* Xen 4.17's CPUID_MAX_SERIALISED_LEAVES */
 #define CTL_MSR_MAX_ENTRIES     2
 #define CTL_FEATURESET_WORDS    19  /* FSCAPINTS of Debian's Xen 4.17 (to 0x80000021.ecx) */
 /* Serialise a view into leaves[max_leaves] / msrs[max_msrs]; *nr_* set to

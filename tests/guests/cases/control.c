@@ -141,6 +141,82 @@ static void check_sysctl(void)
     }
 }
 
+/* Xen 4.17 layouts of the payloads below (xen/control.h has ours; the
+ * guest keeps to the public headers and spells them out). */
+struct bitmap64 { uint64_t bitmap; uint32_t nr_bits; uint32_t pad; };
+
+/* Affinity maps, topology, pools and policy sizes on a one-CPU machine. */
+static void check_self_maps(void)
+{
+    static uint8_t map[4];
+    uint32_t *w = (uint32_t *)&dc.u;
+    struct bitmap64 *b;
+
+    /* getvcpuaffinity(0, hard): CPU 0, the rest of the room zeroed. */
+    dc_init(XEN_DOMCTL_getvcpuaffinity, 0);
+    w[0] = 0;
+    w[1] = 1;                                   /* XEN_VCPUAFFINITY_HARD */
+    b = (struct bitmap64 *)&w[2];
+    b->bitmap = (uint64_t)(uintptr_t)map;
+    b->nr_bits = 16;
+    memset(map, 0xee, sizeof(map));
+    CHECK_RC("getvcpuaffinity(0)", hc_domctl(&dc), 0);
+    if (map[0] != 1 || map[1] != 0 || map[2] != 0xee)
+        test_fail("getvcpuaffinity(0): %02x %02x %02x", map[0], map[1], map[2]);
+    dc_init(XEN_DOMCTL_getnodeaffinity, 0);
+    b = (struct bitmap64 *)&w[0];
+    b->bitmap = (uint64_t)(uintptr_t)map;
+    b->nr_bits = 16;
+    memset(map, 0xee, sizeof(map));
+    CHECK_RC("getnodeaffinity(0)", hc_domctl(&dc), 0);
+    if (map[0] != 1 || map[1] != 0 || map[2] != 0xee)
+        test_fail("getnodeaffinity(0): %02x %02x %02x", map[0], map[1], map[2]);
+    /* Per-vCPU scheduler parameters: credit2 has none. */
+    dc_init(XEN_DOMCTL_scheduler_op, 0);
+    w[0] = 6;
+    w[1] = 3;                                   /* getvcpuinfo */
+    CHECK_RC("scheduler_op getvcpuinfo", hc_domctl(&dc), -XEN_EINVAL);
+    /* The CPU policy's serialised size, asked with null buffers. */
+    dc_init(82, 0);                             /* XEN_DOMCTL_get_cpu_policy */
+    CHECK_RC("get_cpu_policy sizes", hc_domctl(&dc), 0);
+    if (w[0] != 120 || w[1] != 2)
+        test_fail("get_cpu_policy sizes: %u leaves, %u MSRs", w[0], w[1]);
+
+    w = (uint32_t *)&sc.u;
+    sc_init(16);                                /* XEN_SYSCTL_cputopoinfo */
+    CHECK_RC("cputopoinfo count", hc_sysctl(&sc), 0);
+    if (w[0] != 1)
+        test_fail("cputopoinfo: %u CPUs", w[0]);
+    sc_init(17);                                /* XEN_SYSCTL_numainfo */
+    CHECK_RC("numainfo count", hc_sysctl(&sc), 0);
+    if (w[0] != 1)
+        test_fail("numainfo: %u nodes", w[0]);
+    sc_init(18);                                /* XEN_SYSCTL_cpupool_op */
+    w[0] = 3;                                   /* INFO */
+    b = (struct bitmap64 *)&w[6];
+    b->bitmap = (uint64_t)(uintptr_t)map;
+    b->nr_bits = 16;
+    memset(map, 0xee, sizeof(map));
+    CHECK_RC("cpupool info 0", hc_sysctl(&sc), 0);
+    if (w[1] != 0 || w[2] != 6 || w[5] != 1 || map[0] != 1 || map[1] != 0)
+        test_fail("cpupool info: pool %u sched %u n_dom %u map %02x %02x",
+                  w[1], w[2], w[5], map[0], map[1]);
+    sc_init(18);
+    w[0] = 3;
+    w[1] = 1;
+    CHECK_RC("cpupool info 1", hc_sysctl(&sc), -XEN_ENOENT);
+    sc_init(26);                                /* XEN_SYSCTL_get_cpu_featureset */
+    w[0] = 2;                                   /* pv */
+    CHECK_RC("featureset size", hc_sysctl(&sc), 0);
+    if (w[1] != 19)
+        test_fail("featureset: %u words", w[1]);
+    sc_init(29);                                /* XEN_SYSCTL_get_cpu_policy */
+    w[0] = 2;                                   /* pv_max */
+    CHECK_RC("sysctl cpu policy sizes", hc_sysctl(&sc), 0);
+    if (w[1] != 120 || w[2] != 2)
+        test_fail("sysctl cpu policy sizes: %u leaves, %u MSRs", w[1], w[2]);
+}
+
 static void check_self(void)
 {
     struct xen_domctl_getdomaininfo *gi = &dc.u.getdomaininfo;
@@ -167,6 +243,14 @@ static void check_self(void)
     if (gi->nr_online_vcpus != 1 || gi->max_vcpu_id != 0 || gi->tot_pages == 0)
         test_fail("getdomaininfo(0): %u vCPUs online, max id %u, %lu pages",
                   gi->nr_online_vcpus, gi->max_vcpu_id, (unsigned long)gi->tot_pages);
+
+    dc_init(XEN_DOMCTL_get_address_size, 0);
+    CHECK_RC("get_address_size(0)", hc_domctl(&dc), 0);
+    if (dc.u.address_size.size != 64)
+        test_fail("get_address_size(0): %u", dc.u.address_size.size);
+    dc_init(XEN_DOMCTL_gettscinfo, 0);
+    CHECK_RC("gettscinfo on itself", hc_domctl(&dc), -XEN_EINVAL);
+    check_self_maps();
 
     dc_init(XEN_DOMCTL_getdomaininfo, 1);
     CHECK_RC("getdomaininfo(1) with no other domain", hc_domctl(&dc), -XEN_ESRCH);
@@ -313,6 +397,14 @@ static void check_platform_physdev(void)
         test_fail("irq_status_query 4: flags %#x", q.flags);
     q.irq = 100000;
     CHECK_RC("irq_status_query 100000", hc_physdev_op(PHYSDEVOP_irq_status_query, &q), -XEN_EINVAL);
+    {
+        struct physdev_eoi eoi = { .irq = 4 };
+        struct physdev_unmap_pirq unmap = { .domid = DOMID_SELF, .pirq = 30 };
+
+        CHECK_RC("eoi of an unmapped pirq", hc_physdev_op(PHYSDEVOP_eoi, &eoi), -XEN_EINVAL);
+        CHECK_RC("unmap_pirq of an unmapped pirq", hc_physdev_op(PHYSDEVOP_unmap_pirq, &unmap),
+                 -XEN_EINVAL);
+    }
     CHECK_RC("alloc_irq_vector 4", hc_physdev_op(PHYSDEVOP_alloc_irq_vector, &irq), 0);
     if (irq.vector != 4)
         test_fail("alloc_irq_vector 4: vector %u", irq.vector);

@@ -569,6 +569,8 @@ Test(domctl, time_offset_address_size_tsc)
     cr_assert_eq(h_domctl(&op), -EINVAL);
     h_domctl_init(&op, XEN_DOMCTL_settscinfo, 0);
     cr_assert_eq(h_domctl(&op), -EINVAL, "not on itself");
+    h_domctl_init(&op, XEN_DOMCTL_gettscinfo, 0);
+    cr_assert_eq(h_domctl(&op), -EINVAL, "neither way (Xen 4.17 on dom0)");
     h_domctl_init(&op, XEN_DOMCTL_gettscinfo, 1);
     cr_assert_eq(h_domctl(&op), 0);
     cr_assert_eq(op.u.tsc_info.tsc_mode, TSC_MODE_NEVER_EMULATE);
