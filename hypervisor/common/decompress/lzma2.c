@@ -4,13 +4,24 @@
  * copy within the buffer, and nothing is ever copied out of a window).
  *
  * Speed under QEMU TCG is what matters here (dom0's kernel is 66 MB of
- * LZMA output), so the decoder keeps the range coder, the position and the
- * reps in locals across the whole symbol loop and has two copies of it:
- * a fast loop that runs while at least LZMA_IN_MARGIN input bytes remain in
- * the chunk (no symbol can consume that many, so no per-byte input check),
- * and a checked loop for the chunk's tail, which reads zeros past the end
- * and reports the overrun after the symbol.  Match copies move 8 bytes at a
- * time when source and destination are at least 8 bytes apart.
+ * LZMA output).  Under TCG every guest branch ends a translated block,
+ * which spills the guest registers, and every memory access goes through
+ * the soft TLB; plain ALU instructions are cheap.  Measured by booting
+ * Debian's kernel under TCG and timing this code in its initramfs (see
+ * tests/bench/20-decompress.sh, BENCH_TCG=1), trading branches for
+ * arithmetic paid off even at 20% more instructions:
+ *   - bits that only feed arithmetic (bit trees: literals, lengths, distance
+ *     slots, reverse trees) are decoded without a branch on the bit, and the
+ *     trees are fully unrolled;
+ *   - the range coder, the position, state and rep0 stay in locals across
+ *     the symbol loop; the other reps and the properties stay in *st;
+ *   - there are two copies of the loop: a fast one that runs while at least
+ *     LZMA_IN_MARGIN input bytes remain in the chunk (no symbol can consume
+ *     that many, so no per-byte input check) and a checked one for the
+ *     chunk's tail, which reads zeros past the end and reports the overrun
+ *     after the symbol;
+ *   - match copies move 32 or 8 bytes at a time when source and
+ *     destination are far enough apart.
  *
  * Validation follows what xz does: chunk sequencing (dictionary reset first,
  * properties before the first LZMA chunk after a reset), lc + lp <= 4,
@@ -96,25 +107,31 @@ static __always_inline_dc uint32_t rc_byte(const uint8_t **in,
     })
 
 /*
- * The same without a branch on the bit (for bit trees, where the bit only
- * feeds arithmetic): fewer basic blocks for QEMU to chain, and no
- * mispredictions on hardware.
+ * The same without a branch on the bit, for bit trees where the bit only
+ * feeds arithmetic.  In 64 bits code - bound is negative exactly when the
+ * bit is 0, so its sign gives a mask m (all ones for 0); then
+ *   range = bit ? range - bound : bound
+ *   prob += bit ? -(prob >> 5) : (2048 - prob) >> 5
+ * are written with the mask, the latter as prob - ((prob - (m & 2017)) >> 5)
+ * with an arithmetic shift (2017 = 2048 - 31 rounds the 0 case the same way).
  */
-#define RC_BIT_BLX(prob)                                                \
+#define RC_BIT_BL(prob)                                                 \
     ({                                                                  \
         uint16_t *p_ = (prob);                                          \
-        uint32_t pv_ = *p_, bound_, m_;                                 \
+        uint32_t pv_ = *p_, bound_;                                     \
+        uint64_t t_, m_;                                                \
         RC_NORMALIZE();                                                 \
         bound_ = (range >> RC_BITS) * pv_;                              \
-        m_ = 0u - (uint32_t)(code >= bound_);                           \
-        code -= bound_ & m_;                                            \
-        range = ((range - bound_) & m_) | (bound_ & ~m_);               \
-        *p_ = (uint16_t)(m_ ? pv_ - (pv_ >> RC_MOVE)                    \
-                            : pv_ + ((RC_ONE - pv_) >> RC_MOVE));       \
-        m_ & 1;                                                         \
+        t_ = (uint64_t)code - bound_;                                   \
+        m_ = (uint64_t)((int64_t)t_ >> 63);                             \
+        code = (uint32_t)(t_ + (bound_ & m_));                          \
+        range = (range - bound_) +                                      \
+                ((bound_ + bound_ - range) & (uint32_t)m_);             \
+        *p_ = (uint16_t)(pv_ - (uint32_t)                               \
+              ((int32_t)(pv_ - ((uint32_t)m_ & 2017)) >> RC_MOVE));     \
+        (uint32_t)m_ + 1;                                               \
     })
 
-#define RC_BIT_BL(p) RC_BIT(p)
 /* Bit tree of nbits, most significant bit first; result in [0, 2^nbits). */
 #define RC_TREE(probs, nbits)                                           \
     ({                                                                  \
@@ -178,6 +195,31 @@ static __always_inline_dc void lz_copy(uint8_t *buf, size_t pos, size_t dist,
     uint8_t *d = buf + pos;
     const uint8_t *s = d - dist - 1;
 
+    /*
+     * Far enough apart and with room: whole 32-byte pieces, which covers
+     * most matches in one straight run of code (cheap under QEMU TCG,
+     * where every branch ends a translated block).
+     */
+    if (dist >= 31 && buf_limit - pos >= (size_t)len + 32) {
+        uint64_t a, b, c, e;
+
+        for (;;) {
+            __builtin_memcpy(&a, s, 8);
+            __builtin_memcpy(&b, s + 8, 8);
+            __builtin_memcpy(&c, s + 16, 8);
+            __builtin_memcpy(&e, s + 24, 8);
+            __builtin_memcpy(d, &a, 8);
+            __builtin_memcpy(d + 8, &b, 8);
+            __builtin_memcpy(d + 16, &c, 8);
+            __builtin_memcpy(d + 24, &e, 8);
+            if (len <= 32)
+                break;
+            len -= 32;
+            d += 32;
+            s += 32;
+        }
+        return;
+    }
     if (dist >= 7 && buf_limit - pos >= (size_t)len + 8) {
         uint64_t t;
 
@@ -223,7 +265,9 @@ static __always_inline_dc int lzma_loop(struct lzma_dec *st,
 
         if (!RC_BIT(&pr->is_match[state][pos_state])) {
             /* literal */
-            uint32_t prev = pos ? dict[pos - 1] : 0;
+            /* no branch: at pos 0 read dict[0] (in bounds) and mask it */
+            uint32_t nz = pos != 0;
+            uint32_t prev = dict[pos - nz] & (0u - nz);
             uint16_t *lp = pr->literal + LZMA_LIT_SIZE *
                 ((((uint32_t)pos & ((1u << st->lp) - 1)) << st->lc) +
                  (prev >> (8 - st->lc)));
