@@ -65,7 +65,7 @@ const char *decompress_format_name(enum decomp_format fmt);
 int decompress_size(const void *in, size_t in_len, size_t *out_size,
                     const char **why);
 
-/* Bytes of workspace decompress_ex() needs (a constant, about 40 KiB). */
+/* Bytes of workspace decompress_ex() needs (a constant, about 28 KiB). */
 size_t decompress_workspace_size(void);
 
 /*
