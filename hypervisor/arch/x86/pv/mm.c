@@ -683,12 +683,15 @@ int create_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t
 
     if (pl1e == NULL)
         return GNTST_general_error;
+    /*
+     * _PAGE_USER always, application_map or not: a 64-bit PV kernel runs in
+     * ring 3, so a host mapping without it faults on the guest kernel's own
+     * first access (Xen: adjust_guest_l1e adds it to every 64-bit PV PTE).
+     */
     nl1e = ((pte_t)mfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY |
-           _PAGE_NX | _PAGE_GNTTAB;
+           _PAGE_NX | _PAGE_GNTTAB | _PAGE_USER;
     if (!(flags & GNTMAP_readonly))
         nl1e |= _PAGE_RW;
-    if (flags & GNTMAP_application_map)
-        nl1e |= _PAGE_USER;
     /* gnttab_map_avail_bits: guest bits 16..18 of flags go to PTE bits 9..11. */
     nl1e |= (pte_t)((flags >> _GNTMAP_guest_avail0) & 7) << 9;
     ol1e = *pl1e;
