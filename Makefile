@@ -3,7 +3,9 @@
 #
 #   make            build the hypervisor, dom0 tools, xenstore and drivers
 #   make iso        build/hypervisor.iso (GRUB2, multiboot2) with boot modules
-#   make run        install missing packages, build, boot the lab in QEMU
+#   make run        install missing packages, build, boot the lab in QEMU:
+#                   the hypervisor with Debian's Linux as dom0, a shell on
+#                   the serial console (quit QEMU: Ctrl-a x)
 #   make test       install missing packages, build, run every test suite
 #   make bench      benchmarks against references measured in the same run
 #   make deps       install what is missing from Debian's archive (only that)
@@ -45,9 +47,10 @@ iso: all
 deps:
 	@$(ROOT)/boot/deps.sh
 
+# The lab: hypervisor + Debian's Linux as dom0 with a shell, through GRUB2.
 run: deps
-	+@$(MAKE) --no-print-directory iso
-	@$(ROOT)/boot/run.sh
+	+@$(MAKE) --no-print-directory all
+	@ISO=$$($(ROOT)/boot/mklab.sh) && ISO=$$ISO $(ROOT)/boot/run.sh
 
 test: deps
 	+@$(MAKE) --no-print-directory tests-build iso

@@ -6,7 +6,9 @@
 # mmap churn, a clean dmesg; then `poweroff -f`.  Each in-guest check becomes
 # one PASS/FAIL line here; the boot itself passes only with a SUCCESS verdict
 # and the hypervisor reporting dom0's clean poweroff.
-# Also: a module that is not a kernel (the initramfs) is refused by name.
+# Also: `make run`'s lab (build/lab.iso: GRUB2 -> hypervisor -> dom0 shell)
+# takes typed commands on the serial console and powers off on request; a
+# module that is not a kernel (the initramfs) is refused by name.
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
@@ -32,6 +34,19 @@ sed -n 's/^\[ *[0-9.]*\] LINUX \(PASS\|FAIL\): \([^ ]*\) \(.*\)$/\1: linux-dom0\
 echo "$out"
 if ! grep -q 'LINUX PASS: dmesg' "$logs/dom0.log" && ! grep -q 'LINUX FAIL: dmesg' "$logs/dom0.log"; then
     echo "FAIL: linux-dom0/checks did not run to the end (see $logs/dom0.log)"
+fi
+
+# The lab as `make run` boots it (same ISO, same QEMU options as boot/run.sh),
+# driven through the serial console as a person would.
+if iso=$("$ROOT/boot/mklab.sh" 2>>"$logs/image.log"); then
+    "$ROOT/tests/lib/console-session.py" --name linux-lab-shell --timeout 600 --log "$logs/lab-shell.log" \
+        --step 'dom0 shell' '' \
+        --step '# ' 'uname -r; echo shell-ok-$((6*7))' \
+        --step "$kver" '' --step 'shell-ok-42' 'poweroff -f' \
+        --final 'Domain 0 shutdown: poweroff' \
+        -- -m 2048 -nic none -cdrom "$iso"
+else
+    echo "FAIL: linux-lab-shell could not build build/lab.iso (see $logs/image.log)"
 fi
 
 # Negative: the initramfs given as the kernel must be refused by name, and

@@ -28,6 +28,10 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_xenpmu_op(void);
 long do_ni_hypercall(void);
 
+/* Statistics (pv/hypercall.c): count one call; print the table. */
+void hypercall_count(unsigned long nr, unsigned long a1);
+void hypercall_stats_dump(void);
+
 /* dom0's console input (arch): up to n bytes, the number copied. */
 size_t arch_console_read(char *buf, size_t n);
 

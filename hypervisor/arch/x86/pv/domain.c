@@ -13,6 +13,7 @@
  * exit path and the idle loop.
  */
 #include <xen/lib.h>
+#include <xen/hypercall.h>
 #include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/event.h>
@@ -271,6 +272,7 @@ void arch_hwdom_shutdown(unsigned int reason)
     uint32_t code;
 
     console_start_sync();
+    hypercall_stats_dump();
     switch (reason) {
     case SHUTDOWN_poweroff:
         printk("Hardware Dom0 halted: halting machine\n");

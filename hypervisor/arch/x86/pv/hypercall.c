@@ -18,6 +18,7 @@
 #include <xen/hypercall.h>
 #include <xen/hypercall-defs.h>
 #include <xen/memory.h>
+#include <xen/param.h>
 #include <xen/sched.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
@@ -40,11 +41,86 @@ static void log_unimplemented(unsigned long nr, unsigned long rip)
            current->domain->domain_id, nr, rip);
 }
 
+/*
+ * Statistics: calls per hypercall and, for the multiplexed ones, per
+ * sub-operation (their first argument; 32 and up are counted together),
+ * printed when dom0 stops (hypercall_stats, on by default).  They show what
+ * a guest really uses, e.g. which hypercalls Linux makes on its way up.
+ */
+#define HC_SUBOPS 32
+static uint64_t hc_count[NR_HYPERCALLS][HC_SUBOPS + 1];
+static bool opt_hypercall_stats = true;
+boolean_param("hypercall_stats", opt_hypercall_stats);
+
+static bool has_subop(unsigned long nr)
+{
+    switch (nr) {
+    case __HYPERVISOR_memory_op: case __HYPERVISOR_xen_version:
+    case __HYPERVISOR_console_io: case __HYPERVISOR_grant_table_op:
+    case __HYPERVISOR_vm_assist: case __HYPERVISOR_vcpu_op:
+    case __HYPERVISOR_set_segment_base: case __HYPERVISOR_sched_op:
+    case __HYPERVISOR_callback_op: case __HYPERVISOR_event_channel_op:
+    case __HYPERVISOR_physdev_op:
+        return true;
+    default:
+        return false;
+    }
+}
+
+void hypercall_count(unsigned long nr, unsigned long a1)
+{
+    unsigned long sub = 0;
+
+    if (nr >= NR_HYPERCALLS)
+        return;
+    if (has_subop(nr))
+        sub = nr == __HYPERVISOR_memory_op ? (a1 & 0x3f) : a1;
+    hc_count[nr][sub < HC_SUBOPS ? sub : HC_SUBOPS]++;
+}
+
+static const char *hypercall_name(unsigned long nr)
+{
+    switch (nr) {
+#define HC_NAME(n, name, call) case n: return #name;
+    HYPERCALL_LIST(HC_NAME)
+#undef HC_NAME
+    case __HYPERVISOR_iret:
+        return "iret";
+    default:
+        return "?";
+    }
+}
+
+void hypercall_stats_dump(void)
+{
+    uint64_t total = 0;
+
+    if (!opt_hypercall_stats)
+        return;
+    for (unsigned long nr = 0; nr < NR_HYPERCALLS; nr++)
+        for (unsigned int sub = 0; sub <= HC_SUBOPS; sub++)
+            total += hc_count[nr][sub];
+    printk("Hypercall statistics (all domains, since boot): %lu calls\n", (unsigned long)total);
+    for (unsigned long nr = 0; nr < NR_HYPERCALLS; nr++) {
+        for (unsigned int sub = 0; sub <= HC_SUBOPS; sub++) {
+            if (hc_count[nr][sub] == 0)
+                continue;
+            if (has_subop(nr))
+                printk("  hypercall %2lu %-18s op %2u%s %10lu\n", nr, hypercall_name(nr), sub,
+                       sub == HC_SUBOPS ? "+" : " ", (unsigned long)hc_count[nr][sub]);
+            else
+                printk("  hypercall %2lu %-18s       %10lu\n", nr, hypercall_name(nr),
+                       (unsigned long)hc_count[nr][sub]);
+        }
+    }
+}
+
 long hypercall_dispatch(unsigned long nr, unsigned long a1, unsigned long a2,
                         unsigned long a3, unsigned long a4, unsigned long a5,
                         unsigned long a6)
 {
     (void)a6;
+    hypercall_count(nr, a1);
     switch (nr) {
 #define HC_CASE(n, name, call) case n: return call;
     HYPERCALL_LIST(HC_CASE)

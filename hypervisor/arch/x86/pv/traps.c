@@ -286,8 +286,10 @@ void pv_do_syscall(struct cpu_user_regs *regs)
     struct vcpu *v = current;
 
     if (v->arch.kernel_mode) {
-        if (regs->rax == __HYPERVISOR_iret)
+        if (regs->rax == __HYPERVISOR_iret) {
+            hypercall_count(__HYPERVISOR_iret, 0);
             regs->rax = do_iret(v, regs);
+        }
         else
             regs->rax = pv_hypercall(regs);
         return;
