@@ -71,8 +71,10 @@ size_t decompress_workspace_size(void);
 /*
  * Decompress in[0..in_len) into out[0..out_max).  On success *out_len holds
  * the number of bytes produced and, when in_used is not NULL, *in_used the
- * number of input bytes consumed (anything after it was ignored).  On
- * failure the contents of out are unspecified.  ws must be suitably aligned
+ * number of input bytes consumed (anything after it was ignored).  Match
+ * copies work in 8- and 32-byte pieces, so bytes of out past *out_len (but
+ * never past out_max) may have been written too; on failure the contents
+ * of out are unspecified.  ws must be suitably aligned
  * (8 bytes) and hold at least decompress_workspace_size() bytes.
  */
 int decompress_ex(const void *in, size_t in_len, void *out, size_t out_max,
