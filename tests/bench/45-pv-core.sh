@@ -51,7 +51,7 @@ div() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; awk -v a="$1" -v b=
 for side in ours xen; do
     log=$logs/$side.log
     [ $side = xen ] && [ $have_xen = 0 ] && log=/nonexistent
-    for k in hypercall syscall memcpy_page gcopy_page mmu_entry evtchn_rtt; do
+    for k in hypercall syscall memcpy_page gcopy_page gcopy_8 mmu_entry evtchn_rtt; do
         eval "${side}_${k}_c=\$(fig $log $k 3) ${side}_${k}_n=\$(fig $log $k 4)"
     done
 done
@@ -63,6 +63,7 @@ row "null hypercall (xen_version)" "$ours_hypercall_c" "$ours_hypercall_n" "$xen
 row "null syscall (user->kernel->user)" "$ours_syscall_c" "$ours_syscall_n" "$xen_syscall_c" "$xen_syscall_n"
 row "memcpy 4 KiB in the guest" "$ours_memcpy_page_c" "$ours_memcpy_page_n" "$xen_memcpy_page_c" "$xen_memcpy_page_n"
 row "grant copy 4 KiB (16 per call)" "$ours_gcopy_page_c" "$ours_gcopy_page_n" "$xen_gcopy_page_c" "$xen_gcopy_page_n"
+row "grant copy 8 bytes (16 per call)" "$ours_gcopy_8_c" "$ours_gcopy_8_n" "$xen_gcopy_8_c" "$xen_gcopy_8_n"
 row "mmu_update entry (256 per call)" "$ours_mmu_entry_c" "$ours_mmu_entry_n" "$xen_mmu_entry_c" "$xen_mmu_entry_n"
 row "interdomain event round trip" "$ours_evtchn_rtt_c" "$ours_evtchn_rtt_n" "n/a (dom0 only)" "-"
 
