@@ -20,6 +20,7 @@ mode=${1:-test}
 out=${2:-$BUILD/xen-toolstack/$mode}
 here=$ROOT/boot/xen-dom0
 log() { echo "[xen-dom0-initramfs] $*" >&2; }
+. "$ROOT/boot/initramfs-lib.sh"     # busybox_root, mkcpio, copy_prog, unpack_debs
 case $mode in test|bench) ;; *) echo "usage: $0 [test|bench] [OUTDIR]" >&2; exit 2;; esac
 for t in dpkg cpio gzip ldd awk; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }
@@ -37,45 +38,12 @@ mapfile -t debs < <("$ROOT/boot/fetch-debs.sh" "${pkgs[@]}")
 
 # Unpack once per set of packages.
 unpacked=$BUILD/xen-toolstack/root-$mode
-stamp=$(printf '%s\n' "${debs[@]}" | md5sum | cut -c1-16)
-if [ "$(cat "$unpacked/.stamp" 2>/dev/null)" != "$stamp" ]; then
-    rm -rf "$unpacked"; mkdir -p "$unpacked"
-    for d in "${debs[@]}"; do dpkg -x "$d" "$unpacked"; done
-    echo "$stamp" > "$unpacked/.stamp"
-fi
+unpack_debs "$unpacked" "${debs[@]}"
 U=$unpacked
 kver=$(ls "$U/lib/modules" | head -n1)
 mkdir -p "$out"
 zcat "$U"/boot/xen-4.17-amd64.gz > "$out/xen"
 cp "$U/boot/vmlinuz-$kver" "$out/vmlinuz"
-
-busybox_root() {
-    mkdir -p "$1"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,etc,root,lib/modules,var/log,var/lib}
-    cp "$U/bin/busybox" "$1/bin/busybox"
-    local a
-    for a in $("$U/bin/busybox" --list); do
-        [ -e "$1/bin/$a" ] || ln -s busybox "$1/bin/$a"
-    done
-}
-mkcpio() {
-    (cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --owner=0:0 --quiet) | gzip -1 -n > "$2"
-}
-# Copy a program and the shared libraries it needs.  $3 = library search path
-# used to resolve them (the unpacked debs for Debian's binaries, the host for ours).
-copy_prog() {
-    local dst=$1 src=$2 rel=$3 libpath=${4:-}
-    mkdir -p "$dst/$(dirname "$rel")"
-    cp -L "$src" "$dst/$rel"
-    LD_LIBRARY_PATH="$libpath" ldd "$src" 2>/dev/null | awk '/=> \//{print $3} /^\t\/lib64/{print $1}' |
-    while read -r lib; do
-        local r=${lib#$U}
-        local s=$lib
-        [ "$r" = /lib64/ld-linux-x86-64.so.2 ] && [ -e "$U/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" ] && [ -n "$libpath" ] &&
-            s=$U/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
-        mkdir -p "$dst$(dirname "$r")"
-        [ -e "$dst$r" ] || cp -L "$s" "$dst$r"
-    done
-}
 
 # ---------------------------------------------------------------- domU initramfs
 D=$BUILD/xen-toolstack/domu-root-$mode
@@ -128,7 +96,6 @@ cp "$out/vmlinuz" "$R/boot/vmlinuz"
 cp "$out/domu.cpio.gz" "$R/boot/domu.cpio.gz"
 cp "$here"/*.cfg "$R/etc/xen/"
 head -c 4096 /dev/urandom > "$R/boot/not-a-kernel.bin"
-echo "root:x:0:0:root:/root:/bin/sh" > "$R/etc/passwd"
 ln -sfn ../run "$R/var/run"
 install -m 0755 "$here/init-$mode.sh" "$R/init"
 install -m 0644 "$here/lib.sh" "$R/etc/testlib.sh"
