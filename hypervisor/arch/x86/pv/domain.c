@@ -87,7 +87,11 @@ bool pv_fixup_fault(struct cpu_user_regs *regs)
 {
     unsigned long rip = regs->rip;
 
-    if (rip == (unsigned long)pv_copy_insn) {
+    if (rip == (unsigned long)pv_copy_insn) {          /* the word loop */
+        regs->rip = (unsigned long)pv_copy_fixup_words;
+        return true;
+    }
+    if (rip == (unsigned long)pv_copy_insn_tail) {
         regs->rip = (unsigned long)pv_copy_fixup;
         return true;
     }

@@ -19,7 +19,8 @@ struct domain;
 #define TRAP_syscall    0x100           /* entry_vector of a SYSCALL entry */
 
 /* ---- entry.asm ---- */
-extern char pv_copy_insn[], pv_copy_fixup[], pv_iret_insn[];
+extern char pv_copy_insn[], pv_copy_fixup[], pv_copy_insn_tail[], pv_copy_fixup_words[];
+extern char pv_iret_insn[];
 extern char pv_load_sel_insn_ds[], pv_load_sel_insn_es[], pv_load_sel_insn_fs[],
             pv_load_sel_insn_gs[], pv_load_sel_fixup[];
 void pv_syscall_entry(void);
