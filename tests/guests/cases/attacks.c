@@ -243,6 +243,27 @@ static void attack_memory(void)
                hc_memory_op(XENMEM_decrease_reservation, &r), 0);
 }
 
+/*
+ * Arguments that start on a mapped page and run into an unmapped one: the
+ * hypervisor's guest copy must stop at the hole and report -EFAULT whether
+ * the fault comes in its 8-byte loop or in its byte tail.
+ */
+static uint8_t straddle[2 * 4096] __attribute__((aligned(4096)));
+
+static void attack_straddling(void)
+{
+    unsigned long hole = (unsigned long)straddle + 4096;
+
+    expect("unmap our own scratch page", hc_update_va_mapping(hole, 0, UVMF_INVLPG), 0);
+    /* 4 bytes, 2 of them in the hole: the byte tail faults. */
+    expect("sched_shutdown_code argument across a hole",
+           hc_sched_op(SCHEDOP_shutdown_code, (void *)(hole - 2)), -XEN_EFAULT);
+    /* 16 bytes written, the second word across the hole. */
+    expect("xen_version buffer across a hole",
+           hc_xen_version(XENVER_extraversion, (void *)(hole - 12)), -XEN_EFAULT);
+    printk("attacks: refused: arguments running into an unmapped page (-EFAULT)\n");
+}
+
 static void attack_pointers(void)
 {
     static const unsigned long bad[] = { 0x10, 0xffff830000000000UL, 0x8000000000000000UL,
@@ -271,6 +292,7 @@ static void attack_pointers(void)
             }
     }
     printk("attacks: refused: bad guest pointers (-EFAULT) in 11 hypercalls\n");
+    attack_straddling();
 }
 
 static void attacker(void)
