@@ -667,19 +667,22 @@ static int domctl_ioport_permission(struct domain *caller, struct ctl_domain *c,
 
 /* ------------------------------------------------------------ CPU policy */
 
-static int domctl_get_cpu_policy(struct domain *d, struct ctl_domctl *op)
+/*
+ * Copy a view's CPU policy to the guest arrays at leaves_va / msrs_va;
+ * with both null, report the sizes the caller needs.  XEN_DOMCTL_ and
+ * XEN_SYSCTL_get_cpu_policy both work this way.
+ */
+int ctl_cpu_policy_to_guest(enum ctl_cpuid_view view, uint64_t leaves_va, uint32_t *nr_leaves,
+                            uint64_t msrs_va, uint32_t *nr_msrs)
 {
-    struct xen_domctl_cpu_policy *p = &op->u.cpu_policy;
-    enum ctl_cpuid_view view = d->is_privileged ? CTL_CPUID_PV_DOM0 : CTL_CPUID_PV;
     xen_cpuid_leaf_t *leaves = NULL;
     xen_msr_entry_t msrs[CTL_MSR_MAX_ENTRIES];
     uint32_t nl = 0, nm = 0;
     int rc;
 
-    /* Null handles: the caller asks how big the arrays must be. */
-    if (p->leaves.p == 0 && p->msrs.p == 0) {
-        p->nr_leaves = CTL_CPUID_MAX_LEAVES;
-        p->nr_msrs = CTL_MSR_MAX_ENTRIES;
+    if (leaves_va == 0 && msrs_va == 0) {
+        *nr_leaves = CTL_CPUID_MAX_LEAVES;
+        *nr_msrs = CTL_MSR_MAX_ENTRIES;
         return 0;
     }
     leaves = xzalloc_array(xen_cpuid_leaf_t, CTL_CPUID_MAX_LEAVES);
@@ -690,19 +693,27 @@ static int domctl_get_cpu_policy(struct domain *d, struct ctl_domctl *op)
     if (rc)
         goto out;
     rc = -ENOBUFS;
-    if ((p->leaves.p != 0 && p->nr_leaves < nl) || (p->msrs.p != 0 && p->nr_msrs < nm))
+    if ((leaves_va != 0 && *nr_leaves < nl) || (msrs_va != 0 && *nr_msrs < nm))
         goto out;
     rc = -EFAULT;
-    if (p->leaves.p != 0 && copy_to_guest_va(p->leaves.p, leaves, nl * sizeof(*leaves)))
+    if (leaves_va != 0 && copy_to_guest_va(leaves_va, leaves, nl * sizeof(*leaves)))
         goto out;
-    if (p->msrs.p != 0 && copy_to_guest_va(p->msrs.p, msrs, nm * sizeof(*msrs)))
+    if (msrs_va != 0 && copy_to_guest_va(msrs_va, msrs, nm * sizeof(*msrs)))
         goto out;
-    p->nr_leaves = nl;
-    p->nr_msrs = nm;
+    *nr_leaves = nl;
+    *nr_msrs = nm;
     rc = 0;
 out:
     xfree(leaves);
     return rc;
+}
+
+static int domctl_get_cpu_policy(struct domain *d, struct ctl_domctl *op)
+{
+    struct xen_domctl_cpu_policy *p = &op->u.cpu_policy;
+
+    return ctl_cpu_policy_to_guest(d->is_privileged ? CTL_CPUID_PV_DOM0 : CTL_CPUID_PV,
+                                   p->leaves.p, &p->nr_leaves, p->msrs.p, &p->nr_msrs);
 }
 
 /* Feature words: the bits a toolstack may clear but never add. */

@@ -387,11 +387,7 @@ static int sysctl_cpu_featureset(struct ctl_sysctl *op)
 static int sysctl_cpu_policy(struct ctl_sysctl *op)
 {
     struct xen_sysctl_cpu_policy *p = &op->u.cpu_policy;
-    xen_msr_entry_t msrs[CTL_MSR_MAX_ENTRIES];
-    xen_cpuid_leaf_t *leaves;
     enum ctl_cpuid_view view;
-    uint32_t nl = 0, nm = 0;
-    int rc;
 
     switch (p->index) {
     case XEN_SYSCTL_cpu_policy_raw:
@@ -408,32 +404,7 @@ static int sysctl_cpu_policy(struct ctl_sysctl *op)
     default:
         return -EINVAL;
     }
-    if (p->leaves.p == 0 && p->msrs.p == 0) {
-        p->nr_leaves = CTL_CPUID_MAX_LEAVES;
-        p->nr_msrs = CTL_MSR_MAX_ENTRIES;
-        return 0;
-    }
-    leaves = xzalloc_array(xen_cpuid_leaf_t, CTL_CPUID_MAX_LEAVES);
-    if (leaves == NULL)
-        return -ENOMEM;
-    rc = ctl_cpu_policy_serialise(view, leaves, CTL_CPUID_MAX_LEAVES, &nl,
-                                  msrs, CTL_MSR_MAX_ENTRIES, &nm);
-    if (rc)
-        goto out;
-    rc = -ENOBUFS;
-    if ((p->leaves.p != 0 && p->nr_leaves < nl) || (p->msrs.p != 0 && p->nr_msrs < nm))
-        goto out;
-    rc = -EFAULT;
-    if (p->leaves.p != 0 && copy_to_guest_va(p->leaves.p, leaves, nl * sizeof(*leaves)))
-        goto out;
-    if (p->msrs.p != 0 && copy_to_guest_va(p->msrs.p, msrs, nm * sizeof(*msrs)))
-        goto out;
-    p->nr_leaves = nl;
-    p->nr_msrs = nm;
-    rc = 0;
-out:
-    xfree(leaves);
-    return rc;
+    return ctl_cpu_policy_to_guest(view, p->leaves.p, &p->nr_leaves, p->msrs.p, &p->nr_msrs);
 }
 
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(void) u_sysctl)

@@ -239,6 +239,9 @@ enum ctl_cpuid_view {
 int ctl_cpu_policy_serialise(enum ctl_cpuid_view view, xen_cpuid_leaf_t *leaves,
                              uint32_t max_leaves, uint32_t *nr_leaves,
                              xen_msr_entry_t *msrs, uint32_t max_msrs, uint32_t *nr_msrs);
+/* Copy a view to guest arrays (both VAs 0: report the sizes needed). */
+int ctl_cpu_policy_to_guest(enum ctl_cpuid_view view, uint64_t leaves_va, uint32_t *nr_leaves,
+                            uint64_t msrs_va, uint32_t *nr_msrs);
 /* The featureset words (public/arch-x86/cpufeatureset.h order). */
 void ctl_featureset(enum ctl_cpuid_view view, uint32_t fs[CTL_FEATURESET_WORDS]);
 
