@@ -8,11 +8,9 @@
 #include <criterion/criterion.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
+#include "../lib/fake_machine.h"
 #include "harness.h"
 
-struct page_info *frame_table;
-unsigned long max_page;
-static uint8_t *ram;
 struct domain *hdom[H_NR_DOMS];
 unsigned int flushes, invlpgs, cr3_loads;
 unsigned long initial_free;
@@ -20,19 +18,9 @@ unsigned long m2p[H_FRAMES];
 int crashes[H_NR_DOMS];
 static struct vcpu *h_cur;
 
-void *maddr_to_virt(paddr_t pa) { return ram + pa; }
-paddr_t virt_to_maddr(const void *va) { return (paddr_t)((const uint8_t *)va - ram); }
-
 void h_setup(void)
 {
-    ram = aligned_alloc(4096, H_FRAMES * 4096UL);
-    frame_table = calloc(H_FRAMES, sizeof(*frame_table));
-    cr_assert(ram && frame_table);
-    memset(ram, 0, H_FRAMES * 4096UL);
-    max_page = H_FRAMES;
-    /* Frame 0 stays the "hypervisor's"; 1..H_IO_FIRST-1 are free RAM. */
-    heap_init_pages(1, H_IO_FIRST - 1);
-    initial_free = heap_free_pages();
+    initial_free = fm_init(H_FRAMES, 1, H_IO_FIRST);
     m2p_rw = m2p;
     memset(m2p, 0xff, sizeof(m2p));
     flushes = invlpgs = cr3_loads = 0;
@@ -63,11 +51,10 @@ void h_teardown(void)
         free(hdom[i]->vcpu[0]);
         free(hdom[i]);
     }
-    free(frame_table);
-    free(ram);
+    fm_fini();
 }
 
-pte_t *h_map(mfn_t mfn) { return (pte_t *)(ram + mfn * 4096UL); }
+pte_t *h_map(mfn_t mfn) { return fm_frame(mfn); }
 
 mfn_t h_alloc(struct domain *d)
 {

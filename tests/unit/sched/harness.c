@@ -10,11 +10,9 @@
 #include <asm/pv_mm.h>
 #include <xen/memory.h>
 #include <xen/pvclock.h>
+#include "../lib/fake_machine.h"
 #include "harness.h"
 
-struct page_info *frame_table;
-unsigned long max_page;
-static uint8_t *ram;
 s_time_t h_now;
 unsigned int switches, dumps;
 int hwdom_reason;
@@ -24,18 +22,9 @@ static struct vcpu idle_v;
 struct vcpu *idle_vcpu = &idle_v;
 struct vcpu *h_cur;
 
-void *maddr_to_virt(paddr_t pa) { return ram + pa; }
-paddr_t virt_to_maddr(const void *va) { return (paddr_t)((const uint8_t *)va - ram); }
-
 void h_setup(void)
 {
-    ram = aligned_alloc(4096, H_FRAMES * 4096UL);
-    frame_table = calloc(H_FRAMES, sizeof(*frame_table));
-    cr_assert(ram && frame_table);
-    memset(ram, 0, H_FRAMES * 4096UL);
-    max_page = H_FRAMES;
-    heap_init_pages(1, H_FRAMES - 1);
-    initial_free = heap_free_pages();
+    initial_free = fm_init(H_FRAMES, 1, H_FRAMES);
     h_now = 1000000;
     m2p_rw = h_m2p;
     memset(h_m2p, 0xff, sizeof(h_m2p));
@@ -50,8 +39,7 @@ void h_setup(void)
 
 void h_teardown(void)
 {
-    free(frame_table);
-    free(ram);
+    fm_fini();
 }
 
 void h_tick(s_time_t ns)
