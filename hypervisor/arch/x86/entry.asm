@@ -14,6 +14,7 @@
 ; qword restores the ABI alignment for the C call.
 
 %include "asm/config.inc"
+%include "asm/gprs.inc"
 
 extern do_trap
 extern pv_ret_to_guest
@@ -42,21 +43,7 @@ trap_stub_ %+ vec:
 align 16
 common_trap_entry:
         cld
-        push    rdi
-        push    rsi
-        push    rdx
-        push    rcx
-        push    rax
-        push    r8
-        push    r9
-        push    r10
-        push    r11
-        push    rbx
-        push    rbp
-        push    r12
-        push    r13
-        push    r14
-        push    r15
+        SAVE_GPRS
         mov     rdi, rsp
         sub     rsp, 8
         call    do_trap
@@ -65,21 +52,7 @@ common_trap_entry:
         ; softirqs and delivers pending events before returning.
         test    byte [rsp + 136], 3
         jnz     pv_ret_to_guest
-        pop     r15
-        pop     r14
-        pop     r13
-        pop     r12
-        pop     rbp
-        pop     rbx
-        pop     r11
-        pop     r10
-        pop     r9
-        pop     r8
-        pop     rax
-        pop     rcx
-        pop     rdx
-        pop     rsi
-        pop     rdi
+        RESTORE_GPRS
         add     rsp, 8                  ; error_code + entry_vector
         iretq
 

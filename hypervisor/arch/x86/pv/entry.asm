@@ -22,6 +22,7 @@
 
 default rel
 %include "asm/config.inc"
+%include "asm/gprs.inc"
 
 extern cpu0_tss
 extern pv_do_syscall
@@ -46,41 +47,6 @@ pv_guest_rsp_scratch: dq 0
 section .text
 BITS 64
 
-%macro SAVE_GPRS 0
-        push    rdi
-        push    rsi
-        push    rdx
-        push    rcx
-        push    rax
-        push    r8
-        push    r9
-        push    r10
-        push    r11
-        push    rbx
-        push    rbp
-        push    r12
-        push    r13
-        push    r14
-        push    r15
-%endmacro
-
-%macro RESTORE_GPRS 0
-        pop     r15
-        pop     r14
-        pop     r13
-        pop     r12
-        pop     rbp
-        pop     rbx
-        pop     r11
-        pop     r10
-        pop     r9
-        pop     r8
-        pop     rax
-        pop     rcx
-        pop     rdx
-        pop     rsi
-        pop     rdi
-%endmacro
 
 ; SYSCALL from ring 3: RCX = guest RIP, R11 = guest RFLAGS, RSP = guest's,
 ; IF cleared by FMASK.  Build the frame at the top of the hypervisor stack.
