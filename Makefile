@@ -16,7 +16,8 @@ BUILD := $(ROOT)/build
 export ROOT BUILD
 
 # Build in parallel by default (2 cores here); `make -jN` still overrides.
-ifeq ($(filter -j%,$(MAKEFLAGS)),)
+# Only at the top level: a sub-make already shares the parent's jobserver.
+ifeq ($(MAKELEVEL)$(filter -j%,$(MAKEFLAGS)),0)
 MAKEFLAGS += -j$(shell nproc)
 endif
 
