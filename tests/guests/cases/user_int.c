@@ -10,7 +10,9 @@
  */
 #include "guest.h"
 
+#ifndef USER_INT_N
 const char test_title[] = "int3 / int n from user mode";
+#endif
 
 extern char u_int3[], u_int3_end[], u_int80[], u_int80_end[], u_int81[], u_int82[],
     u_int83[], u_int83_end[];
@@ -40,6 +42,7 @@ static void expect(const char *what, void *fn, long vec, uint64_t rip, long ec)
         test_fail("%s: frame cs %#lx lacks RPL 3", what, (unsigned long)user_exit.cs);
 }
 
+#ifndef USER_INT_N
 void test_main(void)
 {
     expect("int3", u_int3, X86_EXC_BP, (uint64_t)u_int3_end, -1);
@@ -49,3 +52,4 @@ void test_main(void)
         test_fail("int $0x81: error code %#lx lacks the IDT flag",
                   (unsigned long)user_exit.error_code);
 }
+#endif
