@@ -12,8 +12,7 @@ BUILD=${BUILD:-$ROOT/build}
 RUN=$ROOT/tests/lib/qemu-run.py
 HV=$BUILD/hypervisor.elf
 RUNS=${RUNS:-5}
-XEN_REF=${XEN_REF:-$ROOT/../shared/reference/xen/.work/out/xen}
-[ -f "$XEN_REF" ] || XEN_REF=/work/shared/reference/xen/.work/out/xen
+XEN_REF=${XEN_REF:-$("$ROOT/tests/lib/find-xen.sh" 2>/dev/null)}
 logs=$BUILD/bench-logs/10-boot
 mkdir -p "$logs"
 [ -f "$HV" ] || { echo "10-boot: $HV not built (make)" >&2; exit 1; }

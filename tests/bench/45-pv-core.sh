@@ -16,7 +16,7 @@ BUILD=${BUILD:-$ROOT/build}
 RUN=$ROOT/tests/lib/qemu-run.py
 HV=$BUILD/hypervisor.elf
 G=$BUILD/tests/guests/bench_pvcore.elf
-XEN_REF=${XEN_REF:-/work/shared/reference/xen/.work/out/xen}
+XEN_REF=${XEN_REF:-$("$ROOT/tests/lib/find-xen.sh" 2>/dev/null)}
 logs=$BUILD/bench-logs/45-pv-core
 mkdir -p "$logs"
 if ! make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=tests/guests FLAVOR=host \

@@ -17,29 +17,7 @@ pat=${1:-}
 logs=$BUILD/test-logs/guests-xen
 mkdir -p "$logs"
 
-find_xen() {
-    local ref=/work/shared/reference/xen/.work/out/xen
-    if [ -n "${XEN_BIN:-}" ] && [ -f "$XEN_BIN" ]; then echo "$XEN_BIN"; return 0; fi
-    if [ -z "${XEN_NO_REFERENCE:-}" ] && [ -f "$ref" ] &&
-       grep -q 'rc=0' /tmp/xenref-build.log 2>/dev/null; then
-        echo "$ref"; return 0
-    fi
-    # Debian's package, downloaded (never installed) and unpacked under build/.
-    local dir=$out/xen-ref deb
-    if [ ! -s "$dir/xen" ]; then
-        mkdir -p "$dir"
-        if [ -x "$ROOT/boot/fetch-debs.sh" ]; then
-            deb=$("$ROOT/boot/fetch-debs.sh" xen-hypervisor-4.17-amd64 2>>"$logs/fetch.log" | tail -n1)
-        else
-            deb=$(cd "$dir" && apt-get download xen-hypervisor-4.17-amd64 >>"$logs/fetch.log" 2>&1 &&
-                  ls "$dir"/xen-hypervisor-4.17-amd64_*.deb | tail -n1)
-        fi
-        [ -n "$deb" ] && [ -f "$deb" ] || { echo "could not fetch xen-hypervisor-4.17-amd64" >&2; return 1; }
-        rm -rf "$dir/root" && dpkg -x "$deb" "$dir/root" || return 1
-        zcat "$dir"/root/boot/xen-4.17*-amd64.gz > "$dir/xen.tmp" && mv "$dir/xen.tmp" "$dir/xen" || return 1
-    fi
-    echo "$dir/xen"
-}
+find_xen() { "$ROOT/tests/lib/find-xen.sh"; }
 
 # Build the guests unless the caller already did (make tests-build).
 if ! make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=tests/guests FLAVOR=host \

@@ -22,6 +22,15 @@ void apic_write(unsigned int reg, uint32_t val)
     apic_mmio[reg / 4] = val;
 }
 
+/* The timer LVT as last written (see apic_timer_oneshot). */
+static uint32_t lvt_timer;
+
+static void set_lvt_timer(uint32_t v)
+{
+    apic_write(APIC_LVT_TIMER, v);
+    lvt_timer = v;
+}
+
 void apic_eoi(void)
 {
     apic_write(APIC_EOI, 0);
@@ -57,7 +66,7 @@ void apic_init(void)
         panic("cannot map the local APIC\n");
 
     apic_write(APIC_TPR, 0);
-    apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
+    set_lvt_timer(APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
     apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
     apic_write(APIC_LVT_LINT1, APIC_LVT_MASKED);
     apic_write(APIC_LVT_ERROR, APIC_LVT_MASKED);
@@ -71,7 +80,7 @@ void apic_init(void)
 
 void apic_timer_start_free_running(void)
 {
-    apic_write(APIC_LVT_TIMER, APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
+    set_lvt_timer(APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
     apic_write(APIC_TMICT, 0xffffffffu);
 }
 
@@ -82,7 +91,11 @@ uint32_t apic_timer_current(void)
 
 void apic_timer_oneshot(uint32_t ticks)
 {
-    /* One-shot mode (LVT bits 17-18 = 0), unmasked; a zero count stops it. */
-    apic_write(APIC_LVT_TIMER, LAPIC_TIMER_VECTOR);
+    /* One-shot mode (LVT bits 17-18 = 0), unmasked; a zero count stops it.
+     * The LVT keeps its value between shots, so it is written only when it
+     * changes (calibration runs the timer periodic): under emulation each
+     * register write is an MMIO exit, and this runs at every timer event. */
+    if (lvt_timer != LAPIC_TIMER_VECTOR)
+        set_lvt_timer(LAPIC_TIMER_VECTOR);
     apic_write(APIC_TMICT, ticks);
 }

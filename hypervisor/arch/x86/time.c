@@ -185,7 +185,8 @@ void arch_timer_reprogram(s_time_t deadline)
 void timer_interrupt(void)
 {
     apic_eoi();
+    /* Runs the expired timers and re-arms for the next deadline (a long
+     * one is reached in several 2^32-tick steps); re-arming once matters:
+     * every LAPIC register write is an emulated MMIO access. */
     timer_run_expired(NOW());
-    /* A long deadline is reached in several 2^32-tick steps: re-arm. */
-    arch_timer_reprogram(timer_next_deadline());
 }

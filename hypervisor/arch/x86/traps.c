@@ -14,6 +14,7 @@
 #include <xen/console.h>
 #include <xen/shutdown.h>
 #include <xen/version.h>
+#include <xen/perfc.h>
 #include <asm/apic.h>
 #include <asm/config.h>
 #include <asm/desc.h>
@@ -254,6 +255,11 @@ void do_trap(struct cpu_user_regs *regs)
     unsigned int vec = regs->entry_vector;
     static unsigned int unexpected;
 
+    if (vec >= FIRST_IRQ_VECTOR && guest_mode(regs)) {
+        perf_enter(PERF_IRQ);
+        perfc_incr(guest_irq);
+        perf_sample(regs->rip);
+    }
     if (vec == LAPIC_TIMER_VECTOR) {
         timer_interrupt();
         return;

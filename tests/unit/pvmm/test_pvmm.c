@@ -240,6 +240,29 @@ Test(pvmm, new_baseptr_switches_and_releases_the_old_table)
     cr_expect_eq(ext(D1, MMUEXT_NEW_USER_BASEPTR, 0), 0, "user L4 0 allowed");
 }
 
+/* Linux sets the kernel and user L4 on every address-space switch; the user
+ * one takes effect at the next switch to user mode, so setting it from the
+ * kernel must not reload CR3 (a full TLB flush under emulation). */
+Test(pvmm, new_user_baseptr_reloads_cr3_only_in_user_mode)
+{
+    mfn_t k = h_build_tables(D1, 1, NULL, NULL, NULL, NULL);
+    mfn_t u = h_build_tables(D1, 1, NULL, NULL, NULL, NULL);
+    mfn_t u2 = h_build_tables(D1, 1, NULL, NULL, NULL, NULL);
+    struct vcpu *v = D1->vcpu[0];
+
+    cr_assert_eq(ext(D1, MMUEXT_NEW_BASEPTR, k), 0);
+    cr_expect_eq(cr3_loads, 1, "a new kernel L4 is loaded at once");
+    cr_assert_eq(ext(D1, MMUEXT_NEW_USER_BASEPTR, u), 0);
+    cr_expect_eq(cr3_loads, 1, "kernel mode: the user L4 is only recorded");
+    cr_expect_eq(v->arch.guest_table_user, u);
+    cr_expect_eq(h_tcount(u), 1, "and referenced as an L4");
+    v->arch.kernel_mode = false;
+    cr_assert_eq(ext(D1, MMUEXT_NEW_USER_BASEPTR, u2), 0);
+    cr_expect_eq(cr3_loads, 2, "user mode: the active table changed");
+    cr_expect_eq(h_tcount(u), 0, "old user L4 released");
+    v->arch.kernel_mode = true;
+}
+
 Test(pvmm, preserve_ad_and_flag_only_updates)
 {
     mfn_t l1, data[1];

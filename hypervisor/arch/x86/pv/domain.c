@@ -20,6 +20,7 @@
 #include <xen/guest_access.h>
 #include <xen/memory.h>
 #include <xen/mm.h>
+#include <xen/perfc.h>
 #include <xen/pvclock.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
@@ -351,11 +352,13 @@ void arch_machphys_mapping(struct xen_machphys_mapping *m)
 
 void pv_flush_tlb_local(void)
 {
+    perfc_incr(tlb_flush);
     flush_tlb_local();
 }
 
 void pv_invlpg(unsigned long va)
 {
+    perfc_incr(invlpg);
     invlpg(va);
 }
 
@@ -372,6 +375,7 @@ void pv_load_cr3(struct vcpu *v)
     if (v != current)
         return;
     mfn = active_table(v);
+    perfc_incr(cr3_load);
     write_cr3(mfn ? (unsigned long)mfn << PAGE_SHIFT : virt_to_maddr(idle_pg_table));
 }
 
@@ -487,6 +491,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         save_vcpu(prev);
     }
     curr_vcpu = next;
+    perfc_incr(sched_switch);
     pv_load_debugregs(is_idle_vcpu(next) ? NULL : next);
     if (is_idle_vcpu(next)) {
         struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt_table };
@@ -531,14 +536,20 @@ static void __noreturn idle_loop(void)
         if (!is_idle_vcpu(current))
             pv_resume_guest();
         reap_boot_domains();
-        if (!softirq_pending())
+        if (!softirq_pending()) {
+            s_time_t t = NOW();
+
+            perf_leave();
             safe_halt();
+            perf_idle(NOW() - t);
+        }
     }
 }
 
 void pv_start_scheduling(void)
 {
     pv_console_input_init();
+    perf_start();
     raise_softirq(SCHEDULE_SOFTIRQ);
     pv_run_on_idle_stack(idle_loop);
 }
@@ -577,4 +588,5 @@ void pv_exit_to_guest(struct cpu_user_regs *regs)
         }
         break;
     }
+    perf_leave();
 }

@@ -19,6 +19,7 @@
 #include <xen/hypercall-defs.h>
 #include <xen/memory.h>
 #include <xen/param.h>
+#include <xen/perfc.h>
 #include <xen/sched.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
@@ -113,6 +114,7 @@ void hypercall_stats_dump(void)
                        (unsigned long)hc_count[nr][sub]);
         }
     }
+    perfc_dump(hypercall_name);
 }
 
 long hypercall_dispatch(unsigned long nr, unsigned long a1, unsigned long a2,

@@ -29,6 +29,7 @@
 #include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/domheap.h>
+#include <xen/perfc.h>
 #include <xen/sched.h>
 #include <xen/guest_access.h>
 #include <asm/page.h>
@@ -114,8 +115,10 @@ int get_page_type(struct page_info *pg, uint64_t type)
              * may linger in the TLB after its type reference was dropped,
              * so flush before the contents are trusted.
              */
-            if (PGT_type(x) == PGT_writable_page && type != PGT_writable_page)
+            if (PGT_type(x) == PGT_writable_page && type != PGT_writable_page) {
+                perfc_incr(tlb_flush_retype);
                 pv_flush_tlb_local();
+            }
             x = type;                       /* new type, not validated, unpinned */
         }
         nx = (x & ~PGT_count_mask) | 1;
@@ -519,7 +522,15 @@ int pv_set_baseptr(struct vcpu *v, mfn_t mfn, bool user)
             return rc;
         *slot = mfn;
     }
-    pv_load_cr3(v);
+    /*
+     * A new kernel table is loaded at once (like a CR3 write, it is also a
+     * TLB flush the guest may rely on).  A new user table is only recorded
+     * while the guest kernel runs: it is loaded at the switch to user mode,
+     * and reloading the kernel's own table now would flush the TLB for
+     * nothing — Linux sets both on every address-space switch.
+     */
+    if (!user || !v->arch.kernel_mode)
+        pv_load_cr3(v);
     if (old != 0)
         put_page_and_type(mfn_to_page(old));
     return 0;

@@ -22,6 +22,7 @@
 #include <xen/param.h>
 #include <xen/xmalloc.h>
 #include <xen/hypercall.h>
+#include <xen/perfc.h>
 #include <public/callback.h>
 #include <public/physdev.h>
 #include <asm/config.h>
@@ -156,6 +157,7 @@ int pv_inject_exception(struct vcpu *v, struct cpu_user_regs *regs, unsigned int
 
 void pv_bounce_event(struct vcpu *v, struct cpu_user_regs *regs)
 {
+    perfc_incr(upcall);
     bounce(v, regs, v->arch.event_callback_eip, -1, true, false);
 }
 
@@ -195,8 +197,11 @@ static void do_guest_page_fault(struct vcpu *v, struct cpu_user_regs *regs)
     uint32_t ec = regs->error_code;
 
     /* A write to a read-only page table of the guest kernel: emulate it. */
-    if (v->arch.kernel_mode && (ec & 3) == 3 && pv_ptwr_fault(v, cr2, regs) == 0)
+    if (v->arch.kernel_mode && (ec & 3) == 3 && pv_ptwr_fault(v, cr2, regs) == 0) {
+        perfc_incr(ptwr_emul);
         return;
+    }
+    perfc_incr(guest_pf);
     ec &= ~PFEC_user;
     if (!v->arch.kernel_mode)
         ec |= PFEC_user;
@@ -212,13 +217,16 @@ void pv_guest_exception(struct cpu_user_regs *regs)
 
     if (is_idle_vcpu(v))
         return;
+    perf_enter(PERF_TRAP(vec));
     switch (vec) {
     case TRAP_page_fault:
         do_guest_page_fault(v, regs);
         return;
     case TRAP_gp_fault:
-        if (pv_emulate_gp(v, regs) == 0)
+        if (pv_emulate_gp(v, regs) == 0) {
+            perfc_incr(priv_emul);
             return;
+        }
         break;
     case TRAP_invalid_op:
         if (pv_emulate_ud(v, regs) == 0)
@@ -286,6 +294,7 @@ void pv_do_syscall(struct cpu_user_regs *regs)
     struct vcpu *v = current;
 
     if (v->arch.kernel_mode) {
+        perf_enter(PERF_HYPERCALL(regs->rax));
         if (regs->rax == __HYPERVISOR_iret) {
             hypercall_count(__HYPERVISOR_iret, 0);
             regs->rax = do_iret(v, regs);
@@ -295,6 +304,8 @@ void pv_do_syscall(struct cpu_user_regs *regs)
         return;
     }
     /* A system call from guest user mode: to the guest kernel's handler. */
+    perf_enter(PERF_SYSCALL);
+    perfc_incr(guest_syscall);
     if (v->arch.syscall_callback_eip == 0) {
         pv_inject_exception(v, regs, TRAP_invalid_op, -1);
         return;
