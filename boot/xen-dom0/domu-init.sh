@@ -8,6 +8,13 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 read -r up _ < /proc/uptime
 echo "DOMU-MARKER init-start up=$up"
+# What the builder set up, as the guest sees it (suite 60 checks these):
+# Linux's W+X audit of its own mappings, and where its RAM map ends.
+wx=unknown
+dmesg | grep -q "Checked W+X mappings: passed" && wx=passed
+dmesg | grep -q "Found insecure W+X mapping" && wx=insecure
+ram=$(grep "System RAM" /proc/iomem | tail -n1 | sed 's/^ *[0-9a-f]*-\([0-9a-f]*\) .*/\1/')
+echo "DOMU-CHECK wx=$wx ram-end=$ram"
 while read -r line; do
     echo "DOMU-ECHO $line"
 done

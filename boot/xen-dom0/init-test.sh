@@ -24,6 +24,14 @@ if wait_for $clog "DOMU-MARKER init-start" 120; then
 else
     fail "domu1-marker-in-console-log" "(no marker within 120s; log: $(tail -c 300 $clog 2>/dev/null | tr '\n' '|'))"
 fi
+# The guest's view of what our builder set up (boot/xen-dom0/domu-init.sh):
+# no W+X alias of the bootstrap area left behind (libxc's layout: p2m at
+# INIT_P2M, initrd unmapped), and a RAM map ending at memory=256 MiB
+# (libxl's memmap limit), not at Xen's default a few MiB further.
+wait_for $clog "DOMU-CHECK" 30
+grep -a "DOMU-CHECK" $clog | sed 's/^/T60 /'
+check "domu1-no-wx-mappings-left" grep -aq "DOMU-CHECK wx=passed" $clog
+check "domu1-ram-map-ends-at-memory" grep -aqE "DOMU-CHECK .*ram-end=0*fffffff([^0-9a-f]|$)" $clog
 xl list > /tmp/list1; cat /tmp/list1
 id1=$(xl domid domu1 2>/dev/null)
 check "xl-domid" [ -n "$id1" ]

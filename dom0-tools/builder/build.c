@@ -20,14 +20,6 @@
 #include <public/grant_table.h>
 
 #define PAGE 4096ULL
-#define PTE_P  0x001ULL
-#define PTE_RW 0x002ULL
-#define PTE_US 0x004ULL
-#define PTE_A  0x020ULL
-#define PTE_D  0x040ULL
-/* Leaf mappings as Xen's builder makes them; upper levels fully permissive. */
-#define L1_PROT (PTE_P | PTE_RW | PTE_A)
-#define LN_PROT (PTE_P | PTE_RW | PTE_A | PTE_D | PTE_US)
 
 /* Populate nr_pages as 2 MiB extents where possible, 4 KiB otherwise. */
 static int populate(xc_handle *xch, uint32_t domid, uint64_t nr_pages, uint64_t *p2m,
@@ -93,34 +85,34 @@ static int read_file_into(const char *path, uint8_t *dst, uint64_t len, struct e
     return rc;
 }
 
-void pv_write_page_tables(uint8_t *win, uint64_t win_va, const struct pv_layout *L,
-                          const uint64_t *p2m)
+void pv_build_layout_params(const struct elf_image *img, uint64_t nr_pages,
+                            uint64_t initrd_len, struct pv_layout_params *lp)
 {
-    /* Tables sit in order L4, L3s, L2s, L1s at L->pt_start. */
-    uint64_t *tab = (uint64_t *)(win + (L->pt_start - win_va));
-    uint64_t base = L->v_start, end = L->v_end;
-    unsigned l3_first = L->nr_l4, l2_first = l3_first + L->nr_l3, l1_first = l2_first + L->nr_l2;
-    uint64_t pt_pfn = (L->pt_start - base) / PAGE;
+    *lp = (struct pv_layout_params){
+        .nr_pages = nr_pages, .virt_base = img->virt_base,
+        .kern_start = img->virt_kstart, .kern_end = img->virt_kend,
+        .initrd_len = initrd_len,
+        /* libxc's choices, which Linux's early boot is written against: the
+         * p2m list at INIT_P2M with its own tables, the initrd by PFN after
+         * the mapped area (MOD_START_PFN).  With both inside the mapping the
+         * area ends up to 4 MiB past what Linux cleans off its kernel
+         * mapping at boot, and the guest keeps a W+X alias of that memory. */
+        .p2m_base = img->p2m_base == ELF_UNSET ? PV_LAYOUT_UNSET : img->p2m_base,
+        .initrd_unmapped = initrd_len && img->notes.mod_start_pfn,
+        .dom0 = false, .limit_1g = true,
+    };
+}
 
-    memset(tab, 0, (size_t)L->nr_pt_frames * PAGE);
-#define TABLE(i) (tab + (size_t)(i) * 512)
-#define TABLE_MFN(i) (p2m[pt_pfn + (i)])
-    for (uint64_t va = base; va < end; va += PAGE) {
-        uint64_t pfn = (va - base) / PAGE;
-        unsigned i3 = (unsigned)((va >> 39) - (base >> 39));
-        unsigned i2 = (unsigned)((va >> 30) - (base >> 30));
-        unsigned i1 = (unsigned)((va >> 21) - (base >> 21));
-        TABLE(0)[(va >> 39) & 511] = (TABLE_MFN(l3_first + i3) << 12) | LN_PROT;
-        TABLE(l3_first + i3)[(va >> 30) & 511] = (TABLE_MFN(l2_first + i2) << 12) | LN_PROT;
-        TABLE(l2_first + i2)[(va >> 21) & 511] = (TABLE_MFN(l1_first + i1) << 12) | LN_PROT;
-        uint64_t prot = L1_PROT;
-        /* Page-table frames must never be writable from the guest's mappings. */
-        if (pfn >= pt_pfn && pfn < pt_pfn + L->nr_pt_frames)
-            prot &= ~PTE_RW;
-        TABLE(l1_first + i1)[(va >> 12) & 511] = (p2m[pfn] << 12) | prot;
-    }
-#undef TABLE
-#undef TABLE_MFN
+struct p2m_lookup {
+    const uint64_t *p2m;
+    uint64_t nr;
+};
+
+static uint64_t p2m_mfn(void *ctx, uint64_t pfn)
+{
+    const struct p2m_lookup *l = ctx;
+
+    return pfn < l->nr ? l->p2m[pfn] : ~0ULL;
 }
 
 /* Grant refs 0 (console) and 1 (xenstore) for the backends, as libxc seeds them. */
@@ -227,14 +219,8 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
         }
         ramdisk_len = (uint64_t)st.st_size;
     }
-    /* The p2m list stays inside the bootstrap mapping even when the kernel
-     * offers INIT_P2M: Linux handles both, and this needs no extra tables. */
-    struct pv_layout_params lp = {
-        .nr_pages = a->nr_pages, .virt_base = img->virt_base,
-        .kern_start = img->virt_kstart, .kern_end = img->virt_kend,
-        .initrd_len = ramdisk_len, .p2m_base = PV_LAYOUT_UNSET,
-        .initrd_unmapped = false, .dom0 = false, .limit_1g = true,
-    };
+    struct pv_layout_params lp;
+    pv_build_layout_params(img, a->nr_pages, ramdisk_len, &lp);
     rc = pv_layout_compute(&lp, &L, "builder", reason, sizeof(reason));
     if (rc < 0) {
         rc = eb_msg(eb, rc, "%s (memory=%" PRIu64 " MiB)", reason, a->nr_pages / 256);
@@ -255,10 +241,10 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
         goto out;
     xc_trace("populated %" PRIu64 " pages", a->nr_pages);
 
-    /* One window over everything the guest starts with: kernel .. stack. */
+    /* One window over every frame the guest starts with: from the kernel
+     * through the mapped area, the unmapped initrd and the p2m list. */
     uint64_t first_pfn = pv_layout_pfn(&L, L.kern_start);
-    uint64_t last_pfn = pv_layout_pfn(&L, L.stack_start);   /* inclusive */
-    win_pages = (size_t)(last_pfn - first_pfn + 1);
+    win_pages = (size_t)(L.nr_pages_used - first_pfn);
     win = xc_map_foreign(xch, a->domid, PROT_READ | PROT_WRITE, p2m + first_pfn, NULL,
                          win_pages, eb);
     if (!win) {
@@ -267,25 +253,36 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     }
     xc_trace("mapped %zu pages", win_pages);
     uint64_t win_va = L.kern_start;
-#define AT(va) (win + ((va) - win_va))
-    struct load_window lw = { win, win_va, win_pages * PAGE, a->kernel };
+#define AT_PFN(pfn) (win + ((pfn) - first_pfn) * PAGE)
+#define AT(va) AT_PFN(pv_layout_pfn(&L, (va)))
+    struct load_window lw = { win, win_va, (size_t)(L.v_end - win_va), a->kernel };
     rc = elf_load(img, window_write, &lw);
     if (rc < 0) {
         rc = eb_msg(eb, rc, "%s", img->reason[0] ? img->reason : "kernel: loading the ELF image failed");
         goto out;
     }
     if (a->ramdisk) {
-        rc = read_file_into(a->ramdisk, AT(L.initrd_start), ramdisk_len, eb);
+        rc = read_file_into(a->ramdisk, AT_PFN(L.initrd_pfn), ramdisk_len, eb);
         if (rc < 0)
             goto out;
     }
     xc_trace("kernel and ramdisk copied");
-    memcpy(AT(L.p2m_start), p2m, a->nr_pages * sizeof(uint64_t));
-    memset(AT(L.start_info), 0, PAGE);
+    uint64_t *p2m_tables = NULL, *p2m_list = (uint64_t *)AT(L.p2m_start);
+    if (L.nr_p2m_frames) {
+        p2m_tables = (uint64_t *)AT_PFN(L.first_p2m_pfn);
+        p2m_list = (uint64_t *)AT_PFN(L.first_p2m_pfn + L.p2m_nr_l3 + L.p2m_nr_l2 + L.p2m_nr_l1);
+    }
+    memcpy(p2m_list, p2m, a->nr_pages * sizeof(uint64_t));
     memset(AT(L.xenstore), 0, PAGE);
     memset(AT(L.console), 0, PAGE);
     memset(AT(L.stack_start), 0, PAGE);
-    pv_write_page_tables(win, win_va, &L, p2m);
+    struct p2m_lookup look = { p2m, a->nr_pages };
+    rc = pv_layout_pagetables(&L, p2m_mfn, &look, (uint64_t *)AT(L.pt_start), p2m_tables);
+    if (rc < 0) {
+        rc = eb_msg(eb, rc, "builder: bootstrap page tables for dom %u: inconsistent layout",
+                    a->domid);
+        goto out;
+    }
 
     r->store_mfn = p2m[pv_layout_pfn(&L, L.xenstore)];
     r->console_mfn = p2m[pv_layout_pfn(&L, L.console)];
@@ -296,23 +293,15 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     if (rc < 0)
         goto out;
 
-    start_info_t *si = (start_info_t *)AT(L.start_info);
-    snprintf(si->magic, sizeof(si->magic), "xen-3.0-x86_64");
-    si->nr_pages = a->nr_pages;
-    si->shared_info = di.shared_info_frame << 12;
-    si->flags = 0;
-    si->store_mfn = r->store_mfn;
-    si->store_evtchn = r->store_port;
-    si->console.domU.mfn = r->console_mfn;
-    si->console.domU.evtchn = r->console_port;
-    si->pt_base = L.pt_start;
-    si->nr_pt_frames = L.nr_pt_frames;
-    si->mfn_list = L.p2m_start;
-    si->mod_start = a->ramdisk ? L.initrd_start : 0;
-    si->mod_len = ramdisk_len;
-    if (a->cmdline)
-        snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s", a->cmdline);
+    struct pv_start_info_params sp = {
+        .shared_info_maddr = di.shared_info_frame << 12, .flags = 0,
+        .store_mfn = r->store_mfn, .store_evtchn = r->store_port,
+        .console_mfn = r->console_mfn, .console_evtchn = r->console_port,
+        .cmdline = a->cmdline,
+    };
+    pv_start_info_fill(AT(L.start_info), &L, &lp, &sp);
 #undef AT
+#undef AT_PFN
     /* The L4 cannot be pinned while dom0 still maps any table writable. */
     xc_unmap(win, win_pages);
     win = NULL;

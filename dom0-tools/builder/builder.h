@@ -76,15 +76,14 @@ struct pv_build_result {
     uint64_t virt_base, entry;
 };
 
-struct pv_layout;
+struct pv_layout_params;
 /*
- * Write the bootstrap page tables for layout L into win, a buffer that
- * holds guest VAs [win_va, ...) including L->pt_start..pt_end: L4, L3s,
- * L2s, L1s mapping [v_start, v_end) with 4 KiB pages to p2m[pfn], the
- * page-table frames themselves read-only.  Pure (unit-tested).
+ * The layout parameters for a domU from its kernel's notes, as libxc picks
+ * them: the p2m list at INIT_P2M when the kernel has that note, the initrd
+ * unmapped (by PFN) when it has MOD_START_PFN.  Pure (unit-tested).
  */
-void pv_write_page_tables(uint8_t *win, uint64_t win_va, const struct pv_layout *L,
-                          const uint64_t *p2m);
+void pv_build_layout_params(const struct elf_image *img, uint64_t nr_pages,
+                            uint64_t initrd_len, struct pv_layout_params *lp);
 
 int pv_build(xc_handle *xch, const struct pv_build_args *a,
              struct pv_build_result *r, struct errbuf *eb);

@@ -214,6 +214,9 @@ int xc_populate_physmap(xc_handle *xch, uint32_t domid, unsigned long nr,
 int xc_decrease_reservation(xc_handle *xch, uint32_t domid, unsigned long nr,
                             uint64_t *gpfns, struct errbuf *eb);
 int xc_claim_pages(xc_handle *xch, uint32_t domid, unsigned long nr_pages, struct errbuf *eb);
+/* XENMEM_set_memory_map: the guest's E820 is one RAM entry [0, limit_kb KiB) (libxl's PV map). */
+int xc_domain_set_memmap_limit(xc_handle *xch, uint32_t domid, uint64_t limit_kb,
+                               struct errbuf *eb);
 
 /*
  * Map nr frames (MFNs for PV, GFNs for HVM) of domid contiguously with

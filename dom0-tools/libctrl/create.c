@@ -305,6 +305,9 @@ int domain_create(const struct domain_config *in, unsigned flags,
         goto out;
     if ((rc = xc_domain_setmaxmem(xch, domid, cfg.maxmem_mb * 1024 + MAXMEM_SLACK_KB, eb)) < 0)
         goto out;
+    /* libxl: RAM map up to maxmem (+ slack, which is 0 for PV guests of xl). */
+    if ((rc = xc_domain_set_memmap_limit(xch, domid, cfg.maxmem_mb * 1024, eb)) < 0)
+        goto out;
     if ((rc = xc_domain_set_address_size(xch, domid, 64, eb)) < 0)
         goto out;
     /* A claim makes "not enough memory" fail here, atomically, not half-way through populating. */

@@ -5,6 +5,7 @@
  * pinning by the builder).
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -90,6 +91,45 @@ int xc_claim_pages(xc_handle *xch, uint32_t domid, unsigned long nr_pages, struc
     if (rc < 0)
         return eb_fail(eb, (int)rc, "memory_op claim_pages (dom %u, %lu pages)", domid, nr_pages);
     return 0;
+}
+
+/*
+ * One E820 RAM entry [0, limit): what libxl gives every PV guest, so the
+ * guest's RAM map ends where its memory does.  Without it Xen answers the
+ * guest's XENMEM_memory_map with a default map a few MiB larger than the
+ * domain, and Linux sizes its p2m and hash tables for memory it never has.
+ */
+int xc_domain_set_memmap_limit(xc_handle *xch, uint32_t domid, uint64_t limit_kb,
+                               struct errbuf *eb)
+{
+    struct xen_foreign_memory_map *fmap = hbuf_alloc(xch, sizeof(*fmap));
+    uint8_t *e820 = hbuf_alloc(xch, 20);
+    uint64_t addr = 0, size = limit_kb * 1024;
+    uint32_t type = 1;      /* E820_RAM */
+    long r;
+    int rc = 0;
+
+    if (!fmap || !e820) {
+        rc = eb_fail(eb, -ENOMEM, "memory_op set_memory_map (dom %u)", domid);
+        goto out;
+    }
+    /* Packed 20-byte entry: { u64 addr, size; u32 type; }. */
+    memcpy(e820, &addr, 8);
+    memcpy(e820 + 8, &size, 8);
+    memcpy(e820 + 16, &type, 4);
+    memset(fmap, 0, sizeof(*fmap));
+    fmap->domid = (domid_t)domid;
+    fmap->map.nr_entries = 1;
+    set_xen_guest_handle(fmap->map.buffer, e820);
+    r = xc_hypercall(xch, __HYPERVISOR_memory_op, XENMEM_set_memory_map,
+                     (uint64_t)(uintptr_t)fmap, 0, 0, 0);
+    if (r < 0)
+        rc = eb_fail(eb, (int)r, "memory_op set_memory_map (dom %u, RAM up to %" PRIu64 " KiB)",
+                     domid, limit_kb);
+out:
+    hbuf_free(e820, 20);
+    hbuf_free(fmap, sizeof(*fmap));
+    return rc;
 }
 
 void *xc_map_foreign(xc_handle *xch, uint32_t domid, int prot,
