@@ -101,9 +101,9 @@ uint64_t h_count(mfn_t mfn) { return frame_table[mfn].count_info & PGC_count_mas
 
 /* ---- hooks and services mm.c / domheap.c / page_alloc.c need ---- */
 
-void pv_flush_tlb_local(void) { flushes++; }
+void pv_flush_tlb_local(void) { flushes++; pv_tlb_stale_writable = false; }
 void pv_invlpg(unsigned long va) { (void)va; invlpgs++; }
-void pv_load_cr3(struct vcpu *v) { (void)v; cr3_loads++; }
+void pv_load_cr3(struct vcpu *v) { (void)v; cr3_loads++; pv_tlb_stale_writable = false; }
 
 void arch_init_guest_l4_slots(pte_t *l4, struct domain *d)
 {

@@ -206,6 +206,27 @@ Test(pvmm, type_changes_only_at_count_zero)
     cr_expect_eq(mmu(D1, D1, l1, 1, h_pte(data[1], RO), 0), 0);
 }
 
+/* The retype flush is needed only if a writable mapping went away since the
+ * last full flush: Linux makes a tree read-only, then pins it, and one flush
+ * covers every table of the tree. */
+Test(pvmm, retype_flushes_only_if_a_writable_mapping_went_since_the_last_flush)
+{
+    mfn_t l1, data[3];
+    mfn_t l4 = h_build_tables(D1, 3, NULL, NULL, &l1, data);
+
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L4_TABLE, l4), 0);
+    cr_assert_eq(mmu(D1, D1, l1, 0, 0, 0), 0);      /* drop data[0]'s and data[1]'s */
+    cr_assert_eq(mmu(D1, D1, l1, 1, 0, 0), 0);      /* writable mappings */
+    unsigned int before = flushes;
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L1_TABLE, data[0]), 0);
+    cr_expect_eq(flushes, before + 1, "the first retype flushes");
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L1_TABLE, data[1]), 0);
+    cr_expect_eq(flushes, before + 1, "nothing went writable->gone since: no second flush");
+    cr_assert_eq(mmu(D1, D1, l1, 2, 0, 0), 0);      /* data[2]'s mapping goes now */
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L1_TABLE, data[2]), 0);
+    cr_expect_eq(flushes, before + 2, "a mapping removed after the flush: flush again");
+}
+
 Test(pvmm, unpin_of_a_table_in_use_keeps_it_valid)
 {
     mfn_t l1;

@@ -354,6 +354,7 @@ void pv_flush_tlb_local(void)
 {
     perfc_incr(tlb_flush);
     flush_tlb_local();
+    pv_tlb_stale_writable = false;
 }
 
 void pv_invlpg(unsigned long va)
@@ -377,6 +378,7 @@ void pv_load_cr3(struct vcpu *v)
     mfn = active_table(v);
     perfc_incr(cr3_load);
     write_cr3(mfn ? (unsigned long)mfn << PAGE_SHIFT : virt_to_maddr(idle_pg_table));
+    pv_tlb_stale_writable = false;          /* no global pages: CR4.PGE is off */
 }
 
 void arch_init_guest_l4_slots(pte_t *l4, struct domain *d)

@@ -10,7 +10,8 @@
 ;   pv_syscall_entry   LSTAR target: hypercalls from the guest kernel and
 ;                      system calls from guest user mode (pv_do_syscall)
 ;   pv_ret_to_guest    exit path: softirqs, event upcall check (C), then
-;                      restore the frame and iretq
+;                      restore the frame: sysretq when it is exactly what
+;                      sysretq restores (hypercall returns), else iretq
 ;   pv_resume_guest    C-callable: discard the hypervisor stack and exit
 ;   pv_run_on_idle_stack  C-callable: run fn on the stack below the frame
 ;   pv_guest_copy      memcpy that survives faults (guest memory access)
@@ -39,6 +40,18 @@ global pv_guest_rsp_scratch
 %define TRAP_syscall    0x100
 %define FLAT_KERNEL_CS  0xe033
 %define FLAT_KERNEL_SS  0xe02b
+%define EFLAGS_RF       0x10000
+%define EFLAGS_VM       0x20000
+
+; struct cpu_user_regs offsets (the order of asm/gprs.inc, then the CPU frame).
+%define REGS_r11        48
+%define REGS_rcx        88
+%define REGS_error_code 120
+%define REGS_rip        128
+%define REGS_cs         136
+%define REGS_rflags     144
+%define REGS_rsp        152
+%define REGS_ss         160
 
 section .data
 align 8
@@ -75,6 +88,35 @@ pv_ret_to_guest:
         sub     rsp, 8
         call    pv_exit_to_guest                ; may switch vCPUs or go idle
         add     rsp, 8
+        ; SYSRETQ restores exactly this frame when RCX = RIP and R11 =
+        ; RFLAGS (true after a hypercall: the syscall put them there), CS:SS
+        ; are the flat ring-3 pair STAR yields (0xe033:0xe02b), RIP is
+        ; canonical (else Intel CPUs fault in ring 0, on the guest stack) and
+        ; RF/VM are clear (SYSRET clears them).  It is much cheaper than
+        ; IRETQ, which reloads both descriptors (under emulation above all).
+        ; Anything else, e.g. a frame rewritten by the iret hypercall or an
+        ; event bounce, or a guest-GDT selector, leaves through IRETQ.
+        mov     rax, [rsp + REGS_rip]
+        cmp     rax, [rsp + REGS_rcx]
+        jne     .iret
+        mov     rdx, [rsp + REGS_rflags]
+        cmp     rdx, [rsp + REGS_r11]
+        jne     .iret
+        test    edx, EFLAGS_RF | EFLAGS_VM
+        jnz     .iret
+        cmp     qword [rsp + REGS_cs], FLAT_KERNEL_CS
+        jne     .iret
+        cmp     qword [rsp + REGS_ss], FLAT_KERNEL_SS
+        jne     .iret
+        mov     rcx, rax
+        shl     rcx, 16
+        sar     rcx, 16
+        cmp     rcx, rax
+        jne     .iret
+        RESTORE_GPRS                            ; RCX = RIP, R11 = RFLAGS
+        mov     rsp, [rsp + REGS_rsp - REGS_error_code]
+        o64 sysret
+.iret:
         RESTORE_GPRS
         add     rsp, 8                          ; error_code/entry_vector
 pv_iret_insn:

@@ -99,6 +99,8 @@ static void devalidate_table(struct page_info *pg, uint64_t type);
  * descriptor type the contents are validated; failure leaves the page as it
  * was.
  */
+bool pv_tlb_stale_writable = true;
+
 int get_page_type(struct page_info *pg, uint64_t type)
 {
     uint64_t x = pg->type_info, old = x, nx;
@@ -113,11 +115,18 @@ int get_page_type(struct page_info *pg, uint64_t type)
             /*
              * Becoming a page table or descriptor page: a writable mapping
              * may linger in the TLB after its type reference was dropped,
-             * so flush before the contents are trusted.
+             * so flush before the contents are trusted — unless the TLB was
+             * flushed since the last writable mapping of any frame went
+             * (Linux makes a whole tree read-only, then pins it: one flush,
+             * not one per table).
              */
             if (PGT_type(x) == PGT_writable_page && type != PGT_writable_page) {
-                perfc_incr(tlb_flush_retype);
-                pv_flush_tlb_local();
+                if (pv_tlb_stale_writable) {
+                    perfc_incr(tlb_flush_retype);
+                    pv_flush_tlb_local();
+                } else {
+                    perfc_incr(tlb_flush_skip);
+                }
             }
             x = type;                       /* new type, not validated, unpinned */
         }
@@ -160,6 +169,8 @@ void put_page_type(struct page_info *pg)
         pg->type_info = t & PGT_type_mask;  /* count 0, not validated, not pinned */
         if (t == PGT_writable_page || t == PGT_none || t == PGT_shared_page)
             pg->type_info |= PGT_validated;
+        if (t == PGT_writable_page)
+            pv_tlb_stale_writable = true;
         return;
     }
     pg->type_info = x - 1;

@@ -289,6 +289,16 @@ static long do_iret(struct vcpu *v, struct cpu_user_regs *regs)
     return f.rax;
 }
 
+/* pv/entry.asm reads these frame fields by offset (REGS_*). */
+_Static_assert(offsetof(struct cpu_user_regs, r11) == 48, "REGS_r11");
+_Static_assert(offsetof(struct cpu_user_regs, rcx) == 88, "REGS_rcx");
+_Static_assert(offsetof(struct cpu_user_regs, error_code) == 120, "REGS_error_code");
+_Static_assert(offsetof(struct cpu_user_regs, rip) == 128, "REGS_rip");
+_Static_assert(offsetof(struct cpu_user_regs, cs) == 136, "REGS_cs");
+_Static_assert(offsetof(struct cpu_user_regs, rflags) == 144, "REGS_rflags");
+_Static_assert(offsetof(struct cpu_user_regs, rsp) == 152, "REGS_rsp");
+_Static_assert(offsetof(struct cpu_user_regs, ss) == 160, "REGS_ss");
+
 void pv_do_syscall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;

@@ -106,6 +106,10 @@ static inline void set_gpfn_from_mfn(mfn_t mfn, unsigned long pfn)
 
 /* ---- hooks provided by the rest of the arch code (and by test harnesses) ---- */
 void pv_flush_tlb_local(void);                    /* reload CR3 */
+/* A guest's writable mapping went away since the last full TLB flush (set by
+ * put_page_type, cleared by every CR3 load): only then can a stale writable
+ * translation exist, so only then must a frame becoming a page table flush. */
+extern bool pv_tlb_stale_writable;
 void pv_invlpg(unsigned long va);
 void pv_load_cr3(struct vcpu *v);                 /* v's tables changed: reload if running */
 void arch_init_guest_l4_slots(pte_t *l4, struct domain *d); /* hypervisor slots 256..271 */
