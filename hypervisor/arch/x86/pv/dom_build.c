@@ -229,6 +229,7 @@ static int get_elf(const struct boot_module *m, const void **elf, size_t *len,
             snprintf(why, why_len, "not an ELF image, a bzImage or a gzip/xz-compressed ELF");
             return -EINVAL;
         }
+        bi.payload_format = f;      /* named in the log line below */
         bi.payload_offset = 0;
         bi.payload_length = size;
         if (decompress_size(data, size, &out_size, &msg) != 0) {
