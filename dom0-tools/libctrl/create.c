@@ -19,6 +19,7 @@
 #include "domain.h"
 #include "../builder/builder.h"
 #include "internal.h"
+#include "xs_batch.h"
 
 /* libxl keeps this much above the guest's maximum for its own pages. */
 #define MAXMEM_SLACK_KB 1024
@@ -51,6 +52,7 @@ static int random_uuid(uint8_t u[16])
 struct xsw {
     struct xs_handle *xs;
     xs_transaction_t t;
+    struct xs_batch *batch;     /* pipelined (xs_batch.h), else one request at a time */
     uint32_t domid;
     bool failed;
     int err;
@@ -92,6 +94,22 @@ static void xsw_put(struct xsw *w, enum xsperm perm, const char *val, const char
         p[0].id = 0; p[0].perms = XS_PERM_NONE;
         np = 1;
     }
+    if (w->batch) {
+        /* Queued only: refusals come back from xs_batch_commit(). */
+        char owner[16], other[16];
+        int rc = val ? xs_batch_write(w->batch, path, val) : xs_batch_mkdir(w->batch, path);
+        if (!rc && np) {
+            snprintf(owner, sizeof(owner), "n%u", p[0].id);
+            snprintf(other, sizeof(other), "r%u", np > 1 ? p[1].id : 0);
+            rc = xs_batch_set_perms(w->batch, path, owner, np > 1 ? other : NULL);
+        }
+        if (rc) {
+            w->failed = true;
+            w->err = rc;
+            snprintf(w->failed_path, sizeof(w->failed_path), "%s", path);
+        }
+        return;
+    }
     bool ok = val ? xs_write(w->xs, w->t, path, val, strlen(val)) : xs_mkdir(w->xs, w->t, path);
     if (ok && np)
         ok = xs_set_permissions(w->xs, w->t, path, p, np);
@@ -103,81 +121,107 @@ static void xsw_put(struct xsw *w, enum xsperm perm, const char *val, const char
 }
 
 /* The nodes libxl writes for a PV guest without devices, plus our console. */
+static void put_nodes(struct xsw *w, const struct domain_config *cfg, uint32_t domid,
+                      const char *u, const struct pv_build_result *br)
+{
+    char dom[48], vm[64], v[64];
+
+    snprintf(dom, sizeof(dom), "/local/domain/%u", domid);
+    snprintf(vm, sizeof(vm), "/vm/%s", u);
+    xsw_put(w, XS_RO, NULL, "%s", dom);
+    xsw_put(w, XS_INHERIT, cfg->name, "%s/name", dom);
+    snprintf(v, sizeof(v), "%u", domid);
+    xsw_put(w, XS_INHERIT, v, "%s/domid", dom);
+    xsw_put(w, XS_INHERIT, vm, "%s/vm", dom);
+    for (unsigned i = 0; i < cfg->maxvcpus; i++)
+        xsw_put(w, XS_INHERIT, i < cfg->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dom, i);
+    snprintf(v, sizeof(v), "%" PRIu64, cfg->maxmem_mb * 1024);
+    xsw_put(w, XS_INHERIT, v, "%s/memory/static-max", dom);
+    snprintf(v, sizeof(v), "%" PRIu64, cfg->memory_mb * 1024);
+    xsw_put(w, XS_INHERIT, v, "%s/memory/target", dom);
+    xsw_put(w, XS_INHERIT, "0", "%s/memory/videoram", dom);
+
+    snprintf(v, sizeof(v), "%" PRIu64, br->store_mfn);
+    xsw_put(w, XS_INHERIT, v, "%s/store/ring-ref", dom);
+    snprintf(v, sizeof(v), "%u", br->store_port);
+    xsw_put(w, XS_INHERIT, v, "%s/store/port", dom);
+
+    xsw_put(w, XS_INHERIT, NULL, "%s/console", dom);
+    snprintf(v, sizeof(v), "%" PRIu64, br->console_mfn);
+    xsw_put(w, XS_INHERIT, v, "%s/console/ring-ref", dom);
+    snprintf(v, sizeof(v), "%u", br->console_port);
+    xsw_put(w, XS_INHERIT, v, "%s/console/port", dom);
+    xsw_put(w, XS_INHERIT, "xenconsoled", "%s/console/type", dom);
+    xsw_put(w, XS_INHERIT, "pty", "%s/console/output", dom);
+    xsw_put(w, XS_INHERIT, "1048576", "%s/console/limit", dom);
+    /* The console daemon (dom0) writes console/tty; the guest reads it. */
+
+    xsw_put(w, XS_INHERIT, NULL, "%s/control", dom);
+    xsw_put(w, XS_RW, "", "%s/control/shutdown", dom);
+    xsw_put(w, XS_RW, "", "%s/control/feature-poweroff", dom);
+    xsw_put(w, XS_RW, "", "%s/control/feature-reboot", dom);
+    xsw_put(w, XS_RW, "", "%s/control/feature-suspend", dom);
+    xsw_put(w, XS_RW, "", "%s/control/sysrq", dom);
+    xsw_put(w, XS_INHERIT, "1", "%s/control/platform-feature-multiprocessor-suspend", dom);
+    xsw_put(w, XS_INHERIT, "1", "%s/control/platform-feature-xs_reset_watches", dom);
+    xsw_put(w, XS_RW, NULL, "%s/data", dom);
+    xsw_put(w, XS_RW, NULL, "%s/drivers", dom);
+    xsw_put(w, XS_RW, NULL, "%s/feature", dom);
+    xsw_put(w, XS_RW, NULL, "%s/attr", dom);
+    xsw_put(w, XS_RW, NULL, "%s/error", dom);
+    xsw_put(w, XS_INHERIT, NULL, "%s/device", dom);
+    xsw_put(w, XS_RW, NULL, "%s/device/suspend/event-channel", dom);
+
+    xsw_put(w, XS_RO, NULL, "%s", vm);
+    xsw_put(w, XS_INHERIT, u, "%s/uuid", vm);
+    xsw_put(w, XS_INHERIT, cfg->name, "%s/name", vm);
+    snprintf(v, sizeof(v), "%lld", (long long)time(NULL));
+    xsw_put(w, XS_INHERIT, v, "%s/start_time", vm);
+    xsw_put(w, XS_INHERIT, "linux", "%s/image/ostype", vm);
+    xsw_put(w, XS_INHERIT, cfg->kernel, "%s/image/kernel", vm);
+    if (cfg->ramdisk[0])
+        xsw_put(w, XS_INHERIT, cfg->ramdisk, "%s/image/ramdisk", vm);
+    xsw_put(w, XS_INHERIT, cfg->cmdline, "%s/image/cmdline", vm);
+
+    /* libxl's private area: the domain type, so other tools can tell. */
+    xsw_put(w, XS_DOM0, "pv", "/libxl/%u/type", domid);
+}
+
 static int write_xenstore(struct xs_handle *xs, const struct domain_config *cfg,
                           uint32_t domid, const uint8_t uuid[16],
                           const struct pv_build_result *br, struct errbuf *eb)
 {
-    char u[37], dom[48], vm[64], v[64];
+    char u[37];
+    bool pipelined = true;
     int rc = 0;
 
     uuid_str(uuid, u);
-    snprintf(dom, sizeof(dom), "/local/domain/%u", domid);
-    snprintf(vm, sizeof(vm), "/vm/%s", u);
-
     for (int attempt = 0; attempt < 5; attempt++) {
         struct xsw w = { .xs = xs, .domid = domid };
+        struct xs_batch b;
+
+        if (pipelined) {
+            rc = xs_batch_start(&b);
+            if (rc == 0) {
+                w.batch = &b;
+                put_nodes(&w, cfg, domid, u, br);
+                rc = w.failed ? w.err : xs_batch_commit(&b, w.failed_path, sizeof(w.failed_path));
+                xs_batch_close(&b);
+                if (rc == 0)
+                    return 0;
+                if (rc == -EAGAIN)
+                    continue;
+                return eb_fail(eb, rc, "xenstore write %s", w.failed_path[0] ? w.failed_path :
+                               "(pipelined transaction: connection to xenstored)");
+            }
+            /* No socket (xenstored reached through the kernel's xenbus device): one at a time. */
+            xs_batch_close(&b);
+            pipelined = false;
+        }
         w.t = xs_transaction_start(xs);
         if (w.t == XBT_NULL)
             return eb_fail(eb, -errno ? -errno : -EIO, "xenstore transaction start");
-
-        xsw_put(&w, XS_RO, NULL, "%s", dom);
-        xsw_put(&w, XS_INHERIT, cfg->name, "%s/name", dom);
-        snprintf(v, sizeof(v), "%u", domid);
-        xsw_put(&w, XS_INHERIT, v, "%s/domid", dom);
-        xsw_put(&w, XS_INHERIT, vm, "%s/vm", dom);
-        for (unsigned i = 0; i < cfg->maxvcpus; i++)
-            xsw_put(&w, XS_INHERIT, i < cfg->vcpus ? "online" : "offline", "%s/cpu/%u/availability", dom, i);
-        snprintf(v, sizeof(v), "%" PRIu64, cfg->maxmem_mb * 1024);
-        xsw_put(&w, XS_INHERIT, v, "%s/memory/static-max", dom);
-        snprintf(v, sizeof(v), "%" PRIu64, cfg->memory_mb * 1024);
-        xsw_put(&w, XS_INHERIT, v, "%s/memory/target", dom);
-        xsw_put(&w, XS_INHERIT, "0", "%s/memory/videoram", dom);
-
-        snprintf(v, sizeof(v), "%" PRIu64, br->store_mfn);
-        xsw_put(&w, XS_INHERIT, v, "%s/store/ring-ref", dom);
-        snprintf(v, sizeof(v), "%u", br->store_port);
-        xsw_put(&w, XS_INHERIT, v, "%s/store/port", dom);
-
-        xsw_put(&w, XS_INHERIT, NULL, "%s/console", dom);
-        snprintf(v, sizeof(v), "%" PRIu64, br->console_mfn);
-        xsw_put(&w, XS_INHERIT, v, "%s/console/ring-ref", dom);
-        snprintf(v, sizeof(v), "%u", br->console_port);
-        xsw_put(&w, XS_INHERIT, v, "%s/console/port", dom);
-        xsw_put(&w, XS_INHERIT, "xenconsoled", "%s/console/type", dom);
-        xsw_put(&w, XS_INHERIT, "pty", "%s/console/output", dom);
-        xsw_put(&w, XS_INHERIT, "1048576", "%s/console/limit", dom);
-        /* The console daemon (dom0) writes console/tty; the guest reads it. */
-
-        xsw_put(&w, XS_INHERIT, NULL, "%s/control", dom);
-        xsw_put(&w, XS_RW, "", "%s/control/shutdown", dom);
-        xsw_put(&w, XS_RW, "", "%s/control/feature-poweroff", dom);
-        xsw_put(&w, XS_RW, "", "%s/control/feature-reboot", dom);
-        xsw_put(&w, XS_RW, "", "%s/control/feature-suspend", dom);
-        xsw_put(&w, XS_RW, "", "%s/control/sysrq", dom);
-        xsw_put(&w, XS_INHERIT, "1", "%s/control/platform-feature-multiprocessor-suspend", dom);
-        xsw_put(&w, XS_INHERIT, "1", "%s/control/platform-feature-xs_reset_watches", dom);
-        xsw_put(&w, XS_RW, NULL, "%s/data", dom);
-        xsw_put(&w, XS_RW, NULL, "%s/drivers", dom);
-        xsw_put(&w, XS_RW, NULL, "%s/feature", dom);
-        xsw_put(&w, XS_RW, NULL, "%s/attr", dom);
-        xsw_put(&w, XS_RW, NULL, "%s/error", dom);
-        xsw_put(&w, XS_INHERIT, NULL, "%s/device", dom);
-        xsw_put(&w, XS_RW, NULL, "%s/device/suspend/event-channel", dom);
-
-        xsw_put(&w, XS_RO, NULL, "%s", vm);
-        xsw_put(&w, XS_INHERIT, u, "%s/uuid", vm);
-        xsw_put(&w, XS_INHERIT, cfg->name, "%s/name", vm);
-        snprintf(v, sizeof(v), "%lld", (long long)time(NULL));
-        xsw_put(&w, XS_INHERIT, v, "%s/start_time", vm);
-        xsw_put(&w, XS_INHERIT, "linux", "%s/image/ostype", vm);
-        xsw_put(&w, XS_INHERIT, cfg->kernel, "%s/image/kernel", vm);
-        if (cfg->ramdisk[0])
-            xsw_put(&w, XS_INHERIT, cfg->ramdisk, "%s/image/ramdisk", vm);
-        xsw_put(&w, XS_INHERIT, cfg->cmdline, "%s/image/cmdline", vm);
-
-        /* libxl's private area: the domain type, so other tools can tell. */
-        xsw_put(&w, XS_DOM0, "pv", "/libxl/%u/type", domid);
-
+        put_nodes(&w, cfg, domid, u, br);
         if (w.failed) {
             xs_transaction_end(xs, w.t, true);
             return eb_fail(eb, w.err, "xenstore write %s", w.failed_path);
