@@ -22,7 +22,7 @@ here=$ROOT/boot/xen-dom0
 log() { echo "[xen-dom0-initramfs] $*" >&2; }
 . "$ROOT/boot/initramfs-lib.sh"     # busybox_root, mkcpio, copy_prog, unpack_debs
 case $mode in test|bench) ;; *) echo "usage: $0 [test|bench] [OUTDIR]" >&2; exit 2;; esac
-for t in dpkg cpio gzip ldd awk; do
+for t in dpkg cpio gzip ldd awk gcc; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }
 done
 
@@ -91,6 +91,9 @@ if [ "$mode" = bench ]; then
     # glibc dlopen()s libgcc_s for pthread_cancel: Debian's xl aborts without it.
     cp -L "$U/lib/x86_64-linux-gnu/libgcc_s.so.1" "$R/lib/x86_64-linux-gnu/"
     cp "$U/etc/xen/xl.conf" "$R/etc/xen/"
+    # the bench's marker wait (inotify: no polling load in dom0)
+    gcc -O2 -Wall -Wextra -Werror -o "$BUILD/xen-toolstack/bench-wait" "$here/bench-wait.c"
+    copy_prog "$R" "$BUILD/xen-toolstack/bench-wait" usr/bin/bench-wait
 fi
 cp "$out/vmlinuz" "$R/boot/vmlinuz"
 cp "$out/domu.cpio.gz" "$R/boot/domu.cpio.gz"
