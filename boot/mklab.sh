@@ -14,7 +14,7 @@ export ROOT BUILD
 ISO=$BUILD/lab.iso \
 XEN_CMDLINE="console=com1 com1=115200 loglvl=info dom0_mem=${DOM0_MEM:-1024M} ${XEN_EXTRA:-}" \
 DOM0_KERNEL=${DOM0_KERNEL:-$BUILD/linux/vmlinux.gz} \
-DOM0_CMDLINE="console=hvc0 earlyprintk=xen acpi=off pci=off" \
+DOM0_CMDLINE="console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=1024" \
 DOM0_INITRD=$BUILD/linux/dom0.cpio.gz \
     "$ROOT/boot/mkiso.sh" >/dev/null
 echo "$BUILD/lab.iso"

@@ -51,7 +51,7 @@ measure() {
 }
 ratio() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", a / b }'; }
 
-DOM0="console=hvc0 earlyprintk=xen acpi=off pci=off"
+DOM0="console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=1024"  # docs/linux-dom0.md
 HVARGS="console=com1 dom0_mem=1024M"
 declare -A RB RL RI
 measure ours -kernel "$BUILD/hypervisor.elf" -append "$HVARGS" -initrd "$L/vmlinuz $DOM0,$L/dom0.cpio.gz"

@@ -112,7 +112,7 @@ import os, select, subprocess, sys, time
 cmd = ["qemu-system-x86_64", "-nographic", "-no-reboot", "-accel", "tcg",
        "-cpu", "qemu64,+rdrand", "-m", "1024", "-smp", "1", "-nic", "none",
        "-kernel", os.environ["HV"], "-append", os.environ["CMDLINE"] + " dom0_mem=512M",
-       "-initrd", os.environ["LK"] + " console=hvc0 acpi=off pci=off rdinit=/bin/sh," + os.environ["LI"]]
+       "-initrd", os.environ["LK"] + " console=hvc0 acpi=off pci=off swiotlb=1024 rdinit=/bin/sh," + os.environ["LI"]]
 p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 buf, t0, sent, why = b"", time.time(), None, None
 while time.time() - t0 < 240:

@@ -29,7 +29,7 @@ mem=1024
 out=$("$RUN" --name linux-dom0 --timeout "$TIMEOUT" --log "$logs/dom0.log" \
       --expect 'Domain 0 shutdown: poweroff' --mark 'dom0 init: marker' \
       -- -m 2048 -kernel "$BUILD/hypervisor.elf" -append "console=com1 dom0_mem=${mem}M" \
-      -initrd "$L/vmlinuz console=hvc0 earlyprintk=xen acpi=off pci=off test=dom0-checks expect_kernel=$kver expect_mem=$mem,$L/dom0.cpio.gz")
+      -initrd "$L/vmlinuz console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=1024 test=dom0-checks expect_kernel=$kver expect_mem=$mem,$L/dom0.cpio.gz")
 sed -n 's/^\[ *[0-9.]*\] LINUX \(PASS\|FAIL\): \([^ ]*\) \(.*\)$/\1: linux-dom0\/\2 \3/p' "$logs/dom0.log"
 echo "$out"
 if ! grep -q 'LINUX PASS: dmesg' "$logs/dom0.log" && ! grep -q 'LINUX FAIL: dmesg' "$logs/dom0.log"; then
