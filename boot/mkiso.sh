@@ -78,7 +78,7 @@ CMDLINE=$cmdline MODLINES=$modlines TIMEOUT=$timeout awk '
 mkdir -p "$(dirname "$iso")"
 # Only the modules the menu needs: a smaller core image loads faster.
 if ! grub-mkrescue -d "$grubdir" -o "$iso.tmp" \
-        --install-modules="multiboot2 normal serial terminal echo boot" \
+        --install-modules="multiboot2 normal serial terminal echo boot $(cd "$grubdir" && echo part_*.mod | sed "s/\.mod//g")" \
         --fonts= --locales= --themes= "$iso_root" >"$stage/log" 2>&1; then
     cat "$stage/log" >&2
     rm -f "$iso.tmp"

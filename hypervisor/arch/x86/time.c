@@ -131,8 +131,13 @@ bool time_check_against_pit(int64_t *now_ns, int64_t *pit_ns)
 {
     uint64_t dt;
     uint32_t da, dp;
+    unsigned int tries;
 
-    if (!calibrate(&dt, &da, &dp))
+    /* As at boot, three tries: under a loaded emulator the 10 ms window can
+     * overrun the PIT's 55 ms count, which says nothing about the clock. */
+    for (tries = 0; tries < 3 && !calibrate(&dt, &da, &dp); tries++)
+        ;
+    if (tries == 3)
         return false;
     *now_ns = (int64_t)tsc_to_ns(dt);
     *pit_ns = (int64_t)((uint64_t)dp * 1000000000ULL / PIT_HZ);
