@@ -54,6 +54,7 @@ int xl_cmd_create(int argc, char **argv)
     char *json;
     int opt, rc;
 
+    xc_trace("xl create: start");   /* XC_TRACE=1: times from here */
     vars = calloc((size_t)argc + 1, sizeof(*vars));
     if (!vars)
         return EXIT_FAILURE;
@@ -112,11 +113,13 @@ int xl_cmd_create(int argc, char **argv)
         free(json);
         return EXIT_SUCCESS;
     }
+    xc_trace("config parsed");
     rc = precheck(&cfg);
     if (rc) {
         free(json);
         return rc;
     }
+    xc_trace("prechecked");
     rc = domain_create(&cfg, paused ? DOMAIN_CREATE_PAUSED : 0, &domid, &eb);
     if (rc) {
         fprintf(stderr, "%s\n", eb.msg[0] ? eb.msg : strerror(-rc));
@@ -132,6 +135,7 @@ int xl_cmd_create(int argc, char **argv)
         fprintf(stderr, "warning: cannot save the configuration of domain %u "
                 "under %s: %s (xl list -l will not show it)\n", domid,
                 xl_state_dir(), strerror(-rc));
+    xc_trace("state saved");
     if (foreground && !console)
         return xl_monitor_run(&cfg, domid) ? EXIT_FAILURE : EXIT_SUCCESS;
     if (!no_monitor) {
@@ -140,6 +144,7 @@ int xl_cmd_create(int argc, char **argv)
             fprintf(stderr, "warning: cannot start the monitor of domain %u: "
                     "%s (on_poweroff/on_reboot/on_crash will not be "
                     "applied)\n", domid, strerror(-rc));
+        xc_trace("monitor started");
     }
     if (console)
         return xl_console_attach(domid) ? EXIT_FAILURE : EXIT_SUCCESS;
