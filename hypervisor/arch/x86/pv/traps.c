@@ -103,6 +103,11 @@ static int bounce(struct vcpu *v, struct cpu_user_regs *regs, unsigned long hand
     regs->rsp = sp;
     regs->rflags &= ~(EFLAGS_AC | EFLAGS_VM | EFLAGS_RF | EFLAGS_NT | EFLAGS_TF);
     regs->rflags |= X86_EFLAGS_IF | 2;
+    /* The guest's RCX and R11 are in the frame (its entry code pops them),
+     * so the registers may carry RIP and RFLAGS: the exit path then leaves
+     * through SYSRETQ, as Xen's does for bounces. */
+    regs->rcx = regs->rip;
+    regs->r11 = regs->rflags;
     return 0;
 }
 
