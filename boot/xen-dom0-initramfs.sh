@@ -92,7 +92,9 @@ if [ "$mode" = bench ]; then
     cp -L "$U/lib/x86_64-linux-gnu/libgcc_s.so.1" "$R/lib/x86_64-linux-gnu/"
     cp "$U/etc/xen/xl.conf" "$R/etc/xen/"
     # the bench's marker wait (inotify: no polling load in dom0)
-    gcc -O2 -Wall -Wextra -Werror -o "$BUILD/xen-toolstack/bench-wait" "$here/bench-wait.c"
+    XS_LIB=$BUILD/xenstore/libxenstore.a; [ -e "$XS_LIB" ] || XS_LIB=-lxenstore
+    gcc -O2 -Wall -Wextra -Werror -I"$ROOT/dom0-tools/include" -o "$BUILD/xen-toolstack/bench-wait" \
+        "$here/bench-wait.c" "$BUILD/dom0-tools/libctrl.a" "$XS_LIB" -lpthread -llzma -lz -lzstd
     copy_prog "$R" "$BUILD/xen-toolstack/bench-wait" usr/bin/bench-wait
 fi
 cp "$out/vmlinuz" "$R/boot/vmlinuz"

@@ -19,10 +19,15 @@ diag=${xlbench:-}
 # Rounds of (Debian, ours warm); xlbench_rounds=N on the command line.
 rounds=${xlbench_rounds:-3}
 
-# Before each run: the previous domain gone, Xen done scrubbing its memory
-# (in idle time, which under TCG is host CPU taken from the next guest),
-# dom0 quiet.  The same pause before every run of either toolstack.
-settle() { sync; sleep 5; }
+# Before each run: the previous domain gone, Xen done scrubbing freed
+# memory (on idle CPUs, which under TCG is host time taken from the next
+# guest; 1 GiB of it after boot), dom0's CPUs idle for a second.  The same
+# before every run of either toolstack.
+settle() {
+    sync
+    s=$(bench-wait --settle 120) || echo "BENCH note: $label started unsettled"
+    echo "BENCH $label settled after ${s}s"
+}
 
 # run_one <label> <name> <xl command...>
 run_one() {
@@ -50,6 +55,12 @@ run_one() {
             { xenstore-ls -f -p /local/domain/$id; xenstore-ls -f -p /libxl/$id
               xenstore-ls -f -p "$(xenstore-read /local/domain/$id/vm)"; } 2>&1 | sed "s/^/DIAG $label xs| /"
             sed "s/^/DIAG $label guest| /" "$clog"
+            # Xen's view of every domain (TSC mode and emulated rdtsc counts,
+            # domain and vCPU state) on the serial console as (XEN) lines
+            echo "DIAG $label debug-keys (domain $id)"
+            /usr/lib/xen/bin/debian-xl debug-keys s
+            /usr/lib/xen/bin/debian-xl debug-keys q
+            sleep 2
         fi
     else
         echo "BENCH $label FAILED no marker"; ok=0

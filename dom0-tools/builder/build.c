@@ -61,30 +61,6 @@ out:
     return rc;
 }
 
-/* Copy a file into the window (the ramdisk goes to the guest verbatim). */
-static int read_file_into(const char *path, uint8_t *dst, uint64_t len, struct errbuf *eb)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    uint64_t done = 0;
-    int rc = 0;
-
-    if (fd < 0)
-        return eb_fail(eb, -errno, "ramdisk %s", path);
-    while (done < len) {
-        ssize_t n = read(fd, dst + done, len - done > (1u << 30) ? (1u << 30) : len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            rc = n < 0 ? eb_fail(eb, -errno, "ramdisk %s: read", path)
-                       : eb_msg(eb, -EIO, "ramdisk %s: file shrank while reading", path);
-            break;
-        }
-        done += (uint64_t)n;
-    }
-    close(fd);
-    return rc;
-}
-
 void pv_build_layout_params(const struct elf_image *img, uint64_t nr_pages,
                             uint64_t initrd_len, struct pv_layout_params *lp)
 {
@@ -197,6 +173,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
 {
     struct elf_image *img = NULL;
     struct pv_layout L;
+    struct pv_initrd rd = { .fd = -1 };
     struct xc_dominfo di;
     uint64_t *p2m = NULL, ramdisk_len = 0;
     uint8_t *win = NULL;
@@ -212,12 +189,11 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
     if (rc < 0)
         goto out;
     if (a->ramdisk) {
-        struct stat st;
-        if (stat(a->ramdisk, &st) < 0) {
-            rc = eb_fail(eb, -errno, "ramdisk %s", a->ramdisk);
+        rc = pv_initrd_open(a->ramdisk, a->initrd_cache_dir, &rd, eb);
+        if (rc < 0)
             goto out;
-        }
-        ramdisk_len = (uint64_t)st.st_size;
+        ramdisk_len = rd.len;
+        xc_trace("ramdisk %s: %" PRIu64 " bytes (%s)", a->ramdisk, rd.len, rd.format);
     }
     struct pv_layout_params lp;
     pv_build_layout_params(img, a->nr_pages, ramdisk_len, &lp);
@@ -262,7 +238,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
         goto out;
     }
     if (a->ramdisk) {
-        rc = read_file_into(a->ramdisk, AT_PFN(L.initrd_pfn), ramdisk_len, eb);
+        rc = pv_initrd_copy(&rd, AT_PFN(L.initrd_pfn), eb);
         if (rc < 0)
             goto out;
     }
@@ -354,6 +330,7 @@ int pv_build(xc_handle *xch, const struct pv_build_args *a,
 out:
     if (win)
         xc_unmap(win, win_pages);
+    pv_initrd_close(&rd);
     free(p2m);
     free(img);
     return rc;

@@ -59,12 +59,31 @@ int pv_kernel_parse(const struct pv_kernel *k, struct elf_image *img, struct err
 /* Hash of a file's bytes as used for the cache key (hex, 16 chars + NUL). */
 int pv_kernel_cache_key(const void *data, size_t len, char key[17]);
 
+/*
+ * The ramdisk as the guest gets it (initrd.c): a gzip image unpacked in
+ * dom0 as libxc does (from cache_dir when it was unpacked before), anything
+ * else verbatim.  Errors only for a file that cannot be opened.
+ */
+struct pv_initrd {
+    int fd;                 /* the file, or its cached unpacked copy */
+    uint8_t *data;          /* unpacked just now (else NULL: read fd) */
+    uint64_t len;           /* bytes the guest gets */
+    bool from_cache;
+    char format[24];        /* "as is", "gzip, unpacked", "gzip, cached" */
+};
+int pv_initrd_open(const char *path, const char *cache_dir, struct pv_initrd *rd,
+                   struct errbuf *eb);
+/* Copy the len bytes to dst. */
+int pv_initrd_copy(const struct pv_initrd *rd, uint8_t *dst, struct errbuf *eb);
+void pv_initrd_close(struct pv_initrd *rd);
+
 struct pv_build_args {
     uint32_t domid;
     uint64_t nr_pages;          /* initial memory, 4 KiB pages */
     unsigned vcpus;             /* vCPUs online at boot (only vCPU 0 is started) */
     const struct pv_kernel *kernel;
     const char *ramdisk;        /* path or NULL */
+    const char *initrd_cache_dir; /* unpacked gzip ramdisks kept here; NULL: none */
     const char *cmdline;        /* may be NULL */
     uint32_t store_domid;       /* where xenstored runs (0) */
     uint32_t console_domid;     /* where the console backend runs (0) */

@@ -371,6 +371,7 @@ int domain_create(const struct domain_config *in, unsigned flags,
         .domid = domid, .nr_pages = cfg.memory_mb * 256, .vcpus = cfg.vcpus,
         .kernel = &kernel, .ramdisk = cfg.ramdisk[0] ? cfg.ramdisk : NULL,
         .cmdline = cfg.cmdline, .store_domid = 0, .console_domid = 0,
+        .initrd_cache_dir = kopts.cache_dir,
     };
     xc_trace("domain %u created", domid);
     rc = pv_build(xch, &ba, &br, eb);
