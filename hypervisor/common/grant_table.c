@@ -391,98 +391,212 @@ out:
 
 /* ---------------------------------------------------------------- copy */
 
-struct copy_side {
+/*
+ * One side (source or destination) of a grant copy.  As Xen's
+ * gnttab_copy_buf, what an op acquired stays held for the next op of the
+ * same batch: an op naming the same domain id and the same gref or frame
+ * (netback copies many small pieces out of one gref) reuses the pin and
+ * references instead of taking them again.  The key (tag and key) covers
+ * everything a side is validated on, and the pin or references held are
+ * what keep those checks true until the side is released.
+ *
+ * The copy path is written for cost per op: GNTTABOP_copy is the data path
+ * of PV network and block backends.  The hot helpers are forced inline
+ * into the batch loop and branch little (under emulation every branch and
+ * every call ends a translated block).
+ */
+#define COPY_HELD   (1u << 17)          /* tag: something is held */
+#define COPY_GREF   (1u << 16)          /* tag: via a gref, else a frame number */
+
+struct copy_buf {
+    uint32_t tag;               /* COPY_HELD | COPY_GREF? | domid as given; 0 = empty */
+    bool d_ref;                 /* d is referenced (another domain than the caller) */
+    uint64_t key;               /* the gref or frame number */
     struct domain *d;
     mfn_t mfn;
-    bool via_grant;
-    grant_ref_t ref;
-    bool have_type;
+    char *virt;                 /* the frame in the direct map */
 };
 
-static int16_t copy_acquire(struct vcpu *v, const struct gnttab_copy_ptr *p, bool is_gref,
-                            bool write, struct copy_side *s)
+#define __copy_inline inline __attribute__((always_inline))
+
+static __copy_inline uint32_t copy_tag(const struct gnttab_copy_ptr *p, bool is_gref)
 {
-    struct domain *ld = v->domain;
-    struct page_info *pg;
+    return COPY_HELD | (is_gref ? COPY_GREF : 0) | p->domid;
+}
+
+static __copy_inline uint64_t copy_key(const struct gnttab_copy_ptr *p, bool is_gref)
+{
+    return is_gref ? (uint64_t)p->u.ref : (uint64_t)p->u.gmfn;
+}
+
+/* Drop what b holds (gnttab_lock held). */
+static __copy_inline void copy_buf_release(struct copy_buf *b, bool write)
+{
+    if (b->tag == 0)
+        return;
+    if (b->tag & COPY_GREF) {
+        unpin_grant(b->d, (grant_ref_t)b->key, !write);
+    } else {
+        if (write)
+            put_page_type(mfn_to_page(b->mfn));
+        put_page(mfn_to_page(b->mfn));
+    }
+    if (b->d_ref)
+        put_domain(b->d);
+    b->tag = 0;
+}
+
+/*
+ * Acquire one side for ld (gnttab_lock held, b empty): a gref pinned, or a
+ * frame by number — one's own, or anyone's for the control domain — with a
+ * general reference and, for the destination, a writable type reference (so
+ * a page table or descriptor frame can never be written this way).  The
+ * caller itself is used without a domain reference: the scheduler holds
+ * one on the running domain until the next switch, and nothing switches
+ * during a hypercall.  dmap: the direct map's base (maddr_to_virt(0)).
+ */
+static __copy_inline int16_t copy_buf_claim(struct domain *ld, const struct gnttab_copy_ptr *p,
+                                            bool is_gref, bool write, char *dmap,
+                                            struct copy_buf *b)
+{
+    struct domain *d = ld;
+    bool ref = false;
+    mfn_t mfn;
     int16_t rc;
 
-    memset(s, 0, sizeof(*s));
-    s->d = domain_lookup(ld, p->domid);
-    if (s->d == NULL)
-        return GNTST_bad_domain;
+    if (p->domid != DOMID_SELF && p->domid != ld->domain_id) {
+        d = domain_lookup(ld, p->domid);
+        if (d == NULL)
+            return GNTST_bad_domain;
+        ref = true;
+    }
     if (is_gref) {
-        rc = pin_grant(s->d, p->u.ref, ld, !write, &s->mfn);
+        rc = pin_grant(d, p->u.ref, ld, !write, &mfn);
         if (rc != GNTST_okay)
             goto fail;
-        s->via_grant = true;
-        s->ref = p->u.ref;
-        return GNTST_okay;
-    }
-    /* A frame by number: one's own, or any for the control domain. */
-    if (s->d != ld && !ld->is_privileged) {
+    } else {
+        struct page_info *pg;
+
         rc = GNTST_permission_denied;
-        goto fail;
+        if (ref && !ld->is_privileged)
+            goto fail;
+        rc = GNTST_bad_page;
+        mfn = p->u.gmfn;
+        if (!mfn_valid(mfn))
+            goto fail;
+        pg = mfn_to_page(mfn);
+        if (!get_page(pg, d))
+            goto fail;
+        if (write && get_page_type(pg, PGT_writable_page) != 0) {
+            put_page(pg);
+            goto fail;
+        }
     }
-    rc = GNTST_bad_page;
-    if (!mfn_valid(p->u.gmfn))
-        goto fail;
-    pg = mfn_to_page(p->u.gmfn);
-    if (!get_page(pg, s->d))
-        goto fail;
-    if (write && get_page_type(pg, PGT_writable_page) != 0) {
-        put_page(pg);
-        goto fail;
-    }
-    s->have_type = write;
-    s->mfn = p->u.gmfn;
+    b->tag = copy_tag(p, is_gref);
+    b->d_ref = ref;
+    b->key = copy_key(p, is_gref);
+    b->d = d;
+    b->mfn = mfn;
+    /* mfn is RAM (mfn_valid here or in pin_grant): inside the direct map. */
+    b->virt = dmap + ((paddr_t)mfn << PAGE_SHIFT);
     return GNTST_okay;
 fail:
-    put_domain(s->d);
-    s->d = NULL;
+    if (ref)
+        put_domain(d);
     return rc;
 }
 
-static void copy_release(struct copy_side *s, bool write)
+/* Make b hold p's side, reusing what it holds when that is the same. */
+static __copy_inline int16_t copy_buf_get(struct domain *ld, const struct gnttab_copy_ptr *p,
+                                          bool is_gref, bool write, char *dmap,
+                                          struct copy_buf *b)
 {
-    if (s->d == NULL)
-        return;
-    if (s->via_grant) {
-        unpin_grant(s->d, s->ref, !write);
-    } else {
-        if (s->have_type)
-            put_page_type(mfn_to_page(s->mfn));
-        put_page(mfn_to_page(s->mfn));
-    }
-    put_domain(s->d);
-    s->d = NULL;
+    if (((b->tag ^ copy_tag(p, is_gref)) | (b->key ^ copy_key(p, is_gref))) == 0)
+        return GNTST_okay;
+    copy_buf_release(b, write);
+    return copy_buf_claim(ld, p, is_gref, write, dmap, b);
+}
+
+/* One op (gnttab_lock held); returns its status.  A side that failed is
+ * left empty, the other keeps what it holds. */
+static __copy_inline int16_t copy_op(struct domain *ld, const gnttab_copy_t *op,
+                                     struct copy_buf *src, struct copy_buf *dst, char *dmap)
+{
+    unsigned int len = op->len;
+    char *to, *from;
+    int16_t rc;
+
+    /* Offsets and len are 16-bit: the sums cannot wrap; len > PAGE_SIZE fails too. */
+    if ((op->source.offset + len > PAGE_SIZE) | (op->dest.offset + len > PAGE_SIZE))
+        return GNTST_bad_copy_arg;
+    rc = copy_buf_get(ld, &op->source, op->flags & GNTCOPY_source_gref, false, dmap, src);
+    if (rc != GNTST_okay)
+        return rc;
+    rc = copy_buf_get(ld, &op->dest, op->flags & GNTCOPY_dest_gref, true, dmap, dst);
+    if (rc != GNTST_okay)
+        return rc;
+    to = dst->virt + op->dest.offset;
+    from = src->virt + op->source.offset;
+    if (unlikely(dst->mfn == src->mfn))
+        memmove(to, from, len);             /* only within one frame can they overlap */
+    else
+        memcpy(to, from, len);
+    return GNTST_okay;
 }
 
 void gnttab_copy_one(struct vcpu *v, gnttab_copy_t *op)
 {
-    struct copy_side src, dst;
-    int16_t rc;
+    struct copy_buf src = { .tag = 0 }, dst = { .tag = 0 };
 
-    if (op->len > PAGE_SIZE || op->source.offset > PAGE_SIZE - op->len ||
-        op->dest.offset > PAGE_SIZE - op->len) {
-        op->status = GNTST_bad_copy_arg;
-        return;
+    spin_lock(&gnttab_lock);
+    op->status = copy_op(v->domain, op, &src, &dst, maddr_to_virt(0));
+    copy_buf_release(&dst, true);
+    copy_buf_release(&src, false);
+    spin_unlock(&gnttab_lock);
+}
+
+/*
+ * GNTTABOP_copy: ops are read COPY_CHUNK at a time and run under one hold
+ * of gnttab_lock per chunk (guest accesses inside it can only fault into
+ * their fixups, never sleep).  Each op's status is written back as soon as
+ * it is known, and only the status field, as Xen does; a fault reading or
+ * writing the array ends the batch with -EFAULT after the ops before it.
+ * What the last ops held is released at the end of the batch.
+ */
+#define COPY_CHUNK 16
+
+static long gnttab_copy_batch(struct vcpu *v, char *uop, unsigned int count)
+{
+    gnttab_copy_t ops[COPY_CHUNK];
+    struct copy_buf src = { .tag = 0 }, dst = { .tag = 0 };
+    struct domain *ld = v->domain;
+    char *dmap = maddr_to_virt(0);
+    long rc = 0;
+
+    while (count > 0 && rc == 0) {
+        unsigned int n = count < COPY_CHUNK ? count : COPY_CHUNK, ok;
+        unsigned long left = copy_from_guest_va(ops, uop, n * sizeof(*ops));
+
+        ok = (n * sizeof(*ops) - left) / sizeof(*ops);     /* whole ops read */
+        if (ok < n)
+            rc = -EFAULT;
+        spin_lock(&gnttab_lock);
+        for (unsigned int i = 0; i < ok; i++, uop += sizeof(*ops)) {
+            ops[i].status = copy_op(ld, &ops[i], &src, &dst, dmap);
+            if (copy_to_guest_va(uop + offsetof(gnttab_copy_t, status), &ops[i].status,
+                                 sizeof(ops[i].status))) {
+                rc = -EFAULT;
+                break;
+            }
+        }
+        spin_unlock(&gnttab_lock);
+        count -= n;
     }
     spin_lock(&gnttab_lock);
-    rc = copy_acquire(v, &op->source, op->flags & GNTCOPY_source_gref, false, &src);
-    if (rc != GNTST_okay)
-        goto out;
-    rc = copy_acquire(v, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
-    if (rc != GNTST_okay) {
-        copy_release(&src, false);
-        goto out;
-    }
-    memmove((char *)mfn_to_virt(dst.mfn) + op->dest.offset,
-            (char *)mfn_to_virt(src.mfn) + op->source.offset, op->len);
-    copy_release(&dst, true);
-    copy_release(&src, false);
-out:
+    copy_buf_release(&dst, true);
+    copy_buf_release(&src, false);
     spin_unlock(&gnttab_lock);
-    op->status = rc;
+    return rc;
 }
 
 /* ------------------------------------------------------------- teardown */
@@ -569,16 +683,7 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsig
         return 0;
 
     case GNTTABOP_copy:
-        for (unsigned int i = 0; i < count; i++, p += sizeof(gnttab_copy_t)) {
-            gnttab_copy_t op;
-
-            if (copy_from_guest_va(&op, p, sizeof(op)))
-                return -EFAULT;
-            gnttab_copy_one(v, &op);
-            if (copy_to_guest_va(p, &op, sizeof(op)))
-                return -EFAULT;
-        }
-        return 0;
+        return gnttab_copy_batch(v, p, count);
 
     case GNTTABOP_setup_table: {
         gnttab_setup_table_t op;

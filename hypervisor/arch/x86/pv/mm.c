@@ -58,13 +58,15 @@ bool get_page(struct page_info *pg, const struct domain *d)
 {
     uint64_t x = pg->count_info;
 
-    if (pg->owner != d || d == NULL)
+    /*
+     * The owner's frame, in use with a live count (> 0), and no overflow
+     * (refuse rather than wrap).  One test of all conditions at once: on
+     * the grant copy path this runs per op, and under emulation every
+     * branch costs a translated block.
+     */
+    if (unlikely((pg->owner != d) | (d == NULL) | ((x & PGC_state) != PGC_state_inuse) |
+                 (PGC_count(x) == 0) | (PGC_count(x + 1) == 0)))
         return false;
-    /* Only in-use frames with a live count can be referenced. */
-    if ((x & PGC_state) != PGC_state_inuse || PGC_count(x) == 0)
-        return false;
-    if (PGC_count(x + 1) == 0)
-        return false;           /* overflow: refuse rather than wrap */
     pg->count_info = x + 1;
     return true;
 }
@@ -101,12 +103,33 @@ static void devalidate_table(struct page_info *pg, uint64_t type);
  */
 bool pv_tlb_stale_writable = true;
 
+static __attribute__((noinline)) int get_page_type_slow(struct page_info *pg, uint64_t type);
+
 int get_page_type(struct page_info *pg, uint64_t type)
+{
+    uint64_t x = pg->type_info;
+
+    ASSERT(!(type & ~PGT_type_mask));
+    /*
+     * Fast path: the type it has, validated (writable, shared and none
+     * frames stay validated at count 0), no overflow — only the count
+     * changes, exactly as below.  Grant copy takes a writable reference per
+     * op; this keeps it to one test and no stack frame (under emulation
+     * every branch costs a translated block).
+     */
+    if (likely((PGT_type(x) == type) & ((x & PGT_validated) != 0) & (PGT_count(x + 1) != 0))) {
+        pg->type_info = x + 1;
+        return 0;
+    }
+    return get_page_type_slow(pg, type);
+}
+
+/* Type changes, validation, the refusals. */
+static __attribute__((noinline)) int get_page_type_slow(struct page_info *pg, uint64_t type)
 {
     uint64_t x = pg->type_info, old = x, nx;
     int rc;
 
-    ASSERT(!(type & ~PGT_type_mask));
     if (PGT_count(x + 1) == 0)
         return -EINVAL;                     /* type count overflow */
 
@@ -153,27 +176,33 @@ int get_page_type(struct page_info *pg, uint64_t type)
     return 0;
 }
 
+/* The last type reference goes (out of line: the common case above needs
+ * no stack frame). */
+static __attribute__((noinline)) void put_last_page_type(struct page_info *pg, uint64_t x)
+{
+    uint64_t t = PGT_type(x);
+
+    /* A page table releases what its entries hold. */
+    if ((x & PGT_validated) && t >= PGT_l1_page_table && t <= PGT_l4_page_table) {
+        pg->type_info = (x & ~(PGT_validated | PGT_pinned)) ;  /* count still 1 while devalidating */
+        devalidate_table(pg, t);
+    }
+    pg->type_info = t & PGT_type_mask;  /* count 0, not validated, not pinned */
+    if (t == PGT_writable_page || t == PGT_none || t == PGT_shared_page)
+        pg->type_info |= PGT_validated;
+    if (t == PGT_writable_page)
+        pv_tlb_stale_writable = true;
+}
+
 void put_page_type(struct page_info *pg)
 {
     uint64_t x = pg->type_info;
 
     BUG_ON(PGT_count(x) == 0);
-    if (PGT_count(x) == 1) {
-        uint64_t t = PGT_type(x);
-
-        /* Last reference: a page table releases what its entries hold. */
-        if ((x & PGT_validated) && t >= PGT_l1_page_table && t <= PGT_l4_page_table) {
-            pg->type_info = (x & ~(PGT_validated | PGT_pinned)) ;  /* count still 1 while devalidating */
-            devalidate_table(pg, t);
-        }
-        pg->type_info = t & PGT_type_mask;  /* count 0, not validated, not pinned */
-        if (t == PGT_writable_page || t == PGT_none || t == PGT_shared_page)
-            pg->type_info |= PGT_validated;
-        if (t == PGT_writable_page)
-            pv_tlb_stale_writable = true;
-        return;
-    }
-    pg->type_info = x - 1;
+    if (PGT_count(x) == 1)
+        put_last_page_type(pg, x);
+    else
+        pg->type_info = x - 1;
 }
 
 int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type)
