@@ -3,7 +3,8 @@
  * the PV MMU's grant PTE hooks: setup and sizing, map/unmap with the shared
  * entry's flag transitions and the frame's reference counts, grant copy,
  * the attacks a hostile grantee or granter would try, and cleanup when
- * either side dies.
+ * either side dies, and GNTTABOP_copy batches (what one op holds serving the
+ * next, bad ops in the middle, everything released when the batch ends).
  */
 #include <string.h>
 #include <criterion/criterion.h>
@@ -427,4 +428,169 @@ Test(gnttab, hypercall_errors)
     cr_expect_eq(gv.version, 1);
     cr_expect_eq(do_grant_table_op(GNTTABOP_transfer, h, 1), -ENOSYS);
     cr_expect_eq(do_grant_table_op(99, h, 1), -ENOSYS);
+}
+
+/* ---- GNTTABOP_copy batches: what one op holds may serve the next one ---- */
+
+/* Issue ops as one GNTTABOP_copy hypercall of d. */
+static long copy_batch(struct domain *d, gnttab_copy_t *ops, unsigned int n)
+{
+    XEN_GUEST_HANDLE_PARAM(void) h = { ops };
+
+    h_set_current(d);
+    return do_grant_table_op(GNTTABOP_copy, h, n);
+}
+
+Test(gnttab, copy_batch_same_gref_many_times_released_at_the_end)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1), a = h_alloc(D2), b = h_alloc(D2);
+    uint64_t pc = h_count(page), ac = h_count(a), bc = h_count(b);
+    gnttab_copy_t ops[20];
+
+    memset(h_map(page), 'g', 4096);
+    grant(gt, 8, 2, page, false);
+    for (int i = 0; i < 20; i++)        /* more than one chunk of 16 */
+        ops[i] = (gnttab_copy_t){ .source = { .u.ref = 8, .domid = 1, .offset = i * 8 },
+                                  .dest = { .u.gmfn = i < 10 ? a : b, .domid = DOMID_SELF,
+                                            .offset = i * 8 },
+                                  .len = 8, .flags = GNTCOPY_source_gref, .status = 99 };
+    cr_assert_eq(copy_batch(D2, ops, 20), 0);
+    for (int i = 0; i < 20; i++)
+        cr_expect_eq(ops[i].status, GNTST_okay, "op %d", i);
+    cr_expect_eq(((char *)h_map(a))[79], 'g');
+    cr_expect_eq(((char *)h_map(a))[80], 0);
+    cr_expect_eq(((char *)h_map(b))[80], 'g');
+    cr_expect_eq(((char *)h_map(b))[159], 'g');
+    /* Everything the batch held is given back once it ends. */
+    cr_expect_eq(gt[8].flags, GTF_permit_access);
+    cr_expect_eq(h_count(page), pc);
+    cr_expect_eq(h_count(a), ac);
+    cr_expect_eq(h_count(b), bc);
+    cr_expect_eq(h_tcount(a), 0);
+    cr_expect_eq(h_tcount(b), 0);
+}
+
+Test(gnttab, copy_batch_gref_as_source_and_destination)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    gnttab_copy_t ops[2] = {
+        { .source = { .u.ref = 8, .domid = 1 }, .dest = { .u.ref = 8, .domid = 1, .offset = 100 },
+          .len = 50, .flags = GNTCOPY_source_gref | GNTCOPY_dest_gref },
+        { .source = { .u.ref = 8, .domid = 1, .offset = 100 },
+          .dest = { .u.ref = 8, .domid = 1, .offset = 120 },      /* overlapping, one frame */
+          .len = 50, .flags = GNTCOPY_source_gref | GNTCOPY_dest_gref },
+    };
+
+    for (int i = 0; i < 50; i++)
+        ((char *)h_map(page))[i] = (char)('A' + i % 26);
+    grant(gt, 8, 2, page, false);
+    cr_assert_eq(copy_batch(D2, ops, 2), 0);
+    cr_expect_eq(ops[0].status, GNTST_okay);
+    cr_expect_eq(ops[1].status, GNTST_okay);
+    cr_expect_eq(((char *)h_map(page))[120], 'A', "memmove semantics within one frame");
+    cr_expect_eq(((char *)h_map(page))[169], (char)('A' + 49 % 26));
+    cr_expect_eq(gt[8].flags, GTF_permit_access);
+    cr_expect_eq(h_tcount(page), 0);
+}
+
+Test(gnttab, copy_batch_bad_ops_in_the_middle)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1), ro = h_alloc(D1), mine = h_alloc(D2), other = h_alloc(D1);
+    uint64_t pc = h_count(page), rc = h_count(ro), mc = h_count(mine);
+    const gnttab_copy_t good = { .source = { .u.ref = 8, .domid = 1 },
+                                 .dest = { .u.gmfn = mine, .domid = DOMID_SELF },
+                                 .len = 16, .flags = GNTCOPY_source_gref };
+    gnttab_copy_t ops[8];
+
+    grant(gt, 8, 2, page, false);
+    grant(gt, 9, 2, ro, true);
+    ops[0] = good;
+    ops[1] = good;
+    ops[1].source.u.ref = 10;                               /* never granted */
+    ops[2] = good;
+    ops[3] = good;
+    ops[3].len = 4097;
+    ops[4] = good;
+    ops[4].dest = (struct gnttab_copy_ptr){ .u.gmfn = other, .domid = 1 };  /* not ours */
+    ops[5] = good;
+    ops[5].source = (struct gnttab_copy_ptr){ .u.ref = 9, .domid = 1 };
+    ops[5].dest = ops[5].source;                            /* read-only grant as destination */
+    ops[5].flags = GNTCOPY_source_gref | GNTCOPY_dest_gref;
+    ops[6] = good;
+    ops[6].source.domid = 7;                                /* no such domain */
+    ops[7] = good;
+    cr_assert_eq(copy_batch(D2, ops, 8), 0);
+    cr_expect_eq(ops[0].status, GNTST_okay);
+    cr_expect_eq(ops[1].status, GNTST_general_error);
+    cr_expect_eq(ops[2].status, GNTST_okay, "a failed op does not spoil the next");
+    cr_expect_eq(ops[3].status, GNTST_bad_copy_arg);
+    cr_expect_eq(ops[4].status, GNTST_permission_denied);
+    cr_expect_eq(ops[5].status, GNTST_general_error);
+    cr_expect_eq(ops[6].status, GNTST_bad_domain);
+    cr_expect_eq(ops[7].status, GNTST_okay);
+    cr_expect_eq(gt[8].flags, GTF_permit_access);
+    cr_expect_eq(gt[9].flags, GTF_permit_access | GTF_readonly, "the refused writer left no flag");
+    cr_expect_eq(h_count(page), pc);
+    cr_expect_eq(h_count(ro), rc);
+    cr_expect_eq(h_count(mine), mc);
+    cr_expect_eq(h_tcount(mine), 0);
+}
+
+Test(gnttab, copy_batch_revocation_between_batches)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1), mine = h_alloc(D2);
+    uint64_t pc = h_count(page);
+    gnttab_copy_t op = { .source = { .u.ref = 8, .domid = 1 },
+                         .dest = { .u.gmfn = mine, .domid = DOMID_SELF },
+                         .len = 16, .flags = GNTCOPY_source_gref };
+
+    grant(gt, 8, 2, page, false);
+    cr_assert_eq(copy_batch(D2, &op, 1), 0);
+    cr_expect_eq(op.status, GNTST_okay);
+    gt[8].flags = 0;                    /* the granter ends access: nothing pins it now */
+    cr_assert_eq(copy_batch(D2, &op, 1), 0);
+    cr_expect_eq(op.status, GNTST_general_error, "revoked: the next batch is refused");
+    grant(gt, 8, 0, page, false);       /* re-granted to someone else */
+    cr_assert_eq(copy_batch(D2, &op, 1), 0);
+    cr_expect_eq(op.status, GNTST_general_error);
+    cr_expect_eq(h_count(page), pc);
+}
+
+Test(gnttab, copy_batch_writes_back_only_the_status)
+{
+    mfn_t a = h_alloc(D2), b = h_alloc(D2);
+    gnttab_copy_t ops[3], before[3];
+
+    for (int i = 0; i < 3; i++)
+        ops[i] = (gnttab_copy_t){ .source = { .u.gmfn = a, .domid = DOMID_SELF, .offset = 8 },
+                                  .dest = { .u.gmfn = b, .domid = 2 },
+                                  .len = (uint16_t)(i == 1 ? 5000 : 8), .flags = 0x80,
+                                  .status = 77 };
+    memcpy(before, ops, sizeof(ops));
+    cr_assert_eq(copy_batch(D2, ops, 3), 0);
+    for (int i = 0; i < 3; i++) {
+        cr_expect_eq(ops[i].status, i == 1 ? GNTST_bad_copy_arg : GNTST_okay);
+        before[i].status = ops[i].status;
+    }
+    cr_expect_eq(memcmp(ops, before, sizeof(ops)), 0, "nothing but the status changed");
+    cr_expect_eq(h_tcount(b), 0);
+}
+
+Test(gnttab, copy_batch_bad_array_is_efault_after_the_good_ops)
+{
+    mfn_t a = h_alloc(D2), b = h_alloc(D2);
+    gnttab_copy_t op = { .source = { .u.gmfn = a, .domid = DOMID_SELF },
+                         .dest = { .u.gmfn = b, .domid = DOMID_SELF }, .len = 8 };
+    XEN_GUEST_HANDLE_PARAM(void) bad = { (void *)(H_BAD_GUEST_ADDR + 40) };
+
+    cr_expect_eq(copy_batch(D2, &op, 0), 0);
+    h_set_current(D2);
+    cr_expect_eq(do_grant_table_op(GNTTABOP_copy, bad, 20), -EFAULT);
+    cr_expect_eq(h_tcount(b), 0);
+    cr_expect_eq(copy_batch(D2, &op, 1), 0);
+    cr_expect_eq(op.status, GNTST_okay);
 }
