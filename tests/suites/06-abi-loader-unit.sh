@@ -52,13 +52,15 @@ fi
 if [ -f tests/unit/libelf/Makefile ]; then
     "$ROOT/tests/lib/criterion.sh" "$BUILD/tests/unit/libelf/libelf_test" libelf
 fi
-# The real Debian kernel, when the reference tree has been built: the bzImage
-# header, then the xz payload extracted with Debian's xz and the ELF parsed,
-# checked as a dom0 kernel and laid out for a 2 GiB dom0.
-vmlinuz=/work/shared/reference/xen/.work/out/vmlinuz
+# The real Debian kernel (tests/lib/debian-vmlinuz.sh: the reference build's
+# or our own apt-get download): the bzImage header, then the xz payload
+# extracted with Debian's xz and the ELF parsed, checked as a dom0 kernel and
+# laid out for a 2 GiB dom0.
+vmlinuz=$("$ROOT/tests/lib/debian-vmlinuz.sh" 2>/tmp/abi-vmlinuz.$$.err)
+why=$(cat /tmp/abi-vmlinuz.$$.err 2>/dev/null); rm -f /tmp/abi-vmlinuz.$$.err
 elfinfo=$BUILD/tests/unit/libelf/elfinfo
-if [ ! -f "$vmlinuz" ]; then
-    echo "SKIP: libelf/debian-vmlinuz reference kernel not built ($vmlinuz absent)"
+if [ -z "$vmlinuz" ]; then
+    echo "FAIL: libelf/debian-vmlinuz $why"
 elif ! command -v xz >/dev/null; then
     echo "SKIP: libelf/debian-vmlinuz xz not installed (boot/deps.d/abi.list lists it)"
 elif [ ! -x "$elfinfo" ]; then

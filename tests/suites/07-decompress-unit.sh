@@ -28,13 +28,10 @@ fi
 # --- the Debian kernel -------------------------------------------------------
 kernel=${DECOMP_KERNEL:-}
 if [ -z "$kernel" ]; then
-    for k in "$BUILD"/kernel/vmlinuz "$BUILD"/dom0/vmlinuz "$BUILD"/vmlinuz \
-             /work/shared/reference/xen/.work/out/vmlinuz; do
-        [ -f "$k" ] && { kernel=$k; break; }
-    done
+    kernel=$("$ROOT/tests/lib/debian-vmlinuz.sh" 2>"$work/vmlinuz.err")
 fi
 if [ -z "$kernel" ]; then
-    echo "SKIP: decompress/debian-kernel no vmlinuz found (set DECOMP_KERNEL=path)"
+    echo "FAIL: decompress/debian-kernel $(cat "$work/vmlinuz.err") (or set DECOMP_KERNEL=path)"
 elif [ ! -x "$unit/dcat" ]; then
     echo "FAIL: decompress/debian-kernel dcat was not built"
 else
