@@ -407,10 +407,10 @@ out:
  */
 #define COPY_HELD   (1u << 17)          /* tag: something is held */
 #define COPY_GREF   (1u << 16)          /* tag: via a gref, else a frame number */
+#define COPY_DREF   (1u << 18)          /* d is referenced (another domain than the caller) */
 
 struct copy_buf {
-    uint32_t tag;               /* COPY_HELD | COPY_GREF? | domid as given; 0 = empty */
-    bool d_ref;                 /* d is referenced (another domain than the caller) */
+    uint32_t tag;               /* COPY_HELD | COPY_GREF? | domid as given, | COPY_DREF?; 0 = empty */
     uint64_t key;               /* the gref or frame number */
     struct domain *d;
     mfn_t mfn;
@@ -432,18 +432,26 @@ static __copy_inline uint64_t copy_key(const struct gnttab_copy_ptr *p, bool is_
 /* Drop what b holds (gnttab_lock held). */
 static __copy_inline void copy_buf_release(struct copy_buf *b, bool write)
 {
-    if (b->tag == 0)
+    uint32_t tag = b->tag;
+
+    if (tag == 0)
         return;
-    if (b->tag & COPY_GREF) {
+    b->tag = 0;
+    if (likely(!(tag & (COPY_GREF | COPY_DREF)))) {     /* one's own frame by number */
+        if (write)
+            put_page_type(mfn_to_page(b->mfn));
+        put_page(mfn_to_page(b->mfn));
+        return;
+    }
+    if (tag & COPY_GREF) {
         unpin_grant(b->d, (grant_ref_t)b->key, !write);
     } else {
         if (write)
             put_page_type(mfn_to_page(b->mfn));
         put_page(mfn_to_page(b->mfn));
     }
-    if (b->d_ref)
+    if (tag & COPY_DREF)
         put_domain(b->d);
-    b->tag = 0;
 }
 
 /*
@@ -464,7 +472,7 @@ static __copy_inline int16_t copy_buf_claim(struct domain *ld, const struct gntt
     mfn_t mfn;
     int16_t rc;
 
-    if (p->domid != DOMID_SELF && p->domid != ld->domain_id) {
+    if (unlikely((p->domid != DOMID_SELF) & (p->domid != ld->domain_id))) {
         d = domain_lookup(ld, p->domid);
         if (d == NULL)
             return GNTST_bad_domain;
@@ -485,15 +493,14 @@ static __copy_inline int16_t copy_buf_claim(struct domain *ld, const struct gntt
         if (!mfn_valid(mfn))
             goto fail;
         pg = mfn_to_page(mfn);
-        if (!get_page(pg, d))
+        if (unlikely(!get_page(pg, d)))
             goto fail;
         if (write && get_page_type(pg, PGT_writable_page) != 0) {
             put_page(pg);
             goto fail;
         }
     }
-    b->tag = copy_tag(p, is_gref);
-    b->d_ref = ref;
+    b->tag = copy_tag(p, is_gref) | (ref ? COPY_DREF : 0);
     b->key = copy_key(p, is_gref);
     b->d = d;
     b->mfn = mfn;
@@ -511,7 +518,7 @@ static __copy_inline int16_t copy_buf_get(struct domain *ld, const struct gnttab
                                           bool is_gref, bool write, char *dmap,
                                           struct copy_buf *b)
 {
-    if (((b->tag ^ copy_tag(p, is_gref)) | (b->key ^ copy_key(p, is_gref))) == 0)
+    if ((((b->tag & ~COPY_DREF) ^ copy_tag(p, is_gref)) | (b->key ^ copy_key(p, is_gref))) == 0)
         return GNTST_okay;
     copy_buf_release(b, write);
     return copy_buf_claim(ld, p, is_gref, write, dmap, b);
@@ -565,7 +572,8 @@ void gnttab_copy_one(struct vcpu *v, gnttab_copy_t *op)
  */
 #define COPY_CHUNK 16
 
-static long gnttab_copy_batch(struct vcpu *v, char *uop, unsigned int count)
+static __attribute__((noinline)) long gnttab_copy_batch(struct vcpu *v, char *uop,
+                                                      unsigned int count)
 {
     gnttab_copy_t ops[COPY_CHUNK];
     struct copy_buf src = { .tag = 0 }, dst = { .tag = 0 };
