@@ -591,8 +591,8 @@ static __attribute__((noinline)) long gnttab_copy_batch(struct vcpu *v, char *uo
         spin_lock(&gnttab_lock);
         for (unsigned int i = 0; i < ok; i++, uop += sizeof(*ops)) {
             ops[i].status = copy_op(ld, &ops[i], &src, &dst, dmap);
-            if (copy_to_guest_va(uop + offsetof(gnttab_copy_t, status), &ops[i].status,
-                                 sizeof(ops[i].status))) {
+            if (raw_put_guest_u16(uop + offsetof(gnttab_copy_t, status),
+                                  (uint16_t)ops[i].status)) {
                 rc = -EFAULT;
                 break;
             }

@@ -3,7 +3,10 @@
  * set version 1, query_size, setup_table (frames of the table, which the PV
  * guest maps itself) for DOMID_SELF, and the per-op status (the call itself
  * returns 0): GNTST_general_error for too many frames, GNTST_bad_domain for a
- * domain that does not exist; -EFAULT / -ENOSYS paths.
+ * domain that does not exist; -EFAULT / -ENOSYS paths; a GNTTABOP_copy
+ * whose op array is read-only: the copy is done, the status cannot be
+ * written back, the call answers -EFAULT (the hypervisor's guest store
+ * faults into its fixup).
  */
 #include "guest.h"
 #include <public/grant_table.h>
@@ -16,6 +19,37 @@ static inline long hc_grant_table_op(unsigned int cmd, void *arg, unsigned int c
 }
 
 static uint32_t gnttab[1024] __aligned(4096);
+static char ro_ops[4096] __aligned(4096);
+static char copy_src[4096] __aligned(4096), copy_dst[4096] __aligned(4096);
+
+static void copy_with_readonly_ops(void)
+{
+    struct gnttab_copy *c = (struct gnttab_copy *)ro_ops;
+    unsigned long mfn = virt_to_mfn(ro_ops);
+    long rc;
+
+    memset(copy_src, 0x5a, sizeof(copy_src));
+    memset(copy_dst, 0, sizeof(copy_dst));
+    memset(c, 0, sizeof(*c));
+    c->source.domid = DOMID_SELF;
+    c->source.u.gmfn = virt_to_mfn(copy_src);
+    c->dest.domid = DOMID_SELF;
+    c->dest.u.gmfn = virt_to_mfn(copy_dst);
+    c->len = 64;
+    c->status = 12345;
+    rc = hc_update_va_mapping((unsigned long)ro_ops, ((uint64_t)mfn << 12) | 0x65, UVMF_INVLPG);
+    CHECK_RC("op array read-only", rc, 0);
+    if (rc != 0)
+        return;
+    CHECK_RC("copy with a read-only op array", hc_grant_table_op(GNTTABOP_copy, c, 1), -XEN_EFAULT);
+    if (copy_dst[0] != 0x5a || copy_dst[63] != 0x5a || copy_dst[64] != 0)
+        test_fail("the copy before the failed status write: %#x %#x %#x", copy_dst[0],
+                  copy_dst[63], copy_dst[64]);
+    if (c->status != 12345)
+        test_fail("status changed in a read-only array: %d", c->status);
+    CHECK_RC("op array writable again",
+             hc_update_va_mapping((unsigned long)ro_ops, ((uint64_t)mfn << 12) | 0x67, UVMF_INVLPG), 0);
+}
 
 void test_main(void)
 {
@@ -70,4 +104,5 @@ void test_main(void)
     CHECK_RC("query_size(unmapped)", hc_grant_table_op(GNTTABOP_query_size, (void *)0x10, 1),
              -XEN_EFAULT);
     CHECK_RC("unknown op", hc_grant_table_op(99, &qs, 1), -XEN_ENOSYS);
+    copy_with_readonly_ops();
 }

@@ -269,6 +269,10 @@ unsigned long raw_copy_to_guest(void *to, const void *from, unsigned long n)
     memcpy(to, from, n);
     return 0;
 }
+unsigned long raw_put_guest_u16(void *to, uint16_t v)
+{
+    return raw_copy_to_guest(to, &v, sizeof(v));
+}
 
 void *_xzalloc(size_t size, size_t align) { (void)align; return calloc(1, size); }
 void *_xzalloc_array(size_t size, size_t align, size_t n) { (void)align; return calloc(n, size); }

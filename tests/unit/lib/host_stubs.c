@@ -67,6 +67,11 @@ unsigned long raw_copy_to_guest(void *to, const void *from, unsigned long n)
     return 0;
 }
 
+unsigned long raw_put_guest_u16(void *to, uint16_t v)
+{
+    return raw_copy_to_guest(to, &v, sizeof(v));
+}
+
 void *_xmalloc(size_t size, size_t align) { (void)align; return malloc(size ? size : 1); }
 void *_xzalloc(size_t size, size_t align) { (void)align; return calloc(1, size ? size : 1); }
 void *_xmalloc_array(size_t size, size_t align, size_t n)

@@ -83,6 +83,13 @@ unsigned long raw_copy_to_guest(void *to, const void *from, unsigned long n)
     return pv_guest_copy(to, from, n);
 }
 
+unsigned long raw_put_guest_u16(void *to, uint16_t v)
+{
+    if (!guest_range_ok((unsigned long)to, sizeof(v)))
+        return sizeof(v);
+    return pv_guest_put16(to, v);
+}
+
 /* Faults raised by the hypervisor at known places: recover. */
 bool pv_fixup_fault(struct cpu_user_regs *regs)
 {
@@ -90,6 +97,10 @@ bool pv_fixup_fault(struct cpu_user_regs *regs)
 
     if (rip == (unsigned long)pv_copy_insn) {          /* the word loop */
         regs->rip = (unsigned long)pv_copy_fixup_words;
+        return true;
+    }
+    if (rip == (unsigned long)pv_put16_insn) {
+        regs->rip = (unsigned long)pv_put16_fixup;
         return true;
     }
     if (rip == (unsigned long)pv_copy_insn_tail) {

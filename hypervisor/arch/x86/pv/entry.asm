@@ -15,6 +15,7 @@
 ;   pv_resume_guest    C-callable: discard the hypervisor stack and exit
 ;   pv_run_on_idle_stack  C-callable: run fn on the stack below the frame
 ;   pv_guest_copy      memcpy that survives faults (guest memory access)
+;   pv_guest_put16     one 16-bit store that survives faults
 ;   pv_load_sel        load a data segment register, reporting a fault
 ;
 ; Faults at the labelled instructions (copy, selector load, the final iretq)
@@ -32,6 +33,7 @@ extern cpu0_stack
 
 global pv_syscall_entry, pv_ret_to_guest, pv_resume_guest, pv_run_on_idle_stack
 global pv_guest_copy, pv_copy_insn, pv_copy_fixup, pv_copy_insn_tail, pv_copy_fixup_words
+global pv_guest_put16, pv_put16_insn, pv_put16_fixup
 global pv_load_sel, pv_load_sel_insn, pv_load_sel_fixup
 global pv_iret_insn
 global pv_guest_rsp_scratch
@@ -159,6 +161,17 @@ pv_copy_fixup:
         ret
 pv_copy_fixup_words:
         lea     rax, [rcx * 8 + rdx]
+        ret
+
+; unsigned long pv_guest_put16(void *dst, unsigned long v): one 16-bit store;
+; returns 0, or 2 (bytes not written) if it faulted.
+pv_guest_put16:
+        xor     eax, eax
+pv_put16_insn:
+        mov     [rdi], si
+        ret
+pv_put16_fixup:
+        mov     eax, 2
         ret
 
 ; int pv_load_sel(unsigned int which, unsigned int sel): 0, or -1 if the

@@ -20,11 +20,13 @@ struct domain;
 
 /* ---- entry.asm ---- */
 extern char pv_copy_insn[], pv_copy_fixup[], pv_copy_insn_tail[], pv_copy_fixup_words[];
+extern char pv_put16_insn[], pv_put16_fixup[];
 extern char pv_iret_insn[];
 extern char pv_load_sel_insn_ds[], pv_load_sel_insn_es[], pv_load_sel_insn_fs[],
             pv_load_sel_insn_gs[], pv_load_sel_fixup[];
 void pv_syscall_entry(void);
 unsigned long pv_guest_copy(void *dst, const void *src, unsigned long n);
+unsigned long pv_guest_put16(void *dst, unsigned long v);
 int pv_load_sel(unsigned int which, unsigned int sel);
 void pv_resume_guest(void) __noreturn;
 void pv_run_on_idle_stack(void (*fn)(void)) __noreturn;
