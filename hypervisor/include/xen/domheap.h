@@ -11,6 +11,7 @@
 #define XEN_DOMHEAP_H
 
 #include <xen/types.h>
+#include <xen/lib.h>
 #include <xen/mm.h>
 
 struct domain;
@@ -27,11 +28,64 @@ void domheap_release_page(struct page_info *pg);
 void share_xen_page_with_guest(struct page_info *pg, struct domain *d, bool readonly);
 /* Undo share_xen_page_with_guest when d dies. */
 void unshare_xen_page(struct page_info *pg);
-/* Frame references, implemented by the architecture's MMU code. */
-bool get_page(struct page_info *pg, const struct domain *d);
-void put_page(struct page_info *pg);
-int  get_page_type(struct page_info *pg, uint64_t type);
-void put_page_type(struct page_info *pg);
+/*
+ * Frame references.  The common cases are inline: grant copy takes and
+ * drops them per op, and under emulation every call and branch ends a
+ * translated block.  Type changes, validation and the last type reference
+ * are the architecture's MMU code (arch/x86/pv/mm.c).  One CPU runs the
+ * hypervisor with interrupts off: plain read-modify-write is enough.
+ */
+int  get_page_type_slow(struct page_info *pg, uint64_t type);
+void put_last_page_type(struct page_info *pg, uint64_t x);
+
+/* The owner's frame, in use with a live count, and no overflow (refuse
+ * rather than wrap): one test of all conditions at once. */
+static inline bool get_page(struct page_info *pg, const struct domain *d)
+{
+    uint64_t x = pg->count_info;
+
+    if (unlikely((pg->owner != d) | (d == NULL) | ((x & PGC_state) != PGC_state_inuse) |
+                 ((x & PGC_count_mask) == 0) | (((x + 1) & PGC_count_mask) == 0)))
+        return false;
+    pg->count_info = x + 1;
+    return true;
+}
+
+static inline void put_page(struct page_info *pg)
+{
+    uint64_t x = pg->count_info;
+
+    BUG_ON((x & PGC_count_mask) == 0);
+    pg->count_info = x - 1;
+    if (((x - 1) & PGC_count_mask) == 0)
+        free_domheap_page(pg);
+}
+
+/* The type it has, validated (writable, shared and none frames stay
+ * validated at count 0), no overflow: only the count changes. */
+static inline int get_page_type(struct page_info *pg, uint64_t type)
+{
+    uint64_t x = pg->type_info;
+
+    ASSERT(!(type & ~PGT_type_mask));
+    if (likely(((x & PGT_type_mask) == type) & ((x & PGT_validated) != 0) &
+               (((x + 1) & PGT_count_mask) != 0))) {
+        pg->type_info = x + 1;
+        return 0;
+    }
+    return get_page_type_slow(pg, type);
+}
+
+static inline void put_page_type(struct page_info *pg)
+{
+    uint64_t x = pg->type_info;
+
+    BUG_ON((x & PGT_count_mask) == 0);
+    if ((x & PGT_count_mask) == 1)
+        put_last_page_type(pg, x);
+    else
+        pg->type_info = x - 1;
+}
 
 /* Drop the allocation reference of every frame d owns (domain death). */
 void domain_relinquish_memory(struct domain *d);

@@ -54,33 +54,6 @@ static inline pte_t *map_frame(mfn_t mfn)
 
 /* ------------------------------------------------------- general refs */
 
-bool get_page(struct page_info *pg, const struct domain *d)
-{
-    uint64_t x = pg->count_info;
-
-    /*
-     * The owner's frame, in use with a live count (> 0), and no overflow
-     * (refuse rather than wrap).  One test of all conditions at once: on
-     * the grant copy path this runs per op, and under emulation every
-     * branch costs a translated block.
-     */
-    if (unlikely((pg->owner != d) | (d == NULL) | ((x & PGC_state) != PGC_state_inuse) |
-                 (PGC_count(x) == 0) | (PGC_count(x + 1) == 0)))
-        return false;
-    pg->count_info = x + 1;
-    return true;
-}
-
-void put_page(struct page_info *pg)
-{
-    uint64_t x = pg->count_info;
-
-    BUG_ON(PGC_count(x) == 0);
-    pg->count_info = x - 1;
-    if (PGC_count(x - 1) == 0)
-        free_domheap_page(pg);
-}
-
 struct page_info *get_page_from_mfn(mfn_t mfn, const struct domain *d)
 {
     struct page_info *pg;
@@ -96,36 +69,15 @@ struct page_info *get_page_from_mfn(mfn_t mfn, const struct domain *d)
 static int validate_table(struct page_info *pg, uint64_t type);
 static void devalidate_table(struct page_info *pg, uint64_t type);
 
-/*
- * Take a type reference.  On the 0 -> 1 transition of a page-table or
- * descriptor type the contents are validated; failure leaves the page as it
- * was.
- */
 bool pv_tlb_stale_writable = true;
 
-static __attribute__((noinline)) int get_page_type_slow(struct page_info *pg, uint64_t type);
-
-int get_page_type(struct page_info *pg, uint64_t type)
-{
-    uint64_t x = pg->type_info;
-
-    ASSERT(!(type & ~PGT_type_mask));
-    /*
-     * Fast path: the type it has, validated (writable, shared and none
-     * frames stay validated at count 0), no overflow — only the count
-     * changes, exactly as below.  Grant copy takes a writable reference per
-     * op; this keeps it to one test and no stack frame (under emulation
-     * every branch costs a translated block).
-     */
-    if (likely((PGT_type(x) == type) & ((x & PGT_validated) != 0) & (PGT_count(x + 1) != 0))) {
-        pg->type_info = x + 1;
-        return 0;
-    }
-    return get_page_type_slow(pg, type);
-}
-
-/* Type changes, validation, the refusals. */
-static __attribute__((noinline)) int get_page_type_slow(struct page_info *pg, uint64_t type)
+/*
+ * Take a type reference when the fast path (get_page_type, xen/domheap.h)
+ * cannot: type changes, validation, the refusals.  On the 0 -> 1
+ * transition of a page-table or descriptor type the contents are
+ * validated; failure leaves the page as it was.
+ */
+int get_page_type_slow(struct page_info *pg, uint64_t type)
 {
     uint64_t x = pg->type_info, old = x, nx;
     int rc;
@@ -176,9 +128,8 @@ static __attribute__((noinline)) int get_page_type_slow(struct page_info *pg, ui
     return 0;
 }
 
-/* The last type reference goes (out of line: the common case above needs
- * no stack frame). */
-static __attribute__((noinline)) void put_last_page_type(struct page_info *pg, uint64_t x)
+/* The last type reference goes (put_page_type in xen/domheap.h). */
+void put_last_page_type(struct page_info *pg, uint64_t x)
 {
     uint64_t t = PGT_type(x);
 
@@ -192,17 +143,6 @@ static __attribute__((noinline)) void put_last_page_type(struct page_info *pg, u
         pg->type_info |= PGT_validated;
     if (t == PGT_writable_page)
         pv_tlb_stale_writable = true;
-}
-
-void put_page_type(struct page_info *pg)
-{
-    uint64_t x = pg->type_info;
-
-    BUG_ON(PGT_count(x) == 0);
-    if (PGT_count(x) == 1)
-        put_last_page_type(pg, x);
-    else
-        pg->type_info = x - 1;
 }
 
 int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type)

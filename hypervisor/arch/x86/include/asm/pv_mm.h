@@ -21,6 +21,7 @@
 
 #include <xen/types.h>
 #include <xen/mm.h>
+#include <xen/domheap.h>
 #include <public/xen.h>
 
 struct domain;
@@ -53,11 +54,7 @@ static inline bool is_guest_l4_slot(unsigned int slot)
     return slot < 256 || slot > 271;
 }
 
-/* ---- references ---- */
-bool get_page(struct page_info *pg, const struct domain *d);
-void put_page(struct page_info *pg);
-int  get_page_type(struct page_info *pg, uint64_t type);
-void put_page_type(struct page_info *pg);
+/* ---- references (get_page, put_page, get/put_page_type: xen/domheap.h) ---- */
 int  get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type);
 void put_page_and_type(struct page_info *pg);
 /* mfn -> page owned by d, or NULL (not RAM, free, another owner). */
