@@ -127,17 +127,22 @@ static bool calibrate(uint64_t *tsc_delta, uint32_t *apic_delta, uint32_t *pit_t
  * calibration must hold under a busy host).  Returns false if the PIT
  * window could not be measured.
  */
+/* Three tries: under a loaded emulator the 10 ms window can overrun the
+ * PIT's 55 ms count, which says nothing about the clock. */
+static bool calibrate_retry(uint64_t *tsc_delta, uint32_t *apic_delta, uint32_t *pit_ticks)
+{
+    for (unsigned int tries = 0; tries < 3; tries++)
+        if (calibrate(tsc_delta, apic_delta, pit_ticks))
+            return true;
+    return false;
+}
+
 bool time_check_against_pit(int64_t *now_ns, int64_t *pit_ns)
 {
     uint64_t dt;
     uint32_t da, dp;
-    unsigned int tries;
 
-    /* As at boot, three tries: under a loaded emulator the 10 ms window can
-     * overrun the PIT's 55 ms count, which says nothing about the clock. */
-    for (tries = 0; tries < 3 && !calibrate(&dt, &da, &dp); tries++)
-        ;
-    if (tries == 3)
+    if (!calibrate_retry(&dt, &da, &dp))
         return false;
     *now_ns = (int64_t)tsc_to_ns(dt);
     *pit_ns = (int64_t)((uint64_t)dp * 1000000000ULL / PIT_HZ);
@@ -148,11 +153,8 @@ void time_init(void)
 {
     uint64_t dt = 0;
     uint32_t da = 0, dp = 0;
-    unsigned int tries;
 
-    for (tries = 0; tries < 3 && !calibrate(&dt, &da, &dp); tries++)
-        ;
-    if (tries == 3)
+    if (!calibrate_retry(&dt, &da, &dp))
         panic("TSC calibration failed: PIT channel 2 does not count\n");
     tsc_hz = dt * PIT_HZ / dp;
     apic_timer_hz = (uint64_t)da * PIT_HZ / dp;

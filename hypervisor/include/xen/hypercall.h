@@ -28,7 +28,8 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_xenpmu_op(void);
 long do_ni_hypercall(void);
 
-/* Statistics (pv/hypercall.c): count one call; print the table. */
+/* Statistics (pv/hypercall.c): count one call; print the table and the
+ * performance counters (common/perfc.c), each under its own option. */
 void hypercall_count(unsigned long nr, unsigned long a1);
 void hypercall_stats_dump(void);
 

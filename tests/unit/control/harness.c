@@ -148,19 +148,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
     (void)prev;
     h_cur = next;
 }
-int arch_domain_create(struct domain *d) { (void)d; return 0; }
-void arch_domain_destroy(struct domain *d) { (void)d; }
-void arch_domain_relinquish(struct domain *d) { pv_relinquish_pagetables(d); }
-int arch_vcpu_create(struct vcpu *v) { (void)v; return 0; }
-void arch_vcpu_destroy(struct vcpu *v) { (void)v; }
-int arch_vcpu_initialise(struct vcpu *v, const void *ctx)
-{
-    if (ctx == NULL)
-        return -EFAULT;
-    v->is_initialised = true;
-    return 0;
-}
-void arch_vcpu_info_moved(struct vcpu *v) { (void)v; }
+/* arch_domain_* and arch_vcpu_* hooks: tests/unit/lib/arch_domain_hooks.c */
 
 /* The vCPU context hooks pvcore implements: record what they were given. */
 int h_set_ctx_calls, h_get_ctx_calls;

@@ -92,7 +92,7 @@ static const char *hypercall_name(unsigned long nr)
     }
 }
 
-void hypercall_stats_dump(void)
+static void print_hypercall_stats(void)
 {
     uint64_t total = 0;
 
@@ -114,6 +114,12 @@ void hypercall_stats_dump(void)
                        (unsigned long)hc_count[nr][sub]);
         }
     }
+}
+
+/* Both reports of a stopping dom0: each has its own option. */
+void hypercall_stats_dump(void)
+{
+    print_hypercall_stats();
     perfc_dump(hypercall_name);
 }
 

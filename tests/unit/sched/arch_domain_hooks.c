@@ -1,0 +1,2 @@
+/* The shared architecture domain/vCPU hooks of the host tests. */
+#include "../lib/arch_domain_hooks.c"
