@@ -55,14 +55,6 @@ static void expect_err(const char *what, long got)
     }
 }
 
-static bool test_and_clear(evtchn_port_t p)
-{
-    unsigned long bit = 1UL << (p % 64);
-
-    return __atomic_fetch_and(&shared_info->evtchn_pending[p / 64], ~bit,
-                              __ATOMIC_SEQ_CST) & bit;
-}
-
 static bool own_mfn(unsigned long mfn)
 {
     const unsigned long *p2m = (const unsigned long *)start_info->mfn_list;
@@ -360,11 +352,11 @@ static void victim(void)
             printk("attacks: victim alive, round %lu\n", rounds);
             next = guest_time_ns() + 20000000;
         }
-        if (test_and_clear(ports[0])) {
+        if (evtchn_test_and_clear(ports[0])) {
             printk("attacks: victim: domain 1 reports every attack refused\n");
             return;
         }
-        if (test_and_clear(ports[1])) {
+        if (evtchn_test_and_clear(ports[1])) {
             test_fail("domain 1 reports attacks that got through (see its lines)");
             return;
         }

@@ -159,26 +159,6 @@ static bool setup_mmu(void)
 
 /* ---- interdomain round trip (ours: "pair" on dom0's command line) ---- */
 
-static bool test_and_clear(evtchn_port_t p)
-{
-    unsigned long bit = 1UL << (p % 64);
-
-    return __atomic_fetch_and(&shared_info->evtchn_pending[p / 64], ~bit,
-                              __ATOMIC_SEQ_CST) & bit;
-}
-
-static void wait_port(evtchn_port_t p)
-{
-    for (;;) {
-        __atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-        vcpu0->evtchn_upcall_pending = 0;
-        if (test_and_clear(p))
-            return;
-        hc_sched_op(SCHEDOP_block, NULL);
-        vcpu0->evtchn_upcall_mask = 1;
-    }
-}
-
 static evtchn_port_t rtt_port;
 
 static long run_rtt(unsigned long n)
@@ -190,7 +170,7 @@ static long run_rtt(unsigned long n)
 
         if (rc)
             return rc;
-        wait_port(rtt_port);
+        CHECK_RC("block for an event", evtchn_wait(rtt_port, NULL), 0);
     }
     return 0;
 }
@@ -206,11 +186,11 @@ static void partner(void)
             hc_sched_op(SCHEDOP_yield, NULL);
     if (rc)
         guest_shutdown(SHUTDOWN_crash);
-    test_and_clear(bi.local_port);
+    evtchn_test_and_clear(bi.local_port);
     s.port = bi.local_port;
     hc_event_channel_op(EVTCHNOP_send, &s);    /* "bound" */
     for (;;) {     /* echo until domain 0 powers the machine off */
-        wait_port(bi.local_port);
+        CHECK_RC("block for an event", evtchn_wait(bi.local_port, NULL), 0);
         hc_event_channel_op(EVTCHNOP_send, &s);
     }
 }
@@ -254,7 +234,7 @@ void test_main(void)
             return;
         }
         rtt_port = au.port;
-        wait_port(rtt_port);   /* the partner has bound */
+        CHECK_RC("block for an event", evtchn_wait(rtt_port, NULL), 0);   /* the partner has bound */
         f = best_of(run_rtt, 200, "event round trip");
         report("evtchn_rtt", f, 200);
     }

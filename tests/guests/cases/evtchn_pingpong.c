@@ -23,34 +23,6 @@ const char test_title[] = "interdomain event channel ping-pong with block/wake";
 
 #define NR_TRIPS 200
 
-static bool test_and_clear(evtchn_port_t p)
-{
-    unsigned long bit = 1UL << (p % 64);
-
-    return __atomic_fetch_and(&shared_info->evtchn_pending[p / 64], ~bit,
-                              __ATOMIC_SEQ_CST) & bit;
-}
-
-/* Wait for an event on port p by blocking.  Clearing pending_sel and
- * upcall_pending before looking at the port closes the race: an event
- * arriving after the look sets them again, and block then returns at once.
- * pending_sel must be cleared as Linux's upcall handler does: the hypervisor
- * (as Xen) raises upcall_pending only when it sets a selector bit. */
-static long wait_port(evtchn_port_t p, unsigned long *blocks)
-{
-    for (;;) {
-        __atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-        vcpu0->evtchn_upcall_pending = 0;
-        if (test_and_clear(p))
-            return 0;
-        long rc = hc_sched_op(SCHEDOP_block, NULL);
-        vcpu0->evtchn_upcall_mask = 1;
-        if (rc)
-            return rc;
-        (*blocks)++;
-    }
-}
-
 static long send(evtchn_port_t p)
 {
     struct evtchn_send s = { .port = p };
@@ -76,7 +48,7 @@ static void domain0(void)
     }
     printk("pingpong: dom0 ports ping=%u control=%u\n", ping, ctl);
     for (unsigned int i = 0; i < NR_TRIPS; i++) {
-        rc = wait_port(ping, &blocks);
+        rc = evtchn_wait(ping, &blocks);
         if (rc) {
             test_fail("block returned %ld", rc);
             return;
@@ -93,7 +65,7 @@ static void domain0(void)
         test_fail("never blocked / no upcall: the wake path was not exercised");
 
     /* Domain 1 closes its end, then says so on the control channel. */
-    rc = wait_port(ctl, &blocks);
+    rc = evtchn_wait(ctl, &blocks);
     CHECK_RC("control event", rc, 0);
     st = (struct evtchn_status){ .dom = DOMID_SELF, .port = ping };
     CHECK_RC("status of ping", hc_event_channel_op(EVTCHNOP_status, &st), 0);
@@ -132,13 +104,13 @@ static void domain1(void)
     /* bind_interdomain leaves the new local port pending (as Xen: events
      * sent before the bind are not lost); consume those so that every wait
      * below is for the peer's answer. */
-    if (!test_and_clear(ping) || !test_and_clear(ctl)) {
+    if (!evtchn_test_and_clear(ping) || !evtchn_test_and_clear(ctl)) {
         printk("pingpong: dom1: a freshly bound port is not pending\n");
         guest_shutdown(SHUTDOWN_crash);   /* domain 0 then times out: FAIL */
     }
     t0 = rdtsc();
     for (unsigned int i = 0; i < NR_TRIPS; i++) {
-        if (send(ping) || wait_port(ping, &blocks)) {
+        if (send(ping) || evtchn_wait(ping, &blocks)) {
             printk("pingpong: dom1 send/block failed on trip %u\n", i);
             guest_shutdown(SHUTDOWN_crash);
         }

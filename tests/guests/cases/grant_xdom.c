@@ -40,26 +40,6 @@ static char page_r[4096] __aligned(4096);
 static char map_va[4096] __aligned(4096);   /* dom0: where grants get mapped */
 static char buf[4096] __aligned(4096);
 
-static bool test_and_clear(evtchn_port_t p)
-{
-    unsigned long bit = 1UL << (p % 64);
-
-    return __atomic_fetch_and(&shared_info->evtchn_pending[p / 64], ~bit,
-                              __ATOMIC_SEQ_CST) & bit;
-}
-
-static void wait_port(evtchn_port_t p)
-{
-    for (;;) {
-        __atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
-        vcpu0->evtchn_upcall_pending = 0;
-        if (test_and_clear(p))
-            return;
-        hc_sched_op(SCHEDOP_block, NULL);
-        vcpu0->evtchn_upcall_mask = 1;
-    }
-}
-
 static void notify(evtchn_port_t p)
 {
     struct evtchn_send s = { .port = p };
@@ -131,7 +111,7 @@ static void domain0(void)
         test_fail("port %u instead of the convention's 1", port);
         return;
     }
-    wait_port(port);    /* domain 1 has granted */
+    CHECK_RC("block for an event", evtchn_wait(port, NULL), 0);    /* domain 1 has granted */
 
     /* map, read, write, unmap */
     st = map_ref(REF_G, GNTMAP_host_map, &h);
@@ -183,7 +163,7 @@ static void domain0(void)
     printk("grant_xdom: dom0 done, handing over to domain 1\n");
     notify(port);
 
-    wait_port(port);    /* domain 1 has checked and revoked ref 8 */
+    CHECK_RC("block for an event", evtchn_wait(port, NULL), 0);    /* domain 1 has checked and revoked ref 8 */
     st = map_ref(REF_G, GNTMAP_host_map, &h);
     CHECK_RC("map ref 8 after revocation", st, GNTST_general_error);
     if (st == GNTST_okay) {
@@ -228,11 +208,11 @@ static void domain1(void)
         printk("grant_xdom: dom1 could not bind: %ld\n", rc);
         guest_shutdown(SHUTDOWN_crash);
     }
-    test_and_clear(bi.local_port);     /* bind leaves the port pending */
+    evtchn_test_and_clear(bi.local_port);     /* bind leaves the port pending */
     printk("grant_xdom: dom1 granted refs 8 (rw) and 9 (ro)\n");
     notify(bi.local_port);
 
-    wait_port(bi.local_port);
+    CHECK_RC("block for an event", evtchn_wait(bi.local_port, NULL), 0);
     printk("grant_xdom: dom1 still running, checking\n");
     if (memcmp(page_g + 256, "written by d0", 14) != 0)
         snprintf(rep, 128, "d1: the write through the mapping is missing");

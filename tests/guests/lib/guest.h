@@ -74,6 +74,12 @@ extern uint8_t boot_upcall_pending, boot_upcall_mask;   /* as the domain started
 unsigned long virt_to_mfn(const void *va);
 uint64_t *l1_entry_of(const void *va);   /* NULL if not reachable */
 
+/* Event channels, polled through shared_info (events stay masked). */
+bool evtchn_test_and_clear(evtchn_port_t p);     /* was port p pending? */
+/* Block until port p is pending, and clear it: 0, or the block hypercall's
+ * error.  *blocks (if not NULL) counts the blocks. */
+long evtchn_wait(evtchn_port_t p, unsigned long *blocks);
+
 /* Traps: an optional per-vector handler; returning false means "not
  * handled", which ends the test with ERROR. */
 typedef bool (*trap_handler_t)(struct cpu_regs *regs);

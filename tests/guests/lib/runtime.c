@@ -146,6 +146,35 @@ uint64_t *l1_entry_of(const void *va)
     return &t[(v >> 12) & 511];
 }
 
+bool evtchn_test_and_clear(evtchn_port_t p)
+{
+    unsigned long bit = 1UL << (p % 64);
+
+    return __atomic_fetch_and(&shared_info->evtchn_pending[p / 64], ~bit,
+                              __ATOMIC_SEQ_CST) & bit;
+}
+
+/* Clearing pending_sel and upcall_pending before looking at the port closes
+ * the race: an event arriving after the look sets them again, and block
+ * then returns at once.  pending_sel must be cleared as Linux's upcall
+ * handler does: the hypervisor (as Xen) raises upcall_pending only when it
+ * sets a selector bit.  Block unmasks events; they are masked again. */
+long evtchn_wait(evtchn_port_t p, unsigned long *blocks)
+{
+    for (;;) {
+        __atomic_exchange_n(&vcpu0->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+        vcpu0->evtchn_upcall_pending = 0;
+        if (evtchn_test_and_clear(p))
+            return 0;
+        long rc = hc_sched_op(SCHEDOP_block, NULL);
+        vcpu0->evtchn_upcall_mask = 1;
+        if (rc)
+            return rc;
+        if (blocks)
+            (*blocks)++;
+    }
+}
+
 uint64_t rdtsc(void)
 {
     uint32_t lo, hi;
