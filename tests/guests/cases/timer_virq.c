@@ -107,11 +107,13 @@ void test_main(void)
     if (!seen)
         test_fail("the re-armed 3 ms deadline did not fire");
     clear();
-    /* stop: nothing fires */
+    /* stop: nothing fires.  The deadline is far enough (100 ms) that a
+     * host preempting this vCPU between the two calls cannot make it fire
+     * before the stop (a 3 ms one did, on a loaded 2-core host). */
     now = guest_time_ns();
-    CHECK_RC("arm 3 ms", arm(now + 3 * MS), 0);
+    CHECK_RC("arm 100 ms", arm(now + 100 * MS), 0);
     CHECK_RC("stop_singleshot_timer", hc_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL), 0);
-    if (spin_until_pending(now + 10 * MS))
+    if (spin_until_pending(now + 150 * MS))
         test_fail("a stopped single-shot timer fired");
 
     /* pending while masked -> exactly one upcall once unmasked */
