@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include "internal.h"
-#include "privcmd.h"
+#include "xen_ioctl.h"
 #include <public/event_channel.h>
 
 int xc_evtchn_alloc_unbound(xc_handle *xch, uint32_t domid, uint32_t remote,

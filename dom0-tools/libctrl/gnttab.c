@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "internal.h"
-#include "privcmd.h"
+#include "xen_ioctl.h"
 
 struct xc_gnttab { int fd; };
 

@@ -11,7 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "internal.h"
-#include "privcmd.h"
+#include "xen_ioctl.h"
 
 xc_handle *xc_open(struct errbuf *eb)
 {

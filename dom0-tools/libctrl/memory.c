@@ -12,7 +12,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include "internal.h"
-#include "privcmd.h"
+#include "xen_ioctl.h"
 #include <public/memory.h>
 
 /* Batches keep each hypercall's bounce buffer small and preemption cheap. */

@@ -18,8 +18,9 @@
 #include <unistd.h>
 
 #include "public/domctl.h"   /* before xsd.h: it owns DOMID_* */
+#include "public/grant_table.h"
 #include "xsd.h"
-#include "xen_dev.h"
+#include "xen_ioctl.h"      /* dom0-tools/include: Linux's /dev/xen ioctls */
 
 struct xsd_quota xsd_quota = {
     .entry_nb = 1000,
@@ -151,8 +152,8 @@ static void ring_notify(struct conn *c)
         if (r->kick_out >= 0)
             (void)!write(r->kick_out, &b, 1);
     } else if (xsd_evtchn_fd >= 0) {
-        struct xsd_evtchn_port n = { r->local_port };
-        ioctl(xsd_evtchn_fd, XSD_IOCTL_EVTCHN_NOTIFY, &n);
+        struct ioctl_evtchn_notify n = { r->local_port };
+        ioctl(xsd_evtchn_fd, IOCTL_EVTCHN_NOTIFY, &n);
     }
 }
 
@@ -254,15 +255,15 @@ static void ring_destroy(struct conn *c)
         if (c->fd >= 0)
             close(c->fd);
     } else if (xsd_evtchn_fd >= 0 && r->local_port) {
-        struct xsd_evtchn_port u = { r->local_port };
-        ioctl(xsd_evtchn_fd, XSD_IOCTL_EVTCHN_UNBIND, &u);
+        struct ioctl_evtchn_unbind u = { r->local_port };
+        ioctl(xsd_evtchn_fd, IOCTL_EVTCHN_UNBIND, &u);
     }
     if (r->own_page && r->intf)
         munmap(r->intf, 4096);
     if (r->grant_mapped && gntdev_fd >= 0) {
-        struct xsd_gntdev_unmap_grant_ref u = { .index = r->grant_index,
+        struct ioctl_gntdev_unmap_grant_ref u = { .index = r->grant_index,
                                                 .count = 1 };
-        ioctl(gntdev_fd, XSD_IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
+        ioctl(gntdev_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
     }
     free(r);
     c->priv = NULL;
@@ -330,15 +331,15 @@ int xsd_evtchn_open(void)
 /* Real Xen: grant ref 1 through gntdev, else a foreign map of the mfn. */
 static int xen_ring_map(uint32_t domid, unsigned long mfn, struct ring *r)
 {
-    struct xsd_gntdev_map_grant_ref m = { .count = 1 };
+    struct ioctl_gntdev_map_grant_ref m = { .count = 1 };
     void *a;
 
     if (gntdev_fd < 0)
         gntdev_fd = open("/dev/xen/gntdev", O_RDWR | O_CLOEXEC);
     if (gntdev_fd >= 0) {
         m.refs[0].domid = domid;
-        m.refs[0].ref = XSD_GNTTAB_RESERVED_XENSTORE;
-        if (ioctl(gntdev_fd, XSD_IOCTL_GNTDEV_MAP_GRANT_REF, &m) == 0) {
+        m.refs[0].ref = GNTTAB_RESERVED_XENSTORE;
+        if (ioctl(gntdev_fd, IOCTL_GNTDEV_MAP_GRANT_REF, &m) == 0) {
             a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
                      gntdev_fd, m.index);
             if (a != MAP_FAILED) {
@@ -348,9 +349,9 @@ static int xen_ring_map(uint32_t domid, unsigned long mfn, struct ring *r)
                 return 0;
             }
             {
-                struct xsd_gntdev_unmap_grant_ref u = { .index = m.index,
+                struct ioctl_gntdev_unmap_grant_ref u = { .index = m.index,
                                                         .count = 1 };
-                ioctl(gntdev_fd, XSD_IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
+                ioctl(gntdev_fd, IOCTL_GNTDEV_UNMAP_GRANT_REF, &u);
             }
         }
     }
@@ -359,12 +360,12 @@ static int xen_ring_map(uint32_t domid, unsigned long mfn, struct ring *r)
     if (privcmd_fd >= 0) {
         uint64_t pfn = mfn;
         int err = 0;
-        struct xsd_privcmd_mmapbatch_v2 b = { .num = 1, .dom = domid,
+        struct privcmd_mmapbatch_v2 b = { .num = 1, .dom = domid,
                                               .arr = &pfn, .err = &err };
         a = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, privcmd_fd, 0);
         if (a != MAP_FAILED) {
             b.addr = (uintptr_t)a;
-            if (ioctl(privcmd_fd, XSD_IOCTL_PRIVCMD_MMAPBATCH_V2, &b) == 0 && !err) {
+            if (ioctl(privcmd_fd, IOCTL_PRIVCMD_MMAPBATCH_V2, &b) == 0 && !err) {
                 r->intf = a;
                 r->own_page = true;
                 return 0;
@@ -377,11 +378,11 @@ static int xen_ring_map(uint32_t domid, unsigned long mfn, struct ring *r)
 
 static int xen_bind(uint32_t domid, uint32_t port, struct ring *r)
 {
-    struct xsd_evtchn_bind_interdomain b = { domid, port };
+    struct ioctl_evtchn_bind_interdomain b = { domid, port };
     int rc;
     if (xsd_evtchn_open())
         return -EINVAL;
-    rc = ioctl(xsd_evtchn_fd, XSD_IOCTL_EVTCHN_BIND_INTERDOMAIN, &b);
+    rc = ioctl(xsd_evtchn_fd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &b);
     if (rc < 0)
         return -errno;
     r->local_port = rc;
@@ -461,8 +462,8 @@ int domain_introduce(struct conn *caller, uint32_t domid, unsigned long mfn,
         /* Re-introduction only rebinds the event channel, as C does. */
         if (d->conn && !((struct ring *)d->conn->priv)->fake) {
             struct ring *r = d->conn->priv;
-            struct xsd_evtchn_port u = { r->local_port };
-            ioctl(xsd_evtchn_fd, XSD_IOCTL_EVTCHN_UNBIND, &u);
+            struct ioctl_evtchn_unbind u = { r->local_port };
+            ioctl(xsd_evtchn_fd, IOCTL_EVTCHN_UNBIND, &u);
             xen_bind(domid, port, r);
         }
         d->remote_port = port;
@@ -559,12 +560,12 @@ static int virq_port = -1;
 /* VIRQ_DOM_EXC tells us some domain shut down or died. */
 int domain_watch_exceptions(void)
 {
-    struct xsd_evtchn_bind_virq b = { XSD_VIRQ_DOM_EXC };
+    struct ioctl_evtchn_bind_virq b = { VIRQ_DOM_EXC };
     int rc;
 
     if (xsd_fake_ring_dir || xsd_evtchn_open())
         return -ENODEV;
-    rc = ioctl(xsd_evtchn_fd, XSD_IOCTL_EVTCHN_BIND_VIRQ, &b);
+    rc = ioctl(xsd_evtchn_fd, IOCTL_EVTCHN_BIND_VIRQ, &b);
     if (rc < 0)
         return -errno;
     virq_port = rc;
@@ -577,7 +578,7 @@ static int xen_domain_state(uint32_t domid)
     /* Xen reads the argument through dom0's page tables: keep it resident. */
     static struct xen_domctl dc __attribute__((aligned(4096)));
     static bool locked;
-    struct xsd_privcmd_hypercall h = { .op = __HYPERVISOR_domctl };
+    struct privcmd_hypercall h = { .op = __HYPERVISOR_domctl };
     long rc;
 
     if (privcmd_fd < 0)
@@ -591,7 +592,7 @@ static int xen_domain_state(uint32_t domid)
     dc.interface_version = XEN_DOMCTL_INTERFACE_VERSION;
     dc.domain = domid;
     h.arg[0] = (uintptr_t)&dc;
-    rc = ioctl(privcmd_fd, XSD_IOCTL_PRIVCMD_HYPERCALL, &h);
+    rc = ioctl(privcmd_fd, IOCTL_PRIVCMD_HYPERCALL, &h);
     if (rc < 0)
         return errno == ESRCH ? 2 : -errno;
     if (dc.u.getdomaininfo.domain != domid ||

@@ -3,7 +3,9 @@
  * describe the same binary interface as Xen 4.17's: every size, member
  * offset and constant listed in the defs/ lists is evaluated here against our
  * headers and compared with the value gen_expected.c obtained from Debian's
- * libxen-dev headers at build time (expected.h).
+ * libxen-dev headers at build time (expected.h).  The Linux device ioctls of
+ * dom0-tools/include/xen_ioctl.h are checked the same way against
+ * linux-libc-dev's xen/{privcmd,evtchn,gntdev}.h.
  *
  * To check more of the ABI, add lines to a .def file; both sides pick them up.
  */
@@ -28,6 +30,7 @@
 #include <public/arch-x86/cpuid.h>
 #include <public/io/ring.h>
 #include "ring_types.h"
+#include "xen_ioctl.h"          /* dom0-tools/include */
 
 #include "expected.h"
 
@@ -135,6 +138,15 @@ Test(abi, io_ring_h)
     };
     compare(ours, sizeof(ours) / sizeof(ours[0]), expected_ring,
             sizeof(expected_ring) / sizeof(expected_ring[0]));
+}
+
+Test(abi, linux_xen_ioctl_h)
+{
+    static const struct item ours[] = {
+#include "defs/xen_ioctl.def"
+    };
+    compare(ours, sizeof(ours) / sizeof(ours[0]), expected_ioctl,
+            sizeof(expected_ioctl) / sizeof(expected_ioctl[0]));
 }
 
 /* The ring macros work end to end: frontend and backend on one page. */

@@ -34,6 +34,11 @@
 #include <xen/arch-x86/cpuid.h>
 #include <xen/io/ring.h>
 #include "ring_types.h"
+/* Linux's dom0 device ioctls (linux-libc-dev); shim/ supplies their xen/interface/xen.h. */
+#include <sys/ioctl.h>
+#include <xen/privcmd.h>
+#include <xen/evtchn.h>
+#include <xen/gntdev.h>
 
 #define SIZE(t)     (unsigned long long)sizeof(t),
 #define OFF(t, m)   (unsigned long long)offsetof(t, m),
@@ -69,6 +74,9 @@ END
 GROUP(ring_vals)
 #include "defs/ring.def"
 END
+GROUP(ioctl_vals)
+#include "defs/xen_ioctl.def"
+END
 
 static void emit(const char *name, const unsigned long long *v, size_t n)
 {
@@ -93,5 +101,6 @@ int main(void)
     EMIT("memory", memory_vals);
     EMIT("platform", platform_vals);
     EMIT("ring", ring_vals);
+    EMIT("ioctl", ioctl_vals);
     return 0;
 }
