@@ -353,7 +353,7 @@ __attribute__((weak)) int arch_get_vcpu_context(struct vcpu *v, struct vcpu_gues
     return -EOPNOTSUPP;
 }
 
-static int domctl_createdomain(struct ctl_domctl *op)
+static int domctl_createdomain(struct xen_domctl *op)
 {
     struct xen_domctl_createdomain *cfg = &op->u.createdomain;
     const uint32_t pv_flags = XEN_DOMCTL_CDF_xs_domain | XEN_DOMCTL_CDF_oos_off |
@@ -438,7 +438,7 @@ static int domctl_createdomain(struct ctl_domctl *op)
 }
 
 static int domctl_vcpucontext(struct domain *caller, struct domain *d,
-                              const struct ctl_domain *c, struct ctl_domctl *op, bool set)
+                              const struct ctl_domain *c, struct xen_domctl *op, bool set)
 {
     struct vcpu_guest_context *ctx;
     struct vcpu *v;
@@ -491,7 +491,7 @@ out:
 }
 
 static int domctl_getvcpuinfo(struct domain *d, const struct ctl_domain *c,
-                              struct ctl_domctl *op)
+                              struct xen_domctl *op)
 {
     struct xen_domctl_getvcpuinfo *vi = &op->u.getvcpuinfo;
     struct vcpu *v;
@@ -510,7 +510,7 @@ static int domctl_getvcpuinfo(struct domain *d, const struct ctl_domain *c,
 }
 
 static int domctl_vcpuaffinity(struct domain *d, const struct ctl_domain *c,
-                               struct ctl_domctl *op, bool set)
+                               struct xen_domctl *op, bool set)
 {
     struct xen_domctl_vcpuaffinity *va = &op->u.vcpuaffinity;
     uint64_t hard = CTL_CPU_MASK, soft = CTL_CPU_MASK;
@@ -552,7 +552,7 @@ static int domctl_vcpuaffinity(struct domain *d, const struct ctl_domain *c,
     return 0;
 }
 
-static int domctl_scheduler_op(struct domain *d, struct ctl_domain *c, struct ctl_domctl *op)
+static int domctl_scheduler_op(struct domain *d, struct ctl_domain *c, struct xen_domctl *op)
 {
     struct xen_domctl_scheduler_op *s = &op->u.scheduler_op;
 
@@ -580,7 +580,7 @@ static int domctl_scheduler_op(struct domain *d, struct ctl_domain *c, struct ct
     }
 }
 
-static int domctl_hypercall_init(struct domain *d, struct ctl_domctl *op)
+static int domctl_hypercall_init(struct domain *d, struct xen_domctl *op)
 {
     mfn_t mfn = (mfn_t)op->u.hypercall_init.gmfn;
     struct page_info *pg;
@@ -602,7 +602,7 @@ static int domctl_hypercall_init(struct domain *d, struct ctl_domctl *op)
 }
 
 static int domctl_tscinfo(struct domain *caller, struct domain *d,
-                          struct ctl_domain *c, struct ctl_domctl *op, bool set)
+                          struct ctl_domain *c, struct xen_domctl *op, bool set)
 {
     struct xen_domctl_tsc_info *t = &op->u.tsc_info;
 
@@ -634,7 +634,7 @@ static int domctl_tscinfo(struct domain *caller, struct domain *d,
 }
 
 static int domctl_iomem_permission(struct domain *caller, struct ctl_domain *c,
-                                   struct ctl_domctl *op)
+                                   struct xen_domctl *op)
 {
     const struct xen_domctl_iomem_permission *p = &op->u.iomem_permission;
     uint64_t last;
@@ -652,7 +652,7 @@ static int domctl_iomem_permission(struct domain *caller, struct ctl_domain *c,
 }
 
 static int domctl_ioport_permission(struct domain *caller, struct ctl_domain *c,
-                                    struct ctl_domctl *op)
+                                    struct xen_domctl *op)
 {
     const struct xen_domctl_ioport_permission *p = &op->u.ioport_permission;
     uint64_t end = (uint64_t)p->first_port + p->nr_ports;
@@ -708,7 +708,7 @@ out:
     return rc;
 }
 
-static int domctl_get_cpu_policy(struct domain *d, struct ctl_domctl *op)
+static int domctl_get_cpu_policy(struct domain *d, struct xen_domctl *op)
 {
     struct xen_domctl_cpu_policy *p = &op->u.cpu_policy;
 
@@ -743,7 +743,7 @@ static bool leaf_is_subset(const xen_cpuid_leaf_t *ours, const xen_cpuid_leaf_t 
 }
 
 static int domctl_set_cpu_policy(struct domain *caller, struct domain *d,
-                                 const struct ctl_domain *c, struct ctl_domctl *op)
+                                 const struct ctl_domain *c, struct xen_domctl *op)
 {
     struct xen_domctl_cpu_policy *p = &op->u.cpu_policy;
     enum ctl_cpuid_view view = d->is_privileged ? CTL_CPUID_PV_DOM0 : CTL_CPUID_PV;
@@ -826,7 +826,7 @@ static bool domctl_is_known(uint32_t cmd)
 }
 
 /* Run one domctl on the kernel copy; *copyback says whether op goes back. */
-static int domctl_op(struct domain *caller, struct ctl_domctl *op, bool *copyback)
+static int domctl_op(struct domain *caller, struct xen_domctl *op, bool *copyback)
 {
     struct domain *d = NULL;
     struct ctl_domain *c = NULL;
@@ -983,7 +983,7 @@ out:
 long do_domctl(XEN_GUEST_HANDLE_PARAM(void) u_domctl)
 {
     struct domain *caller = current->domain;
-    struct ctl_domctl op;
+    struct xen_domctl op;
     bool copyback = false;
     long rc;
 

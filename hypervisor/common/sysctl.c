@@ -172,7 +172,7 @@ void ctl_featureset(enum ctl_cpuid_view view, uint32_t fs[CTL_FEATURESET_WORDS])
  * clear marks everything read so far as gone.  Indices are the low 32 bits
  * of the ring's byte count, as Xen's are.
  */
-static int sysctl_readconsole(struct ctl_sysctl *op)
+static int sysctl_readconsole(struct xen_sysctl *op)
 {
     struct xen_sysctl_readconsole *rc = &op->u.readconsole;
     uint64_t oldest = console_ring_oldest(), prod = console_ring_written();
@@ -205,7 +205,7 @@ static int sysctl_readconsole(struct ctl_sysctl *op)
     return 0;
 }
 
-static void sysctl_physinfo(struct ctl_sysctl *op)
+static void sysctl_physinfo(struct xen_sysctl *op)
 {
     struct xen_sysctl_physinfo *pi = &op->u.physinfo;
     uint32_t fs[CTL_FEATURESET_WORDS];
@@ -230,7 +230,7 @@ static void sysctl_physinfo(struct ctl_sysctl *op)
         pi->hw_cap[i] = fs[i];
 }
 
-static int sysctl_getdomaininfolist(struct ctl_sysctl *op)
+static int sysctl_getdomaininfolist(struct xen_sysctl *op)
 {
     struct xen_sysctl_getdomaininfolist *gl = &op->u.getdomaininfolist;
     struct xen_domctl_getdomaininfo info;
@@ -258,7 +258,7 @@ static int sysctl_getdomaininfolist(struct ctl_sysctl *op)
     return rc;
 }
 
-static int sysctl_cputopoinfo(struct ctl_sysctl *op)
+static int sysctl_cputopoinfo(struct xen_sysctl *op)
 {
     struct xen_sysctl_cputopoinfo *ti = &op->u.cputopoinfo;
     const struct xen_sysctl_cputopo topo = { .core = 0, .socket = 0, .node = 0 };
@@ -274,7 +274,7 @@ static int sysctl_cputopoinfo(struct ctl_sysctl *op)
     return rc;
 }
 
-static int sysctl_numainfo(struct ctl_sysctl *op)
+static int sysctl_numainfo(struct xen_sysctl *op)
 {
     struct xen_sysctl_numainfo *ni = &op->u.numainfo;
     struct xen_sysctl_meminfo mi;
@@ -318,7 +318,7 @@ static int cpumap_to_guest(const struct xenctl_bitmap *b, uint8_t first_byte)
     return 0;
 }
 
-static int sysctl_cpupool_op(struct ctl_sysctl *op)
+static int sysctl_cpupool_op(struct xen_sysctl *op)
 {
     struct xen_sysctl_cpupool_op *cp = &op->u.cpupool_op;
     struct domain *d;
@@ -353,7 +353,7 @@ static int sysctl_cpupool_op(struct ctl_sysctl *op)
     }
 }
 
-static int sysctl_cpu_featureset(struct ctl_sysctl *op)
+static int sysctl_cpu_featureset(struct xen_sysctl *op)
 {
     struct xen_sysctl_cpu_featureset *f = &op->u.cpu_featureset;
     uint32_t fs[CTL_FEATURESET_WORDS];
@@ -384,7 +384,7 @@ static int sysctl_cpu_featureset(struct ctl_sysctl *op)
     return 0;
 }
 
-static int sysctl_cpu_policy(struct ctl_sysctl *op)
+static int sysctl_cpu_policy(struct xen_sysctl *op)
 {
     struct xen_sysctl_cpu_policy *p = &op->u.cpu_policy;
     enum ctl_cpuid_view view;
@@ -409,7 +409,7 @@ static int sysctl_cpu_policy(struct ctl_sysctl *op)
 
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(void) u_sysctl)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
     bool copyback = true;
     long rc;
 

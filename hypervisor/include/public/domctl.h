@@ -1,8 +1,9 @@
 /*
  * domctl.h — the domain control hypercall (__HYPERVISOR_domctl, 36) as Xen
- * 4.17 defines it, interface version 0x15: only the operations a PV
- * toolstack uses.  Written from the public ABI facts; the layouts are
- * checked against Xen's own header by tests/unit/dom0-tools-ctrl/.
+ * 4.17 defines it, interface version 0x15: the operations and payloads a
+ * PV toolstack uses and the hypervisor reads.  Written from the public ABI
+ * facts; sizes and offsets are checked against Debian's libxen-dev by
+ * tests/unit/abi (defs/domctl_sysctl.def).
  *
  * Shared by the hypervisor (which implements the operations) and
  * dom0-tools/libctrl (which issues them through /dev/xen/privcmd).
@@ -163,6 +164,65 @@ struct xen_domctl_address_size {
     uint32_t size;                /* 32 or 64 (bits) */
 };
 
+/* XEN_DOMCTL_{set,get}vcpuaffinity; struct xenctl_bitmap (a byte bitmap and its length in bits): public/xen.h. */
+#define XEN_VCPUAFFINITY_HARD   (1u << 0)
+#define XEN_VCPUAFFINITY_SOFT   (1u << 1)
+#define XEN_VCPUAFFINITY_FORCE  (1u << 2)
+struct xen_domctl_vcpuaffinity {
+    uint32_t vcpu;
+    uint32_t flags;
+    struct xenctl_bitmap cpumap_hard;
+    struct xenctl_bitmap cpumap_soft;
+};
+
+struct xen_domctl_nodeaffinity {
+    struct xenctl_bitmap nodemap;
+};
+
+#define XEN_DOMCTL_SCHEDOP_putinfo      0
+#define XEN_DOMCTL_SCHEDOP_getinfo      1
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo  2
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo  3
+struct xen_domctl_scheduler_op {
+    uint32_t sched_id;
+    uint32_t cmd;
+    union {
+        struct { uint16_t weight, cap; } credit;   /* credit and credit2 alike */
+        uint8_t pad[16];            /* the largest member: a vCPU array handle */
+    } u;
+};
+
+#define TSC_MODE_DEFAULT         0
+#define TSC_MODE_ALWAYS_EMULATE  1
+#define TSC_MODE_NEVER_EMULATE   2
+struct xen_domctl_tsc_info {
+    uint32_t tsc_mode;
+    uint32_t gtsc_khz;
+    uint32_t incarnation;
+    uint32_t pad;
+    xen_u64_aligned elapsed_nsec;
+};
+
+struct xen_domctl_iomem_permission {
+    xen_u64_aligned first_mfn;
+    xen_u64_aligned nr_mfns;
+    uint8_t allow_access;
+};
+
+struct xen_domctl_ioport_permission {
+    uint32_t first_port;
+    uint32_t nr_ports;
+    uint8_t allow_access;
+};
+
+struct xen_domctl_cpu_policy {
+    uint32_t nr_leaves;             /* IN/OUT: entries of leaves */
+    uint32_t nr_msrs;               /* IN/OUT: entries of msrs */
+    xen_domctl_gptr_t leaves;       /* xen_cpuid_leaf_t[] */
+    xen_domctl_gptr_t msrs;         /* xen_msr_entry_t[] */
+    uint32_t err_leaf, err_subleaf, err_msr;   /* OUT: what set refused */
+};
+
 struct xen_domctl {
     uint32_t cmd;
     uint32_t interface_version;   /* XEN_DOMCTL_INTERFACE_VERSION */
@@ -179,6 +239,13 @@ struct xen_domctl {
         struct xen_domctl_hypercall_init hypercall_init;
         struct xen_domctl_settimeoffset settimeoffset;
         struct xen_domctl_address_size address_size;
+        struct xen_domctl_vcpuaffinity vcpuaffinity;
+        struct xen_domctl_nodeaffinity nodeaffinity;
+        struct xen_domctl_scheduler_op scheduler_op;
+        struct xen_domctl_tsc_info tsc_info;
+        struct xen_domctl_iomem_permission iomem_permission;
+        struct xen_domctl_ioport_permission ioport_permission;
+        struct xen_domctl_cpu_policy cpu_policy;
         uint8_t pad[128];
     } u;
 };

@@ -1,8 +1,9 @@
 /*
  * sysctl.h — the system control hypercall (__HYPERVISOR_sysctl, 35) as Xen
- * 4.17 defines it, interface version 0x15: the operations `xl info`,
- * `xl list` and `xl dmesg` need.  Our own text of the public ABI; layouts
- * are checked against Xen's header by tests/unit/dom0-tools-ctrl/.
+ * 4.17 defines it, interface version 0x15: the operations the toolstack
+ * issues (`xl info`, `xl list`, `xl dmesg`, topology, cpupools, CPU
+ * policy).  Our own text of the public ABI; sizes and offsets are checked
+ * against Debian's libxen-dev by tests/unit/abi (defs/domctl_sysctl.def).
  */
 #ifndef PUBLIC_SYSCTL_H
 #define PUBLIC_SYSCTL_H
@@ -87,6 +88,63 @@ struct xen_sysctl_getdomaininfolist {
     uint32_t num_domains;         /* OUT */
 };
 
+struct xen_sysctl_cputopo {
+    uint32_t core, socket, node;
+};
+#define XEN_INVALID_CORE_ID     (~0u)
+struct xen_sysctl_cputopoinfo {
+    uint32_t num_cpus;
+    xen_domctl_gptr_t cputopo;      /* xen_sysctl_cputopo[] */
+};
+
+struct xen_sysctl_meminfo {
+    xen_u64_aligned memsize, memfree;
+};
+struct xen_sysctl_numainfo {
+    uint32_t num_nodes;
+    xen_domctl_gptr_t meminfo;      /* xen_sysctl_meminfo[] */
+    xen_domctl_gptr_t distance;     /* uint32_t[num_nodes * num_nodes] */
+};
+
+#define XEN_SYSCTL_CPUPOOL_OP_CREATE     1
+#define XEN_SYSCTL_CPUPOOL_OP_DESTROY    2
+#define XEN_SYSCTL_CPUPOOL_OP_INFO       3
+#define XEN_SYSCTL_CPUPOOL_OP_ADDCPU     4
+#define XEN_SYSCTL_CPUPOOL_OP_RMCPU      5
+#define XEN_SYSCTL_CPUPOOL_OP_MOVEDOMAIN 6
+#define XEN_SYSCTL_CPUPOOL_OP_FREEINFO   7
+struct xen_sysctl_cpupool_op {
+    uint32_t op, cpupool_id, sched_id, domid, cpu, n_dom;
+    struct xenctl_bitmap cpumap;
+};
+
+#define XEN_SYSCTL_cpu_featureset_raw     0
+#define XEN_SYSCTL_cpu_featureset_host    1
+#define XEN_SYSCTL_cpu_featureset_pv      2
+#define XEN_SYSCTL_cpu_featureset_hvm     3
+#define XEN_SYSCTL_cpu_featureset_pv_max  4
+#define XEN_SYSCTL_cpu_featureset_hvm_max 5
+struct xen_sysctl_cpu_featureset {
+    uint32_t index;
+    uint32_t nr_features;           /* IN: room; OUT: words Xen has */
+    xen_domctl_gptr_t features;     /* uint32_t[] */
+};
+
+#define XEN_SYSCTL_cpu_policy_raw         0
+#define XEN_SYSCTL_cpu_policy_host        1
+#define XEN_SYSCTL_cpu_policy_pv_max      2
+#define XEN_SYSCTL_cpu_policy_hvm_max     3
+#define XEN_SYSCTL_cpu_policy_pv_default  4
+#define XEN_SYSCTL_cpu_policy_hvm_default 5
+struct xen_sysctl_cpu_policy {
+    uint32_t index;
+    uint32_t nr_leaves;
+    uint32_t nr_msrs;
+    uint32_t _rsvd;
+    xen_domctl_gptr_t leaves;
+    xen_domctl_gptr_t msrs;
+};
+
 struct xen_sysctl {
     uint32_t cmd;
     uint32_t interface_version;   /* XEN_SYSCTL_INTERFACE_VERSION */
@@ -95,6 +153,11 @@ struct xen_sysctl {
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_sched_id sched_id;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
+        struct xen_sysctl_cputopoinfo cputopoinfo;
+        struct xen_sysctl_numainfo numainfo;
+        struct xen_sysctl_cpupool_op cpupool_op;
+        struct xen_sysctl_cpu_featureset cpu_featureset;
+        struct xen_sysctl_cpu_policy cpu_policy;
         uint8_t pad[128];
     } u;
 };

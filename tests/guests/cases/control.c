@@ -141,8 +141,9 @@ static void check_sysctl(void)
     }
 }
 
-/* Xen 4.17 layouts of the payloads below (xen/control.h has ours; the
- * guest keeps to the public headers and spells them out). */
+/* Xen 4.17 layouts of the payloads below, as raw words at Xen's offsets:
+ * public/domctl.h and sysctl.h declare them too, but spelling them out
+ * keeps this check independent of our headers. */
 struct bitmap64 { uint64_t bitmap; uint32_t nr_bits; uint32_t pad; };
 
 /* Affinity maps, topology, pools and policy sizes on a one-CPU machine. */

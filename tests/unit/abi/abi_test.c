@@ -26,6 +26,8 @@
 #include <public/memory.h>
 #include <public/physdev.h>
 #include <public/platform.h>
+#include <public/domctl.h>
+#include <public/sysctl.h>
 #include <public/io/console.h>
 #include <public/arch-x86/cpuid.h>
 #include <public/io/ring.h>
@@ -138,6 +140,15 @@ Test(abi, io_ring_h)
     };
     compare(ours, sizeof(ours) / sizeof(ours[0]), expected_ring,
             sizeof(expected_ring) / sizeof(expected_ring[0]));
+}
+
+Test(abi, domctl_sysctl_h)
+{
+    static const struct item ours[] = {
+#include "defs/domctl_sysctl.def"
+    };
+    compare(ours, sizeof(ours) / sizeof(ours[0]), expected_control,
+            sizeof(expected_control) / sizeof(expected_control[0]));
 }
 
 Test(abi, linux_xen_ioctl_h)

@@ -30,6 +30,8 @@
 #include <xen/memory.h>
 #include <xen/physdev.h>
 #include <xen/platform.h>
+#include <xen/domctl.h>
+#include <xen/sysctl.h>
 #include <xen/io/console.h>
 #include <xen/arch-x86/cpuid.h>
 #include <xen/io/ring.h>
@@ -74,6 +76,9 @@ END
 GROUP(ring_vals)
 #include "defs/ring.def"
 END
+GROUP(control_vals)
+#include "defs/domctl_sysctl.def"
+END
 GROUP(ioctl_vals)
 #include "defs/xen_ioctl.def"
 END
@@ -101,6 +106,7 @@ int main(void)
     EMIT("memory", memory_vals);
     EMIT("platform", platform_vals);
     EMIT("ring", ring_vals);
+    EMIT("control", control_vals);
     EMIT("ioctl", ioctl_vals);
     return 0;
 }

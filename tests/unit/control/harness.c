@@ -67,7 +67,7 @@ struct domain *h_make_dom0(void)
     return d;
 }
 
-void h_domctl_init(struct ctl_domctl *op, uint32_t cmd, domid_t dom)
+void h_domctl_init(struct xen_domctl *op, uint32_t cmd, domid_t dom)
 {
     memset(op, 0, sizeof(*op));
     op->cmd = cmd;
@@ -75,19 +75,19 @@ void h_domctl_init(struct ctl_domctl *op, uint32_t cmd, domid_t dom)
     op->domain = dom;
 }
 
-void h_sysctl_init(struct ctl_sysctl *op, uint32_t cmd)
+void h_sysctl_init(struct xen_sysctl *op, uint32_t cmd)
 {
     memset(op, 0, sizeof(*op));
     op->cmd = cmd;
     op->interface_version = XEN_SYSCTL_INTERFACE_VERSION;
 }
 
-long h_domctl(struct ctl_domctl *op)
+long h_domctl(struct xen_domctl *op)
 {
     return do_domctl((XEN_GUEST_HANDLE_PARAM(void)){ op });
 }
 
-long h_sysctl(struct ctl_sysctl *op)
+long h_sysctl(struct xen_sysctl *op)
 {
     return do_sysctl((XEN_GUEST_HANDLE_PARAM(void)){ op });
 }
@@ -99,7 +99,7 @@ long h_platform(struct xen_platform_op *op)
 
 long h_create_raw(domid_t want, unsigned int max_vcpus)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     long rc;
 
     h_domctl_init(&op, XEN_DOMCTL_createdomain, want);
@@ -114,7 +114,7 @@ long h_create_raw(domid_t want, unsigned int max_vcpus)
 
 long h_create(domid_t want, unsigned int max_vcpus)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     long id = h_create_raw(want, max_vcpus);
 
     if (id < 0)
@@ -128,7 +128,7 @@ long h_create(domid_t want, unsigned int max_vcpus)
 
 void h_online(domid_t id, unsigned int vcpu)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct vcpu_guest_context ctx;
 
     memset(&ctx, 0, sizeof(ctx));

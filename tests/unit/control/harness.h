@@ -40,12 +40,12 @@ void h_run_as(struct vcpu *v);
 /* dom0 (privileged, 1 vCPU, running as current) and helpers. */
 struct domain *h_make_dom0(void);
 /* Issue the hypercalls with a kernel struct as the "guest" buffer. */
-long h_domctl(struct ctl_domctl *op);
-long h_sysctl(struct ctl_sysctl *op);
+long h_domctl(struct xen_domctl *op);
+long h_sysctl(struct xen_sysctl *op);
 long h_platform(struct xen_platform_op *op);
 /* A domctl request with the version set. */
-void h_domctl_init(struct ctl_domctl *op, uint32_t cmd, domid_t dom);
-void h_sysctl_init(struct ctl_sysctl *op, uint32_t cmd);
+void h_domctl_init(struct xen_domctl *op, uint32_t cmd, domid_t dom);
+void h_sysctl_init(struct xen_sysctl *op, uint32_t cmd);
 /* createdomain then max_vcpus, as the toolstack does; returns the id or a
  * negative errno.  _raw: createdomain only. */
 long h_create(domid_t want, unsigned int max_vcpus);

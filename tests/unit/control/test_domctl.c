@@ -25,7 +25,7 @@ static struct domain *dom(domid_t id)
 
 static long simple(uint32_t cmd, domid_t id)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
 
     h_domctl_init(&op, cmd, id);
     return h_domctl(&op);
@@ -44,7 +44,7 @@ Test(domctl, unprivileged_caller_gets_eperm)
 
 Test(domctl, wrong_interface_version_gets_eacces)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
 
     h_make_dom0();
     h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 0);
@@ -97,7 +97,7 @@ Test(domctl, createdomain_existing_id_is_eexist)
 
 Test(domctl, createdomain_refuses_bad_configs)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     const struct { uint32_t flags; uint32_t vcpus; int32_t gframes; uint32_t gopts;
                    uint32_t emu; uint32_t pool; long rc; } cases[] = {
         { XEN_DOMCTL_CDF_hvm, 1, -1, 1, 0, 0, -EINVAL },
@@ -130,7 +130,7 @@ Test(domctl, createdomain_refuses_bad_configs)
 
 Test(domctl, createdomain_applies_config)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct domain *d;
 
     h_make_dom0();
@@ -162,7 +162,7 @@ Test(domctl, createdomain_applies_config)
 
 Test(domctl, getdomaininfo_finds_next_domain_across_gaps)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
 
     h_make_dom0();
     cr_assert_eq(h_create(2, 1), 2);
@@ -184,7 +184,7 @@ Test(domctl, getdomaininfo_finds_next_domain_across_gaps)
 
 Test(domctl, getdomaininfo_fields)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct xen_domctl_getdomaininfo *gi = &op.u.getdomaininfo;
     struct domain *d;
 
@@ -239,7 +239,7 @@ Test(domctl, getdomaininfo_fields)
 
 Test(domctl, getdomaininfo_shutdown_reason_poweroff_and_crash)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
 
     h_make_dom0();
     cr_assert_eq(h_create(0, 1), 1);
@@ -300,7 +300,7 @@ Test(domctl, destroydomain_returns_every_frame)
 
 Test(domctl, max_mem_is_enforced_by_the_allocator)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct domain *d;
     unsigned int got = 0;
 
@@ -331,7 +331,7 @@ Test(domctl, max_mem_is_enforced_by_the_allocator)
 
 Test(domctl, max_vcpus_must_match_createdomain)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
 
     h_make_dom0();
     cr_assert_eq(h_create(0, 2), 1);
@@ -346,7 +346,7 @@ Test(domctl, max_vcpus_must_match_createdomain)
 
 Test(domctl, setvcpucontext_hands_a_kernel_copy_to_the_arch)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct vcpu_guest_context ctx, back;
 
     h_make_dom0();
@@ -394,7 +394,7 @@ Test(domctl, setvcpucontext_hands_a_kernel_copy_to_the_arch)
 
 Test(domctl, getvcpuinfo)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct domain *d;
 
     h_make_dom0();
@@ -419,7 +419,7 @@ Test(domctl, getvcpuinfo)
 
 Test(domctl, setdomainhandle)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
 
     h_make_dom0();
     cr_assert_eq(h_create(0, 1), 1);
@@ -435,7 +435,7 @@ Test(domctl, setdomainhandle)
 
 Test(domctl, vcpu_affinity_one_cpu)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     uint8_t hard[4], soft[4];
 
     h_make_dom0();
@@ -478,7 +478,7 @@ Test(domctl, vcpu_affinity_one_cpu)
 
 Test(domctl, node_affinity)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     uint8_t map[2] = { 1, 0 };
 
     h_make_dom0();
@@ -498,7 +498,7 @@ Test(domctl, node_affinity)
 
 Test(domctl, scheduler_credit2_get_put)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
 
     h_make_dom0();
     cr_assert_eq(h_create(0, 2), 1);
@@ -536,7 +536,7 @@ Test(domctl, scheduler_credit2_get_put)
 
 Test(domctl, time_offset_address_size_tsc)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
 
     h_make_dom0();
     cr_assert_eq(h_create(0, 1), 1);
@@ -579,7 +579,7 @@ Test(domctl, time_offset_address_size_tsc)
 
 Test(domctl, hypercall_init_fills_an_owned_frame)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct page_info *pg, *other;
     struct domain *d;
     uint8_t *p;
@@ -622,7 +622,7 @@ static const xen_cpuid_leaf_t *find_leaf(const xen_cpuid_leaf_t *l, uint32_t n,
 
 Test(domctl, get_cpu_policy_pv_view)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     xen_cpuid_leaf_t leaves[CTL_CPUID_MAX_LEAVES];
     xen_msr_entry_t msrs[CTL_MSR_MAX_ENTRIES];
     const xen_cpuid_leaf_t *l1;
@@ -657,7 +657,7 @@ Test(domctl, get_cpu_policy_pv_view)
 
 Test(domctl, set_cpu_policy_accepts_subsets_only)
 {
-    struct ctl_domctl op, get;
+    struct xen_domctl op, get;
     xen_cpuid_leaf_t leaves[CTL_CPUID_MAX_LEAVES];
     xen_msr_entry_t msrs[CTL_MSR_MAX_ENTRIES];
     xen_cpuid_leaf_t *l1 = NULL;
@@ -713,7 +713,7 @@ Test(domctl, set_cpu_policy_accepts_subsets_only)
 
 Test(domctl, iomem_permission_ranges)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct domain *d;
 
     h_make_dom0();
@@ -752,7 +752,7 @@ Test(domctl, iomem_permission_ranges)
 
 Test(domctl, ioport_permission_ranges)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct domain *d;
 
     h_make_dom0();
@@ -777,7 +777,7 @@ Test(domctl, ioport_permission_ranges)
 
 Test(domctl, permissions_do_not_survive_a_recycled_id)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
 
     h_make_dom0();
     cr_assert_eq(h_create(4, 1), 4);
@@ -793,7 +793,7 @@ Test(domctl, permissions_do_not_survive_a_recycled_id)
 
 Test(domctl, rangeset_fills_up_with_enomem_not_corruption)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct domain *d;
     long rc = 0;
     unsigned int i;
@@ -816,7 +816,7 @@ Test(domctl, rangeset_fills_up_with_enomem_not_corruption)
 
 Test(domctl, getvcpucontext_rules_for_the_callers_own_domain)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct vcpu_guest_context back;
     struct domain *d0;
 
@@ -838,7 +838,7 @@ Test(domctl, getvcpucontext_rules_for_the_callers_own_domain)
 
 Test(domctl, vcpus_appear_at_max_vcpus_and_come_up_with_vgcf_online)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct vcpu_guest_context ctx;
 
     h_make_dom0();

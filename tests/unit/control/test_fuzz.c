@@ -83,7 +83,7 @@ static long one_request(void)
 
     memset(req, 0, REQ_ROOM);
     if (kind < 5) {
-        struct ctl_domctl *op = (struct ctl_domctl *)req;
+        struct xen_domctl *op = (struct xen_domctl *)req;
 
         fill_payload((uint8_t *)&op->u, sizeof(op->u));
         op->cmd = dice < 9 ? PICK(domctls) : (uint32_t)next() % 100;
@@ -109,7 +109,7 @@ static long one_request(void)
         return do_domctl(h);
     }
     if (kind < 8) {
-        struct ctl_sysctl *op = (struct ctl_sysctl *)req;
+        struct xen_sysctl *op = (struct xen_sysctl *)req;
 
         fill_payload((uint8_t *)&op->u, sizeof(op->u));
         op->cmd = dice < 9 ? PICK(sysctls) : (uint32_t)next() % 40;

@@ -16,7 +16,7 @@ TestSuite(sysctl, .init = h_setup, .fini = h_teardown);
 
 static long simple(uint32_t cmd)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
 
     h_sysctl_init(&op, cmd);
     return h_sysctl(&op);
@@ -24,7 +24,7 @@ static long simple(uint32_t cmd)
 
 Test(sysctl, entry_checks)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
     struct domain *u;
 
     h_make_dom0();
@@ -42,7 +42,7 @@ Test(sysctl, entry_checks)
 
 Test(sysctl, sched_id_is_credit2_as_xen_4_17)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
 
     h_make_dom0();
     h_sysctl_init(&op, XEN_SYSCTL_sched_id);
@@ -52,7 +52,7 @@ Test(sysctl, sched_id_is_credit2_as_xen_4_17)
 
 Test(sysctl, physinfo)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
     struct xen_sysctl_physinfo *pi = &op.u.physinfo;
     struct domain *d;
 
@@ -79,7 +79,7 @@ Test(sysctl, physinfo)
 
 Test(sysctl, getdomaininfolist_across_gaps)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
     struct xen_domctl_getdomaininfo info[8];
     struct domain *d;
 
@@ -135,7 +135,7 @@ Test(sysctl, getdomaininfolist_across_gaps)
 static long readconsole(char *buf, uint32_t count, bool incremental, uint32_t *index,
                         bool clear, uint32_t *got)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
     long rc;
 
     h_sysctl_init(&op, XEN_SYSCTL_readconsole);
@@ -251,7 +251,7 @@ Test(sysctl, readconsole_after_the_ring_wrapped)
 
 Test(sysctl, cputopoinfo_and_numainfo)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
     struct xen_sysctl_cputopo topo[2];
     struct xen_sysctl_meminfo mi[2];
     uint32_t dist[4] = { 0 };
@@ -289,7 +289,7 @@ Test(sysctl, cputopoinfo_and_numainfo)
 
 Test(sysctl, cpupool_info)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
     uint8_t map[4];
     struct domain *d;
 
@@ -325,7 +325,7 @@ Test(sysctl, cpupool_info)
 
 Test(sysctl, cpu_featureset)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
     uint32_t fs[CTL_FEATURESET_WORDS + 2];
 
     h_make_dom0();
@@ -362,7 +362,7 @@ Test(sysctl, cpu_featureset)
 
 Test(sysctl, cpu_policy)
 {
-    struct ctl_sysctl op;
+    struct xen_sysctl op;
     xen_cpuid_leaf_t leaves[CTL_CPUID_MAX_LEAVES];
     xen_msr_entry_t msrs[CTL_MSR_MAX_ENTRIES];
     bool seen_vmx = false;
