@@ -1,8 +1,7 @@
 /*
  * control.h — the control interface dom0's toolstack and kernel use:
  * domctl (common/domctl.c), sysctl (common/sysctl.c), platform_op
- * (arch/x86/pv/platform.c) and the dom0 part of physdev_op
- * (arch/x86/pv/physdev.c).
+ * (arch/x86/pv/platform.c) and physdev_op (arch/x86/pv/physdev.c).
  *
  * The request structures and every payload the hypervisor reads are the
  * public ones (public/domctl.h, public/sysctl.h), shared with the
@@ -40,11 +39,6 @@ struct vcpu;
 long do_domctl(XEN_GUEST_HANDLE_PARAM(void) u_domctl);
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(void) u_sysctl);
 long do_platform_op(XEN_GUEST_HANDLE_PARAM(void) u_op);
-/*
- * The physdev_op commands other than set_iopl (which pvcore's
- * do_physdev_op answers itself and should send everything else here).
- */
-long physdev_op_control(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 
 /* -------------------------------------------- shared by domctl and sysctl */
 

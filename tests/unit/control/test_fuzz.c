@@ -9,6 +9,7 @@
 #include <criterion/criterion.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/hypercall.h>
 #include "harness.h"
 
 TestSuite(fuzz, .init = h_setup, .fini = h_teardown);
@@ -127,7 +128,7 @@ static long one_request(void)
     fill_payload(req, 64);
     if (dice == 0)
         h.p = (void *)(uintptr_t)next();
-    return physdev_op_control(dice < 9 ? PICK(physops) : (int)(next() % 40), h);
+    return do_physdev_op(dice < 9 ? PICK(physops) : (int)(next() % 40), h);
 }
 
 Test(fuzz, random_requests_never_crash_or_leak, .timeout = 120)

@@ -1,13 +1,14 @@
 /*
  * test_platform.c — platform_op (what Linux 6.1 dom0 asks while booting)
  * and the dom0 physdev_op commands, through do_platform_op() and
- * physdev_op_control(): entry checks, firmware info, CPU info, settime
+ * do_physdev_op(): entry checks, firmware info, CPU info, settime
  * reaching every domain's shared_info, and the interrupt-routing answers
  * Linux falls back from.
  */
 #include <string.h>
 #include <criterion/criterion.h>
 #include <xen/errno.h>
+#include <xen/hypercall.h>
 #include "harness.h"
 
 TestSuite(platform, .init = h_setup, .fini = h_teardown);
@@ -21,7 +22,7 @@ static void pf_init(struct xen_platform_op *op, uint32_t cmd)
 
 static long physdev(int cmd, void *arg)
 {
-    return physdev_op_control(cmd, (XEN_GUEST_HANDLE_PARAM(void)){ arg });
+    return do_physdev_op(cmd, (XEN_GUEST_HANDLE_PARAM(void)){ arg });
 }
 
 Test(platform, entry_checks)
@@ -127,6 +128,23 @@ Test(platform, settime64_reaches_every_domain)
 
 /* ------------------------------------------------------------- physdev */
 
+/* set_iopl is answered beside the other commands (one do_physdev_op). */
+Test(platform, physdev_set_iopl)
+{
+    struct physdev_set_iopl s = { .iopl = 3 };
+
+    h_make_dom0();
+    cr_assert_eq(physdev(PHYSDEVOP_set_iopl, &s), 0);
+    cr_assert_eq(current->arch.iopl, 3);
+    s.iopl = 1;
+    cr_assert_eq(physdev(PHYSDEVOP_set_iopl, &s), 0);
+    cr_assert_eq(current->arch.iopl, 1);
+    s.iopl = 4;
+    cr_assert_eq(physdev(PHYSDEVOP_set_iopl, &s), -EINVAL);
+    cr_assert_eq(current->arch.iopl, 1, "a refused iopl leaves the old one");
+    cr_assert_eq(physdev(PHYSDEVOP_set_iopl, H_BAD_PTR), -EFAULT);
+}
+
 Test(platform, physdev_irq_status_query_and_eoi)
 {
     struct physdev_irq_status_query q = { .irq = 4 };
@@ -214,6 +232,5 @@ Test(platform, physdev_unimplemented_are_enosys)
     cr_assert_eq(physdev(PHYSDEVOP_manage_pci_add, &pci), -ENOSYS);
     cr_assert_eq(physdev(PHYSDEVOP_manage_pci_add_ext, &pci), -ENOSYS);
     cr_assert_eq(physdev(PHYSDEVOP_pci_device_add, &pci), -ENOSYS);
-    cr_assert_eq(physdev(PHYSDEVOP_set_iopl, &pci), -ENOSYS, "pvcore's, not ours");
     cr_assert_eq(physdev(12345, NULL), -ENOSYS);
 }

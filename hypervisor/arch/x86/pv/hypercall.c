@@ -56,13 +56,9 @@ boolean_param("hypercall_stats", opt_hypercall_stats);
 static bool has_subop(unsigned long nr)
 {
     switch (nr) {
-    case __HYPERVISOR_memory_op: case __HYPERVISOR_xen_version:
-    case __HYPERVISOR_console_io: case __HYPERVISOR_grant_table_op:
-    case __HYPERVISOR_vm_assist: case __HYPERVISOR_vcpu_op:
-    case __HYPERVISOR_set_segment_base: case __HYPERVISOR_sched_op:
-    case __HYPERVISOR_callback_op: case __HYPERVISOR_event_channel_op:
-    case __HYPERVISOR_physdev_op:
-        return true;
+#define HC_SUBOP(name, kind, call) case HC_NR(name): return HC_IS_SUB(kind);
+    HYPERCALL_LIST(HC_SUBOP)
+#undef HC_SUBOP
     default:
         return false;
     }
@@ -82,7 +78,7 @@ void hypercall_count(unsigned long nr, unsigned long a1)
 static const char *hypercall_name(unsigned long nr)
 {
     switch (nr) {
-#define HC_NAME(n, name, call) case n: return #name;
+#define HC_NAME(name, kind, call) case HC_NR(name): return #name;
     HYPERCALL_LIST(HC_NAME)
 #undef HC_NAME
     case __HYPERVISOR_iret:
@@ -130,7 +126,7 @@ long hypercall_dispatch(unsigned long nr, unsigned long a1, unsigned long a2,
     (void)a6;
     hypercall_count(nr, a1);
     switch (nr) {
-#define HC_CASE(n, name, call) case n: return call;
+#define HC_CASE(name, kind, call) case HC_NR(name): return call;
     HYPERCALL_LIST(HC_CASE)
 #undef HC_CASE
     default:
@@ -141,7 +137,7 @@ long hypercall_dispatch(unsigned long nr, unsigned long a1, unsigned long a2,
 static bool hypercall_known(unsigned long nr)
 {
     switch (nr) {
-#define HC_KNOWN(n, name, call) case n: return true;
+#define HC_KNOWN(name, kind, call) case HC_NR(name): return true;
     HYPERCALL_LIST(HC_KNOWN)
 #undef HC_KNOWN
     case __HYPERVISOR_iret:

@@ -1,6 +1,8 @@
 /*
- * physdev.c — PHYSDEVOP_* (physdev_op, hypercall 33) beyond set_iopl,
- * Xen 4.17 semantics as a PV dom0 with `acpi=off pci=off` meets them.
+ * physdev.c — PHYSDEVOP_* (physdev_op, hypercall 33): set_iopl (the
+ * guest's virtual IOPL, which the I/O emulation checks) and the interrupt
+ * and PCI commands, with Xen 4.17 semantics as a PV dom0 with
+ * `acpi=off pci=off` meets them.
  *
  * This hypervisor routes no physical interrupts to guests (no IO-APIC
  * driver, no PCI passthrough, EVTCHNOP_bind_pirq refused), so the answers
@@ -21,8 +23,6 @@
  *     a warning and carries on; unmap_pirq: -EINVAL (nothing mapped);
  *   manage_pci_* / pci_device_* / restore_msi* / msix / mmcfg / setup_gsi /
  *     get_free_pirq / dbgp: -ENOSYS.
- * set_iopl lives in pvcore's do_physdev_op (traps.c), which hands every
- * other command to physdev_op_control().
  */
 #include <xen/types.h>
 #include <xen/lib.h>
@@ -30,6 +30,7 @@
 #include <xen/sched.h>
 #include <xen/guest_access.h>
 #include <xen/control.h>
+#include <xen/hypercall.h>
 
 #define NR_STATIC_IRQS      16      /* legacy ISA IRQs (no IO-APIC GSIs known) */
 #define EXTRA_GUEST_IRQS    32      /* Xen's extra_guest_irqs default, domU */
@@ -91,11 +92,21 @@ static long physdev_unmap_pirq(struct domain *caller, XEN_GUEST_HANDLE_PARAM(voi
     return rc;
 }
 
-long physdev_op_control(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *caller = current->domain;
 
     switch (cmd) {
+    case PHYSDEVOP_set_iopl: {
+        struct physdev_set_iopl s;
+
+        if (copy_from_guest_va(&s, arg.p, sizeof(s)) != 0)
+            return -EFAULT;
+        if (s.iopl > 3)
+            return -EINVAL;
+        current->arch.iopl = (uint8_t)s.iopl;
+        return 0;
+    }
     case PHYSDEVOP_irq_status_query: {
         struct physdev_irq_status_query q;
 

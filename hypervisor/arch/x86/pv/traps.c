@@ -5,8 +5,8 @@
  * callbacks, SYSCALL from guest kernel (hypercall) and user (system call),
  * the iret hypercall, and the hypercalls that configure all this:
  * set_trap_table, set_callbacks, callback_op, stack_switch,
- * fpu_taskswitch, set_segment_base, physdev_op (set_iopl), and
- * VCPUOP_initialise's register state.
+ * fpu_taskswitch, set_segment_base, and VCPUOP_initialise's register
+ * state.
  *
  * Bounce frame (low to high, 16-byte aligned base):
  *   RCX, R11, [DS, ES, FS, GS (failsafe)], [error code], RIP, CS, RFLAGS, RSP, SS
@@ -553,26 +553,6 @@ long do_get_debugreg(int reg)
         return (long)v->arch.debugreg[reg];
     default:
         return -ENODEV;
-    }
-}
-
-long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
-{
-    struct vcpu *v = current;
-
-    switch (cmd) {
-    case PHYSDEVOP_set_iopl: {
-        struct physdev_set_iopl s;
-
-        if (copy_from_guest_va(&s, arg.p, sizeof(s)) != 0)
-            return -EFAULT;
-        if (s.iopl > 3)
-            return -EINVAL;
-        v->arch.iopl = (uint8_t)s.iopl;
-        return 0;
-    }
-    default:
-        return physdev_op_control(cmd, arg);    /* dom0's extras (hvctl) */
     }
 }
 
