@@ -53,7 +53,9 @@ int xlcfg_action_parse(const char *s, enum xlcfg_action *a);
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"; parse returns 0 or -EINVAL. */
 void xlcfg_uuid_format(const uint8_t uuid[16], char out[37]);
 int xlcfg_uuid_parse(const char *s, uint8_t uuid[16]);
-/* Random (version 4) UUID from getrandom(2). Returns 0 or -errno. */
+/* Random (version 4) UUID from getrandom(2). Returns 0 or -errno.
+ * format and generate are in libctrl (create.c), which needs them without
+ * the parser; every program linking this also links libctrl.a. */
 int xlcfg_uuid_generate(uint8_t uuid[16]);
 
 /*

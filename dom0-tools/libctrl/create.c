@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <xenstore.h>
 #include "domain.h"
+#include "xlcfg_parse.h"
 #include "../builder/builder.h"
 #include "internal.h"
 #include "xs_batch.h"
@@ -24,16 +25,20 @@
 /* libxl keeps this much above the guest's maximum for its own pages. */
 #define MAXMEM_SLACK_KB 1024
 
-static void uuid_str(const uint8_t u[16], char out[37])
+/* The domain handle (UUID) helpers of xlcfg_parse.h: here, because domain
+ * creation needs them without the config parser (xenconsoled links libctrl
+ * alone). */
+void xlcfg_uuid_format(const uint8_t u[16], char out[37])
 {
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9], u[10], u[11],
-             u[12], u[13], u[14], u[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+             u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
-static int random_uuid(uint8_t u[16])
+int xlcfg_uuid_generate(uint8_t u[16])
 {
     size_t got = 0;
+
     while (got < 16) {
         ssize_t n = getrandom(u + got, 16 - got, 0);
         if (n < 0) {
@@ -195,7 +200,7 @@ static int write_xenstore(struct xs_handle *xs, const struct domain_config *cfg,
     bool pipelined = true;
     int rc = 0;
 
-    uuid_str(uuid, u);
+    xlcfg_uuid_format(uuid, u);
     for (int attempt = 0; attempt < 5; attempt++) {
         struct xsw w = { .xs = xs, .domid = domid };
         struct xs_batch b;
@@ -331,7 +336,7 @@ int domain_create(const struct domain_config *in, unsigned flags,
 
     if (cfg.uuid_set)
         memcpy(uuid, cfg.uuid, 16);
-    else if ((rc = random_uuid(uuid)) < 0) {
+    else if ((rc = xlcfg_uuid_generate(uuid)) < 0) {
         eb_fail(eb, rc, "generating a UUID");
         goto out;
     }
@@ -410,7 +415,7 @@ out:
             xs_rm(xs, XBT_NULL, path);
             snprintf(path, sizeof(path), "/libxl/%u", domid);
             xs_rm(xs, XBT_NULL, path);
-            uuid_str(uuid, u);
+            xlcfg_uuid_format(uuid, u);
             snprintf(path, sizeof(path), "/vm/%s", u);
             xs_rm(xs, XBT_NULL, path);
         }

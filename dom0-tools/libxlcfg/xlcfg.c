@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -163,13 +162,6 @@ int xlcfg_action_parse(const char *s, enum xlcfg_action *a)
     return -EINVAL;
 }
 
-void xlcfg_uuid_format(const uint8_t u[16], char out[37])
-{
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
-             u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
 static int isxdigit_c(int c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
@@ -203,24 +195,6 @@ int xlcfg_uuid_parse(const char *s, uint8_t u[16])
         u[j++] = (uint8_t)(hexdigit(hi) << 4 | hexdigit(lo));
         i++;
     }
-    return 0;
-}
-
-int xlcfg_uuid_generate(uint8_t u[16])
-{
-    size_t got = 0;
-
-    while (got < 16) {
-        ssize_t n = getrandom(u + got, 16 - got, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        got += (size_t)n;
-    }
-    u[6] = (u[6] & 0x0f) | 0x40;     /* version 4 */
-    u[8] = (u[8] & 0x3f) | 0x80;     /* RFC 4122 variant */
     return 0;
 }
 

@@ -410,12 +410,8 @@ int vcpu_register_info(struct vcpu *v, mfn_t mfn, unsigned int offset)
     if (!mfn_valid(mfn))
         return -EINVAL;
     pg = mfn_to_page(mfn);
-    if (!get_page(pg, d))
+    if (get_page_and_type(pg, d, PGT_writable_page) != 0)
         return -EINVAL;
-    if (get_page_type(pg, PGT_writable_page) != 0) {
-        put_page(pg);
-        return -EINVAL;
-    }
     new_info = (struct vcpu_info *)((char *)mfn_to_virt(mfn) + offset);
     memcpy(new_info, v->vcpu_info, sizeof(*new_info));
     new_info->evtchn_upcall_pending = 1;
@@ -436,8 +432,7 @@ void vcpu_release_areas(struct vcpu *v)
 
         v->vcpu_info = &d->shared_info->vcpu_info[v->vcpu_id < MAX_VIRT_CPUS ? v->vcpu_id : 0];
         v->vcpu_info_mfn = INVALID_MFN;
-        put_page_type(pg);
-        put_page(pg);
+        put_page_and_type(pg);
     }
     v->runstate_guest = 0;
 }

@@ -215,28 +215,6 @@ void send_guest_global_virq(struct domain *d, uint32_t virq)
     spin_unlock(&evtchn_lock);
 }
 
-/*
- * Resolve a domain named in an argument for an operation that may target
- * another domain: the caller itself, or any domain if the caller is
- * privileged (Xen's XSM_TARGET default policy).  Returns a referenced domain
- * or NULL with *rc set.
- */
-static struct domain *target_domain(struct domain *caller, domid_t dom, int *rc)
-{
-    struct domain *d = domain_lookup(caller, dom);
-
-    if (d == NULL) {
-        *rc = -ESRCH;
-        return NULL;
-    }
-    if (d != caller && !caller->is_privileged) {
-        put_domain(d);
-        *rc = -EPERM;
-        return NULL;
-    }
-    return d;
-}
-
 /* ------------------------------------------------------------ operations */
 
 int evtchn_alloc_unbound(struct domain *caller, evtchn_alloc_unbound_t *a)
@@ -245,7 +223,7 @@ int evtchn_alloc_unbound(struct domain *caller, evtchn_alloc_unbound_t *a)
     struct evtchn *chn;
     int port, rc = 0;
 
-    d = target_domain(caller, a->dom, &rc);
+    d = domain_lookup_target(caller, a->dom, &rc);
     if (d == NULL)
         return rc;
 
@@ -458,7 +436,7 @@ int evtchn_status(struct domain *caller, evtchn_status_t *s)
     struct evtchn *chn;
     int rc = 0;
 
-    d = target_domain(caller, s->dom, &rc);
+    d = domain_lookup_target(caller, s->dom, &rc);
     if (d == NULL)
         return rc;
 
@@ -585,7 +563,7 @@ int evtchn_reset(struct domain *caller, domid_t dom)
     struct domain *d;
     int rc = 0;
 
-    d = target_domain(caller, dom, &rc);
+    d = domain_lookup_target(caller, dom, &rc);
     if (d == NULL)
         return rc;
     evtchn_close_all(d);

@@ -86,20 +86,14 @@ static int grow_table(struct domain *d, unsigned int nr)
     return 0;
 }
 
-/* A domain argument that may name another domain: privileged callers only. */
+/* domain_lookup_target with its errors as grant status codes. */
 static struct domain *lookup_target(struct domain *caller, domid_t dom, int16_t *status)
 {
-    struct domain *d = domain_lookup(caller, dom);
+    int rc = 0;
+    struct domain *d = domain_lookup_target(caller, dom, &rc);
 
-    if (d == NULL) {
-        *status = GNTST_bad_domain;
-        return NULL;
-    }
-    if (d != caller && !caller->is_privileged) {
-        put_domain(d);
-        *status = GNTST_permission_denied;
-        return NULL;
-    }
+    if (d == NULL)
+        *status = rc == -EPERM ? GNTST_permission_denied : GNTST_bad_domain;
     return d;
 }
 

@@ -32,22 +32,6 @@
 
 /* ------------------------------------------------------------- helpers */
 
-static struct domain *memop_target(struct domain *caller, domid_t domid, int *rc)
-{
-    struct domain *d = domain_lookup(caller, domid);
-
-    if (d == NULL) {
-        *rc = -ESRCH;
-        return NULL;
-    }
-    if (d != caller && !caller->is_privileged) {
-        put_domain(d);
-        *rc = -EPERM;
-        return NULL;
-    }
-    return d;
-}
-
 static unsigned int memflags_of(unsigned int mem_flags)
 {
     unsigned int bits = XENMEMF_get_address_bits(mem_flags);
@@ -183,7 +167,7 @@ static long reservation_op(struct domain *caller, unsigned int cmd,
         return -EFAULT;
     if (r.extent_order > MAX_EXTENT_ORDER)
         return -EINVAL;
-    d = memop_target(caller, r.domid, &rc);
+    d = domain_lookup_target(caller, r.domid, &rc);
     if (d == NULL)
         return rc;
 
@@ -305,7 +289,7 @@ static long memory_map_op(struct domain *caller, unsigned int cmd,
             return -EINVAL;
         if (copy_from_guest_va(buf, f.map.buffer.p, f.map.nr_entries * sizeof(buf[0])))
             return -EFAULT;
-        d = memop_target(caller, f.domid, &rc);
+        d = domain_lookup_target(caller, f.domid, &rc);
         if (d == NULL)
             return rc;
         rc = memory_set_map(d, buf, f.map.nr_entries);
@@ -362,7 +346,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if (copy_from_guest_va(&domid, arg.p, sizeof(domid)))
             return -EFAULT;
-        d = memop_target(caller, domid, &err);
+        d = domain_lookup_target(caller, domid, &err);
         if (d == NULL)
             return err;
         rc = op == XENMEM_current_reservation ? (long)d->tot_pages : (long)d->max_pages;
@@ -378,7 +362,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if (copy_from_guest_va(&domid, arg.p, sizeof(domid)))
             return -EFAULT;
-        d = memop_target(caller, domid, &err);
+        d = domain_lookup_target(caller, domid, &err);
         if (d == NULL)
             return err;
         rc = d->shared_info->arch.max_pfn ? (long)d->shared_info->arch.max_pfn - 1 : 0;

@@ -12,6 +12,7 @@
 
 #include <xen/types.h>
 #include <xen/lib.h>
+#include <xen/errno.h>
 #include <xen/mm.h>
 
 struct domain;
@@ -85,6 +86,27 @@ static inline void put_page_type(struct page_info *pg)
         put_last_page_type(pg, x);
     else
         pg->type_info = x - 1;
+}
+
+/* Both references at once: d's frame, then the type (-EINVAL if the frame
+ * is not d's; the type's own error otherwise, holding nothing). */
+static inline int get_page_and_type(struct page_info *pg, const struct domain *d,
+                                    uint64_t type)
+{
+    int rc;
+
+    if (!get_page(pg, d))
+        return -EINVAL;
+    rc = get_page_type(pg, type);
+    if (rc)
+        put_page(pg);
+    return rc;
+}
+
+static inline void put_page_and_type(struct page_info *pg)
+{
+    put_page_type(pg);
+    put_page(pg);
 }
 
 /* Drop the allocation reference of every frame d owns (domain death). */

@@ -16,6 +16,7 @@
 #define XEN_SCHED_H
 
 #include <xen/types.h>
+#include <xen/errno.h>
 #include <xen/spinlock.h>
 #include <xen/timer.h>
 #include <public/xen.h>
@@ -150,6 +151,29 @@ struct domain *domain_lookup(struct domain *caller, domid_t id); /* DOMID_SELF a
 struct domain *domain_first_from(domid_t id);       /* first id >= id, ref */
 void get_domain(struct domain *d);
 void put_domain(struct domain *d);
+/*
+ * A domain argument that may name another domain: the caller itself, or any
+ * domain if the caller is privileged (Xen's XSM_TARGET default policy).
+ * Returns a referenced domain, or NULL with *rc = -ESRCH (no such domain)
+ * or -EPERM.
+ */
+static inline struct domain *domain_lookup_target(struct domain *caller, domid_t id,
+                                                  int *rc)
+{
+    struct domain *d = domain_lookup(caller, id);
+
+    if (d == NULL) {
+        *rc = -ESRCH;
+        return NULL;
+    }
+    if (d != caller && !caller->is_privileged) {
+        put_domain(d);
+        *rc = -EPERM;
+        return NULL;
+    }
+    return d;
+}
+
 struct vcpu *domain_vcpu(const struct domain *d, unsigned int vcpu_id);
 void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_crash(struct domain *d, const char *why);

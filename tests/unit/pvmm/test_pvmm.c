@@ -417,6 +417,10 @@ Test(pvmm, foreigndom_needs_privilege)
 
     h_set_current(D1);
     cr_expect_eq(do_mmu_update(h, 1, nodone, 2), -EPERM);
+    /* domain_lookup_target's order, as Xen's get_pg_owner: no such domain
+     * is -ESRCH for anyone; DOMID_IO is the privileged caller's alone. */
+    cr_expect_eq(do_mmu_update(h, 1, nodone, 9), -ESRCH);
+    cr_expect_eq(do_mmu_update(h, 1, nodone, DOMID_IO), -EPERM);
     h_set_current(D0);
     cr_expect_eq(do_mmu_update(h, 0, nodone, 9), -ESRCH);
 }

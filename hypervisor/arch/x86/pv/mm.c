@@ -145,24 +145,6 @@ void put_last_page_type(struct page_info *pg, uint64_t x)
         pv_tlb_stale_writable = true;
 }
 
-int get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type)
-{
-    int rc;
-
-    if (!get_page(pg, d))
-        return -EINVAL;
-    rc = get_page_type(pg, type);
-    if (rc)
-        put_page(pg);
-    return rc;
-}
-
-void put_page_and_type(struct page_info *pg)
-{
-    put_page_type(pg);
-    put_page(pg);
-}
-
 /* An L1 entry: the frame it maps (RAM of pg_owner, or device memory). */
 int get_page_from_l1e(pte_t l1e, struct domain *l1e_owner, struct domain *pg_owner)
 {
@@ -762,26 +744,21 @@ void pv_relinquish_pagetables(struct domain *d)
 
 /*
  * The domain whose frames a privileged caller names (foreigndom), or the
- * caller itself.  DOMID_IO means "device memory" and is the caller's own
+ * caller itself (domain_lookup_target; the domid is 16 bits, as Xen casts
+ * it).  DOMID_IO means "device memory" and is the privileged caller's own
  * right to map it, checked per entry.
  */
 static struct domain *get_pg_owner(struct domain *curr, unsigned int domid, int *rc)
 {
-    struct domain *d;
-
-    if (domid == DOMID_SELF || domid == curr->domain_id ||
-        (domid == DOMID_IO && curr->is_privileged)) {
+    if ((domid_t)domid == DOMID_IO) {
+        if (!curr->is_privileged) {
+            *rc = -EPERM;
+            return NULL;
+        }
         get_domain(curr);
         return curr;
     }
-    if (!curr->is_privileged) {
-        *rc = -EPERM;
-        return NULL;
-    }
-    d = get_domain_by_id(domid);
-    if (d == NULL)
-        *rc = -ESRCH;
-    return d;
+    return domain_lookup_target(curr, (domid_t)domid, rc);
 }
 
 long do_mmu_update(XEN_GUEST_HANDLE_PARAM(mmu_update_t) ureqs, unsigned int count,

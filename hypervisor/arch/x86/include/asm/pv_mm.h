@@ -54,9 +54,7 @@ static inline bool is_guest_l4_slot(unsigned int slot)
     return slot < 256 || slot > 271;
 }
 
-/* ---- references (get_page, put_page, get/put_page_type: xen/domheap.h) ---- */
-int  get_page_and_type(struct page_info *pg, const struct domain *d, uint64_t type);
-void put_page_and_type(struct page_info *pg);
+/* ---- references (get_page, put_page, get/put_page_type, get/put_page_and_type: xen/domheap.h) ---- */
 /* mfn -> page owned by d, or NULL (not RAM, free, another owner). */
 struct page_info *get_page_from_mfn(mfn_t mfn, const struct domain *d);
 
