@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Suite 50: xl and its config parser without a hypervisor (owner: tools-xl).
+# Suite 50: xl and its config parser without a hypervisor.
 #  - tests/unit/dom0-tools (Criterion): the xl.cfg parser against golden
 #    files captured from Debian's xl 4.17 and malformed inputs, the command
 #    table and help, argument errors, list/info/uptime/list -l formatting;
@@ -10,7 +10,7 @@ ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
 cd "$ROOT" || exit 1
 
-for d in dom0-tools tests/unit/dom0-tools; do
+for d in xenstore dom0-tools tests/unit/dom0-tools; do
     if ! log=$(make -s --no-print-directory -f Rules.mk obj="$d" FLAVOR=host BUILD="$BUILD" 2>&1); then
         echo "FAIL: xl/build-$d $(printf '%s' "$log" | grep -m1 -iE 'error|No rule' )"
     fi
