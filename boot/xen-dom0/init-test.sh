@@ -49,7 +49,7 @@ check "console-tty-in-xenstore" [ -n "$tty" ]
 check "xl-console-shows-marker" grep -q "DOMU-MARKER init-start" /tmp/console.out
 check "xl-console-input-echoed" grep -q "DOMU-ECHO hello-console" /tmp/console.out
 tail -c 400 /tmp/console.out | tr -d '\r' | sed 's/^/console| /'
-# ---- BEGIN tools-xl checks (owner: tools-xl) ------------------------------
+# ---- BEGIN xl command checks ----------------------------------------------
 # The rest of xl's commands and output formats against the running domu1,
 # then the per-domain monitor rebuilding it on reboot (on_reboot="restart").
 xl info > /tmp/xlinfo; sed 's/^/info| /' /tmp/xlinfo
@@ -87,7 +87,7 @@ sed 's/^/monitor| /' /var/log/xen/xl-domu1.log 2>/dev/null
 echo "T60 reboot: domu1 id $id1 -> ${newid:-none} after $(sub "$(up)" "$t0")s"
 check "monitor-restarts-domu1-on-reboot" sh -c "[ -n '$newid' ] && [ '$newid' != '$id1' ] && xl list domu1 >/dev/null"
 [ -n "$newid" ] && id1=$newid
-# ---- END tools-xl checks --------------------------------------------------
+# ---- END xl command checks ------------------------------------------------
 t0=$(up)
 timeout 300 xl shutdown -w domu1   # generous: a loaded 2-core TCG host took >90 s > /tmp/shutdown.out 2>&1; rc=$?
 cat /tmp/shutdown.out

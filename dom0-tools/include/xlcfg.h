@@ -33,7 +33,7 @@ struct xlcfg_disk {              /* xl-disk-configuration(5) */
     bool readonly;               /* access=ro|r */
     bool cdrom;                  /* devtype=cdrom */
     char script[256];            /* optional hotplug script */
-    /* added by the parser (tools-xl), all optional: */
+    /* added by the parser, all optional: */
     char backendtype[16];        /* "" (unspecified), phy, tap, qdisk, standalone */
     char backend_domname[64];    /* backend=<domain>, "" = dom0 */
     bool direct_io_safe;
@@ -48,7 +48,7 @@ struct xlcfg_vif {               /* xl-network-configuration(5) */
     char script[256];
     char model[32];
     char vifname[64];
-    /* added by the parser (tools-xl), all optional: */
+    /* added by the parser, all optional: */
     unsigned int devid;          /* position in the vif list unless devid= */
     char type[8];                /* "" (unspecified), vif, ioemu */
     char gatewaydev[64];
@@ -74,7 +74,7 @@ struct domain_config {
     struct xlcfg_vif vifs[XLCFG_MAX_VIFS];
     char source_file[1024];      /* the config file it came from, for messages */
     /*
-     * Added by the parser (tools-xl): which optional keys the file set,
+     * Added by the parser: which optional keys the file set,
      * because xl's JSON (xl create -n) prints only what was given; the
      * values above always hold the effective settings.
      */

@@ -2,8 +2,8 @@
 # 10-boot.sh — boot-time benchmark: QEMU start -> hypervisor banner
 # ("Xen version 4."), median of RUNS runs, via QEMU -kernel (multiboot1) and
 # via the GRUB2 ISO (multiboot2).  The reference is real Xen 4.17 measured
-# the same way in the same run when /work/shared/reference/xen/.work/out/xen
-# (the gunzipped Xen ELF) exists; the ratio is ours / Xen's (< 1 = faster).
+# the same way in the same run (tests/lib/find-xen.sh: the shared reference
+# build's gunzipped Xen ELF, else Debian's package); the ratio is ours / Xen's (< 1 = faster).
 # Target: <= 1 s via -kernel.
 # Env: RUNS (default 5), XEN_REF (path of the reference Xen binary).
 set -uo pipefail

@@ -28,7 +28,7 @@ make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=tests/unit/decompress \
 kernel=${DECOMP_KERNEL:-}
 if [ -z "$kernel" ]; then
     for k in "$BUILD"/kernel/vmlinuz "$BUILD"/dom0/vmlinuz "$BUILD"/vmlinuz \
-             /work/shared/reference/xen/.work/out/vmlinuz; do
+             "$ROOT"/../shared/reference/xen/.work/out/vmlinuz; do
         [ -f "$k" ] && { kernel=$k; break; }
     done
 fi

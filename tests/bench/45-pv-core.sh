@@ -8,7 +8,7 @@
 # single-domain rows.  Figures: TSC cycles and pvclock ns per operation,
 # best of 5 rounds inside the guest; everything under QEMU TCG, so absolute
 # numbers are emulation costs — the ratios are the point.
-# Goals (issue 4): hypercall / syscall <= 1.5; grant copy / memcpy
+# Goals: hypercall / syscall <= 1.5; grant copy / memcpy
 # throughput >= 0.8.  Env: XEN_REF (reference Xen ELF).
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}

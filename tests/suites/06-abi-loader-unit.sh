@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Suite 06: public ABI headers, the ELF/Xen-notes loader, the PV start-of-day
-# layout and the CPUID policy (owner: abi).
+# layout and the CPUID policy.
 #  - our public headers compile alone, freestanding and on the host;
 #  - tests/unit/abi: sizes, offsets and constants against Debian's libxen-dev;
 #  - tests/unit/libelf: loader, bzImage header, layout, CPUID policy;

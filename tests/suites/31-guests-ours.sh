@@ -91,12 +91,13 @@ fi
 # hvc0 (rdinit=/bin/sh), and a command typed on the serial line reaches it
 # through CONSOLEIO_read (VIRQ_CONSOLE) and is answered.  Kernel and
 # initramfs: $PVLAB_LINUX_KERNEL / $PVLAB_LINUX_INITRD, else the shared
-# reference build's (when its log says rc=0), else boot/dom0-initramfs.sh's
+# reference build's (when it finished), else boot/dom0-initramfs.sh's
 # (fetched from Debian's archive); SKIP only if none can be had.
 if [ -z "$pat" ] || [[ "linux_dom0" == *"$pat"* ]]; then
-    ref=/work/shared/reference/xen/.work/out
+    ref=$ROOT/../shared/reference/xen/.work/out
     lk=${PVLAB_LINUX_KERNEL:-} li=${PVLAB_LINUX_INITRD:-}
-    if [ -z "$lk" ] && [ -f "$ref/vmlinuz" ] && grep -q 'rc=0' /tmp/xenref-build.log 2>/dev/null; then
+    # The reference build finished when its last product, dom0.cpio.gz, is there.
+    if [ -z "$lk" ] && [ -s "$ref/vmlinuz" ] && [ -s "$ref/dom0.cpio.gz" ]; then
         lk=$ref/vmlinuz li=$ref/dom0.cpio.gz
     fi
     # Else our own copy of the pair (apt-get download, cached under build/).

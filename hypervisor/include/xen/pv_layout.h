@@ -1,6 +1,6 @@
 /*
  * xen/pv_layout.h — where everything goes in a new 64-bit PV domain's
- * initial virtual address space (docs: /work/shared/docs/xen-pv-abi.md §3).
+ * initial virtual address space (docs: ../shared/docs/xen-pv-abi.md §3).
  * Pure arithmetic shared by the hypervisor's dom0 builder and the
  * toolstack's domU builder (hypervisor/common/libelf/pv_layout.c).
  *

@@ -150,7 +150,7 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
 }
 /* arch_domain_* and arch_vcpu_* hooks: tests/unit/lib/arch_domain_hooks.c */
 
-/* The vCPU context hooks pvcore implements: record what they were given. */
+/* The vCPU context hooks (arch/x86/pv in the image): record what they were given. */
 int h_set_ctx_calls, h_get_ctx_calls;
 bool h_last_ctx_was_null;
 uint64_t h_last_ctx_rip;
@@ -191,7 +191,7 @@ static struct time_scale h_scale = { .shift = 0, .mul_frac = 1u << 31 };
 uint64_t arch_rdtsc(void) { return h_tsc; }
 const struct time_scale *arch_tsc_scale(void) { return &h_scale; }
 bool arch_tsc_stable(void) { return true; }
-/* As pvcore's hook should: dom0's settime wins over the CMOS clock. */
+/* As the arch hook should: dom0's settime wins over the CMOS clock. */
 void arch_boot_wallclock(uint64_t *sec, uint32_t *nsec)
 {
     if (!ctl_wallclock_base(sec, nsec)) {

@@ -641,7 +641,7 @@ out:
     return rc;
 }
 
-/* domctl setvcpucontext (hvctl's domctl.c calls it; v is not running). */
+/* domctl setvcpucontext (common/domctl.c calls it; v is not running). */
 int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *ctx)
 {
     int rc;

@@ -1,11 +1,11 @@
 #!/bin/bash
 # Regenerates the reference outputs in golden/ref/ from Debian's xl 4.17,
 # run in a real Xen 4.17 dom0 under QEMU (the shared reference build in
-# /work/shared/reference/xen/.work).  The unit tests compare our xl against
+# ../shared/reference/xen/.work, beside the checkout).  The unit tests compare our xl against
 # these files; run this only to refresh them (takes ~1-2 min of TCG).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-REF=${REF:-/work/shared/reference/xen/.work}
+REF=${REF:-$(cd "$HERE/../../../.." && pwd)/../shared/reference/xen/.work}
 T=${TMPDIR:-/tmp}/xlref.$$
 trap 'rm -rf "$T"' EXIT
 mkdir -p "$T"
