@@ -106,8 +106,11 @@ for t in xz gzip lzma2; do
         "$work/$t" >"$work/fuzz-$t.log" 2>&1
     rc=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/fuzz-$t.log" | grep -o '[0-9]*$')
-    if [ $rc -eq 0 ]; then
-        echo "PASS: decompress/fuzz-$t ${runs:-?} runs ($(( $(date +%s) - t0 ))s)"
+    if [ $rc -eq 0 ] && { [ -z "$runs" ] || [ "$runs" -eq 0 ]; }; then
+        echo "FAIL: decompress/fuzz-$t no run count in its summary (log $work/fuzz-$t.log)"
+        tail -n 30 "$work/fuzz-$t.log" >&2
+    elif [ $rc -eq 0 ]; then
+        echo "PASS: decompress/fuzz-$t $runs runs ($(( $(date +%s) - t0 ))s)"
     else
         echo "FAIL: decompress/fuzz-$t exit $rc: $(grep -m1 -E 'ERROR|SUMMARY|deadly' "$work/fuzz-$t.log") (artifacts in $fuzz/artifacts-$t)"
         tail -n 30 "$work/fuzz-$t.log" >&2

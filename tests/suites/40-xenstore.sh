@@ -341,8 +341,12 @@ if [ -x "$BUILD/tests/unit/xenstore/fuzz-xenstore" ]; then
     out=$("$ROOT/tests/fuzz/xenstore/run.sh" "$FUZZ_SECS" 2>&1)
     rc=$?
     runs=$(echo "$out" | awk '/number_of_executed_units/ {print $2}')
-    check "fuzz-parser-dispatcher-${FUZZ_SECS}s" "$rc" \
-        "crash: $(ls "$BUILD/tests/fuzz/xenstore/crashes" | head -1) (see build/tests/fuzz/xenstore/fuzz.log)"
+    if [ "$rc" = 0 ] && { [ -z "$runs" ] || [ "$runs" -eq 0 ]; }; then
+        fail "fuzz-parser-dispatcher-${FUZZ_SECS}s" "no run count in the fuzzer's summary (see build/tests/fuzz/xenstore/fuzz.log)"
+    else
+        check "fuzz-parser-dispatcher-${FUZZ_SECS}s" "$rc" \
+            "crash: $(ls "$BUILD/tests/fuzz/xenstore/crashes" | head -1) (see build/tests/fuzz/xenstore/fuzz.log)"
+    fi
     echo "    fuzz: ${runs:-?} inputs in ${FUZZ_SECS}s"
 else
     skip fuzz-parser-dispatcher "clang has no libFuzzer (-fsanitize=fuzzer), target not built"

@@ -28,7 +28,12 @@ for t in elf bzimage layout; do
     if "$out/fuzz_$t" -max_total_time="$SECS" -max_len=65536 -timeout=10 -rss_limit_mb=1024 \
            -artifact_prefix="$out/crashes/$t-" "$out/corpus/$t" >"$out/fuzz_$t.log" 2>&1; then
         runs=$(grep -o 'Done [0-9]* runs' "$out/fuzz_$t.log" | grep -o '[0-9]*' | tail -1)
-        printf 'PASS: fuzz-libelf/%s %s runs (%.1fs)\n' "$t" "${runs:-?}" \
+        # No run count (or none run): the fuzzer did not really run.
+        if [ -z "$runs" ] || [ "$runs" -eq 0 ]; then
+            echo "FAIL: fuzz-libelf/$t no run count in its summary (log $out/fuzz_$t.log)"
+            continue
+        fi
+        printf 'PASS: fuzz-libelf/%s %s runs (%.1fs)\n' "$t" "$runs" \
             "$(echo "$(date +%s.%N) - $t0" | bc)"
     else
         echo "FAIL: fuzz-libelf/$t crashed: $(grep -m1 -E 'ERROR|runtime error|deadly' "$out/fuzz_$t.log") (log $out/fuzz_$t.log)"
