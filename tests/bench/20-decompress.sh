@@ -52,11 +52,11 @@ in_sz=$(stat -c %s "$work/payload.xz")
 out_sz=$(xz -dc "$work/payload.xz" | wc -c)
 echo "input: $what, $in_sz -> $out_sz bytes"
 
-best() {   # best wall time of 3 runs of "$@", in seconds
+best() {   # best wall time of 3 runs of "$@", in seconds; "-" if a run failed
     local b=999 t0 t1 t i
     for i in 1 2 3; do
         t0=$(date +%s.%N)
-        "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; echo 999; return; }
+        "$@" >/dev/null 2>&1 || { echo "FAILED: $*" >&2; echo -; return; }
         t1=$(date +%s.%N)
         t=$(echo "$t1 - $t0" | bc)
         b=$(echo "if ($t < $b) $t else $b" | bc)
@@ -66,9 +66,17 @@ best() {   # best wall time of 3 runs of "$@", in seconds
 ours=$(best "$bin/dcat" -n "$work/payload.xz")
 ref=$(best xz -dc "$work/payload.xz")
 printf '%-34s %8s %10s\n' "decompressor (whole process)" "seconds" "MB/s"
-printf '%-34s %8.3f %10.1f\n' "ours (dcat, -O2)" "$ours" "$(echo "$out_sz / $ours / 1000000" | bc -l)"
-printf '%-34s %8.3f %10.1f\n' "reference: xz -dc (liblzma)" "$ref" "$(echo "$out_sz / $ref / 1000000" | bc -l)"
-printf 'time ratio ours/reference: %.2f\n' "$(echo "$ours / $ref" | bc -l)"
+row() {   # a failed side is printed as FAILED, never as a figure
+    if [ "$2" = - ]; then printf '%-34s %19s\n' "$1" "FAILED"
+    else printf '%-34s %8.3f %10.1f\n' "$1" "$2" "$(echo "$out_sz / $2 / 1000000" | bc -l)"; fi
+}
+row "ours (dcat, -O2, best of 3)" "$ours"
+row "reference: xz -dc (liblzma, best of 3)" "$ref"
+if [ "$ours" = - ] || [ "$ref" = - ]; then
+    echo "time ratio ours/reference: no figure (a side failed)"
+else
+    printf 'time ratio ours/reference: %.2f\n' "$(echo "$ours / $ref" | bc -l)"
+fi
 
 if [ "${BENCH_CALLGRIND:-1}" = 0 ] || ! command -v valgrind >/dev/null; then
     echo "instruction counts: skipped (BENCH_CALLGRIND=0 or no valgrind)"

@@ -48,14 +48,24 @@ fig() {
         $1 == "BENCH" && $2 == k { v = $f } END { print (v == "" ? "-" : v) }' "$1"
 }
 div() { [ "$1" = - ] || [ "$2" = - ] && { echo -; return; }; awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f\n", a / b }'; }
+# Both sides' verdicts: a side whose guest did not succeed gives no figures.
+verdict_ours=FAILED verdict_xen=not-run
+grep -aq "Test result: SUCCESS" "$logs/ours.log" && verdict_ours=SUCCESS
+if [ $have_xen = 1 ]; then
+    verdict_xen=FAILED
+    grep -aq "Test result: SUCCESS" "$logs/xen.log" && verdict_xen=SUCCESS
+fi
+echo "ours: 256 MiB machine, $cmdline, dom0 + one 32M domU: $verdict_ours"
+echo "xen:  512 MiB machine, $cmdline com1=115200, dom0 only: $verdict_xen"
 for side in ours xen; do
     log=$logs/$side.log
-    [ $side = xen ] && [ $have_xen = 0 ] && log=/nonexistent
+    eval "[ \"\$verdict_$side\" = SUCCESS ]" || log=/nonexistent
     for k in hypercall syscall memcpy_page gcopy_page gcopy_8 mmu_entry evtchn_rtt; do
         eval "${side}_${k}_c=\$(fig $log $k 3) ${side}_${k}_n=\$(fig $log $k 4)"
     done
 done
-grep -aq "Test result: SUCCESS" "$logs/ours.log" || echo "ours: the guest did not succeed (see $logs/ours.log)"
+[ $verdict_ours = SUCCESS ] || echo "ours: the guest did not succeed, no figures (see $logs/ours.log)"
+[ $verdict_xen = FAILED ] && echo "xen: the guest did not succeed, no figures (see $logs/xen.log)"
 
 printf '%-40s %12s %10s %12s %10s\n' "per operation (best of 5)" "ours cyc" "ours ns" "xen cyc" "xen ns"
 row() { printf '%-40s %12s %10s %12s %10s\n' "$1" "$2" "$3" "$4" "$5"; }
