@@ -14,7 +14,9 @@ const char test_title[] = "VIRQ_TIMER: single-shot deadlines in the past and the
 
 #define MS 1000000ULL
 #define SLACK (200000ULL)        /* our pvclock extrapolation vs the hypervisor's */
-#define TOLERANCE (50 * MS)      /* late delivery allowed under a loaded TCG host */
+/* Late delivery allowed: a loaded 2-core TCG host can stall the guest for
+ * hundreds of ms.  Early delivery is a bug whatever the load: SLACK only. */
+#define TOLERANCE (1000 * MS)
 
 static evtchn_port_t port;
 
@@ -99,9 +101,10 @@ void test_main(void)
         clear();
     }
 
-    /* re-arm: the later call wins */
+    /* re-arm: the later call wins (the first deadline lies beyond the
+     * whole wait, so only the re-armed one can fire in it) */
     now = guest_time_ns();
-    CHECK_RC("arm 200 ms", arm(now + 200 * MS), 0);
+    CHECK_RC("arm 10 s", arm(now + 10000 * MS), 0);
     CHECK_RC("re-arm 3 ms", arm(now + 3 * MS), 0);
     seen = spin_until_pending(now + 3 * MS + TOLERANCE);
     if (!seen)
