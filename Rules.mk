@@ -85,7 +85,8 @@ subdirs-done:
 	done
 
 linked := $(objs) $(if $(filter n,$(link-subdirs)),,$(sub-built))
-$(out)/built_in.o: $(objs) $(sub-built)
+# The directory's Makefile too: an object taken off its list must leave.
+$(out)/built_in.o: $(objs) $(sub-built) $(src)/Makefile
 	@mkdir -p $(@D)
 	@if [ -n "$(strip $(linked))" ]; then $(LD) -r -o $@ $(linked); \
 	 else printf '' | $(CC) -x c -c -o $@ -; fi

@@ -3,7 +3,7 @@
  *
  * Both multiboot entry paths (multiboot2 from GRUB2, multiboot1 from QEMU's
  * -kernel or GRUB) fill one struct boot_info; everything after early boot
- * reads only this.  Implemented in hypervisor/common/multiboot.c.
+ * reads only this.  Implemented in hypervisor/arch/x86/boot/multiboot.c.
  *
  * Rules the parsers apply:
  *  - All strings are copied into bi->strings (the loader's memory may be

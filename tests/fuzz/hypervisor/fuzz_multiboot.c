@@ -1,6 +1,6 @@
 /*
  * fuzz_multiboot.c — libFuzzer target for multiboot2_parse_buf and
- * multiboot1_parse (hypervisor/common/multiboot.c).
+ * multiboot1_parse (hypervisor/arch/x86/boot/multiboot.c).
  *
  * The first input byte picks the parser (even: multiboot1, odd: multiboot2).
  * Multiboot2 gets the rest in a heap block of exactly its size, so ASan

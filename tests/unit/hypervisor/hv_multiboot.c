@@ -1,2 +1,2 @@
-/* hv_multiboot.c — compiles the real hypervisor/common/multiboot.c for the host tests. */
-#include "../../../hypervisor/common/multiboot.c"
+/* hv_multiboot.c — compiles the real hypervisor/arch/x86/boot/multiboot.c for the host tests. */
+#include "../../../hypervisor/arch/x86/boot/multiboot.c"

@@ -1,6 +1,6 @@
 /*
  * test_multiboot.c — multiboot1/multiboot2 parsing and memory-map
- * sanitising (hypervisor/common/multiboot.c).  The information blocks are
+ * sanitising (hypervisor/arch/x86/boot/multiboot.c).  The information blocks are
  * built here in the exact layout GRUB2 and QEMU produce.
  */
 #include <criterion/criterion.h>
