@@ -14,11 +14,8 @@ make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=tests/guests FLAVOR=host
     BUILD="$BUILD" >/dev/null 2>&1   # run-on-xen.sh reports a failed build
 
 elfinfo=$BUILD/tests/unit/libelf/elfinfo
-if [ ! -x "$elfinfo" ]; then
-    make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=tests/unit/libelf FLAVOR=host \
-        BUILD="$BUILD" >/dev/null 2>&1
-fi
-if [ ! -x "$elfinfo" ]; then
+if ! make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=tests/unit/libelf FLAVOR=host \
+        BUILD="$BUILD" >/dev/null 2>&1 || [ ! -x "$elfinfo" ]; then
     echo "FAIL: guests-loader/images elfinfo ($elfinfo) could not be built"
 else
     t0=$(date +%s.%N) bad="" n=0

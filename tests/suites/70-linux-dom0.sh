@@ -18,6 +18,11 @@ logs=$BUILD/test-logs/70-linux
 mkdir -p "$logs"
 TIMEOUT=${LINUX_TIMEOUT:-1200}
 
+if ! make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=hypervisor FLAVOR=hyp \
+        BUILD="$BUILD" >"$logs/build.log" 2>&1; then
+    echo "FAIL: linux-dom0/build the hypervisor did not build (see $logs/build.log)"
+    exit 0
+fi
 if ! "$ROOT/boot/dom0-initramfs.sh" > "$logs/image.log" 2>&1; then
     echo "FAIL: linux-dom0/image could not build the Debian kernel + initramfs (see $logs/image.log)"
     exit 0
