@@ -1,6 +1,6 @@
 /*
  * libelf_hypercall_page.c — compiles the hypervisor's shared loader source
- * hypervisor/common/libelf/hypercall_page.c into the tools unchanged, so the domain
+ * hypervisor/arch/x86/pvboot/hypercall_page.c into the tools unchanged, so the domain
  * builder and the hypervisor's dom0 builder parse kernels the same way.
  */
-#include "../../hypervisor/common/libelf/hypercall_page.c"
+#include "../../hypervisor/arch/x86/pvboot/hypercall_page.c"

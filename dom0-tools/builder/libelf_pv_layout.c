@@ -1,6 +1,6 @@
 /*
  * libelf_pv_layout.c — compiles the hypervisor's shared loader source
- * hypervisor/common/libelf/pv_layout.c into the tools unchanged, so the domain
+ * hypervisor/arch/x86/pvboot/pv_layout.c into the tools unchanged, so the domain
  * builder and the hypervisor's dom0 builder parse kernels the same way.
  */
-#include "../../hypervisor/common/libelf/pv_layout.c"
+#include "../../hypervisor/arch/x86/pvboot/pv_layout.c"

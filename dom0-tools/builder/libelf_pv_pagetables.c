@@ -1,6 +1,6 @@
 /*
  * libelf_pv_pagetables.c — compiles the hypervisor's shared loader source
- * hypervisor/common/libelf/pv_pagetables.c into the tools unchanged, so the domain
+ * hypervisor/arch/x86/pvboot/pv_pagetables.c into the tools unchanged, so the domain
  * builder and the hypervisor's dom0 builder lay out a PV domain the same way.
  */
-#include "../../hypervisor/common/libelf/pv_pagetables.c"
+#include "../../hypervisor/arch/x86/pvboot/pv_pagetables.c"

@@ -1,6 +1,6 @@
 /*
  * libelf_start_info.c — compiles the hypervisor's shared loader source
- * hypervisor/common/libelf/start_info.c into the tools unchanged, so the domain
+ * hypervisor/arch/x86/pvboot/start_info.c into the tools unchanged, so the domain
  * builder and the hypervisor's dom0 builder lay out a PV domain the same way.
  */
-#include "../../hypervisor/common/libelf/start_info.c"
+#include "../../hypervisor/arch/x86/pvboot/start_info.c"

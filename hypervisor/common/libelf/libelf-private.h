@@ -1,5 +1,6 @@
 /*
- * libelf-private.h — helpers shared by the libelf sources only.
+ * libelf-private.h — helpers shared by the libelf sources and the x86 PV
+ * start-of-day code built on them (arch/x86/pvboot/) only.
  *
  * libelf is compiled in three settings: the freestanding hypervisor, the
  * dom0 toolstack (ordinary userspace) and host unit tests / fuzzers.  So it

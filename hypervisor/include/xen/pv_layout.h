@@ -2,7 +2,7 @@
  * xen/pv_layout.h — where everything goes in a new 64-bit PV domain's
  * initial virtual address space (docs: ../shared/docs/xen-pv-abi.md §3).
  * Pure arithmetic shared by the hypervisor's dom0 builder and the
- * toolstack's domU builder (hypervisor/common/libelf/pv_layout.c).
+ * toolstack's domU builder (hypervisor/arch/x86/pvboot/pv_layout.c).
  *
  * From VIRT_BASE upwards, virtually contiguous, PFN = (VA - v_start) >> 12:
  *   kernel image | initrd | p2m list | start_info [| xenstore | console] |

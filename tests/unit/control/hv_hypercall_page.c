@@ -1,2 +1,2 @@
 /* The hypervisor source, compiled unchanged for the host. */
-#include "../../../hypervisor/common/libelf/hypercall_page.c"
+#include "../../../hypervisor/arch/x86/pvboot/hypercall_page.c"

@@ -1,6 +1,6 @@
 /*
  * layout_test.c — Criterion tests for the PV start-of-day layout
- * (hypervisor/common/libelf/pv_layout.c): ordering and sizes of every item
+ * (hypervisor/arch/x86/pvboot/pv_layout.c): ordering and sizes of every item
  * for small and large domains, with and without an initrd, INIT_P2M and
  * MOD_START_PFN placements, the page-table count reaching its fixed point
  * (checked as a property over many sizes), the 1 GiB Linux limit, and the

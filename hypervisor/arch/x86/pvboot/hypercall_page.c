@@ -9,7 +9,7 @@
  * RCX, R11 and RAX so that RSP points at struct iret_context.
  * Unused bytes are int3, so a stray jump into the page traps.
  */
-#include "libelf-private.h"
+#include "../../../common/libelf/libelf-private.h"
 #include <public/xen.h>
 
 #define STUB_SIZE 32

@@ -9,7 +9,7 @@
  * ranges never cross the non-canonical hole (the layout checks that), so
  * "entry i of the first table" stays monotonic even in the top half.
  */
-#include "libelf-private.h"
+#include "../../../common/libelf/libelf-private.h"
 #include <xen/pv_layout.h>
 
 #define ENTRIES     512

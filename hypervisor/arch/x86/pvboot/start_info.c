@@ -4,7 +4,7 @@
  * and frames.  Shared by both builders so dom0 and domU get the same
  * conventions; field offsets are Xen's (tests/unit/abi checks them).
  */
-#include "libelf-private.h"
+#include "../../../common/libelf/libelf-private.h"
 #include <xen/pv_layout.h>
 #include <public/xen.h>
 

@@ -4,7 +4,7 @@
  * addresses; every sum is overflow-checked because the inputs come from a
  * kernel's ELF notes and a user's memory setting.
  */
-#include "libelf-private.h"
+#include "../../../common/libelf/libelf-private.h"
 #include <xen/pv_layout.h>
 #include <public/xen.h>
 
