@@ -2,7 +2,10 @@
 # /init of the dom0 initramfs (busybox sh).  Mounts the basics, prints the
 # init marker with the kernel's uptime, then either runs the test named by
 # test=NAME on the kernel command line (/tests/NAME.sh, which ends the
-# machine) or gives an interactive shell on the console.
+# machine) or brings up the lab: the toolstack's daemons through
+# /etc/init.d/xencommons (when the image has it: the lab ISO does), then
+# /etc/rc.local (a user's overlay may bring one), then an interactive shell
+# on the console.
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -30,9 +33,31 @@ if [ -n "${test:-}" ]; then
     poweroff -f
 fi
 
-hostname dom0
+hostname "$(cat /etc/hostname 2>/dev/null || echo dom0)"
+# The boot's messages have been shown; from here only errors reach the
+# console (as with `quiet`), so kernel notices do not land in the middle of
+# a guest's console session.  `dmesg` still has them all.
+dmesg -n 4
+if [ -x /etc/init.d/xencommons ]; then
+    /etc/init.d/xencommons start || echo "dom0 init: xencommons failed: the toolstack may not work"
+fi
+# As Debian's rc-local: run after the daemons are up, output on the console.
+# Not executable (e.g. the overlay lost its mode bits) still runs, through sh.
+if [ -f /etc/rc.local ]; then
+    echo "dom0 init: running /etc/rc.local"
+    if [ -x /etc/rc.local ]; then /etc/rc.local; else sh /etc/rc.local; fi
+    rc=$?
+    [ $rc -eq 0 ] || echo "dom0 init: /etc/rc.local exited with status $rc"
+fi
 echo
-echo "Debian $(uname -r) dom0 shell.  'poweroff -f' stops the machine."
+if [ -x /usr/sbin/xl ]; then
+    echo "Debian $(uname -r) dom0 with the toolstack (xl, xenstored, xenconsoled)."
+    [ -f /etc/xen/demo.cfg ] &&
+        echo "Try 'xl create -c /etc/xen/demo.cfg' (Ctrl+] returns here), 'xl list', 'xl destroy demo'."
+    echo "'poweroff -f' stops the machine."
+else
+    echo "Debian $(uname -r) dom0 shell.  'poweroff -f' stops the machine."
+fi
 while true; do
     setsid cttyhack /bin/sh -l
     echo "dom0 init: shell exited, starting another"

@@ -4,11 +4,14 @@ at `make run` would: start QEMU with the serial line on our pipes, wait for
 each expected text, type each reply, and report one PASS/FAIL line.
 
   console-session.py --name NAME --timeout S --log FILE
-                     [--step EXPECT_REGEX SEND]... [--final REGEX] -- <qemu args>
+                     [--step EXPECT_REGEX SEND | --keys EXPECT_REGEX KEYS]...
+                     [--final REGEX] -- <qemu args>
 
 Each --step waits (within the overall timeout) for EXPECT_REGEX in the
 output received since the previous step, then types SEND followed by a
-newline (typed slowly: a serial console has no flow control).  --final is
+newline (typed slowly: a serial console has no flow control).  --keys is
+the same without the newline, and KEYS may hold Python escapes for control
+keys ('\x1d' is Ctrl+], which detaches `xl console`).  --final is
 the last text to wait for (e.g. the hypervisor reporting dom0's poweroff).
 QEMU is started with -nographic -no-reboot unless given, is our child, and is
 killed at the end whatever happens.  The log has every byte received.
@@ -23,6 +26,19 @@ import sys
 import time
 
 
+class _Step(argparse.Action):
+    """--step EXPECT SEND types SEND + newline; --keys EXPECT KEYS types KEYS
+    (escapes decoded) as they are."""
+
+    def __call__(self, parser, ns, values, option_string=None):
+        expect, send = values
+        if option_string == "--keys":
+            send = send.encode("latin-1").decode("unicode_escape")
+        else:
+            send = send + "\n"
+        getattr(ns, self.dest).append((expect, send))
+
+
 def main(argv):
     if "--" not in argv:
         print("usage: console-session.py --name N --timeout S --log F [--step RE SEND]... "
@@ -33,7 +49,11 @@ def main(argv):
     ap.add_argument("--name", required=True)
     ap.add_argument("--timeout", type=float, required=True)
     ap.add_argument("--log", required=True)
-    ap.add_argument("--step", nargs=2, action="append", default=[], metavar=("EXPECT", "SEND"))
+    # --step and --keys share one list so they run in the order given.
+    ap.add_argument("--step", nargs=2, action=_Step, dest="steps", default=[],
+                    metavar=("EXPECT", "SEND"))
+    ap.add_argument("--keys", nargs=2, action=_Step, dest="steps", default=[],
+                    metavar=("EXPECT", "KEYS"))
     ap.add_argument("--final")
     a = ap.parse_args(argv[:i])
     qargs = argv[i + 1:]
@@ -50,7 +70,7 @@ def main(argv):
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, start_new_session=True)
     buf = b""
-    steps = [(re.compile(e.encode()), s) for e, s in a.step]
+    steps = [(re.compile(e.encode()), s) for e, s in a.steps]
     if a.final:
         steps.append((re.compile(a.final.encode()), None))
     ok, why = True, ""
@@ -70,7 +90,7 @@ def main(argv):
                     log.flush()
             buf = buf[rx.search(buf).end():]
             if send is not None:
-                for ch in (send + "\n").encode():
+                for ch in send.encode():
                     p.stdin.write(bytes([ch]))
                     p.stdin.flush()
                     time.sleep(0.02)
