@@ -9,7 +9,8 @@
 # vmlinux.gz (that ELF gzip-compressed: the lab ISO's boot image, below),
 # dom0.cpio.gz (busybox-static, /init = boot/dom0/init.sh, the tests in
 # tests/linux/*.sh under /tests, the stress program, the Xen driver modules),
-# kernel.release (what `uname -r` must print).  Packages come from
+# kernel.release (what `uname -r` must print).  The lab's initramfs is
+# dom0-root plus the toolstack (boot/mklab.sh).  Packages come from
 # boot/fetch-debs.sh (apt-get download; nothing is installed).
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}

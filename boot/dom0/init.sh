@@ -51,7 +51,7 @@ if [ -f /etc/rc.local ]; then
 fi
 echo
 if [ -x /usr/sbin/xl ]; then
-    echo "Debian $(uname -r) dom0 with the toolstack (xl, xenstored, xenconsoled)."
+    echo "Debian $(uname -r) dom0 shell, with the toolstack (xl, xenstored, xenconsoled)."
     [ -f /etc/xen/demo.cfg ] &&
         echo "Try 'xl create -c /etc/xen/demo.cfg' (Ctrl+] returns here), 'xl list', 'xl destroy demo'."
     echo "'poweroff -f' stops the machine."
