@@ -4,7 +4,8 @@
 # console in this terminal.  Quit QEMU with Ctrl-a x (Ctrl-a c toggles
 # QEMU's monitor).
 #
-# Environment: ISO (default build/hypervisor.iso), MEM (MiB, default 2048),
+# Environment: ISO (default build/hypervisor.iso), MEM (MiB, default 2048:
+# the lab's dom0 takes 1024 of it, docs/lab.md has the figures),
 # SMP (default 1), QEMU_EXTRA (more QEMU arguments, e.g. "-s" for gdb),
 # KERNEL=1 boots build/hypervisor.elf through QEMU's -kernel instead, with
 # XEN_CMDLINE as its command line.

@@ -5,8 +5,9 @@
 # before the shell, `xl info`/`xl list` answer, `xl create -c
 # /etc/xen/demo.cfg` lands in the demo guest's shell and runs a command
 # there, Ctrl+] comes back to dom0, `xl list` shows the guest, its console
-# log exists, `xl shutdown -w` and `xl destroy` remove it and free memory
-# comes back.  The ISO is built with a small LAB_OVERLAY (a file and an
+# log has the command's output, `xl console` attaches again (and Ctrl+]
+# detaches again), `xl shutdown -w` and `xl destroy` remove it and free
+# memory comes back.  The ISO is built with a small LAB_OVERLAY (a file and an
 # /etc/rc.local that uses xl), which must be in dom0's root and must have
 # run before the shell.
 # Each check typed in dom0 prints "CHECK <name>: ok|FAILED"; each becomes
@@ -42,7 +43,7 @@ fi
 
 P='dom0:/# '        # dom0's prompt; the demo guest's is 'demo:/# '
 checks=(rc-local-ran xenstored-running xenconsoled-running overlay-file xl-info xl-list
-        boot-kernel demo-cfg guest-shell demo-in-xl-list console-log shutdown-w
+        boot-kernel demo-cfg guest-shell demo-in-xl-list console-log console-reattach shutdown-w
         gone-after-shutdown create-detached destroy gone-after-destroy free-memory-back)
 # chk NAME CMD...: runs CMD and prints the verdict (the typed line's echo
 # shows "$n: $r", never "NAME: ok", so only the result matches).
@@ -67,7 +68,12 @@ nice -n 10 "$ROOT/tests/lib/console-session.py" --name lab-session --timeout 600
     --keys 'guest-[a-z0-9]+-42' '\x1d' \
     --step "$P" 'xl list; chk demo-in-xl-list sh -c "xl list | grep -q \"^demo \""' \
     --step "$(ck demo-in-xl-list)" 'chk console-log grep -q guest-demo-42 /var/log/xen/console/guest-demo.log' \
-    --step "$(ck console-log)" 'chk shutdown-w xl shutdown -w demo; chk gone-after-shutdown sh -c "! xl domid demo"' \
+    --step "$(ck console-log)\\s+$P" 'xl console demo' \
+    --step '' '' \
+    --step "demo:/# |$P" 'echo "again-$(hostname)-$((6*7))"' \
+    --keys 'again-[a-z0-9]+-42' '\x1d' \
+    --step "$P" 'chk console-reattach grep -q again-demo-42 /var/log/xen/console/guest-demo.log' \
+    --step "$(ck console-reattach)" 'chk shutdown-w xl shutdown -w demo; chk gone-after-shutdown sh -c "! xl domid demo"' \
     --step "$(ck gone-after-shutdown)" "chk create-detached xl create /etc/xen/demo.cfg 'name=\"demo2\"'" \
     --step "$(ck create-detached)" 'xl list; chk destroy xl destroy demo2; chk gone-after-destroy sh -c "! xl domid demo2"' \
     --step "$(ck gone-after-destroy)" 'i=0; while [ "$(xl info free_memory)" != "$f0" ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done; echo "free_memory after: $(xl info free_memory)"; chk free-memory-back test "$(xl info free_memory)" = "$f0"' \
@@ -82,7 +88,9 @@ nice -n 10 "$ROOT/tests/lib/console-session.py" --name lab-session --timeout 600
 at() { grep -anF -- "$1" "$log" | head -n1 | cut -d: -f1; }
 l_xs=$(at 'xencommons: xenstored started'); l_xc=$(at 'xencommons: xenconsoled started')
 l_rc=$(at 'rc.local: overlay ran, xl list shows 1 domain'); l_p=$(at "$P")
-l_cr=$(at 'Parsing config from /etc/xen/demo.cfg'); l_g=$(at 'guest-demo-42')
+l_cr=$(at 'Parsing config from /etc/xen/demo.cfg')
+# the answer is a line of its own (a later typed command also names it)
+l_g=$(awk '{ sub(/\r+$/, "") } $0 == "guest-demo-42" { print NR; exit }' "$log")
 l_back=$(awk -v from="${l_g:-0}" -v p="$P" 'NR > from && index($0, p) {print NR; exit}' "$log")
 lt() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]; }
 verdict() { if "$@"; then echo ok; else echo FAILED; fi; }
