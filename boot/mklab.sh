@@ -12,7 +12,8 @@
 #
 # Env: LAB_OVERLAY=DIR   DIR's files are copied over dom0's root filesystem
 #                        (e.g. DIR/etc/rc.local, run by /init before the shell)
-#      LAB_ISO=FILE      where to write the ISO (default build/lab.iso)
+#      LAB_ISO=FILE      where to write the ISO (default build/lab.iso); its
+#                        dom0 initramfs stays in build/lab/<FILE name>/dom0.cpio.gz
 #      DOM0_MEM          dom0's memory (default 1024M), XEN_EXTRA (more
 #                        hypervisor options), DOM0_KERNEL (see above)
 set -euo pipefail
