@@ -24,13 +24,15 @@ struct req {
     struct txn *t;
 };
 
+/* An errno without a wire name goes out as EINVAL (the table's first
+ * entry), as C xenstored's send_error() does: memreport's EBADF, say. */
 const char *xsd_errname(int err)
 {
     size_t i;
     for (i = 0; i < sizeof(xsd_errors) / sizeof(xsd_errors[0]); i++)
         if (xsd_errors[i].errnum == err)
             return xsd_errors[i].errstring;
-    return "EIO";
+    return xsd_errors[0].errstring;
 }
 
 static const char *const type_names[XS_TYPE_COUNT] = {
@@ -559,28 +561,32 @@ static int do_transaction_end(struct req *r)
 
 /* ---- domains --------------------------------------------------------------------- */
 
+/* Arguments as C xenstored parses them: atoi() for the domid and the port
+ * (which must be positive), the frame number unchecked (C ignores it; we
+ * need it only for the foreign-map fallback).  Introducing dom0 again
+ * answers OK, as in C where dom0 is introduced at start-up: it rebinds the
+ * event channel of dom0's ring if we have one. */
 static int do_introduce(struct req *r)
 {
     const char *v[3];
-    uint32_t domid, port;
+    uint32_t domid;
     unsigned long mfn;
-    char *end;
-    int rc;
+    int port, rc;
+    struct domain *d;
 
     if (!conn_is_priv(r->c))
         return -EACCES;
     if (get_strings(r, v, 3) < 3)
         return -EINVAL;
-    if (parse_domid(v[0], &domid) || domid > DOMID_MAX_NORMAL)
+    domid = (uint32_t)atoi(v[0]);
+    mfn = strtoul(v[1], NULL, 10);
+    port = atoi(v[2]);
+    if (port <= 0 || domid > DOMID_MAX_NORMAL)
         return -EINVAL;
-    errno = 0;
-    mfn = strtoul(v[1], &end, 10);
-    if (!*v[1] || *end || errno)
-        return -EINVAL;
-    port = strtoul(v[2], &end, 10);
-    if (!*v[2] || *end || port == 0)
-        return -EINVAL;
-    rc = domain_introduce(r->c, domid, mfn, port);
+    d = domain_get(domid, false);
+    if (domid == 0 && !(d && d->introduced))
+        return ack(r);
+    rc = domain_introduce(r->c, domid, mfn, (uint32_t)port);
     return rc ? rc : ack(r);
 }
 
@@ -672,118 +678,11 @@ static int do_is_domain_introduced(struct req *r)
     return reply_str(r, yes ? "T" : "F");
 }
 
-/* ---- control -------------------------------------------------------------------- */
-
-static int set_quota(const char *what, const char *val, bool soft)
-{
-    char *end;
-    unsigned long v = strtoul(val, &end, 10);
-    if (!*val || *end)
-        return -EINVAL;
-    if (soft) {
-        if (strcmp(what, "memory"))
-            return -EINVAL;
-        xsd_quota.memory_soft = v;
-        return 0;
-    }
-    if (!strcmp(what, "nodes")) xsd_quota.entry_nb = v;
-    else if (!strcmp(what, "watches")) xsd_quota.watch_nb = v;
-    else if (!strcmp(what, "transactions")) xsd_quota.transaction = v;
-    else if (!strcmp(what, "node-size")) xsd_quota.entry_size = v;
-    else if (!strcmp(what, "permissions")) xsd_quota.perm_nb = v;
-    else if (!strcmp(what, "path-length")) xsd_quota.path_max = v;
-    else if (!strcmp(what, "transaction-nodes")) xsd_quota.tx_nodes = v;
-    else if (!strcmp(what, "outstanding")) xsd_quota.outstanding = v;
-    else if (!strcmp(what, "memory")) xsd_quota.memory = v;
-    else return -EINVAL;
-    return 0;
-}
+/* ---- control (control.c) ----------------------------------------------------------- */
 
 static int do_control(struct req *r)
 {
-    const char *v[8];
-    unsigned n;
-    char out[XENSTORE_PAYLOAD_MAX];
-
-    if (!conn_is_priv(r->c))
-        return -EACCES;
-    n = get_strings(r, v, 8);
-    if (n < 1)
-        return -EINVAL;
-    if (!strcmp(v[0], "check"))
-        return ack(r);
-    if (!strcmp(v[0], "log")) {
-        if (n >= 2 && !strcmp(v[1], "on"))
-            xsd_verbose = 1;
-        else if (n >= 2 && !strcmp(v[1], "off"))
-            xsd_verbose = 0;
-        else if (n >= 2)
-            return -EINVAL;
-        return ack(r);
-    }
-    if (!strcmp(v[0], "logfile")) {
-        FILE *f;
-        if (n < 2)
-            return -EINVAL;
-        f = fopen(v[1], "a");
-        if (!f)
-            return -EINVAL;
-        if (xsd_trace && xsd_trace != stdout && xsd_trace != stderr)
-            fclose(xsd_trace);
-        setvbuf(f, NULL, _IOLBF, 0);
-        xsd_trace = f;
-        return ack(r);
-    }
-    if (!strcmp(v[0], "print")) {
-        if (n < 2)
-            return -EINVAL;
-        xsd_log("control print: %s", v[1]);
-        return ack(r);
-    }
-    if (!strcmp(v[0], "memreport")) {
-        snprintf(out, sizeof(out), "nodes: %zu\nconnections:",
-                 xsd_store.count);
-        size_t off = strlen(out);
-        struct conn *c;
-        for (c = xsd_conns; c && off < sizeof(out) - 80; c = c->next)
-            off += snprintf(out + off, sizeof(out) - off,
-                            " dom%u(out %zu)", c->domid, c->out.len);
-        snprintf(out + off, sizeof(out) - off, "\n");
-        return reply_str(r, out);
-    }
-    if (!strcmp(v[0], "quota") || !strcmp(v[0], "quota-soft")) {
-        bool soft = v[0][5] == '-';
-        if (n >= 3) {
-            int rc = set_quota(v[1], v[2], soft);
-            return rc ? rc : ack(r);
-        }
-        if (n == 2)
-            return -EINVAL;
-        if (soft)
-            snprintf(out, sizeof(out), "memory: %lu\n", xsd_quota.memory_soft);
-        else
-            snprintf(out, sizeof(out),
-                     "nodes: %u\nwatches: %u\ntransactions: %u\n"
-                     "node-size: %u\npermissions: %u\npath-length: %u\n"
-                     "transaction-nodes: %u\noutstanding: %u\nmemory: %lu\n",
-                     xsd_quota.entry_nb, xsd_quota.watch_nb,
-                     xsd_quota.transaction, xsd_quota.entry_size,
-                     xsd_quota.perm_nb, xsd_quota.path_max,
-                     xsd_quota.tx_nodes, xsd_quota.outstanding,
-                     xsd_quota.memory);
-        return reply_str(r, out);
-    }
-    if (!strcmp(v[0], "help"))
-        return reply_str(r, "Available commands:\n"
-                         "check\n"
-                         "log [on|off]\n"
-                         "logfile <file>\n"
-                         "memreport\n"
-                         "print <string>\n"
-                         "quota [<what> <value>]\n"
-                         "quota-soft [memory <value>]\n"
-                         "help\n");
-    return -EINVAL;
+    return xsd_control(r->c, r->h, r->p, r->len);
 }
 
 /* ---- the table ------------------------------------------------------------------ */

@@ -8,8 +8,10 @@
  *                        $XENSTORED_RUNDIR/socket, else /run/xenstored/socket)
  *   --fake-ring-dir DIR  test mode: INTRODUCE maps DIR/ring-<domid> and uses
  *                        the kick FIFOs in DIR instead of Xen devices
+ *   --sched batch|normal Linux scheduling policy (default batch, see below)
  */
 #include <getopt.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,7 +43,36 @@ static void usage(FILE *f)
 "  -K, --keep-orphans      keep nodes of released domains owned by them\n"
 "  -V, --verbose           log to stderr\n"
 "      --socket <path>     unix socket to listen on\n"
-"      --fake-ring-dir <dir> test mode for guest rings (see docs/xenstore.md)\n");
+"      --fake-ring-dir <dir> test mode for guest rings (see docs/xenstore.md)\n"
+"      --sched batch|normal  scheduling policy (default batch)\n");
+}
+
+/*
+ * SCHED_BATCH by default.  libxenstore (Xen's, which libxl uses) writes a
+ * request as two or three write()s: header, then payload pieces.  Under
+ * SCHED_OTHER the first write wakes us and we preempt the writer on its
+ * CPU, read 16 bytes of header, and sleep again until the rest arrives:
+ * two sleeps and four context switches per request.  A SCHED_BATCH task's
+ * wake-up does not preempt the running task, so the writer finishes the
+ * request and blocks on the reply before we run: one read, one sleep.  We
+ * still run at once on an idle CPU and get our fair share under load; the
+ * cost is that a wake-up on a CPU busy with another task waits for that
+ * task's slice to end.  Measured in docs/xenstore.md.
+ */
+static int set_sched(const char *policy)
+{
+    struct sched_param sp = { 0 };
+    int pol;
+
+    if (!strcmp(policy, "normal"))
+        pol = SCHED_OTHER;
+    else if (!strcmp(policy, "batch"))
+        pol = SCHED_BATCH;
+    else
+        return -EINVAL;
+    if (sched_setscheduler(0, pol, &sp) < 0)
+        xsd_log("sched_setscheduler(%s): %s", policy, strerror(errno));
+    return 0;
 }
 
 static int parse_num(const char *s, unsigned long *v)
@@ -89,9 +120,10 @@ int main(int argc, char **argv)
         { "verbose", 0, NULL, 'V' },
         { "socket", 1, NULL, 1 },
         { "fake-ring-dir", 1, NULL, 2 },
+        { "sched", 1, NULL, 3 },
         { NULL, 0, NULL, 0 },
     };
-    const char *pidfile = NULL, *sock = NULL, *key;
+    const char *pidfile = NULL, *sock = NULL, *key, *sched = "batch";
     bool nofork = false, outpid = false, dom_init = true;
     char defsock[4096];
     unsigned long v;
@@ -148,12 +180,13 @@ int main(int argc, char **argv)
         case 'V': xsd_verbose = 1; break;
         case 1: sock = optarg; break;
         case 2: xsd_fake_ring_dir = optarg; break;
+        case 3: sched = optarg; break;
         default:
             usage(stderr);
             return 1;
         }
     }
-    if (optind != argc)
+    if (optind != argc || set_sched(sched) < 0)
         goto bad;
 
     if (!sock)

@@ -244,6 +244,9 @@ void conn_kick(struct conn *c);
 int xsd_dispatch(struct conn *c, const struct xsd_sockmsg *hdr,
                  const char *payload);
 const char *xsd_errname(int err);
+/* XS_CONTROL (control.c): queues the reply, or returns -errno. */
+int xsd_control(struct conn *c, const struct xsd_sockmsg *h, const char *p,
+                size_t len);
 const char *xsd_typename(uint32_t type);
 
 /* ---- domains/rings (domain.c) ----------------------------------------------- */

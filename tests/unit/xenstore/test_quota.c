@@ -96,14 +96,15 @@ Test(quota, permission_entries)
 
 Test(quota, control_quota_changes_limits)
 {
-    cr_assert_str_eq(h_req(d0, XS_CONTROL, 0, "quota", "watches", "1", NULL),
-                     "CONTROL OK|");
+    cr_assert_str_eq(h_req(d0, XS_CONTROL, 0, "quota", "set", "watches", "1",
+                           NULL), "CONTROL OK|");
     cr_assert_eq(xsd_quota.watch_nb, 1);
     cr_assert_str_eq(h_req(g, XS_WATCH, 0, "a", "1", NULL), "WATCH OK|");
     cr_assert_str_eq(h_req(g, XS_WATCH, 0, "a", "2", NULL), "ERROR E2BIG|");
-    cr_assert_str_eq(h_req(d0, XS_CONTROL, 0, "quota", "bogus", "1", NULL),
-                     "ERROR EINVAL|");
-    cr_assert(strstr(h_req(d0, XS_CONTROL, 0, "quota", NULL), "watches: 1"));
+    cr_assert_str_eq(h_req(d0, XS_CONTROL, 0, "quota", "set", "bogus", "1",
+                           NULL), "ERROR EINVAL|");
+    cr_assert(strstr(h_req(d0, XS_CONTROL, 0, "quota", NULL),
+                     "\nwatches          :        1 Watches per domain\n"));
 }
 
 Test(quota, memory_hard_limit)
