@@ -7,6 +7,9 @@
 #  - raw wire transcript, ours vs C xenstored
 #  - an unprivileged guest over the fake shared ring: perms, quotas, watches
 #  - hostile clients (quota flooding guest, a socket that never reads)
+#  - floods from one connection (watch events at a stalled guest, pipelined
+#    requests without reading answers): quotas hold, others are served
+#  - CONTROL help/quota and INTRODUCE of dom0 byte for byte against C
 #  - bounded fuzzing of the parser/dispatcher; clean SIGTERM; -T trace
 # One PASS/FAIL/SKIP line per case.
 set -uo pipefail
@@ -314,6 +317,111 @@ EOF
     xs_stop "$HPID"
 else
     fail hostile-daemon-start "$(tail -3 "$H/daemon.log")"
+fi
+
+# ---- floods from one connection: quotas hold, the others keep their service ----------
+# guest 7 watches a node and stops reading its ring while dom0 makes 5000
+# changes under that watch (events past its memory quota, 64 KiB here, are
+# dropped, the guest is not disconnected); guest 8 pipelines requests and
+# reads no answer (after 20 outstanding answers we stop taking them); a
+# well-behaved guest 9 and dom0's tools are served meanwhile.
+F=$W/flood
+mkdir -p "$F/rings"
+if xs_start_ours "$F" --fake-ring-dir "$F/rings" -Q memory=65536 -V; then
+    FPID=$XS_PID
+    export XENSTORED_PATH=$F/socket
+    for d in 7 8 9; do
+        "$XS_BIN/xenstore-write" /local/domain/$d ""
+        "$XS_BIN/xenstore-chmod" /local/domain/$d n$d
+        "$GUEST" --introduce $d
+    done
+    printf '%s\n' "watch busy w" "stall 8" "drain" "read busy" > "$W/f7.in"
+    timeout 90 "$GUEST" "$F/rings" 7 < "$W/f7.in" > "$W/f7.out" 2>&1 &
+    g7=$!
+    printf '%s\n' "pipeline 5000" "stall 8" "drain" "read name-8" > "$W/f8.in"
+    timeout 90 "$GUEST" "$F/rings" 8 < "$W/f8.in" > "$W/f8.out" 2>&1 &
+    g8=$!
+    "$XS_BIN/xenstore-write" /local/domain/8/name-8 eight
+    for i in $(seq 1 100); do   # the watch is in place before the flood starts
+        grep -q "WATCH OK" "$W/f7.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    python3 - "$F/socket" > "$W/f0.out" 2>&1 <<'EOF' &
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+buf, ok, answered = b"", 0, 0
+for batch in range(50):
+    out = b""
+    for i in range(100):
+        p = b"/local/domain/7/busy\0v%d" % (batch * 100 + i)
+        out += struct.pack("<4I", 11, batch * 100 + i, 0, len(p)) + p
+    s.sendall(out)
+    got = 0
+    while got < 100:
+        while len(buf) < 16 or len(buf) < 16 + struct.unpack("<4I", buf[:16])[3]:
+            d = s.recv(65536)
+            if not d:
+                print("closed answered=%d ok=%d" % (answered, ok)); sys.exit(1)
+            buf += d
+        t, r, tx, ln = struct.unpack("<4I", buf[:16])
+        body, buf = buf[16:16 + ln], buf[16 + ln:]
+        got += 1
+        answered += 1
+        ok += t == 11 and body == b"OK\0"
+print("answered=%d ok=%d" % (answered, ok))
+EOF
+    f0=$!
+    printf '%s\n' "flood-writes 20 k" "read k19" > "$W/f9.in"
+    timeout 90 "$GUEST" "$F/rings" 9 < "$W/f9.in" > "$W/f9.out" 2>&1 &
+    g9=$!
+    # guest 8 is stalled once it has printed how much it got in
+    for i in $(seq 1 300); do
+        grep -q "pipeline sent=" "$W/f8.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    # CONTROL quota 8 (xenstore-control needs a Xen host: ask on the wire)
+    q8=$(python3 - "$F/socket" <<'EOF'
+import socket, struct, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.connect(sys.argv[1])
+p = b"quota\0" + b"8\0"
+s.sendall(struct.pack("<4I", 0, 1, 0, len(p)) + p)
+b = b""
+while len(b) < 16 or len(b) < 16 + struct.unpack("<4I", b[:16])[3]:
+    b += s.recv(65536)
+print(b[16:].rstrip(b"\0").decode())
+EOF
+)
+    outst=$(echo "$q8" | awk '/^outstanding/ {print $3}')
+    worst=0 errs=0
+    for i in $(seq 1 50); do
+        t0=$(now)
+        "$XS_BIN/xenstore-write" /probe/k "$i" >/dev/null 2>&1 || errs=$((errs + 1))
+        [ "$("$XS_BIN/xenstore-read" /probe/k 2>/dev/null)" = "$i" ] || errs=$((errs + 1))
+        ms=$(echo "($(now) - $t0) * 1000 / 1" | bc)
+        [ "$ms" -gt "$worst" ] && worst=$ms
+    done
+    wait $f0 $g7 $g8 $g9
+    rss=$(awk '/VmRSS/ {print $2}' /proc/"$FPID"/status 2>/dev/null)
+    f0o=$(cat "$W/f0.out")
+    ev7=$(sed -n 's/^drain replies=0 events=\([0-9]*\)$/\1/p' "$W/f7.out")
+    sent8=$(sed -n 's/^pipeline sent=\([0-9]*\)$/\1/p' "$W/f8.out")
+    ok=1
+    [ "$f0o" = "answered=5000 ok=5000" ] && [ -n "$ev7" ] && [ "$ev7" -gt 0 ] &&
+        [ "$ev7" -lt 5000 ] && grep -q "^READ v4999$" "$W/f7.out" &&
+        grep -q "watch event(s) dropped" "$F/daemon.log" &&
+        [ -n "$sent8" ] && [ "$sent8" -lt 5000 ] && [ -n "$outst" ] && [ "$outst" -le 20 ] &&
+        grep -q "^drain replies=$sent8 events=0$" "$W/f8.out" &&
+        grep -q "^READ eight$" "$W/f8.out" &&
+        grep -q "^flood-writes ok=20 err=0" "$W/f9.out" && grep -q "^READ f" "$W/f9.out" &&
+        [ "$errs" = 0 ] && [ "$worst" -lt 2000 ] && [ -n "$rss" ] && [ "$rss" -lt 100000 ] && ok=0
+    check floods-quotas-hold-others-served $ok \
+        "dom0: $f0o; g7: $(tr '\n' ' ' < "$W/f7.out"); g8: $(tr '\n' ' ' < "$W/f8.out") outstanding=$outst; g9: $(cut -c1-40 "$W/f9.out" | tr '\n' ' '); tools errors=$errs worst=${worst}ms rss=${rss}kB"
+    [ $ok = 0 ] && echo "    floods: guest 7 got $ev7 of 5000 events (rest dropped), guest 8 got $sent8 requests in (outstanding $outst), tools worst ${worst}ms"
+    xs_stop "$FPID"
+else
+    fail flood-daemon-start "$(tail -3 "$F/daemon.log")"
 fi
 
 # ---- options, trace, clean exit ------------------------------------------------------

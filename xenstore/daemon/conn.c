@@ -7,7 +7,9 @@
  * written once per event-loop round, so a burst of requests costs one write.
  * A connection whose output backs up stops being read (its requests wait
  * in the kernel/ring, not in our memory); one whose output does not drain
- * for the watch-event timeout, or grows past its memory quota, is dropped.
+ * for the watch-event timeout, or whose replies grow past its memory quota,
+ * is dropped.  Watch events that would take a guest past its memory quota
+ * are dropped instead: others trigger them, the guest did nothing wrong.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +125,17 @@ int conn_send(struct conn *c, uint32_t type, uint32_t req_id, uint32_t tx_id,
 
     if (c->dead)
         return -EPIPE;
+    /* An event that would take a guest past its memory quota is dropped,
+     * not the guest: anyone who can make a node change could otherwise
+     * get a watcher disconnected (XSA-326, as C xenstored 4.17). */
+    if (type == XS_WATCH_EVENT && !conn_is_priv(c) &&
+        o->len + need > out_limit(c)) {
+        c->events_dropped++;
+        if (c->events_dropped == 1 || !(c->events_dropped & 1023))
+            xsd_log("dom%u: over its memory quota, %lu watch event(s) dropped",
+                    c->domid, c->events_dropped);
+        return -ENOMEM;
+    }
     if (o->len + need > out_limit(c)) {
         xsd_log("dom%u: output queue over its limit, dropping connection",
                 c->domid);

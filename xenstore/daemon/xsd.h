@@ -208,6 +208,7 @@ struct conn {
     size_t ilen, icap;
     struct obuf out;
     unsigned out_msgs;              /* messages queued, not yet sent */
+    unsigned long events_dropped;   /* watch events over the memory quota */
     double out_stuck_since;         /* when output last stopped draining */
     bool dead;                      /* close after flushing what we can */
     bool on_dirty;

@@ -9,7 +9,10 @@
  *
  * Commands: read P | write P V | mkdir P | rm P | dir P | getperms P |
  * setperms P PERM... | watch P TOK | unwatch P TOK | event (wait for one) |
- * txstart | txend T|F | flood-writes N PREFIX | flood-watches N
+ * txstart | txend T|F | flood-writes N PREFIX | flood-watches N |
+ * pipeline N (send up to N READs without reading answers; stops when the
+ * daemon stops taking them for a second) | drain (read every answer queued,
+ * counting replies and events) | stall SECS (do nothing, ring untouched)
  * Replies print as "TYPE payload" with NULs shown as '|'.
  */
 #include <errno.h>
@@ -304,6 +307,42 @@ int main(int argc, char **argv)
                 }
             }
             printf("flood-watches ok=%d err=%d last=%s\n", ok, err, last);
+        } else if (!strcmp(c, "pipeline") && n >= 2) {
+            /* a hostile guest: requests without reading the answers */
+            int i, idle = 0, total = atoi(args[1]);
+            struct xsd_sockmsg h = { XS_READ, 0, 0, 2 };
+            for (i = 0; i < total; i++) {
+                uint32_t used = ring->req_prod -
+                    __atomic_load_n(&ring->req_cons, __ATOMIC_ACQUIRE);
+                if (XENSTORE_RING_SIZE - used < sizeof(h) + 2) {
+                    kick();
+                    if (wait_kick(100) == 0 && ++idle > 10)
+                        break;
+                    i--;
+                    continue;
+                }
+                h.req_id = 100000 + i;
+                memcpy(buf, &h, sizeof(h));
+                memcpy(buf + sizeof(h), "/", 2);
+                if (ring_send(buf, sizeof(h) + 2))
+                    break;
+            }
+            printf("pipeline sent=%d\n", i);
+        } else if (!strcmp(c, "drain")) {
+            int replies = 0, events = 0;
+            struct xsd_sockmsg r;
+            while (!ring_recv(&r, sizeof(r), 1000)) {
+                if (r.len > XENSTORE_PAYLOAD_MAX || ring_recv(buf, r.len, 1000))
+                    break;
+                if (r.type == XS_WATCH_EVENT)
+                    events++;
+                else
+                    replies++;
+            }
+            printf("drain replies=%d events=%d\n", replies, events);
+        } else if (!strcmp(c, "stall") && n >= 2) {
+            sleep(atoi(args[1]));
+            puts("STALLED");
         } else {
             printf("UNKNOWN %s\n", c);
         }

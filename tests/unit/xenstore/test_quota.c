@@ -155,3 +155,28 @@ Test(quota, outstanding_answers_stop_a_guests_requests)
     cr_assert_eq(g->out_msgs, 0);
     cr_assert_eq(g->ilen, 0);
 }
+
+Test(quota, event_flood_drops_events_not_the_watcher)
+{
+    /* regression: a guest that did not read its events was disconnected
+     * once others made enough changes under its watch; events past its
+     * memory quota are dropped instead (XSA-326), the guest stays */
+    int i;
+    xsd_quota.memory = 16 * 1024;
+    cr_assert_str_eq(h_req(g, XS_WATCH, 0, "busy", "w", NULL), "WATCH OK|");
+    h_block_output(g, true);
+    for (i = 0; i < 2000; i++)
+        cr_assert_str_eq(h_req(d0, XS_WRITE, 0, "/local/domain/5/busy", "v", NULL),
+                         "WRITE OK|");
+    conn_flush_dirty();
+    cr_assert(!h_dead(g));
+    cr_assert_leq(g->out.len, 16 * 1024);
+    cr_assert_gt(g->events_dropped, 1000);
+    /* the guest reads again: what was queued arrives, requests work */
+    h_block_output(g, false);
+    h_take_output(g, NULL, 0);
+    conn_kick(g);
+    conn_flush_dirty();
+    cr_assert_eq(g->out.len, 0);
+    cr_assert_str_eq(h_req(g, XS_READ, 0, "busy", NULL), "READ v|");
+}
