@@ -18,6 +18,13 @@
 #include <public/features.h>
 #include <public/version.h>
 
+/*
+ * Every sub-op that returns a structure fills a zeroed local of exactly the
+ * ABI type and copies exactly sizeof that type: nothing of the hypervisor's
+ * stack and nothing past the caller's structure (compile_info once copied
+ * 256 bytes into the 144-byte xen_compile_info_t, overwriting whatever the
+ * guest kept after it).
+ */
 long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *d = current->domain;
@@ -26,35 +33,41 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENVER_version:
         return (XEN_VERSION_MAJOR << 16) | XEN_VERSION_MINOR;
     case XENVER_extraversion: {
-        char extra[16] = { 0 };
+        xen_extraversion_t extra;
 
+        memset(extra, 0, sizeof(extra));
         strlcpy(extra, XEN_EXTRAVERSION, sizeof(extra));
         return copy_to_guest_va(arg.p, extra, sizeof(extra)) ? -EFAULT : 0;
     }
     case XENVER_compile_info: {
-        char info[4 * 64] = { 0 };
+        xen_compile_info_t info;
 
-        strlcpy(info, "gcc", 64);
-        strlcpy(info + 64, "pvlab", 64);
-        strlcpy(info + 128, "pvlab", 64);
-        strlcpy(info + 192, __DATE__, 64);
-        return copy_to_guest_va(arg.p, info, sizeof(info)) ? -EFAULT : 0;
+        memset(&info, 0, sizeof(info));
+        strlcpy(info.compiler, "gcc", sizeof(info.compiler));
+        strlcpy(info.compile_by, "pvlab", sizeof(info.compile_by));
+        strlcpy(info.compile_domain, "pvlab", sizeof(info.compile_domain));
+        strlcpy(info.compile_date, __DATE__, sizeof(info.compile_date));
+        return copy_to_guest_va(arg.p, &info, sizeof(info)) ? -EFAULT : 0;
     }
     case XENVER_capabilities: {
-        char caps[1024] = { 0 };
+        xen_capabilities_info_t caps;
 
+        memset(caps, 0, sizeof(caps));
         strlcpy(caps, "xen-3.0-x86_64 ", sizeof(caps));
         return copy_to_guest_va(arg.p, caps, sizeof(caps)) ? -EFAULT : 0;
     }
     case XENVER_changeset: {
-        char cs[64] = { 0 };
+        xen_changeset_info_t cs;
 
+        memset(cs, 0, sizeof(cs));
         strlcpy(cs, "pvlab", sizeof(cs));
         return copy_to_guest_va(arg.p, cs, sizeof(cs)) ? -EFAULT : 0;
     }
     case XENVER_platform_parameters: {
-        xen_platform_parameters_t pp = { .virt_start = HYPERVISOR_VIRT_START };
+        xen_platform_parameters_t pp;
 
+        memset(&pp, 0, sizeof(pp));
+        pp.virt_start = HYPERVISOR_VIRT_START;
         return copy_to_guest_va(arg.p, &pp, sizeof(pp)) ? -EFAULT : 0;
     }
     case XENVER_get_features: {
@@ -77,14 +90,37 @@ long do_xen_version(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     }
     case XENVER_pagesize:
         return PAGE_SIZE;
-    case XENVER_guest_handle:
-        return copy_to_guest_va(arg.p, d->handle, sizeof(d->handle)) ? -EFAULT : 0;
+    case XENVER_guest_handle: {
+        xen_domain_handle_t h;
+
+        _Static_assert(sizeof(h) == 16, "xen_domain_handle_t is 16 bytes");
+        memcpy(h, d->handle, sizeof(h));
+        return copy_to_guest_va(arg.p, h, sizeof(h)) ? -EFAULT : 0;
+    }
     case XENVER_commandline: {
-        char cmdline[1024] = { 0 };
+        /* Privileged, as Xen's XSM default: the hypervisor's command line. */
+        xen_commandline_t cmdline;
 
         if (!d->is_privileged)
             return -EPERM;
+        memset(cmdline, 0, sizeof(cmdline));
+        strlcpy(cmdline, arch_boot_cmdline(), sizeof(cmdline));
         return copy_to_guest_va(arg.p, cmdline, sizeof(cmdline)) ? -EFAULT : 0;
+    }
+    case XENVER_build_id: {
+        /* Privileged; the image carries no build id, so the answer is Xen's
+         * for a hypervisor built without one (after Xen's argument checks). */
+        xen_build_id_t hdr;
+
+        if (!d->is_privileged)
+            return -EPERM;
+        if (arg.p != NULL) {
+            if (copy_from_guest_va(&hdr, arg.p, sizeof(hdr)))
+                return -EFAULT;
+            if (hdr.len == 0)
+                return -EINVAL;
+        }
+        return -ENODATA;
     }
     default:
         return -ENOSYS;

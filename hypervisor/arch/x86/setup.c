@@ -168,6 +168,11 @@ static void print_boot_info(unsigned int magic)
                bi->modules[i].cmdline);
 }
 
+const char *arch_boot_cmdline(void)
+{
+    return boot_info.cmdline ? boot_info.cmdline : "";
+}
+
 void __start_xen(unsigned int magic, unsigned int mbi_pa) __noreturn;
 void __start_xen(unsigned int magic, unsigned int mbi_pa)
 {

@@ -11,4 +11,7 @@
 #define XEN_EXTRAVERSION    ".0-pvlab"
 #define XEN_VERSION_STRING  "4.17.0-pvlab"
 
+/* The hypervisor's boot command line (XENVER_commandline); never NULL. */
+const char *arch_boot_cmdline(void);
+
 #endif
