@@ -100,6 +100,89 @@ Test(decode, everything_else_goes_to_the_guest)
     cr_expect_eq(dec(p, sizeof(p), &o), -EINVAL);
 }
 
+Test(decode, debug_registers)
+{
+    struct pv_priv_insn o;
+
+    cr_assert_eq(DEC(&o, 0x0f, 0x21, 0xf8), 0, "mov %%dr7, %%rax");
+    cr_expect_eq(o.op, PRIV_MOV_FROM_DR);
+    cr_expect_eq(o.cr, 7);
+    cr_expect_eq(o.gpr, 0);
+    cr_expect_eq(o.len, 3);
+    cr_assert_eq(DEC(&o, 0x41, 0x0f, 0x23, 0xc3), 0, "mov %%r11, %%dr0");
+    cr_expect_eq(o.op, PRIV_MOV_TO_DR);
+    cr_expect_eq(o.cr, 0);
+    cr_expect_eq(o.gpr, 11);
+    cr_expect_eq(o.len, 4);
+    cr_assert_eq(DEC(&o, 0x44, 0x0f, 0x21, 0xc0), 0, "REX.R: %%dr8 (the handler's #UD)");
+    cr_expect_eq(o.cr, 8);
+    cr_assert_eq(DEC(&o, 0x0f, 0x23, 0x30), 0, "mod bits ignored: mov %%rax, %%dr6");
+    cr_expect_eq(o.cr, 6);
+    cr_expect_eq(o.gpr, 0);
+    cr_expect_eq(DEC(&o, 0x0f, 0x21), -EINVAL, "no ModRM byte");
+}
+
+/* ------------------------------------------------------- debug registers */
+
+static int dr(unsigned int reg, uint64_t v, unsigned int *slot, uint64_t *out)
+{
+    return pv_debugreg_check(reg, v, slot, out);
+}
+
+Test(debugreg, breakpoint_addresses)
+{
+    unsigned int s;
+    uint64_t o;
+
+    cr_expect_eq(dr(0, 0x1000, &s, &o), 0);
+    cr_expect_eq(s, 0);
+    cr_expect_eq(o, 0x1000);
+    cr_expect_eq(dr(3, 0xffffffff81000000UL, &s, &o), 0, "guest kernel address");
+    cr_expect_eq(dr(1, 0xffff800000000000UL, &s, &o), -EPERM, "start of the hypervisor range");
+    cr_expect_eq(dr(1, 0xffff87ffffffffffUL, &s, &o), -EPERM, "end of the hypervisor range");
+    cr_expect_eq(dr(2, 0xffff880000000000UL, &s, &o), 0, "just above it");
+    cr_expect_eq(dr(2, 0x0000800000000000UL, &s, &o), -EPERM, "non-canonical");
+}
+
+Test(debugreg, dr6_reserved_bits)
+{
+    unsigned int s;
+    uint64_t o;
+
+    cr_expect_eq(dr(6, 0, &s, &o), 0);
+    cr_expect_eq(o, 0xffff0ff0, "reserved-one bits set");
+    cr_expect_eq(dr(6, 0x100f, &s, &o), 0);
+    cr_expect_eq(o, 0xffff0fff, "bit 12 reads as zero, B0-B3 kept");
+    cr_expect_eq(dr(6, 1UL << 32, &s, &o), -EINVAL, "bits 32-63 reserved");
+    cr_expect_eq(dr(4, 0x4000, &s, &o), 0, "DR4 is DR6 without CR4.DE");
+    cr_expect_eq(s, 6);
+    cr_expect_eq(o, 0xffff4ff0);
+}
+
+Test(debugreg, dr7_rules)
+{
+    unsigned int s;
+    uint64_t o;
+
+    cr_expect_eq(dr(7, 0, &s, &o), 0);
+    cr_expect_eq(o, 0x400, "bit 10 reads as one");
+    cr_expect_eq(dr(7, 0xd801, &s, &o), 0);
+    cr_expect_eq(o, 0x401, "bits 11, 12, 14, 15 read as zero");
+    cr_expect_eq(dr(7, 0x2000, &s, &o), -EPERM, "GD");
+    cr_expect_eq(dr(7, 1UL << 32, &s, &o), -EINVAL, "bits 32-63 reserved");
+    cr_expect_eq(dr(7, 0x20001, &s, &o), -EPERM, "I/O breakpoint needs CR4.DE");
+    cr_expect_eq(dr(7, 0x20000, &s, &o), 0, "an I/O type is fine while nothing is enabled");
+    cr_expect_eq(dr(7, 0xd0003, &s, &o), 0, "write/read data breakpoints");
+    cr_expect_eq(o, 0xd0403);
+    cr_expect_eq(dr(5, 0x1, &s, &o), 0, "DR5 is DR7");
+    cr_expect_eq(s, 7);
+    cr_expect_eq(dr(8, 0, &s, &o), -ENODEV);
+    cr_expect_eq(pv_debugreg_slot(4), 6);
+    cr_expect_eq(pv_debugreg_slot(5), 7);
+    cr_expect_eq(pv_debugreg_slot(2), 2);
+    cr_expect_eq(pv_debugreg_slot(8), -ENODEV);
+}
+
 Test(decode, forced_emulation_prefix)
 {
     static const uint8_t fe[] = { 0x0f, 0x0b, 0x78, 0x65, 0x6e, 0x0f, 0xa2 };

@@ -233,6 +233,7 @@ int arch_vcpu_create(struct vcpu *v)
     r->rflags = X86_EFLAGS_IF | 2;
     v->arch.kernel_mode = true;
     v->arch.kernel_ss = FLAT_KERNEL_SS;
+    pv_reset_debugregs(v);
     if (v->vcpu_id != 0)
         v->pause_flags |= VPF_down;
     return vcpu_gdt_init(v);

@@ -102,6 +102,16 @@ int pv_decode_priv(const uint8_t *b, size_t len, struct pv_priv_insn *o)
         o->len = i + 3;
         return 0;
     }
+    case 0x21:
+    case 0x23:
+        /* mov to/from DRn: the mod bits are ignored (always a register). */
+        if (i + 2 >= len)
+            return -EINVAL;
+        o->op = b[i + 1] == 0x21 ? PRIV_MOV_FROM_DR : PRIV_MOV_TO_DR;
+        o->cr = ((b[i + 2] >> 3) & 7) | ((o->rex & 4) ? 8 : 0);
+        o->gpr = (b[i + 2] & 7) | ((o->rex & 1) ? 8 : 0);
+        o->len = i + 3;
+        return 0;
     default:
         return -EINVAL;
     }

@@ -8,7 +8,9 @@
  *   #GP: `int n` / `int3` (delivered through the guest's trap table when its
  *        DPL allows the caller, else #GP((n << 3) | 2)); rdmsr/wrmsr of the
  *        FS/GS base MSRs (+ a few read-only ones); mov from CR0/2/3/4, mov
- *        to CR4 (ignored) and CR0 (TS only), clts; in/out and cli/sti
+ *        to CR4 (ignored) and CR0 (TS only), clts; mov to/from DR0-DR7
+ *        (set_debugreg's rules: #UD for DR8+, #GP(0) for a refused value);
+ *        in/out and cli/sti
  *        (= the event mask) under the virtual IOPL; wbinvd.
  * Anything else is the guest's fault and is bounced to it unchanged.
  *
@@ -323,6 +325,27 @@ int pv_emulate_gp(struct vcpu *v, struct cpu_user_regs *regs)
             return -EINVAL;
         }
         *gpr(regs, in.gpr) = val;
+        break;
+    }
+    case PRIV_MOV_FROM_DR:
+    case PRIV_MOV_TO_DR: {
+        /* Xen's emulator: no such register -> #UD, a refused value ->
+         * #GP(0); neither advances RIP. */
+        unsigned long val;
+        long rc = in.op == PRIV_MOV_TO_DR
+                  ? pv_set_debugreg(v, in.cr, *gpr(regs, in.gpr))
+                  : pv_get_debugreg(v, in.cr, &val);
+
+        if (rc == -ENODEV) {
+            pv_inject_exception(v, regs, TRAP_invalid_op, -1);
+            return 0;
+        }
+        if (rc) {
+            pv_inject_exception(v, regs, TRAP_gp_fault, 0);
+            return 0;
+        }
+        if (in.op == PRIV_MOV_FROM_DR)
+            *gpr(regs, in.gpr) = val;
         break;
     }
     case PRIV_MOV_TO_CR:

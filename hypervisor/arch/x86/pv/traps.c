@@ -247,11 +247,13 @@ void pv_guest_exception(struct cpu_user_regs *regs)
     case TRAP_debug: {
         unsigned long dr6;
 
-        /* The status goes to the guest's DR6 (get_debugreg(6)); the real
-         * one is cleared for the next exception. */
+        /* The status is merged into the guest's DR6 as Xen does (status
+         * bits stay set until the guest clears them; active-low bits follow
+         * the hardware); the real one is cleared for the next exception. */
         __asm__ volatile("mov %%db6, %0" : "=r"(dr6));
-        __asm__ volatile("mov %0, %%db6" :: "r"(0xffff0ff0UL));
-        v->arch.debugreg[6] = dr6;
+        __asm__ volatile("mov %0, %%db6" :: "r"(PV_DR6_DEFAULT));
+        v->arch.debugreg[6] |= dr6 & ~PV_DR6_DEFAULT;
+        v->arch.debugreg[6] &= dr6 | ~PV_DR6_DEFAULT;
         break;
     }
     case TRAP_nmi:
@@ -515,45 +517,54 @@ void pv_load_debugregs(struct vcpu *v)
     write_dr(7, v->arch.debugreg[7]);
 }
 
+/* set_debugreg and `mov %drN, reg` (pv/emulate.c) alike: Xen's rules
+ * (pv/debugreg_check.c); the registers are loaded when DR7 enables any. */
+long pv_set_debugreg(struct vcpu *v, unsigned int reg, unsigned long value)
+{
+    unsigned int slot;
+    uint64_t val;
+    int rc = pv_debugreg_check(reg, value, &slot, &val);
+
+    if (rc)
+        return rc;
+    v->arch.debugreg[slot] = val;
+    if (v == current && slot < 4)
+        write_dr(slot, val);
+    else if (v == current && slot == 7)
+        pv_load_debugregs(v);
+    return 0;
+}
+
+long pv_get_debugreg(struct vcpu *v, unsigned int reg, unsigned long *value)
+{
+    int slot = pv_debugreg_slot(reg);
+
+    if (slot < 0)
+        return slot;
+    *value = v->arch.debugreg[slot];
+    return 0;
+}
+
+/* The debug state a vCPU starts with (Xen's): DR6 and DR7 at their
+ * reserved-bit defaults, no breakpoint. */
+void pv_reset_debugregs(struct vcpu *v)
+{
+    memset(v->arch.debugreg, 0, sizeof(v->arch.debugreg));
+    v->arch.debugreg[6] = PV_DR6_DEFAULT;
+    v->arch.debugreg[7] = PV_DR7_DEFAULT;
+}
+
 long do_set_debugreg(int reg, unsigned long value)
 {
-    struct vcpu *v = current;
-
-    switch (reg) {
-    case 0: case 1: case 2: case 3:
-        /* Breakpoints on guest addresses only. */
-        if (!is_canonical(value) ||
-            (value >= HYPERVISOR_VIRT_START && value < HYPERVISOR_VIRT_END))
-            return -EPERM;
-        v->arch.debugreg[reg] = value;
-        write_dr(reg, value);
-        return 0;
-    case 6:
-        v->arch.debugreg[6] = (value & 0xffffffffUL) | 0xffff0ff0UL;
-        return 0;
-    case 7:
-        if (value >> 32)
-            return -EINVAL;
-        if (value & DR7_GD)
-            return -EPERM;
-        v->arch.debugreg[7] = (value & ~0xd800UL) | 0x400;  /* no reserved bits */
-        pv_load_debugregs(v);
-        return 0;
-    default:
-        return -ENODEV;
-    }
+    return pv_set_debugreg(current, (unsigned int)reg, value);
 }
 
 long do_get_debugreg(int reg)
 {
-    struct vcpu *v = current;
+    unsigned long val;
+    long rc = pv_get_debugreg(current, (unsigned int)reg, &val);
 
-    switch (reg) {
-    case 0: case 1: case 2: case 3: case 6: case 7:
-        return (long)v->arch.debugreg[reg];
-    default:
-        return -ENODEV;
-    }
+    return rc ? rc : (long)val;
 }
 
 /* ------------------------------------------------------ VCPUOP_initialise */
@@ -589,9 +600,18 @@ static int set_context(struct vcpu *v, const struct vcpu_guest_context *c)
         memcpy(v->arch.fpu_state, c->fpu_ctxt.x, sizeof(v->arch.fpu_state));
         v->arch.fpu_initialised = true;
     }
-    for (unsigned int i = 0; i < 4; i++)
-        v->arch.debugreg[i] = c->debugreg[i];
-    v->arch.debugreg[7] = c->debugreg[7];
+    /* The same rules as set_debugreg: a context may not put a breakpoint on
+     * the hypervisor's addresses or set DR7.GD (it was copied unchecked). */
+    for (unsigned int i = 0; i < 8; i++) {
+        unsigned int slot;
+        uint64_t val;
+
+        if (i == 4 || i == 5)
+            continue;
+        if (pv_debugreg_check(i, c->debugreg[i], &slot, &val) != 0)
+            return -EINVAL;
+        v->arch.debugreg[slot] = val;
+    }
     if (c->ctrlreg[3] != 0) {
         rc = pv_set_baseptr(v, c->ctrlreg[3] >> PAGE_SHIFT, false);
         if (rc)
@@ -663,6 +683,7 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *ctx)
         v->arch.user_regs.cs = FLAT_KERNEL_CS;
         v->arch.user_regs.ss = FLAT_KERNEL_SS;
         v->arch.user_regs.rflags = X86_EFLAGS_IF | 2;
+        pv_reset_debugregs(v);
         v->is_initialised = false;
         return 0;
     }

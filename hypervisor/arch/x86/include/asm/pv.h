@@ -55,6 +55,11 @@ void pv_do_syscall(struct cpu_user_regs *regs);
 int  pv_vcpu_initialise(struct vcpu *v, const void *guest_ctx);
 uint64_t pv_cmos_wallclock(void);
 void pv_load_debugregs(struct vcpu *v);   /* NULL: none */
+/* Debug registers with Xen's rules (set_debugreg, get_debugreg, `mov %drN`):
+ * 0 or -ENODEV / -EINVAL / -EPERM as pv_debugreg_check() (asm/pv_emul.h). */
+long pv_set_debugreg(struct vcpu *v, unsigned int reg, unsigned long value);
+long pv_get_debugreg(struct vcpu *v, unsigned int reg, unsigned long *value);
+void pv_reset_debugregs(struct vcpu *v);  /* the start-of-day DR6/DR7 */
 
 /* ---- emulate.c ---- */
 /* 0: emulated (regs advanced); else the fault goes to the guest. */
