@@ -21,7 +21,7 @@ default rel
 extern do_trap
 extern hypercall_page
 global trap_entries, event_entry, failsafe_entry, syscall_entry
-global iret_use_syscall, failsafe_segs
+global iret_use_syscall, failsafe_segs, exec_user_rflags
 global exec_user_asm, resume_kernel
 
 section .data
@@ -29,6 +29,7 @@ iret_use_syscall: db 0          ; 0: iret via hypercall page, 1: direct syscall
 align 8
 failsafe_segs: dq 0, 0, 0, 0    ; DS, ES, FS, GS of the last failsafe frame
 saved_ksp: dq 0                 ; kernel RSP of the pending exec_user_asm
+exec_user_rflags: dq 0x202      ; RFLAGS user mode starts with (IF; IOPL 0)
 
 section .text
 
@@ -159,7 +160,7 @@ exec_user_asm:
     mov [saved_ksp], rsp
     push qword 0xe02b           ; SS  (FLAT_USER_SS)
     push rsi                    ; RSP
-    push qword 0x202            ; RFLAGS: IF set, so events stay as they are
+    push qword [exec_user_rflags] ; RFLAGS: IF set, so events stay as they are
     push qword 0xe033           ; CS  (FLAT_USER_CS, RPL 3 => user mode)
     push rdi                    ; RIP
     xor eax, eax

@@ -107,6 +107,7 @@ static inline void ex_clear(void) { ex_vec = -1; ex_ec = ~0ULL; ex_cr2 = 0; ex_r
  * mode; user_exit holds the registers at that point. */
 long exec_user(void (*fn)(void));
 extern struct cpu_regs user_exit;
+extern uint64_t exec_user_rflags;      /* RFLAGS it enters with (0x202) */
 extern struct cpu_regs *last_frame;   /* where the last trap frame was */
 extern char event_entry[], failsafe_entry[], syscall_entry[];
 extern unsigned long kernel_stack_top;

@@ -259,7 +259,7 @@ Test(bounce, kernel_mode_exception_with_error_code)
 {
     struct cpu_user_regs r = sample();
     uint64_t f[12];
-    unsigned int n = pv_bounce_frame(&r, true, 1, 0x11, NULL, f);
+    unsigned int n = pv_bounce_frame(&r, true, 1, 0x11, NULL, 0, f);
 
     cr_assert_eq(n, 8);
     cr_expect_eq(f[0], 0x1111, "RCX");
@@ -276,11 +276,23 @@ Test(bounce, user_mode_keeps_rpl3)
 {
     struct cpu_user_regs r = sample();
     uint64_t f[12];
-    unsigned int n = pv_bounce_frame(&r, false, 0, -1, NULL, f);
+    unsigned int n = pv_bounce_frame(&r, false, 0, -1, NULL, 0, f);
 
     cr_assert_eq(n, 7, "no error code slot");
     cr_expect_eq(f[3], 0xe033, "RPL 3 tells the guest it came from user mode");
     cr_expect_eq(f[4] & 0x200, 0x200, "IF set: events were not masked");
+}
+
+Test(bounce, architectural_iopl_shows_the_virtual_iopl)
+{
+    struct cpu_user_regs r = sample();
+    uint64_t f[12];
+    unsigned int n = pv_bounce_frame(&r, true, 0, -1, NULL, 2, f);
+
+    cr_assert_eq(n, 7);
+    cr_expect_eq(f[4], 0x2246, "IOPL 2 from the virtual IOPL, not the hardware's 3");
+    n = pv_bounce_frame(&r, true, 1, -1, NULL, 0, f);
+    cr_expect_eq(f[4], 0x0046, "IOPL 0, IF clear when masked");
 }
 
 Test(bounce, failsafe_carries_the_selectors)
@@ -288,7 +300,7 @@ Test(bounce, failsafe_carries_the_selectors)
     struct cpu_user_regs r = sample();
     uint16_t sels[4] = { 0x0b, 0, 0x2b, 0x33 };
     uint64_t f[12];
-    unsigned int n = pv_bounce_frame(&r, true, 0, -1, sels, f);
+    unsigned int n = pv_bounce_frame(&r, true, 0, -1, sels, 0, f);
 
     cr_assert_eq(n, 11);
     cr_expect_eq(f[2], 0x0b, "DS");

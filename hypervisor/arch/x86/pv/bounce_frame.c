@@ -3,7 +3,8 @@
  * guest kernel stack (see asm/pv_emul.h for the layout).  Separate from the
  * code that writes it (pv/traps.c) so tests/unit/pvcore can check every
  * word on the host: Linux reads RPL 0 in CS as "from kernel", the upcall
- * mask from CS bits 32-39, and IF from RFLAGS.
+ * mask from CS bits 32-39, and IF from RFLAGS; with the architectural_iopl
+ * assist RFLAGS.IOPL shows the virtual IOPL (Xen folds it in too).
  */
 #include <xen/types.h>
 #include <public/xen.h>
@@ -14,7 +15,7 @@
 
 unsigned int pv_bounce_frame(const struct cpu_user_regs *regs, bool kernel_mode,
                              uint8_t saved_mask, long ec, const uint16_t *sels,
-                             uint64_t frame[12])
+                             unsigned int viopl, uint64_t frame[12])
 {
     uint64_t cs = regs->cs;
     unsigned int n = 0;
@@ -30,7 +31,8 @@ unsigned int pv_bounce_frame(const struct cpu_user_regs *regs, bool kernel_mode,
         frame[n++] = (uint32_t)ec;
     frame[n++] = regs->rip;
     frame[n++] = (cs & 0xffff) | ((uint64_t)saved_mask << 32);
-    frame[n++] = (regs->rflags & ~(EFLAGS_IF | EFLAGS_IOPL)) | (saved_mask ? 0 : EFLAGS_IF);
+    frame[n++] = (regs->rflags & ~(EFLAGS_IF | EFLAGS_IOPL)) | (saved_mask ? 0 : EFLAGS_IF) |
+                 ((uint64_t)(viopl & 3) << 12);
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     return n;

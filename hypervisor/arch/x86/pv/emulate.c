@@ -10,8 +10,9 @@
  *        FS/GS base MSRs (+ a few read-only ones); mov from CR0/2/3/4, mov
  *        to CR4 (ignored) and CR0 (TS only), clts; mov to/from DR0-DR7
  *        (set_debugreg's rules: #UD for DR8+, #GP(0) for a refused value);
- *        in/out and cli/sti
- *        (= the event mask) under the virtual IOPL; wbinvd.
+ *        in/out and cli/sti (a no-op when allowed, as Xen) under the
+ *        virtual IOPL (Xen's rules, incl. VMASST_TYPE_architectural_iopl);
+ *        wbinvd.
  * Anything else is the guest's fault and is bounced to it unchanged.
  *
  * The decoder is pure and lives in pv/emul_decode.c (host-tested).
@@ -170,11 +171,16 @@ static int emulate_wrmsr(struct vcpu *v, struct cpu_user_regs *regs)
     }
 }
 
-/* The virtual IOPL allows port I/O from guest kernel at IOPL >= 1, from
- * guest user only at 3; otherwise #GP. */
-static bool io_allowed(struct vcpu *v)
+/* Xen's iopl_ok(): the virtual IOPL against the CPL the guest is taken to
+ * run at: 3 in user mode; in kernel mode 1, or 0 (always allowed, as ring
+ * 0 architecturally) with VMASST_TYPE_architectural_iopl.  Governs in/out
+ * and cli/sti; otherwise #GP(0). */
+static bool iopl_ok(struct vcpu *v)
 {
-    return v->arch.iopl >= (v->arch.kernel_mode ? 1 : 3);
+    unsigned int cpl = !v->arch.kernel_mode ? 3
+                       : (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl)) ? 0 : 1;
+
+    return v->arch.iopl >= cpl;
 }
 
 /* Ports the hypervisor keeps for itself (COM1: our console; the test exit
@@ -269,16 +275,16 @@ int pv_emulate_gp(struct vcpu *v, struct cpu_user_regs *regs)
     }
     case PRIV_CLI:
     case PRIV_STI:
-        /* With the virtual IOPL allowing it, the interrupt flag is the
-         * event mask (as Xen's privileged-op emulation does). */
-        if (v->arch.iopl < (kernel ? 1u : 3u))
+        /* Allowed by the virtual IOPL: skipped, the event mask untouched.
+         * Xen deliberately does not map them onto the mask (a guest could
+         * not undo it with popf, which does not trap). */
+        if (!iopl_ok(v))
             return -EPERM;
-        v->vcpu_info->evtchn_upcall_mask = in.op == PRIV_CLI;
         regs->rip += in.len;
         return 0;
     case PRIV_IN:
     case PRIV_OUT:
-        if (!io_allowed(v))
+        if (!iopl_ok(v))
             return -EPERM;
         do_io(v, regs, &in);
         regs->rip += in.len;

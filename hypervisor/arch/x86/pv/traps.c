@@ -60,6 +60,11 @@ static bool vec_has_errcode(unsigned int v)
  * kernel mode (and its stack_switch stack) first when the guest was in user
  * mode.  A frame that cannot be written crashes the domain.
  */
+static bool arch_iopl(const struct domain *d)
+{
+    return d->vm_assist & (1UL << VMASST_TYPE_architectural_iopl);
+}
+
 static int bounce(struct vcpu *v, struct cpu_user_regs *regs, unsigned long handler,
                   long ec, bool mask, bool failsafe)
 {
@@ -83,7 +88,8 @@ static int bounce(struct vcpu *v, struct cpu_user_regs *regs, unsigned long hand
     }
     sp &= ~0xfUL;
 
-    n = pv_bounce_frame(regs, !toggled, saved_mask, ec, failsafe ? v->arch.sel : NULL, frame);
+    n = pv_bounce_frame(regs, !toggled, saved_mask, ec, failsafe ? v->arch.sel : NULL,
+                        arch_iopl(v->domain) ? v->arch.iopl : 0, frame);
     sp -= n * 8;
     if (sp + n * 8 > HYPERVISOR_VIRT_START && sp < HYPERVISOR_VIRT_END) {
         domain_crash(v->domain, "bounce frame in the hypervisor's area");
@@ -279,6 +285,10 @@ static long do_iret(struct vcpu *v, struct cpu_user_regs *regs)
     }
     if ((f.cs & 3) == 3 && v->arch.kernel_mode)
         pv_toggle_guest_mode(v);
+    /* With the architectural_iopl assist the guest sets its virtual IOPL
+     * the architectural way: through the RFLAGS it returns with. */
+    if (arch_iopl(v->domain))
+        v->arch.iopl = (f.rflags >> 12) & 3;
     regs->rip = f.rip;
     regs->cs = f.cs | 3;
     regs->rflags = (f.rflags & ~(EFLAGS_IOPL | EFLAGS_VM)) | X86_EFLAGS_IF | 2;

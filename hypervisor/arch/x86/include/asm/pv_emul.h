@@ -55,13 +55,14 @@ bool pv_check_descriptor(uint64_t *desc);
  * The words of Xen's bounce frame, low to high: RCX, R11, [DS, ES, FS, GS
  * when sels != NULL (failsafe)], [error code when ec >= 0], RIP, CS (RPL
  * cleared for guest kernel mode, saved upcall mask in bits 32-39), RFLAGS
- * (IF = !mask, IOPL cleared), RSP, SS.  Returns the number of words (at
- * most 12).  Pure (pv/bounce_frame.c).
+ * (IF = !mask, IOPL = viopl: the virtual IOPL 0-3 with the
+ * architectural_iopl assist, else 0), RSP, SS.  Returns the number of
+ * words (at most 12).  Pure (pv/bounce_frame.c).
  */
 struct cpu_user_regs;
 unsigned int pv_bounce_frame(const struct cpu_user_regs *regs, bool kernel_mode,
                              uint8_t saved_mask, long ec, const uint16_t *sels,
-                             uint64_t frame[12]);
+                             unsigned int viopl, uint64_t frame[12]);
 
 /* A boot module string for an extra domain: "domain=unprivileged
  * [mem=<size>] [vcpus=<n>] [--] <kernel command line>" (pv/boot_opts.c). */
