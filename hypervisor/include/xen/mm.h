@@ -29,8 +29,15 @@ struct page_info {
     /* Free: buddy free-list links (frame numbers, PAGE_LIST_NULL = none).
      * xmalloc pool pages: partial-page list links. */
     uint32_t next, prev;
-    /* Free block head: the block's order.  xmalloc: size class / order. */
-    uint32_t order;
+    union {
+        /* Free block head: the block's order.  xmalloc: size class / order. */
+        uint32_t order;
+        /* A domain's page table (PV MMU, Xen's linear_pt_count): > 0 = how
+         * many of its entries are linear (point at another table of its own
+         * level), < 0 = how many such entries point at it; never both, so
+         * linear references cannot chain or loop.  0 while allocated. */
+        int32_t linear_pt_count;
+    };
     /* PGF_* software flags (allocator-private). */
     uint32_t flags;
 };

@@ -400,6 +400,86 @@ Test(pvmm, relinquish_returns_every_frame)
     cr_expect_eq(heap_free_pages(), initial_free, "every frame back in the allocator");
 }
 
+/* ------------------------------------------------- linear page tables */
+
+Test(pvmm, linear_self_map_read_only_holds_nothing)
+{
+    mfn_t l4 = h_build_tables(D1, 1, NULL, NULL, NULL, NULL);
+    struct snap s;
+
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L4_TABLE, l4), 0);
+    take(&s);
+    cr_expect_eq(mmu(D1, D1, l4, 5, h_pte(l4, RW), MMU_NORMAL_PT_UPDATE), -EINVAL,
+                 "a writable linear entry is refused");
+    same(&s, "refused writable self-map");
+    cr_expect_eq(mmu(D1, D1, l4, 5, h_pte(l4, RO), MMU_NORMAL_PT_UPDATE), 0);
+    same(&s, "a self-reference takes no reference");
+    cr_expect_eq(frame_table[l4].linear_pt_count, 0);
+    cr_expect_eq(mmu(D1, D1, l4, 5, 0, MMU_NORMAL_PT_UPDATE), 0);
+    same(&s, "and releases none");
+}
+
+Test(pvmm, linear_entry_to_another_validated_table)
+{
+    mfn_t a = h_build_tables(D1, 1, NULL, NULL, NULL, NULL);
+    mfn_t b = h_build_tables(D1, 1, NULL, NULL, NULL, NULL);
+    mfn_t c = h_build_tables(D1, 1, NULL, NULL, NULL, NULL);
+    uint64_t bt;
+    struct snap s;
+
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L4_TABLE, a), 0);
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L4_TABLE, b), 0);
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L4_TABLE, c), 0);
+    bt = h_tcount(b);
+    cr_expect_eq(mmu(D1, D1, a, 7, h_pte(b, RO), MMU_NORMAL_PT_UPDATE), 0);
+    cr_expect_eq(h_tcount(b), bt + 1, "the linear entry holds an L4 type reference");
+    cr_expect_eq(frame_table[a].linear_pt_count, 1);
+    cr_expect_eq(frame_table[b].linear_pt_count, -1);
+    /* No chains: b (a target) may not hold linear entries, a (holding
+     * one) may not be a target. */
+    take(&s);
+    cr_expect_eq(mmu(D1, D1, b, 7, h_pte(c, RO), MMU_NORMAL_PT_UPDATE), -EINVAL);
+    cr_expect_eq(mmu(D1, D1, c, 7, h_pte(a, RO), MMU_NORMAL_PT_UPDATE), -EINVAL);
+    same(&s, "refused chains");
+    /* Several tables may point at the same target. */
+    cr_expect_eq(mmu(D1, D1, c, 8, h_pte(b, RO), MMU_NORMAL_PT_UPDATE), 0);
+    cr_expect_eq(frame_table[b].linear_pt_count, -2);
+    /* The target stays validated while referenced, even unpinned. */
+    cr_assert_eq(ext(D1, MMUEXT_UNPIN_TABLE, b), 0);
+    cr_expect(frame_table[b].type_info & PGT_validated);
+    cr_expect_eq(mmu(D1, D1, c, 8, 0, MMU_NORMAL_PT_UPDATE), 0);
+    cr_expect_eq(mmu(D1, D1, a, 7, 0, MMU_NORMAL_PT_UPDATE), 0);
+    cr_expect_eq(frame_table[a].linear_pt_count, 0);
+    cr_expect_eq(frame_table[b].linear_pt_count, 0);
+    cr_expect_eq(frame_table[c].linear_pt_count, 0);
+    cr_expect_eq(h_tcount(b), 0, "last reference gone: devalidated");
+    cr_expect_not(frame_table[b].type_info & PGT_validated);
+}
+
+Test(pvmm, linear_entries_at_l3_and_l2_and_teardown)
+{
+    mfn_t l3, l2, l1;
+    mfn_t l4 = h_build_tables(D1, 1, &l3, &l2, &l1, NULL);
+    mfn_t l4b, l3b, l2b;
+
+    l4b = h_build_tables(D1, 1, &l3b, &l2b, NULL, NULL);
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L4_TABLE, l4), 0);
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L4_TABLE, l4b), 0);
+    cr_expect_eq(mmu(D1, D1, l3, 9, h_pte(l3, RO), MMU_NORMAL_PT_UPDATE), 0, "L3 self-map");
+    cr_expect_eq(mmu(D1, D1, l3, 10, h_pte(l3b, RO), MMU_NORMAL_PT_UPDATE), 0, "L3 -> L3");
+    cr_expect_eq(mmu(D1, D1, l2, 9, h_pte(l2b, RO), MMU_NORMAL_PT_UPDATE), 0, "L2 -> L2");
+    cr_expect_eq(mmu(D1, D1, l2, 11, h_pte(l2b, RW), MMU_NORMAL_PT_UPDATE), -EINVAL, "writable");
+    cr_expect_eq(mmu(D1, D1, l2, 12, h_pte(l3b, RO), MMU_NORMAL_PT_UPDATE), -EINVAL,
+                 "an L2 entry may not name an L3");
+    cr_expect_eq(mmu(D1, D1, l4, 13, h_pte(l2b, RO), MMU_NORMAL_PT_UPDATE), -EINVAL,
+                 "an L4 entry may not name an L2");
+    /* The domain dies holding linear entries: every frame comes back. */
+    pv_relinquish_pagetables(D1);
+    domain_relinquish_memory(D1);
+    cr_expect_eq(D1->tot_pages, 0);
+    cr_expect_eq(heap_free_pages(), initial_free, "every frame back in the allocator");
+}
+
 Test(pvmm, domain_memory_limit)
 {
     D1->max_pages = 5;

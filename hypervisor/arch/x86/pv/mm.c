@@ -15,6 +15,11 @@
  *  - Every present writable L1 entry holds a PGT_writable_page reference on
  *    its frame, every Ln entry (n > 1) a PGT_l(n-1) reference, so a validated
  *    page table or GDT frame can never be writable through any mapping.
+ *  - Linear (recursive) page tables, as Xen: an L2/L3/L4 entry may point at
+ *    a validated table of its own level, or at its own table, if it is
+ *    read-only; the target's type count is taken, the self-reference holds
+ *    nothing, and linear_pt_count keeps a table from both holding and being
+ *    the target of linear entries (no chains, no loops).
  *  - Pinning holds a type reference so a table stays validated while not in
  *    use; the current CR3 holds one too.  Dropping the last reference to a
  *    page-table type devalidates it (its entries' references are released).
@@ -199,13 +204,93 @@ void put_page_from_l1e(pte_t l1e, struct domain *l1e_owner)
         put_page(pg);
 }
 
-/* An Ln entry (n = 2..4) references a validated L(n-1) table of d. */
-static int get_page_from_lne(pte_t e, unsigned int level, struct domain *d)
+/* ------------------------------------------------- linear page tables */
+
+/* Xen's inc/dec_linear_entries/uses: the counts live in one signed word
+ * with Xen's int16 range, so an entry count and a use count never coexist. */
+#define LINEAR_PT_MAX 0x7fff
+
+static bool inc_linear_entries(struct page_info *ptpg)
+{
+    if (ptpg->linear_pt_count < 0 || ptpg->linear_pt_count >= LINEAR_PT_MAX)
+        return false;
+    ptpg->linear_pt_count++;
+    return true;
+}
+
+static void dec_linear_entries(struct page_info *ptpg)
+{
+    BUG_ON(ptpg->linear_pt_count <= 0);
+    ptpg->linear_pt_count--;
+}
+
+static bool inc_linear_uses(struct page_info *pg)
+{
+    if (pg->linear_pt_count > 0 || pg->linear_pt_count <= -LINEAR_PT_MAX)
+        return false;
+    pg->linear_pt_count--;
+    return true;
+}
+
+static void dec_linear_uses(struct page_info *pg)
+{
+    BUG_ON(pg->linear_pt_count >= 0);
+    pg->linear_pt_count++;
+}
+
+/*
+ * Entry e of table ptmfn (a level-`level` table of d) names a table of the
+ * same level (Xen's get_lN_linear_pagetable): allowed read-only only; a
+ * reference to its own table holds nothing; otherwise the target must be
+ * d's, already validated as this level, hold no linear entries itself,
+ * and ptmfn must not itself be a linear target.  Takes a general and a
+ * type reference on the target.  0, or -EINVAL as the failed normal path.
+ */
+static int get_linear_pagetable(pte_t e, unsigned int level, mfn_t ptmfn, struct domain *d)
+{
+    mfn_t mfn = pte_mfn(e);
+    struct page_info *pg, *ptpg = mfn_to_page(ptmfn);
+    uint64_t x;
+
+    if (e & _PAGE_RW)
+        return -EINVAL;
+    if (mfn == ptmfn)
+        return 0;
+    if (ptpg->owner != d)
+        return -EINVAL;
+    pg = get_page_from_mfn(mfn, d);
+    if (pg == NULL)
+        return -EINVAL;
+    if (!inc_linear_entries(ptpg)) {
+        put_page(pg);
+        return -EINVAL;
+    }
+    if (!inc_linear_uses(pg)) {
+        dec_linear_entries(ptpg);
+        put_page(pg);
+        return -EINVAL;
+    }
+    x = pg->type_info;
+    if (PGT_count(x + 1) == 0 ||
+        (x & (PGT_type_mask | PGT_validated)) != (level_type[level] | PGT_validated)) {
+        dec_linear_uses(pg);
+        dec_linear_entries(ptpg);
+        put_page(pg);
+        return -EINVAL;
+    }
+    pg->type_info = x + 1;
+    return 0;
+}
+
+/* An Ln entry (n = 2..4) of table ptmfn references a validated L(n-1)
+ * table of d, or (linear) one of level n. */
+static int get_page_from_lne(pte_t e, unsigned int level, mfn_t ptmfn, struct domain *d)
 {
     static const pte_t disallow[5] = {
         0, 0, L2_DISALLOW_MASK, L3_DISALLOW_MASK, L4_DISALLOW_MASK,
     };
     mfn_t mfn = pte_mfn(e);
+    int rc;
 
     if (!pte_present(e))
         return 0;
@@ -213,14 +298,26 @@ static int get_page_from_lne(pte_t e, unsigned int level, struct domain *d)
         return -EINVAL;             /* PSE (superpages), G, cache bits, high bits */
     if (!mfn_valid(mfn) || mfn_is_io(mfn))
         return -EINVAL;
-    return get_page_and_type(mfn_to_page(mfn), d, level_type[level - 1]);
+    rc = get_page_and_type(mfn_to_page(mfn), d, level_type[level - 1]);
+    if (rc == -EINVAL)
+        rc = get_linear_pagetable(e, level, ptmfn, d);
+    return rc;
 }
 
-static void put_page_from_lne(pte_t e, unsigned int level)
+static void put_page_from_lne(pte_t e, mfn_t ptmfn)
 {
-    if (!pte_present(e))
-        return;
-    put_page_and_type(mfn_to_page(pte_mfn(e)));
+    struct page_info *pg, *ptpg;
+
+    if (!pte_present(e) || pte_mfn(e) == ptmfn)
+        return;                     /* nothing, or a self-reference (holds nothing) */
+    pg = mfn_to_page(pte_mfn(e));
+    ptpg = mfn_to_page(ptmfn);
+    /* A target of the containing table's own type was a linear entry. */
+    if (PGT_type(pg->type_info) == PGT_type(ptpg->type_info)) {
+        dec_linear_uses(pg);
+        dec_linear_entries(ptpg);
+    }
+    put_page_and_type(pg);
 }
 
 /*
@@ -233,17 +330,17 @@ static pte_t adjust_guest_entry(pte_t e)
     return pte_present(e) ? e | _PAGE_USER : e;
 }
 
-static int get_entry(pte_t e, unsigned int level, struct domain *d)
+static int get_entry(pte_t e, unsigned int level, mfn_t ptmfn, struct domain *d)
 {
-    return level == 1 ? get_page_from_l1e(e, d, d) : get_page_from_lne(e, level, d);
+    return level == 1 ? get_page_from_l1e(e, d, d) : get_page_from_lne(e, level, ptmfn, d);
 }
 
-static void put_entry(pte_t e, unsigned int level, struct domain *d)
+static void put_entry(pte_t e, unsigned int level, mfn_t ptmfn, struct domain *d)
 {
     if (level == 1)
         put_page_from_l1e(e, d);
     else
-        put_page_from_lne(e, level);
+        put_page_from_lne(e, ptmfn);
 }
 
 static int validate_table(struct page_info *pg, uint64_t type)
@@ -264,7 +361,7 @@ static int validate_table(struct page_info *pg, uint64_t type)
     for (i = 0; i < PT_ENTRIES; i++) {
         if (level == 4 && !is_guest_l4_slot(i))
             continue;
-        rc = get_entry(t[i], level, d);
+        rc = get_entry(t[i], level, page_to_mfn(pg), d);
         if (rc)
             break;
         t[i] = adjust_guest_entry(t[i]);
@@ -273,7 +370,7 @@ static int validate_table(struct page_info *pg, uint64_t type)
         /* Undo the references taken so far. */
         while (i-- > 0)
             if (level != 4 || is_guest_l4_slot(i))
-                put_entry(t[i], level, d);
+                put_entry(t[i], level, page_to_mfn(pg), d);
         return rc;
     }
     if (level == 4)
@@ -292,7 +389,7 @@ static void devalidate_table(struct page_info *pg, uint64_t type)
     BUG_ON(level > 4);
     for (unsigned int i = 0; i < PT_ENTRIES; i++)
         if (level != 4 || is_guest_l4_slot(i))
-            put_entry(t[i], level, d);
+            put_entry(t[i], level, page_to_mfn(pg), d);
 }
 
 /* -------------------------------------------------------------- updates */
@@ -310,6 +407,7 @@ static int mod_entry(pte_t *pl, pte_t ne, bool preserve_ad, unsigned int level,
                      struct domain *d, struct domain *pg_owner)
 {
     pte_t oe = *pl;
+    mfn_t ptmfn = virt_to_mfn(pl);
     int rc;
 
     ne = adjust_guest_entry(ne);
@@ -329,11 +427,11 @@ static int mod_entry(pte_t *pl, pte_t ne, bool preserve_ad, unsigned int level,
         return 0;
     }
 
-    rc = level == 1 ? get_page_from_l1e(ne, d, pg_owner) : get_page_from_lne(ne, level, d);
+    rc = level == 1 ? get_page_from_l1e(ne, d, pg_owner) : get_page_from_lne(ne, level, ptmfn, d);
     if (rc)
         return rc;
     *pl = ne;
-    put_entry(oe, level, d);
+    put_entry(oe, level, ptmfn, d);
     return 0;
 }
 
