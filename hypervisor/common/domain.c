@@ -423,6 +423,30 @@ int vcpu_register_info(struct vcpu *v, mfn_t mfn, unsigned int offset)
     return 0;
 }
 
+void *domain_map_guest_frame(struct domain *d, uint64_t mfn)
+{
+    struct page_info *pg;
+
+    if (!mfn_valid(mfn))
+        return NULL;
+    pg = mfn_to_page((mfn_t)mfn);
+    if (!get_page(pg, d))
+        return NULL;
+    if (get_page_type(pg, PGT_writable_page) != 0) {
+        put_page(pg);
+        return NULL;
+    }
+    return mfn_to_virt((mfn_t)mfn);
+}
+
+void domain_unmap_guest_frame(void *va)
+{
+    struct page_info *pg = virt_to_page(va);
+
+    put_page_type(pg);
+    put_page(pg);
+}
+
 void vcpu_release_areas(struct vcpu *v)
 {
     struct domain *d = v->domain;

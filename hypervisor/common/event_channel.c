@@ -1,7 +1,8 @@
 /*
- * event_channel.c — event channels with the 2-level ABI: port allocation,
- * binding (unbound, interdomain, VIRQ, IPI), sending, masking, status,
- * teardown, and the EVTCHNOP hypercall.
+ * event_channel.c — event channels: port allocation, binding (unbound,
+ * interdomain, VIRQ, IPI), sending, masking, status, teardown, the 2-level
+ * delivery ABI and the EVTCHNOP hypercall; the FIFO ABI's delivery and its
+ * three sub-ops are event_fifo.c, chosen per domain (d->evtchn_fifo).
  *
  * Semantics follow Xen 4.17 (xen/common/event_channel.c, event_2l.c), which
  * Linux relies on in detail:
@@ -13,8 +14,10 @@
  *  - sending on an unbound port is silently dropped (returns 0);
  *  - bind_virq accepts every valid VIRQ (Linux BUG_ONs a refusal); global
  *    VIRQs bind on vCPU 0 only and may be moved with bind_vcpu;
- *  - FIFO (init_control, expand_array) is not offered: -ENOSYS makes Linux
- *    fall back to the 2-level ABI.
+ *  - FIFO (init_control, expand_array, set_priority) is offered unless the
+ *    evtchn_fifo=0 option says otherwise (then -ENOSYS, and Linux falls
+ *    back to the 2-level ABI); a port still linked on a FIFO queue is not
+ *    handed out again.
  *
  * Locking: one global lock protects every port table (see below).
  */
@@ -41,9 +44,14 @@ static DEFINE_SPINLOCK(evtchn_lock);
 
 /* ---------------------------------------------------------------- ports */
 
+unsigned int evtchn_nr_ports(const struct domain *d)
+{
+    return d->evtchn_fifo != NULL ? EVTCHN_MAX_NR : EVTCHN_2L_NR;
+}
+
 bool port_is_valid(const struct domain *d, evtchn_port_t port)
 {
-    if (port >= EVTCHN_2L_NR || port > d->max_evtchn_port)
+    if (port >= evtchn_nr_ports(d) || port > d->max_evtchn_port)
         return false;
     return d->evtchn_bucket[port / EVTCHNS_PER_BUCKET] != NULL;
 }
@@ -62,7 +70,7 @@ struct evtchn *evtchn_from_port(const struct domain *d, evtchn_port_t port)
  */
 static int get_free_port(struct domain *d)
 {
-    for (evtchn_port_t port = 1; port <= d->max_evtchn_port && port < EVTCHN_2L_NR; port++) {
+    for (evtchn_port_t port = 1; port <= d->max_evtchn_port && port < evtchn_nr_ports(d); port++) {
         struct evtchn **bucket = &d->evtchn_bucket[port / EVTCHNS_PER_BUCKET];
 
         if (*bucket == NULL) {
@@ -70,7 +78,8 @@ static int get_free_port(struct domain *d)
             if (*bucket == NULL)
                 return -ENOMEM;
         }
-        if ((*bucket)[port % EVTCHNS_PER_BUCKET].state == ECS_FREE)
+        if ((*bucket)[port % EVTCHNS_PER_BUCKET].state == ECS_FREE &&
+            !(d->evtchn_fifo != NULL && evtchn_fifo_is_busy(d, port)))
             return (int)port;
     }
     return -ENOSPC;
@@ -98,6 +107,9 @@ static struct evtchn *alloc_port(struct domain *d, uint8_t state, int *port)
         return NULL;
     chn = evtchn_from_port(d, *port);
     evtchn_set_state(d, chn, state);
+    chn->priority = chn->last_priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+    chn->last_vcpu_id = 0;
+    chn->fifo_pending = false;
     return chn;
 }
 
@@ -105,8 +117,8 @@ int evtchn_init(struct domain *d)
 {
     struct evtchn *chn;
 
-    if (d->max_evtchn_port == 0 || d->max_evtchn_port >= EVTCHN_2L_NR)
-        d->max_evtchn_port = EVTCHN_2L_NR - 1;
+    if (d->max_evtchn_port == 0 || d->max_evtchn_port >= EVTCHN_MAX_NR)
+        d->max_evtchn_port = EVTCHN_MAX_NR - 1;
     d->evtchn_bucket[0] = xzalloc_array(struct evtchn, EVTCHNS_PER_BUCKET);
     if (d->evtchn_bucket[0] == NULL)
         return -ENOMEM;
@@ -117,14 +129,23 @@ int evtchn_init(struct domain *d)
 
 /* ------------------------------------------------------------- delivery */
 
-bool evtchn_is_pending(const struct domain *d, evtchn_port_t port)
+bool evtchn_2l_is_pending(const struct domain *d, evtchn_port_t port)
 {
     return port < EVTCHN_2L_NR &&
            test_bit(port, (const unsigned long *)d->shared_info->evtchn_pending);
 }
 
+bool evtchn_is_pending(const struct domain *d, evtchn_port_t port)
+{
+    if (d->evtchn_fifo != NULL)
+        return evtchn_fifo_is_pending(d, port);
+    return evtchn_2l_is_pending(d, port);
+}
+
 bool evtchn_is_masked(const struct domain *d, evtchn_port_t port)
 {
+    if (d->evtchn_fifo != NULL)
+        return evtchn_fifo_is_masked(d, port);
     return port >= EVTCHN_2L_NR ||
            test_bit(port, (const unsigned long *)d->shared_info->evtchn_mask);
 }
@@ -158,7 +179,16 @@ void evtchn_set_pending(struct domain *d, unsigned int vcpu_id, evtchn_port_t po
     unsigned long *pending = (unsigned long *)d->shared_info->evtchn_pending;
     unsigned long *mask = (unsigned long *)d->shared_info->evtchn_mask;
 
-    if (v == NULL || port >= EVTCHN_2L_NR)
+    if (v == NULL)
+        return;
+    if (d->evtchn_fifo != NULL) {
+        struct evtchn *chn = evtchn_from_port(d, port);
+
+        if (chn != NULL && !evtchn_fifo_set_pending(v, chn, port))
+            evtchn_check_pollers(d, port);
+        return;
+    }
+    if (port >= EVTCHN_2L_NR)
         return;
     if (test_and_set_bit(port, pending))
         return;             /* already pending: the guest has not seen it yet */
@@ -378,7 +408,10 @@ static int close_port_locked(struct domain *d, evtchn_port_t port)
         BUG();
     }
 
-    clear_bit(port, (unsigned long *)d->shared_info->evtchn_pending);
+    if (d->evtchn_fifo != NULL)
+        evtchn_fifo_clear_pending(d, chn, port);
+    else
+        clear_bit(port, (unsigned long *)d->shared_info->evtchn_pending);
     evtchn_set_state(d, chn, ECS_FREE);
     chn->notify_vcpu_id = 0;
     memset(&chn->u, 0, sizeof(chn->u));
@@ -529,6 +562,10 @@ int evtchn_unmask(struct domain *d, evtchn_port_t port)
         rc = -EINVAL;
         goto out;
     }
+    if (d->evtchn_fifo != NULL) {
+        evtchn_fifo_unmask(d, chn, port);
+        goto out;
+    }
     v = domain_vcpu(d, chn->notify_vcpu_id);
     /*
      * Events that arrived while masked only set the pending bit; deliver the
@@ -549,9 +586,14 @@ out:
 static void evtchn_close_all(struct domain *d)
 {
     spin_lock(&evtchn_lock);
-    for (evtchn_port_t port = 1; port < EVTCHN_2L_NR; port++) {
-        struct evtchn *chn = evtchn_from_port(d, port);
+    for (evtchn_port_t port = 1; port < evtchn_nr_ports(d); port++) {
+        struct evtchn *chn;
 
+        if (d->evtchn_bucket[port / EVTCHNS_PER_BUCKET] == NULL) {
+            port |= EVTCHNS_PER_BUCKET - 1;     /* skip the missing bucket */
+            continue;
+        }
+        chn = evtchn_from_port(d, port);
         if (chn != NULL && chn->state != ECS_FREE)
             close_port_locked(d, port);
     }
@@ -567,6 +609,10 @@ int evtchn_reset(struct domain *caller, domid_t dom)
     if (d == NULL)
         return rc;
     evtchn_close_all(d);
+    /* Back to the 2-level ABI, as Xen's reset. */
+    spin_lock(&evtchn_lock);
+    evtchn_fifo_destroy(d);
+    spin_unlock(&evtchn_lock);
     put_domain(d);
     return 0;
 }
@@ -575,12 +621,51 @@ void evtchn_destroy(struct domain *d)
 {
     evtchn_close_all(d);
     spin_lock(&evtchn_lock);
+    evtchn_fifo_destroy(d);
     for (unsigned int i = 0; i < NR_EVTCHN_BUCKETS; i++) {
         xfree(d->evtchn_bucket[i]);
         d->evtchn_bucket[i] = NULL;
     }
     d->evtchn_count = 0;
     spin_unlock(&evtchn_lock);
+}
+
+static int evtchn_init_control(struct domain *d, evtchn_init_control_t *ic)
+{
+    int rc;
+
+    spin_lock(&evtchn_lock);
+    rc = evtchn_fifo_init_control(d, ic);
+    spin_unlock(&evtchn_lock);
+    return rc;
+}
+
+static int evtchn_expand_array(struct domain *d, uint64_t gfn)
+{
+    int rc;
+
+    spin_lock(&evtchn_lock);
+    rc = evtchn_fifo_expand_array(d, gfn);
+    spin_unlock(&evtchn_lock);
+    return rc;
+}
+
+/* EVTCHNOP_set_priority: FIFO only (2-level: -ENOSYS, as Xen). */
+static int evtchn_set_priority(struct domain *d, const evtchn_set_priority_t *sp)
+{
+    struct evtchn *chn;
+    int rc;
+
+    spin_lock(&evtchn_lock);
+    chn = evtchn_from_port(d, sp->port);
+    if (chn == NULL)
+        rc = -EINVAL;
+    else if (d->evtchn_fifo == NULL)
+        rc = -ENOSYS;
+    else
+        rc = evtchn_fifo_set_priority(chn, sp->priority);
+    spin_unlock(&evtchn_lock);
+    return rc;
 }
 
 /* -------------------------------------------------------------- hypercall */
@@ -637,9 +722,15 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case EVTCHNOP_bind_pirq:        /* no physical IRQs are passed through */
         rc = -EPERM;
         break;
-    case EVTCHNOP_init_control:     /* FIFO ABI not offered: Linux falls back */
+    case EVTCHNOP_init_control:
+        EVTCHN_OP(evtchn_init_control_t, evtchn_init_control(d, &op_), true);
+        break;
     case EVTCHNOP_expand_array:
+        EVTCHN_OP(evtchn_expand_array_t, evtchn_expand_array(d, op_.array_gfn), false);
+        break;
     case EVTCHNOP_set_priority:
+        EVTCHN_OP(evtchn_set_priority_t, evtchn_set_priority(d, &op_), false);
+        break;
     default:
         rc = -ENOSYS;
         break;

@@ -308,7 +308,7 @@ int sched_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, uint
     if (nr > ARRAY_SIZE(v->poll_ports))
         return -EINVAL;
     for (unsigned int i = 0; i < nr; i++) {
-        if (ports[i] > d->max_evtchn_port || ports[i] >= EVTCHN_2L_NR)
+        if (ports[i] > d->max_evtchn_port || ports[i] >= evtchn_nr_ports(d))
             return -EINVAL;
         if (evtchn_is_pending(d, ports[i]))
             return 0;

@@ -31,6 +31,11 @@ enum {
 struct evtchn {
     uint8_t  state;                 /* ECS_* */
     uint16_t notify_vcpu_id;        /* vCPU whose vcpu_info is flagged */
+    /* FIFO ABI (event_fifo.c): the queue for new events, the queue the
+     * event was last linked on, and "raised before its event word existed". */
+    uint8_t  priority, last_priority;
+    uint16_t last_vcpu_id;
+    bool     fifo_pending;
     union {
         struct { domid_t remote_domid; } unbound;
         struct { struct domain *remote_dom; evtchn_port_t remote_port; } interdomain;
@@ -70,6 +75,26 @@ void vcpu_mark_events_pending(struct vcpu *v);
 
 bool evtchn_is_pending(const struct domain *d, evtchn_port_t port);
 bool evtchn_is_masked(const struct domain *d, evtchn_port_t port);
+/* The 2-level pending bit, whatever the domain's ABI (FIFO switch-over). */
+bool evtchn_2l_is_pending(const struct domain *d, evtchn_port_t port);
+/* Ports a domain may use under its current ABI (4096, or 2^17 with FIFO). */
+unsigned int evtchn_nr_ports(const struct domain *d);
+
+/*
+ * FIFO ABI (event_fifo.c; d->evtchn_fifo != NULL once switched).  Callers
+ * hold the event channel lock.  opt_evtchn_fifo: the evtchn_fifo= option.
+ */
+extern bool opt_evtchn_fifo;
+int  evtchn_fifo_init_control(struct domain *d, evtchn_init_control_t *ic);
+int  evtchn_fifo_expand_array(struct domain *d, uint64_t gfn);
+int  evtchn_fifo_set_priority(struct evtchn *chn, unsigned int priority);
+void evtchn_fifo_destroy(struct domain *d);
+bool evtchn_fifo_set_pending(struct vcpu *v, struct evtchn *chn, evtchn_port_t port);
+void evtchn_fifo_clear_pending(struct domain *d, struct evtchn *chn, evtchn_port_t port);
+void evtchn_fifo_unmask(struct domain *d, struct evtchn *chn, evtchn_port_t port);
+bool evtchn_fifo_is_pending(const struct domain *d, evtchn_port_t port);
+bool evtchn_fifo_is_masked(const struct domain *d, evtchn_port_t port);
+bool evtchn_fifo_is_busy(const struct domain *d, evtchn_port_t port);
 
 /* The hypercall. */
 long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);

@@ -27,9 +27,12 @@
 #define MAX_VIRT_CPUS       32      /* vcpu_info slots in shared_info */
 #define EVTCHN_2L_NR        4096    /* 2-level ABI: 64 words of 64 bits */
 #define EVTCHNS_PER_BUCKET  128
-#define NR_EVTCHN_BUCKETS   (EVTCHN_2L_NR / EVTCHNS_PER_BUCKET)
+#define EVTCHN_MAX_NR       (1u << 17) /* FIFO ABI: 17-bit links */
+#define NR_EVTCHN_BUCKETS   (EVTCHN_MAX_NR / EVTCHNS_PER_BUCKET)
 
 struct evtchn;
+struct evtchn_fifo_vcpu;
+struct evtchn_fifo_domain;
 struct grant_table;
 struct e820entry;
 
@@ -49,6 +52,7 @@ struct vcpu {
     mfn_t               vcpu_info_mfn;    /* registered page, or INVALID_MFN */
     unsigned int        vcpu_info_offset;
     evtchn_port_t       virq_to_evtchn[NR_VIRQS];
+    struct evtchn_fifo_vcpu *evtchn_fifo; /* FIFO ABI: queues, control block */
 
     /* Scheduling. */
     unsigned int        pause_flags;      /* VPF_* */
@@ -112,7 +116,8 @@ struct domain {
 
     /* Event channels (2-level ABI). */
     struct evtchn      *evtchn_bucket[NR_EVTCHN_BUCKETS];
-    unsigned int        max_evtchn_port;  /* highest port allowed (< EVTCHN_2L_NR) */
+    unsigned int        max_evtchn_port;  /* highest port allowed (< EVTCHN_MAX_NR) */
+    struct evtchn_fifo_domain *evtchn_fifo; /* FIFO ABI: event array, or NULL (2-level) */
     unsigned int        evtchn_count;     /* ports in use, port 0 included */
 
     struct grant_table *grant_table;
@@ -186,6 +191,12 @@ void vcpu_pause(struct vcpu *v);
 void vcpu_unpause(struct vcpu *v);
 int  vcpu_register_info(struct vcpu *v, mfn_t mfn, unsigned int offset);
 void vcpu_release_areas(struct vcpu *v);
+/* A frame of d's that the hypervisor keeps writing (FIFO control blocks and
+ * event arrays): a general and a writable type reference are held until
+ * domain_unmap_guest_frame(); NULL if the frame is not d's or cannot be
+ * writable (a page table, a descriptor page).  Returns its direct-map VA. */
+void *domain_map_guest_frame(struct domain *d, uint64_t mfn);
+void domain_unmap_guest_frame(void *va);
 
 /* ---- common/schedule.c ---- */
 void sched_init(void);

@@ -15,9 +15,15 @@ struct domain *hdom[H_NR_DOMS];
 unsigned int kicks[H_NR_DOMS][H_NR_VCPUS];
 struct vcpu *h_current;
 int live_refs;
+static unsigned char (*frames)[4096];
+static int frame_refs[H_NR_FRAMES];
 
 void h_setup(void)
 {
+    frames = aligned_alloc(4096, H_NR_FRAMES * 4096);
+    cr_assert_not_null(frames);
+    memset(frames, 0, H_NR_FRAMES * 4096);
+    memset(frame_refs, 0, sizeof(frame_refs));
     memset(kicks, 0, sizeof(kicks));
     live_refs = 0;
     for (int i = 0; i < H_NR_DOMS; i++) {
@@ -45,11 +51,51 @@ void h_setup(void)
     h_set_current(hdom[1], 0);
 }
 
+void *h_frame(uint64_t mfn)
+{
+    return frames[mfn];
+}
+
+int h_frame_refs(uint64_t mfn)
+{
+    return frame_refs[mfn];
+}
+
+uint64_t h_frame_of(struct domain *d, unsigned int n)
+{
+    uint64_t mfn = d->domain_id + H_NR_DOMS * (n + 1);
+
+    cr_assert(mfn < H_NR_FRAMES && mfn != H_RO_FRAME);
+    return mfn;
+}
+
+void *domain_map_guest_frame(struct domain *d, uint64_t mfn)
+{
+    if (mfn == 0 || mfn >= H_NR_FRAMES || mfn % H_NR_DOMS != d->domain_id ||
+        mfn == H_RO_FRAME)
+        return NULL;
+    frame_refs[mfn]++;
+    return frames[mfn];
+}
+
+void domain_unmap_guest_frame(void *va)
+{
+    uint64_t mfn = ((unsigned char (*)[4096])va) - frames;
+
+    cr_assert(mfn < H_NR_FRAMES && (void *)frames[mfn] == va, "unmap of %p", va);
+    cr_assert(frame_refs[mfn] > 0, "frame %lu unmapped more than mapped", (unsigned long)mfn);
+    frame_refs[mfn]--;
+}
+
 void h_teardown(void)
 {
     for (int i = 0; i < H_NR_DOMS; i++)
         evtchn_destroy(hdom[i]);
     cr_expect_eq(live_refs, 0, "domain references leaked: %d", live_refs);
+    for (int i = 0; i < H_NR_FRAMES; i++)
+        cr_expect_eq(frame_refs[i], 0, "frame %d still mapped by the hypervisor", i);
+    free(frames);
+    frames = NULL;
     for (int i = 0; i < H_NR_DOMS; i++) {
         for (unsigned int v = 0; v < H_NR_VCPUS; v++)
             free(hdom[i]->vcpu[v]);

@@ -32,4 +32,15 @@ uint8_t h_upcall(struct domain *d, unsigned int vcpu);
 void h_mask(struct domain *d, evtchn_port_t port);
 void h_clear_event_state(struct domain *d);
 
+/* Guest frames for the FIFO ABI: frames 1..H_NR_FRAMES-1 belong to the
+ * domain with id (frame % H_NR_DOMS); frame H_RO_FRAME cannot be made
+ * writable.  h_frame() is its memory; h_frame_refs() the references the
+ * hypervisor holds on it (domain_map_guest_frame). */
+#define H_NR_FRAMES 64
+#define H_RO_FRAME  31
+void *h_frame(uint64_t mfn);
+int h_frame_refs(uint64_t mfn);
+/* The frame number of some frame of d (n-th). */
+uint64_t h_frame_of(struct domain *d, unsigned int n);
+
 #endif
