@@ -342,45 +342,64 @@ void gnttab_map_one(struct vcpu *v, gnttab_map_grant_ref_t *op)
     lgt->maptrack_used++;
     get_domain(rd);             /* the mapping keeps the granter's struct alive */
     op->handle = handle;
-    op->dev_bus_addr = (op->flags & GNTMAP_device_map) ? (uint64_t)mfn << PAGE_SHIFT : 0;
+    /* Xen reports the frame's machine address whatever the flags (PV). */
+    op->dev_bus_addr = (uint64_t)mfn << PAGE_SHIFT;
 out:
     spin_unlock(&gnttab_lock);
     put_domain(rd);
     op->status = rc;
 }
 
-void gnttab_unmap_one(struct vcpu *v, gnttab_unmap_grant_ref_t *op)
+/*
+ * Unmap what op names of a mapping, as Xen's unmap_common: the device part
+ * when dev_bus_addr is given (it must be the frame's address), the host
+ * part when host_addr is given (the grant PTE there; with new_addr, the
+ * PTE of new_addr takes its place).  A mapping with both parts may lose
+ * them one at a time; the pin and the handle go with the last part.
+ */
+static int16_t unmap_common(struct vcpu *v, grant_handle_t handle, uint64_t host_addr,
+                            uint64_t dev_bus_addr, uint64_t new_addr)
 {
     struct domain *ld = v->domain;
-    struct grant_mapping *m;
-    int16_t rc = GNTST_okay;
+    struct grant_mapping *m = maptrack_entry(gt_of(ld), handle);
+    uint32_t done = 0;
+    int16_t rc;
 
-    spin_lock(&gnttab_lock);
-    m = maptrack_entry(gt_of(ld), op->handle);
-    if (m == NULL || !m->in_use) {
-        rc = GNTST_bad_handle;
-        goto out;
-    }
-    if (op->dev_bus_addr != 0 && op->dev_bus_addr != ((uint64_t)m->mfn << PAGE_SHIFT)) {
-        rc = GNTST_bad_dev_addr;
-        goto out;
-    }
-    if (m->flags & GNTMAP_host_map) {
-        if (op->host_addr == 0) {
-            rc = GNTST_bad_virt_addr;
-            goto out;
-        }
-        rc = replace_grant_host_mapping(v, op->host_addr, m->mfn, m->flags);
+    if (m == NULL || !m->in_use)
+        return GNTST_bad_handle;
+    if (dev_bus_addr != 0 && (m->flags & GNTMAP_device_map) &&
+        dev_bus_addr != ((uint64_t)m->mfn << PAGE_SHIFT))
+        return GNTST_bad_dev_addr;
+    if (host_addr != 0 && (m->flags & GNTMAP_host_map)) {
+        rc = replace_grant_host_mapping(v, host_addr, m->mfn, new_addr, m->flags);
         if (rc != GNTST_okay)
-            goto out;
+            return rc;
+        done |= GNTMAP_host_map;
     }
-    unpin_grant(m->rd, m->ref, (m->flags & GNTMAP_readonly) != 0);
-    put_domain(m->rd);
-    m->in_use = false;
-    gt_of(ld)->maptrack_used--;
-out:
+    if (dev_bus_addr != 0 && (m->flags & GNTMAP_device_map))
+        done |= GNTMAP_device_map;
+    m->flags &= ~done;
+    if (!(m->flags & (GNTMAP_host_map | GNTMAP_device_map))) {
+        unpin_grant(m->rd, m->ref, (m->flags & GNTMAP_readonly) != 0);
+        put_domain(m->rd);
+        m->in_use = false;
+        gt_of(ld)->maptrack_used--;
+    }
+    return GNTST_okay;
+}
+
+void gnttab_unmap_one(struct vcpu *v, gnttab_unmap_grant_ref_t *op)
+{
+    spin_lock(&gnttab_lock);
+    op->status = unmap_common(v, op->handle, op->host_addr, op->dev_bus_addr, 0);
     spin_unlock(&gnttab_lock);
-    op->status = rc;
+}
+
+void gnttab_unmap_and_replace_one(struct vcpu *v, gnttab_unmap_and_replace_t *op)
+{
+    spin_lock(&gnttab_lock);
+    op->status = unmap_common(v, op->handle, op->host_addr, 0, op->new_addr);
+    spin_unlock(&gnttab_lock);
 }
 
 /* ---------------------------------------------------------------- copy */
@@ -684,6 +703,18 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsig
         }
         return 0;
 
+    case GNTTABOP_unmap_and_replace:
+        for (unsigned int i = 0; i < count; i++, p += sizeof(gnttab_unmap_and_replace_t)) {
+            gnttab_unmap_and_replace_t op;
+
+            if (copy_from_guest_va(&op, p, sizeof(op)))
+                return -EFAULT;
+            gnttab_unmap_and_replace_one(v, &op);
+            if (copy_to_guest_va(p, &op, sizeof(op)))
+                return -EFAULT;
+        }
+        return 0;
+
     case GNTTABOP_copy:
         return gnttab_copy_batch(v, p, count);
 
@@ -747,8 +778,8 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsig
     }
 
     default:
-        /* transfer, dump_table, unmap_and_replace, v2 status frames,
-         * swap_grant_ref, cache_flush: not offered. */
+        /* transfer, dump_table, v2 status frames, swap_grant_ref,
+         * cache_flush: not offered. */
         return -ENOSYS;
     }
 }

@@ -64,6 +64,7 @@ int gnttab_set_version(struct domain *d, gnttab_set_version_t *op);
 int gnttab_get_version(struct domain *caller, gnttab_get_version_t *op);
 void gnttab_map_one(struct vcpu *v, gnttab_map_grant_ref_t *op);
 void gnttab_unmap_one(struct vcpu *v, gnttab_unmap_grant_ref_t *op);
+void gnttab_unmap_and_replace_one(struct vcpu *v, gnttab_unmap_and_replace_t *op);
 void gnttab_copy_one(struct vcpu *v, gnttab_copy_t *op);
 
 long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count);
@@ -71,6 +72,8 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsig
 /* Architecture hooks: install / remove the PTE of a host mapping.
  * Return GNTST_okay or a GNTST_* error. */
 int create_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t flags);
-int replace_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t flags);
+/* Remove the grant PTE at addr; new_addr != 0: move new_addr's PTE there. */
+int replace_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint64_t new_addr,
+                               uint32_t flags);
 
 #endif

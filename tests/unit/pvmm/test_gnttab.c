@@ -52,6 +52,14 @@ static struct mapper mapper_for(struct domain *d)
 
 #define MAP_VA  0x100000UL      /* L1 slot 256 */
 
+static int mmu(struct domain *d, struct domain *pg_owner, mfn_t table, unsigned int idx,
+               pte_t val, unsigned int cmd)
+{
+    mmu_update_t req = { .ptr = ((uint64_t)table << 12) + idx * 8 + cmd, .val = val };
+
+    return pv_mmu_update_one(d->vcpu[0], pg_owner, &req);
+}
+
 static gnttab_map_grant_ref_t map(struct domain *ld, domid_t rd, grant_ref_t ref, uint32_t flags)
 {
     gnttab_map_grant_ref_t op = { .host_addr = MAP_VA, .flags = GNTMAP_host_map | flags,
@@ -593,4 +601,71 @@ Test(gnttab, copy_batch_bad_array_is_efault_after_the_good_ops)
     cr_expect_eq(h_tcount(b), 0);
     cr_expect_eq(copy_batch(D2, &op, 1), 0);
     cr_expect_eq(op.status, GNTST_okay);
+}
+
+Test(gnttab, device_map_partial_unmap_and_unmap_and_replace)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1), other = h_alloc(D2);
+    struct mapper m = mapper_for(D2);
+    uint64_t c0 = h_count(page), co = h_count(other);
+    gnttab_map_grant_ref_t op;
+    gnttab_unmap_grant_ref_t u;
+    gnttab_unmap_and_replace_t r;
+    uint64_t maddr = (uint64_t)page << PAGE_SHIFT;
+
+    grant(gt, 11, 2, page, false);
+    op = map(D2, 1, 11, GNTMAP_device_map);
+    cr_assert_eq(op.status, GNTST_okay);
+    cr_expect_eq(op.dev_bus_addr, maddr);
+    /* Naming neither part does nothing; a wrong bus address is refused. */
+    u = (gnttab_unmap_grant_ref_t){ .handle = op.handle };
+    gnttab_unmap_one(D2->vcpu[0], &u);
+    cr_expect_eq(u.status, GNTST_okay);
+    cr_expect_eq(gt[11].flags, GTF_permit_access | GTF_reading | GTF_writing);
+    u = (gnttab_unmap_grant_ref_t){ .handle = op.handle, .dev_bus_addr = maddr + 4096 };
+    gnttab_unmap_one(D2->vcpu[0], &u);
+    cr_expect_eq(u.status, GNTST_bad_dev_addr);
+    /* Device part first: the host mapping and the pin stay. */
+    u = (gnttab_unmap_grant_ref_t){ .handle = op.handle, .dev_bus_addr = maddr };
+    gnttab_unmap_one(D2->vcpu[0], &u);
+    cr_expect_eq(u.status, GNTST_okay);
+    cr_expect_eq(pte_mfn(h_map(m.l1)[256]), page);
+    cr_expect_eq(gt[11].flags, GTF_permit_access | GTF_reading | GTF_writing);
+
+    /* unmap_and_replace: the PTE at slot 257 (other, RW) moves to slot 256. */
+    h_map(m.l1)[257] = 0;
+    cr_assert_eq(mmu(D2, D2, m.l1, 257, h_pte(other, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER),
+                     MMU_NORMAL_PT_UPDATE), 0);
+    cr_expect_eq(h_count(other), co + 1);
+    r = (gnttab_unmap_and_replace_t){ .host_addr = MAP_VA, .new_addr = MAP_VA + 4096,
+                                      .handle = op.handle };
+    gnttab_unmap_and_replace_one(D2->vcpu[0], &r);
+    cr_expect_eq(r.status, GNTST_okay);
+    cr_expect_eq(pte_mfn(h_map(m.l1)[256]), other, "new_addr's PTE moved to host_addr");
+    cr_expect_eq(h_map(m.l1)[257], 0, "new_addr unmapped");
+    cr_expect_eq(h_count(other), co + 1, "its references moved with it");
+    cr_expect_eq(h_count(page), c0, "the grant released");
+    cr_expect_eq(gt[11].flags, GTF_permit_access);
+    gnttab_unmap_and_replace_one(D2->vcpu[0], &r);
+    cr_expect_eq(r.status, GNTST_bad_handle);
+}
+
+Test(gnttab, unmap_and_replace_refuses_to_move_a_grant_pte)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    struct mapper m = mapper_for(D2);
+    gnttab_map_grant_ref_t op;
+    gnttab_unmap_and_replace_t r;
+
+    grant(gt, 12, 2, page, false);
+    op = map(D2, 1, 12, 0);
+    cr_assert_eq(op.status, GNTST_okay);
+    r = (gnttab_unmap_and_replace_t){ .host_addr = MAP_VA, .new_addr = MAP_VA,
+                                      .handle = op.handle };
+    gnttab_unmap_and_replace_one(D2->vcpu[0], &r);
+    cr_expect_eq(r.status, GNTST_general_error, "new_addr holds the grant PTE itself");
+    cr_expect_eq(pte_mfn(h_map(m.l1)[256]), page, "nothing changed");
+    cr_expect_eq(unmap(D2, op.handle), GNTST_okay);
 }

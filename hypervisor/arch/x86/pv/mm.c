@@ -777,16 +777,34 @@ int create_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t
     return GNTST_okay;
 }
 
-int replace_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t flags)
+/*
+ * Remove the grant PTE at addr.  With new_addr (GNTTABOP_unmap_and_replace,
+ * Xen's replace_grant_host_mapping): the PTE that maps new_addr moves to
+ * addr, references and all, and new_addr is left unmapped; a grant PTE
+ * cannot be the one moved (the grant's references are the grant's).
+ */
+int replace_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint64_t new_addr,
+                               uint32_t flags)
 {
-    pte_t *pl1e = grant_l1e(v, addr, flags), ol1e;
+    pte_t *pl1e = grant_l1e(v, addr, flags), ol1e, *pnl1e = NULL, nl1e = 0;
+    mfn_t gl1mfn;
 
     if (pl1e == NULL)
         return GNTST_general_error;
     ol1e = *pl1e;
     if (!pte_present(ol1e) || !(ol1e & _PAGE_GNTTAB) || pte_mfn(ol1e) != mfn)
         return GNTST_general_error;     /* not this grant's PTE */
-    *pl1e = 0;
+    if (new_addr != 0) {
+        if (flags & GNTMAP_contains_pte)
+            return GNTST_general_error; /* Xen: no replace by PTE address */
+        pnl1e = pv_guest_l1e(v, new_addr, &gl1mfn);
+        if (pnl1e == NULL || (*pnl1e & _PAGE_GNTTAB))
+            return GNTST_general_error;
+        nl1e = *pnl1e;
+        *pnl1e = 0;
+        pv_invlpg(new_addr);
+    }
+    *pl1e = nl1e;
     if (flags & GNTMAP_contains_pte)
         pv_flush_tlb_local();
     else
