@@ -53,6 +53,14 @@ void pic_disable(void)
     outb(0xa1, 0xff);
 }
 
+static paddr_t lapic_base = 0xfee00000UL;     /* architectural default */
+
+/* The LAPIC's physical page: the hardware domain never maps it. */
+paddr_t arch_lapic_base(void)
+{
+    return lapic_base;
+}
+
 void apic_init(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
@@ -61,7 +69,8 @@ void apic_init(void)
         panic("This CPU has no local APIC\n");
     /* Global enable (bit 11), xAPIC mode. */
     wrmsr(MSR_APIC_BASE, base | (1UL << 11));
-    apic_mmio = ioremap(base & PADDR_MASK & ~0xfffUL, PAGE_SIZE);
+    lapic_base = base & PADDR_MASK & ~0xfffUL;
+    apic_mmio = ioremap(lapic_base, PAGE_SIZE);
     if (!apic_mmio)
         panic("cannot map the local APIC\n");
 

@@ -26,6 +26,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/setup.h>
+#include <asm/pv_io.h>
 
 struct page_info *frame_table = (struct page_info *)FRAMETABLE_VIRT_START;
 unsigned long max_page;
@@ -51,6 +52,23 @@ static void reserve_range(paddr_t start, paddr_t end)
     reserved[nr_reserved].start = start;
     reserved[nr_reserved].end = end;
     nr_reserved++;
+}
+
+/* The hypervisor's own memory, for the hardware domain's iomem capability
+ * (pv/ioport.c): every reserved range but the first MiB, which holds the
+ * firmware's data (BIOS, EBDA, ROMs) that dom0 maps as Xen lets it. */
+unsigned int arch_hypervisor_ranges_count(void)
+{
+    return nr_reserved;
+}
+
+void arch_hypervisor_range(unsigned int i, paddr_t *s, paddr_t *e)
+{
+    *s = *e = 0;
+    if (i >= nr_reserved || (reserved[i].start == 0 && reserved[i].end == MB(1)))
+        return;
+    *s = reserved[i].start;
+    *e = reserved[i].end;
 }
 
 /* First reserved range overlapping [s, e), or NULL. */

@@ -44,6 +44,13 @@ static int parse_console(const char *val)
 }
 custom_param("console", parse_console);
 
+/* COM1 is the hypervisor's while its console is on (pv/ioport.c keeps the
+ * hardware domain off it). */
+bool arch_console_uses_com1(void)
+{
+    return console_enabled;
+}
+
 static int parse_com1(const char *val)
 {
     unsigned long long baud;

@@ -22,6 +22,7 @@
 #include <public/xen.h>
 #include <public/vcpu.h>
 #include <public/event_channel.h>
+#include <xen/iocap.h>
 #include <asm/domain.h>
 
 #define MAX_VIRT_CPUS       32      /* vcpu_info slots in shared_info */
@@ -121,6 +122,11 @@ struct domain {
     unsigned int        evtchn_count;     /* ports in use, port 0 included */
 
     struct grant_table *grant_table;
+
+    /* Machine resources it may reach directly (xen/iocap.h): empty unless
+     * it is the hardware domain. */
+    struct rangeset     ioport_caps;      /* I/O ports */
+    struct rangeset     iomem_caps;       /* machine frames of device memory */
 
     /* VM assists enabled by the guest (VMASST_TYPE_* bits). */
     unsigned long       vm_assist;

@@ -2,7 +2,8 @@
  * harness.h — a fake machine for host tests of the PV MMU: 512 frames of
  * "RAM" in a host buffer with a frame table, the real buddy allocator, three
  * domains (0 privileged) with one vCPU each, and counters for the arch hooks
- * (TLB flushes, CR3 loads).  Frames 480..511 are "device memory".
+ * (TLB flushes, CR3 loads).  Frames 480..511 are "device memory", all
+ * in dom0's iomem capability but H_IO_DENIED.
  */
 #ifndef TEST_PVMM_HARNESS_H
 #define TEST_PVMM_HARNESS_H
@@ -15,6 +16,7 @@
 
 #define H_FRAMES      512
 #define H_IO_FIRST    480
+#define H_IO_DENIED   511           /* outside dom0's iomem capability */
 #define H_NR_DOMS     3
 
 extern struct domain *hdom[H_NR_DOMS];

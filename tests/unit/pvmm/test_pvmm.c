@@ -149,6 +149,30 @@ Test(pvmm, dom0_may_map_device_memory_with_cache_attributes)
     cr_expect_eq(mmu(D0, D0, l1, 60, 0, 0), 0, "and unmap it");
 }
 
+/* The iomem capability decides, not privilege: a frame dom0's set leaves
+ * out (the LAPIC, the hypervisor's memory) is refused to dom0 too, and a
+ * domU holding a frame in its set may map exactly that frame. */
+Test(pvmm, iomem_capability_guards_device_frames)
+{
+    mfn_t l1, data[1], l1u, datau[1];
+    mfn_t l4 = h_build_tables(D0, 1, NULL, NULL, &l1, data);
+    mfn_t l4u = h_build_tables(D1, 1, NULL, NULL, &l1u, datau);
+    struct snap s;
+
+    cr_assert_eq(ext(D0, MMUEXT_PIN_L4_TABLE, l4), 0);
+    cr_assert_eq(ext(D1, MMUEXT_PIN_L4_TABLE, l4u), 0);
+    take(&s);
+    cr_expect_eq(mmu(D0, D0, l1, 61, h_pte(H_IO_DENIED, RW | _PAGE_PCD), 0), -EPERM,
+                 "denied frame, dom0");
+    cr_expect_eq(mmu(D0, D0, l1, 61, h_pte(H_IO_DENIED, RO), 0), -EPERM, "read-only too");
+    cr_expect_eq(mmu(D1, D1, l1u, 61, h_pte(H_IO_FIRST + 2, RO), 0), -EPERM, "domU, empty set");
+    same(&s, "refused device mappings");
+    cr_assert_eq(iomem_permit_access(hdom[1], H_IO_FIRST + 2, H_IO_FIRST + 2), 0);
+    cr_expect_eq(mmu(D1, D1, l1u, 61, h_pte(H_IO_FIRST + 2, RO), 0), 0, "granted frame");
+    cr_expect_eq(mmu(D1, D1, l1u, 62, h_pte(H_IO_FIRST + 3, RO), 0), -EPERM, "its neighbour");
+    cr_expect_eq(mmu(D1, D1, l1u, 61, 0, 0), 0);
+}
+
 Test(pvmm, attack_hypervisor_l4_slots)
 {
     mfn_t l3;

@@ -334,6 +334,14 @@ static int build_domain(domid_t id, const struct boot_dom *bd, unsigned long nr_
         goto out;
     }
     d->arch.boot_domain = true;
+    if (bd->dom0) {
+        /* The hardware domain reaches the machine's devices (pv/ioport.c). */
+        rc = arch_hwdom_setup_permissions(d);
+        if (rc) {
+            snprintf(why, sizeof(why), "I/O permissions failed (%d)", rc);
+            goto out;
+        }
+    }
     {
         /* One grant frame from the start, as on Xen (query_size >= 1). */
         gnttab_setup_table_t gs = { .dom = DOMID_SELF, .nr_frames = 1 };

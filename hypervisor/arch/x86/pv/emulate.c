@@ -25,6 +25,7 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/pv_emul.h>
+#include <asm/pv_io.h>
 #include <asm/regs.h>
 #include <asm/time.h>
 #include <xen/hypercall.h>
@@ -183,56 +184,24 @@ static bool iopl_ok(struct vcpu *v)
     return v->arch.iopl >= cpl;
 }
 
-/* Ports the hypervisor keeps for itself (COM1: our console; the test exit
- * port), and any port for a domain without I/O rights: as on Xen, reads
- * see all ones and writes are dropped (Linux's 8250 probe finds nothing). */
-static bool io_port_is_guests(struct vcpu *v, unsigned int port, unsigned int size)
-{
-    if (!v->domain->is_privileged)
-        return false;
-    if (port + size > 0x3f8 && port < 0x400)
-        return false;
-    if (port + size > 0xf4 && port < 0xf8)
-        return false;
-    return true;
-}
-
+/* After the IOPL check the port policy is pv/ioport.c's: the domain's
+ * ioport capability, the PCI configuration window, all ones otherwise. */
 static void do_io(struct vcpu *v, struct cpu_user_regs *regs, const struct pv_priv_insn *in)
 {
     unsigned int port = in->port_imm ? in->port : (uint16_t)regs->rdx;
 
-    if (!io_port_is_guests(v, port, in->opsize)) {
-        if (in->op == PRIV_IN) {
-            uint64_t ones = in->opsize == 1 ? 0xff : in->opsize == 2 ? 0xffff : 0xffffffffUL;
-
-            regs->rax = in->opsize == 4 ? ones : (regs->rax & ~ones) | ones;
-        }
-        return;
-    }
     if (in->op == PRIV_IN) {
-        uint32_t val;
+        uint32_t val = pv_io_read(v->domain, port, in->opsize);
 
-        switch (in->opsize) {
-        case 1:
-            val = inb(port);
-            regs->rax = (regs->rax & ~0xffUL) | val;
-            break;
-        case 2:
-            __asm__ volatile("inw %w1, %w0" : "=a"(val) : "Nd"(port));
-            regs->rax = (regs->rax & ~0xffffUL) | (val & 0xffff);
-            break;
-        default:
-            __asm__ volatile("inl %w1, %0" : "=a"(val) : "Nd"(port));
-            regs->rax = val;
-            break;
+        if (in->opsize == 4)
+            regs->rax = val;                    /* a 32-bit write zero-extends */
+        else {
+            uint64_t m = in->opsize == 1 ? 0xffUL : 0xffffUL;
+
+            regs->rax = (regs->rax & ~m) | (val & m);
         }
-    } else {
-        switch (in->opsize) {
-        case 1: outb(port, (uint8_t)regs->rax); break;
-        case 2: outw(port, (uint16_t)regs->rax); break;
-        default: outl(port, (uint32_t)regs->rax); break;
-        }
-    }
+    } else
+        pv_io_write(v->domain, port, in->opsize, (uint32_t)regs->rax);
 }
 
 /* ------------------------------------------------------ the handlers */

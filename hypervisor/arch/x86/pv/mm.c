@@ -164,8 +164,14 @@ int get_page_from_l1e(pte_t l1e, struct domain *l1e_owner, struct domain *pg_own
     if (l1e & disallow)
         return -EINVAL;
 
-    if (!mfn_valid(mfn) || mfn_is_io(mfn))     /* device memory */
-        return domain_has_io_rights(l1e_owner) ? 0 : -EPERM;
+    if (!mfn_valid(mfn) || mfn_is_io(mfn)) {    /* device memory, firmware */
+        /* As Xen: the frame's domain (DOMID_IO: the caller) must hold it in
+         * its iomem capability, which never covers the hypervisor's own
+         * memory, the LAPIC or the IO-APICs. */
+        struct domain *d = pg_owner != NULL ? pg_owner : l1e_owner;
+
+        return iomem_access_permitted(d, mfn, mfn) ? 0 : -EPERM;
+    }
 
     pg = mfn_to_page(mfn);
     if (!get_page(pg, pg_owner))

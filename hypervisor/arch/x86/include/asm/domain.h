@@ -45,6 +45,7 @@ struct arch_vcpu {
 struct arch_domain {
     mfn_t hypercall_page_mfn;         /* filled when the ELF note asks */
     bool boot_domain;                 /* started from a multiboot module */
+    uint32_t pci_cf8;                 /* its PCI config address latch (port 0xcf8) */
 };
 
 #endif
