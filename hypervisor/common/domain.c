@@ -24,6 +24,7 @@
 #include <xen/domheap.h>
 #include <xen/xmalloc.h>
 #include <xen/sched.h>
+#include <xen/irq.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
 #include <xen/softirq.h>
@@ -358,6 +359,7 @@ int domain_kill(struct domain *d)
         vcpu_release_areas(v);
     }
     evtchn_destroy(d);
+    pirq_domain_destroy(d);         /* lines masked, EOI bitmap frame released */
     gnttab_release_mappings(d);
     arch_domain_relinquish(d);      /* page tables, descriptor tables */
     domain_relinquish_memory(d);    /* frames others do not map are freed now */

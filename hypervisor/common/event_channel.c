@@ -1,6 +1,6 @@
 /*
  * event_channel.c — event channels: port allocation, binding (unbound,
- * interdomain, VIRQ, IPI), sending, masking, status, teardown, the 2-level
+ * interdomain, VIRQ, IPI, PIRQ), sending, masking, status, teardown, the 2-level
  * delivery ABI and the EVTCHNOP hypercall; the FIFO ABI's delivery and its
  * three sub-ops are event_fifo.c, chosen per domain (d->evtchn_fifo).
  *
@@ -29,6 +29,7 @@
 #include <xen/xmalloc.h>
 #include <xen/sched.h>
 #include <xen/event.h>
+#include <xen/irq.h>
 #include <xen/guest_access.h>
 
 /* ---------------------------------------------------------------- locking */
@@ -366,6 +367,39 @@ out:
     return rc;
 }
 
+/* A physical interrupt line's events (the PIRQ mapped by map_pirq), as
+ * Xen: vCPU 0 is notified; a domain with no right to the PIRQ gets -EPERM,
+ * the hardware domain -EINVAL for a PIRQ not mapped. */
+int evtchn_bind_pirq(struct domain *d, evtchn_bind_pirq_t *b)
+{
+    struct evtchn *chn;
+    int port, rc;
+
+    if (b->pirq >= pirq_limit(d))
+        return -EINVAL;
+    if (d->pirqs == NULL || !d->pirqs[b->pirq].mapped)
+        return d->is_privileged ? -EINVAL : -EPERM;
+    if (d->pirqs[b->pirq].evtchn != 0)
+        return -EEXIST;
+    spin_lock(&evtchn_lock);
+    chn = alloc_port(d, ECS_PIRQ, &port);
+    if (chn == NULL) {
+        rc = port;
+        goto out;
+    }
+    rc = pirq_guest_bind(d, b->pirq, (unsigned int)port);
+    if (rc) {
+        evtchn_set_state(d, chn, ECS_FREE);
+        goto out;
+    }
+    chn->notify_vcpu_id = 0;
+    chn->u.pirq = b->pirq;
+    b->port = port;
+out:
+    spin_unlock(&evtchn_lock);
+    return rc;
+}
+
 /* Close one port; evtchn_lock held. */
 static int close_port_locked(struct domain *d, evtchn_port_t port)
 {
@@ -382,7 +416,14 @@ static int close_port_locked(struct domain *d, evtchn_port_t port)
 
     case ECS_UNBOUND:
     case ECS_IPI:
+        break;
+
     case ECS_PIRQ:
+        /* Only if the PIRQ still routes to this port (a forced unmap left
+         * the port behind). */
+        if (d->pirqs != NULL && chn->u.pirq < pirq_limit(d) &&
+            d->pirqs[chn->u.pirq].evtchn == port)
+            pirq_guest_unbind(d, chn->u.pirq);
         break;
 
     case ECS_VIRQ:
@@ -719,8 +760,8 @@ long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case EVTCHNOP_reset:
         EVTCHN_OP(evtchn_reset_t, evtchn_reset(d, op_.dom), false);
         break;
-    case EVTCHNOP_bind_pirq:        /* no physical IRQs are passed through */
-        rc = -EPERM;
+    case EVTCHNOP_bind_pirq:
+        EVTCHN_OP(evtchn_bind_pirq_t, evtchn_bind_pirq(d, &op_), true);
         break;
     case EVTCHNOP_init_control:
         EVTCHN_OP(evtchn_init_control_t, evtchn_init_control(d, &op_), true);

@@ -23,7 +23,7 @@ enum {
     ECS_RESERVED,       /* port 0: never allocated */
     ECS_UNBOUND,        /* waiting for u.unbound.remote_domid to bind */
     ECS_INTERDOMAIN,    /* connected to u.interdomain.remote_dom/port */
-    ECS_PIRQ,           /* physical IRQ (not supported yet) */
+    ECS_PIRQ,           /* physical IRQ u.pirq (common/pirq.c) */
     ECS_VIRQ,           /* virtual IRQ u.virq of vCPU notify_vcpu_id */
     ECS_IPI,            /* inter-vCPU notification */
 };
@@ -57,6 +57,7 @@ int evtchn_alloc_unbound(struct domain *d, evtchn_alloc_unbound_t *a);
 int evtchn_bind_interdomain(struct domain *d, evtchn_bind_interdomain_t *b);
 int evtchn_bind_virq(struct domain *d, evtchn_bind_virq_t *b);
 int evtchn_bind_ipi(struct domain *d, evtchn_bind_ipi_t *b);
+int evtchn_bind_pirq(struct domain *d, evtchn_bind_pirq_t *b);
 int evtchn_close(struct domain *d, evtchn_port_t port);
 int evtchn_send(struct domain *d, evtchn_port_t port);
 int evtchn_status(struct domain *d, evtchn_status_t *s);

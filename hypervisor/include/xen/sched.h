@@ -128,6 +128,12 @@ struct domain {
     struct rangeset     ioport_caps;      /* I/O ports */
     struct rangeset     iomem_caps;       /* machine frames of device memory */
 
+    /* Physical interrupts routed to it (xen/irq.h, common/pirq.c). */
+    struct pirq        *pirqs;            /* pirq_limit() entries, or NULL */
+    unsigned long      *pirq_eoi_map;     /* its EOI bitmap frame, or NULL */
+    unsigned long       pirq_eoi_mfn;
+    bool                pirq_eoi_auto_unmask; /* pirq_eoi_gmfn_v1 */
+
     /* VM assists enabled by the guest (VMASST_TYPE_* bits). */
     unsigned long       vm_assist;
 

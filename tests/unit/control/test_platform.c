@@ -223,12 +223,9 @@ Test(platform, physdev_map_pirq_refusals_linux_copes_with)
 
 Test(platform, physdev_unimplemented_are_enosys)
 {
-    uint64_t gmfn = 5;
     struct physdev_manage_pci pci = { 0 };
 
     h_make_dom0();
-    cr_assert_eq(physdev(PHYSDEVOP_pirq_eoi_gmfn_v2, &gmfn), -ENOSYS);
-    cr_assert_eq(physdev(PHYSDEVOP_pirq_eoi_gmfn_v1, &gmfn), -ENOSYS);
     cr_assert_eq(physdev(PHYSDEVOP_manage_pci_add, &pci), -ENOSYS);
     cr_assert_eq(physdev(PHYSDEVOP_manage_pci_add_ext, &pci), -ENOSYS);
     cr_assert_eq(physdev(PHYSDEVOP_pci_device_add, &pci), -ENOSYS);

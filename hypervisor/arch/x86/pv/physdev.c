@@ -1,28 +1,36 @@
 /*
  * physdev.c — PHYSDEVOP_* (physdev_op, hypercall 33): set_iopl (the
  * guest's virtual IOPL, which the I/O emulation checks) and the interrupt
- * and PCI commands, with Xen 4.17 semantics as a PV dom0 with
- * `acpi=off pci=off` meets them.
+ * and PCI commands, with Xen 4.17's semantics.  The PIRQ state behind them
+ * is common/pirq.c; the interrupt controller is the arch's (arch/x86/irq.c).
  *
- * This hypervisor routes no physical interrupts to guests (no IO-APIC
- * driver, no PCI passthrough, EVTCHNOP_bind_pirq refused), so the answers
- * are chosen to let Linux take its own fallbacks:
- *   pirq_eoi_gmfn_v1/v2: -ENOSYS, Linux then asks irq_status_query per
- *     pirq instead of reading a shared EOI bitmap;
- *   irq_status_query: any pirq below the domain's limit needs an EOI (Xen
- *     reports that for every pirq of a PV guest), beyond it -EINVAL;
- *   eoi: -EINVAL, no pirq being mapped (Xen 4.17 answers that for an
- *     unmapped one, seen on the reference run);
- *   alloc_irq_vector: Xen's dummy for the hardware domain, vector = irq
- *     (Linux binds the 16 legacy IRQs this way when it sees no IO-APIC);
+ *   setup_gsi (hardware domain): a line's trigger and polarity; -EEXIST once
+ *     set, which Linux takes as done;
+ *   map_pirq MAP_PIRQ_TYPE_GSI (hardware domain, for itself or a domain it
+ *     builds): the line becomes a PIRQ of that domain (pirq = gsi when Linux
+ *     asks so, else a free one); -EINVAL beyond the machine's GSIs, -EPERM
+ *     for the hypervisor's own lines; with no routable GSI at all (no
+ *     IO-APIC driven) a legacy line answers -ENODEV as before, and Linux
+ *     carries on without it;
+ *   map_pirq MSI / MSI-X: -ENODEV: the hypervisor does not own PCI devices'
+ *     MSI capabilities (no PCI device list, no MSI programming), so Linux
+ *     keeps INTx (pci=nomsi behaviour);
+ *   unmap_pirq: a mapped PIRQ, bound port forced off; -EINVAL otherwise;
+ *   eoi: unmask a level line held since its delivery; -EINVAL unmapped;
+ *   irq_status_query: every PIRQ below the limit needs an EOI (Xen answers
+ *     that for every PIRQ of a PV guest), beyond it -EINVAL;
+ *   pirq_eoi_gmfn_v1/v2: a frame of the caller's becomes its EOI bitmap
+ *     (bit set = EOI needed); -EINVAL not a writable frame of its own,
+ *     -EBUSY already registered;
+ *   alloc_irq_vector: Xen's dummy for the hardware domain, vector = irq;
  *   apic_read / apic_write: the hardware domain only; -EINVAL because no
  *     IO-APIC is known at the address, and Linux's xen_io_apic_read then
  *     returns its synthetic register values;
- *   map_pirq: -ENODEV for MSI (no PCI devices), -EINVAL for a GSI outside
- *     the legacy range, -ENODEV for a legacy GSI (not routed); Linux prints
- *     a warning and carries on; unmap_pirq: -EINVAL (nothing mapped);
- *   manage_pci_* / pci_device_* / restore_msi* / msix / mmcfg / setup_gsi /
+ *   manage_pci_* / pci_device_* / restore_msi* / msix / mmcfg /
  *     get_free_pirq / dbgp: -ENOSYS.
+ * Every command but set_iopl, irq_status_query, eoi and the EOI bitmap is
+ * refused to other domains with -EPERM (their PIRQ tables stay empty, so
+ * eoi answers them -EINVAL).
  */
 #include <xen/types.h>
 #include <xen/lib.h>
@@ -31,15 +39,7 @@
 #include <xen/guest_access.h>
 #include <xen/control.h>
 #include <xen/hypercall.h>
-
-#define NR_STATIC_IRQS      16      /* legacy ISA IRQs (no IO-APIC GSIs known) */
-#define EXTRA_GUEST_IRQS    32      /* Xen's extra_guest_irqs default, domU */
-#define EXTRA_HWDOM_IRQS    256     /* dom0 */
-
-static unsigned int nr_pirqs(const struct domain *d)
-{
-    return NR_STATIC_IRQS + (d->is_privileged ? EXTRA_HWDOM_IRQS : EXTRA_GUEST_IRQS);
-}
+#include <xen/irq.h>
 
 static long physdev_map_pirq(struct domain *caller, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
@@ -53,16 +53,25 @@ static long physdev_map_pirq(struct domain *caller, XEN_GUEST_HANDLE_PARAM(void)
     if (d == NULL)
         return -ESRCH;
     rc = -EPERM;
-    if (d != caller && !caller->is_privileged)
+    if (!caller->is_privileged)
         goto out;
     switch (map.type) {
     case MAP_PIRQ_TYPE_GSI:
-        rc = (map.index < 0 || map.index >= NR_STATIC_IRQS) ? -EINVAL : -ENODEV;
+        if (arch_nr_gsis() == 0) {
+            /* No interrupt controller driven: nothing is routable. */
+            rc = (map.index < 0 || map.index >= NR_STATIC_PIRQS) ? -EINVAL : -ENODEV;
+            break;
+        }
+        rc = pirq_map_gsi(d, map.index, &map.pirq);
+        if (rc == 0 && copy_to_guest_va(arg.p, &map, sizeof(map)) != 0) {
+            pirq_unmap(d, map.pirq);
+            rc = -EFAULT;
+        }
         break;
     case MAP_PIRQ_TYPE_MSI:
     case MAP_PIRQ_TYPE_MSI_SEG:
     case MAP_PIRQ_TYPE_MULTI_MSI:
-        rc = -ENODEV;                   /* no such PCI device */
+        rc = -ENODEV;                   /* MSI not offered: INTx only */
         break;
     default:
         rc = -EINVAL;
@@ -84,10 +93,7 @@ static long physdev_unmap_pirq(struct domain *caller, XEN_GUEST_HANDLE_PARAM(voi
     d = domain_lookup(caller, unmap.domid);
     if (d == NULL)
         return -ESRCH;
-    if (d != caller && !caller->is_privileged)
-        rc = -EPERM;
-    else
-        rc = -EINVAL;                   /* no pirq is ever mapped */
+    rc = caller->is_privileged ? pirq_unmap(d, unmap.pirq) : -EPERM;
     put_domain(d);
     return rc;
 }
@@ -112,7 +118,7 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if (copy_from_guest_va(&q, arg.p, sizeof(q)) != 0)
             return -EFAULT;
-        if ((int)q.irq < 0 || q.irq >= nr_pirqs(caller))
+        if ((int)q.irq < 0 || q.irq >= pirq_limit(caller))
             return -EINVAL;
         q.flags = XENIRQSTAT_needs_eoi;
         return copy_to_guest_va(arg.p, &q, sizeof(q)) ? -EFAULT : 0;
@@ -122,7 +128,27 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
         if (copy_from_guest_va(&eoi, arg.p, sizeof(eoi)) != 0)
             return -EFAULT;
-        return -EINVAL;                 /* no pirq is ever mapped */
+        return pirq_guest_eoi(caller, eoi.irq);
+    }
+    case PHYSDEVOP_setup_gsi: {
+        struct physdev_setup_gsi g;
+
+        if (copy_from_guest_va(&g, arg.p, sizeof(g)) != 0)
+            return -EFAULT;
+        if (!caller->is_privileged)
+            return -EPERM;
+        if (g.triggering > 1 || g.polarity > 1)
+            return -EINVAL;
+        return pirq_setup_gsi(g.gsi, g.triggering == 1, g.polarity == 1);
+    }
+    case PHYSDEVOP_pirq_eoi_gmfn_v1:
+    case PHYSDEVOP_pirq_eoi_gmfn_v2: {
+        struct physdev_pirq_eoi_gmfn m;
+
+        if (copy_from_guest_va(&m, arg.p, sizeof(m)) != 0)
+            return -EFAULT;
+        /* A PV guest names machine frames. */
+        return pirq_set_eoi_map(caller, m.gmfn, cmd == PHYSDEVOP_pirq_eoi_gmfn_v1);
     }
     case PHYSDEVOP_alloc_irq_vector: {
         struct physdev_irq irq;
@@ -151,8 +177,6 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return physdev_map_pirq(caller, arg);
     case PHYSDEVOP_unmap_pirq:
         return physdev_unmap_pirq(caller, arg);
-    case PHYSDEVOP_pirq_eoi_gmfn_v1:
-    case PHYSDEVOP_pirq_eoi_gmfn_v2:
     case PHYSDEVOP_manage_pci_add:
     case PHYSDEVOP_manage_pci_remove:
     case PHYSDEVOP_manage_pci_add_ext:

@@ -1,0 +1,2 @@
+/* The shared model interrupt controller. */
+#include "../lib/fake_ioapic.c"
