@@ -15,11 +15,11 @@
  *     (address, then data, back to back);
  *   - anything else reads all ones and writes are dropped, which is what
  *     domUs see for every port.
- * The hardware domain gets every port but the hypervisor's: the PICs and
- * ELCR (masked, interrupts go through the IO-APIC / events), the PIT and
+ * The hardware domain gets every port but the hypervisor's: the PIT and
  * port 0x61 (TSC/LAPIC calibration), port 0x92 (reset), the PCI data
  * window (above), COM1 while it is the hypervisor's console, and 0xf4
- * (QEMU's isa-debug-exit, the test verdict port).
+ * (QEMU's isa-debug-exit, the test verdict port).  The PICs stay dom0's
+ * for now (arch_hwdom_setup_permissions() says why).
  * Its iomem capability is every frame but the LAPIC, the IO-APIC window,
  * the MSI address range and the hypervisor's own memory (its image, the
  * boot allocations, the boot modules); RAM the heap manages is checked by
@@ -60,10 +60,18 @@ void arch_port_out(unsigned int port, unsigned int size, uint32_t v)
 
 int arch_hwdom_setup_permissions(struct domain *d)
 {
+    /*
+     * Xen also keeps the 8259 PICs (0x20-0x21, 0xa0-0xa1) and the ELCR
+     * (0x4d0-0x4d1).  Here they stay dom0's while dom0 boots `acpi=off`:
+     * without ACPI's PCAT_COMPAT flag Linux probes the PIC by writing its
+     * mask register and reading it back, and a refused port (all ones)
+     * makes it use the NULL legacy PIC: no legacy IRQs, so the VIRQ of
+     * hvc0 lands on IRQ 8 and collides with the RTC's fixed IRQ 8 (no
+     * console).  The hypervisor keeps both PICs masked, takes no interrupt
+     * through them, and ignores their vectors, so dom0 programming them
+     * costs nothing.  Deny them as Xen does once dom0 boots with ACPI.
+     */
     static const struct { uint16_t s, e; } deny_ports[] = {
-        { 0x20, 0x21 },     /* master PIC */
-        { 0xa0, 0xa1 },     /* slave PIC */
-        { 0x4d0, 0x4d1 },   /* ELCR */
         { 0x40, 0x43 },     /* PIT */
         { 0x61, 0x61 },     /* PIT channel 2 gate / speaker */
         { 0x92, 0x92 },     /* system control port A (INIT#, reset) */
