@@ -1,0 +1,226 @@
+/*
+ * io.c — executing validated block requests against the image.  Data moves
+ * between the frontend's granted pages and a per-device bounce buffer with
+ * one grant-copy batch per request (no grant mappings to track), and between
+ * the buffer and the image with one pread/pwrite: a request's segments are
+ * contiguous on disk.  Durability: a write is answered after pwrite()
+ * returned (the data is in dom0's page cache and survives the daemon being
+ * killed), a flush after fdatasync() returned.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "privcmd.h"
+#include "blkback.h"
+
+int blk_io_init(struct blk_io *io)
+{
+    void *p = NULL;
+
+    if (posix_memalign(&p, BLK_PAGE, BLK_MAX_BYTES))
+        return -ENOMEM;
+    io->buf = p;
+    io->cseg = calloc(BLK_MAX_SEGS, sizeof(*io->cseg));
+    io->iseg = calloc(BLK_MAX_INDIRECT_PAGES * BLKIF_SEGS_PER_INDIRECT_FRAME,
+                      sizeof(*io->iseg));
+    if (!io->cseg || !io->iseg) {
+        blk_io_free(io);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+void blk_io_free(struct blk_io *io)
+{
+    free(io->buf);
+    free(io->cseg);
+    free(io->iseg);
+    io->buf = NULL;
+    io->cseg = NULL;
+    io->iseg = NULL;
+}
+
+/* Runs a prepared copy batch: 0 if every segment was copied. */
+static int run_copy(struct blk_io *io, size_t n)
+{
+    size_t i;
+
+    if (io->ops.copy(io->ops.ctx, io->cseg, n))
+        return -EIO;
+    for (i = 0; i < n; i++)
+        if (io->cseg[i].status != GNTST_okay)
+            return -EFAULT;
+    return 0;
+}
+
+/* Grant copy of the request's segments: to the frontend (read) or from it. */
+static int copy_segments(struct blk_io *io, const struct blk_req *r, bool to_guest)
+{
+    size_t off = 0;
+    unsigned int i;
+
+    for (i = 0; i < r->nr_segs; i++) {
+        struct gntdev_grant_copy_segment *c = &io->cseg[i];
+        const struct blk_seg *s = &r->segs[i];
+
+        memset(c, 0, sizeof(*c));
+        if (to_guest) {
+            c->source.virt = io->buf + off;
+            c->dest.foreign.ref = s->gref;
+            c->dest.foreign.offset = s->offset;
+            c->dest.foreign.domid = io->domid;
+            c->flags = GNTCOPY_dest_gref;
+        } else {
+            c->source.foreign.ref = s->gref;
+            c->source.foreign.offset = s->offset;
+            c->source.foreign.domid = io->domid;
+            c->dest.virt = io->buf + off;
+            c->flags = GNTCOPY_source_gref;
+        }
+        c->len = s->len;
+        off += s->len;
+    }
+    return run_copy(io, r->nr_segs);
+}
+
+int blk_io_fetch_indirect(struct blk_io *io, struct blk_req *r)
+{
+    size_t left = (size_t)r->nr_segs * sizeof(struct blkif_request_segment);
+    unsigned int i;
+
+    if (r->nr_indirect == 0 || r->nr_indirect > BLK_MAX_INDIRECT_PAGES)
+        return BLKIF_RSP_ERROR;
+    for (i = 0; i < r->nr_indirect; i++) {
+        struct gntdev_grant_copy_segment *c = &io->cseg[i];
+        size_t len = left < BLK_PAGE ? left : BLK_PAGE;
+
+        memset(c, 0, sizeof(*c));
+        c->source.foreign.ref = r->indirect_grefs[i];
+        c->source.foreign.offset = 0;
+        c->source.foreign.domid = io->domid;
+        c->dest.virt = (uint8_t *)io->iseg + (size_t)i * BLK_PAGE;
+        c->flags = GNTCOPY_source_gref;
+        c->len = (uint16_t)len;
+        left -= len;
+    }
+    if (run_copy(io, r->nr_indirect))
+        return BLKIF_RSP_ERROR;
+    return blk_parse_segments(r, io->iseg, r->nr_segs, &io->geom);
+}
+
+static int pread_all(int fd, uint8_t *buf, size_t len, off_t off)
+{
+    while (len) {
+        ssize_t n = pread(fd, buf, len, off);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -errno;
+        if (n == 0)         /* the image shrank under us */
+            return -EIO;
+        buf += n;
+        len -= (size_t)n;
+        off += n;
+    }
+    return 0;
+}
+
+static int pwrite_all(int fd, const uint8_t *buf, size_t len, off_t off)
+{
+    while (len) {
+        ssize_t n = pwrite(fd, buf, len, off);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? -errno : -EIO;
+        buf += n;
+        len -= (size_t)n;
+        off += n;
+    }
+    return 0;
+}
+
+static int do_read(struct blk_io *io, struct blk_req *r)
+{
+    size_t len = (size_t)r->nr_sectors * BLK_SECTOR;
+
+    if (pread_all(io->fd, io->buf, len, (off_t)(r->sector * BLK_SECTOR)) ||
+        copy_segments(io, r, true))
+        return BLKIF_RSP_ERROR;
+    io->n_read++;
+    return BLKIF_RSP_OKAY;
+}
+
+static int do_write(struct blk_io *io, struct blk_req *r)
+{
+    size_t len = (size_t)r->nr_sectors * BLK_SECTOR;
+
+    if (io->geom.readonly)
+        return BLKIF_RSP_ERROR;
+    if (copy_segments(io, r, false) ||
+        pwrite_all(io->fd, io->buf, len, (off_t)(r->sector * BLK_SECTOR)))
+        return BLKIF_RSP_ERROR;
+    io->n_write++;
+    return BLKIF_RSP_OKAY;
+}
+
+static int do_discard(struct blk_io *io, struct blk_req *r)
+{
+    uint64_t off = r->sector * BLK_SECTOR, len = r->nr_sectors * BLK_SECTOR;
+    int rc;
+
+    if (!len)
+        return BLKIF_RSP_OKAY;
+    if (io->is_blkdev) {
+        uint64_t range[2] = { off, len };
+        rc = ioctl(io->fd, BLKDISCARD, range) < 0 ? -errno : 0;
+    } else {
+        rc = fallocate(io->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+                       (off_t)off, (off_t)len) < 0 ? -errno : 0;
+    }
+    if (rc == -EOPNOTSUPP || rc == -ENOTTY)
+        return BLKIF_RSP_EOPNOTSUPP;
+    if (rc)
+        return BLKIF_RSP_ERROR;
+    io->n_discard++;
+    return BLKIF_RSP_OKAY;
+}
+
+int blk_io_execute(struct blk_io *io, struct blk_req *r)
+{
+    int st;
+
+    if (r->nr_indirect) {
+        st = blk_io_fetch_indirect(io, r);
+        if (st != BLKIF_RSP_OKAY)
+            return st;
+    }
+    switch (r->op) {
+    case BLKIF_OP_READ:
+        return do_read(io, r);
+    case BLKIF_OP_WRITE:
+        return do_write(io, r);
+    case BLKIF_OP_FLUSH_DISKCACHE:
+        if (r->nr_segs) {
+            st = do_write(io, r);
+            if (st != BLKIF_RSP_OKAY)
+                return st;
+        }
+        while (fdatasync(io->fd) < 0)
+            if (errno != EINTR)
+                return BLKIF_RSP_ERROR;
+        io->n_flush++;
+        return BLKIF_RSP_OKAY;
+    case BLKIF_OP_DISCARD:
+        return do_discard(io, r);
+    default:
+        return BLKIF_RSP_EOPNOTSUPP;
+    }
+}
