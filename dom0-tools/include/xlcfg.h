@@ -39,6 +39,7 @@ struct xlcfg_disk {              /* xl-disk-configuration(5) */
     bool direct_io_safe;
     int8_t discard;              /* -1 unset, 0 no-discard, 1 discard */
     int8_t trusted;              /* -1 unset, 0 untrusted, 1 trusted */
+    bool shared;                 /* access=w!: writable, sharing allowed */
 };
 
 struct xlcfg_vif {               /* xl-network-configuration(5) */

@@ -79,9 +79,11 @@ static int setaccess(struct xlcfg_disk *d, const char *s, size_t n,
         d->readonly = true;
     else if (!n || (n == 1 && *s == 'w') || (n == 2 && !strncmp(s, "rw", 2)))
         d->readonly = false;
+    else if ((n == 2 && !strncmp(s, "w!", 2)) || (n == 3 && !strncmp(s, "rw!", 3)))
+        d->readonly = false, d->shared = true;  /* our extension: see dev_vbd.c */
     else
         return derr(err, errlen, "unknown value for access near `%.*s' in "
-                    "`%s' (r, ro, w, rw)", (int)n, s, spec);
+                    "`%s' (r, ro, w, rw, w!)", (int)n, s, spec);
     return 0;
 }
 

@@ -120,7 +120,7 @@ int xl_cmd_create(int argc, char **argv)
         return rc;
     }
     xc_trace("prechecked");
-    rc = domain_create(&cfg, paused ? DOMAIN_CREATE_PAUSED : 0, &domid, &eb);
+    rc = xl_domain_create_with_disks(&cfg, paused, &domid, &eb);
     if (rc) {
         fprintf(stderr, "%s\n", eb.msg[0] ? eb.msg : strerror(-rc));
         fprintf(stderr, "xl: failed to create domain %s\n", cfg.name);

@@ -146,7 +146,7 @@ static int restart(struct domain_config *cfg, uint32_t old, time_t *last)
     if (now - *last < 2)
         sleep(2);
     *last = time(NULL);
-    rc = domain_create(cfg, 0, &domid, &eb);
+    rc = xl_domain_create_with_disks(cfg, false, &domid, &eb);
     if (rc) {
         logf_("restarting %s failed: %s", cfg->name, eb.msg);
         return rc;

@@ -73,6 +73,43 @@ int xl_cmd_domid(int argc, char **argv);
 int xl_cmd_domname(int argc, char **argv);
 int xl_cmd_uptime(int argc, char **argv);
 int xl_cmd_memmax(int argc, char **argv);
+int xl_cmd_block_attach(int argc, char **argv);
+int xl_cmd_block_detach(int argc, char **argv);
+int xl_cmd_block_list(int argc, char **argv);
+
+/* ------------------------------------------------------------ vbd (dev_vbd.c) */
+
+struct xs_handle;
+struct xl_vbd_kv { char key[32]; char val[1100]; };
+/* The xenstore nodes of one disk, as libxl writes them. */
+struct xl_vbd_nodes {
+    int devid;
+    char be[128], fe[96];               /* backend / frontend directories */
+    unsigned int nbe, nfe;
+    struct xl_vbd_kv be_kv[20], fe_kv[8];
+};
+/* xvda -> 51712 ... as libxl's libxl__device_disk_dev_number; -1 if invalid. */
+int xl_vbd_devid(const char *vdev);
+/* Fills *n for disk d of domid; 0, or -errno with a message in err. */
+int xl_vbd_nodes(const struct xlcfg_disk *d, uint32_t domid,
+                 struct xl_vbd_nodes *n, char *err, size_t errlen);
+/* Checks sharing, starts blkback if needed, writes the nodes (one transaction). */
+int xl_vbd_add(struct xs_handle *xs, uint32_t domid, const struct xlcfg_disk *d,
+               struct errbuf *eb);
+int xl_vbd_wait_backend(struct xs_handle *xs, const char *be, int timeout_ms,
+                        struct errbuf *eb);
+int xl_vbd_attach_all(uint32_t domid, const struct domain_config *cfg,
+                      struct errbuf *eb);
+/* Detach (libxl's protocol); 1 if it had to force, <0 on error. */
+int xl_vbd_remove(struct xs_handle *xs, uint32_t domid, int devid, bool force,
+                  int timeout_ms, struct errbuf *eb);
+void xl_vbd_list_print(FILE *out, struct xs_handle *xs, uint32_t domid);
+/* Starts pv-drivers' blkback (-d, pid file /run/xen/blkback.pid) unless running. */
+int xl_blkback_ensure(struct errbuf *eb);
+/* domain_create + the config's disks before the guest runs; destroys the
+ * domain again if a disk cannot be attached. */
+int xl_domain_create_with_disks(const struct domain_config *cfg, bool paused,
+                                uint32_t *domid, struct errbuf *eb);
 
 /*
  * xl shutdown/reboot -w: waits until every domain in ids has shut down or

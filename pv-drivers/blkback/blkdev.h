@@ -24,6 +24,8 @@ struct blk_dev {
     ino_t ino;
     bool cdrom;
     bool failed;                /* refused (message in hotplug-error) */
+    bool released;              /* closed for good, image closed */
+    bool shared;                /* mode "w!" */
     bool connected;
     bool more;                  /* requests left after a budget ran out */
     bool seen;                  /* mark for the rescan */

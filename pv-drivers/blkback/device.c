@@ -80,7 +80,10 @@ static int open_image(struct blk_dev *d)
         goto out;
     }
     path = params_path(params);
-    d->io.geom.readonly = strcmp(mode, "w") != 0;
+    /* "w!": writable, sharing with other domains allowed (Xen's block
+     * script convention, our xl's access=w!) */
+    d->io.geom.readonly = !strchr(mode, 'w');
+    d->shared = strchr(mode, '!') != NULL;
     d->cdrom = dtype && !strcmp(dtype, "cdrom");
     if (d->cdrom)
         d->io.geom.readonly = true;
@@ -332,13 +335,20 @@ int blk_dev_step(struct blk_dev *d)
     if (d->failed)
         return 0;
     v.be_state = xb_read_state(d->xs, d->be);
+    if (v.be_state == XenbusStateUnknown)
+        return 1;               /* directory gone: the caller drops us */
+    if (d->released) {
+        /* kept so the rescan does not re-create it; a toolstack that
+         * reuses the directory starts over from Initialising */
+        if (v.be_state != XenbusStateInitialising)
+            return 0;
+        d->released = false;
+    }
     v.fe_state = xb_read_state(d->xs, d->fe);
     online = xb_read(d->xs, d->be, "online");
     v.online = online && !strcmp(online, "1");
     free(online);
     v.connected = d->connected;
-    if (v.be_state == XenbusStateUnknown)
-        return 1;               /* directory gone: the caller drops us */
     a = xb_next_action(&v);
     switch (a) {
     case XB_NOTHING:
@@ -374,7 +384,16 @@ int blk_dev_step(struct blk_dev *d)
         xb_switch_state(d->xs, d->be, XenbusStateClosed);
         return 0;
     case XB_REMOVE:
-        return 1;
+        /* the frontend is gone or closed for good: free the ring and the
+         * image now; the directory is the toolstack's to remove */
+        disconnect(d);
+        if (d->io.fd >= 0) {
+            close(d->io.fd);
+            d->io.fd = -1;
+        }
+        d->released = true;
+        blk_log("vbd %u/%u: released", d->domid, d->devid);
+        return 0;
     }
     return 0;
 }

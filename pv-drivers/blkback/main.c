@@ -76,6 +76,8 @@ bool blk_image_conflict(const struct blk_dev *d)
         if (d->io.is_blkdev ? o->rdev != d->rdev
                             : (o->dev != d->dev || o->ino != d->ino))
             continue;
+        if (d->shared && o->shared)
+            continue;
         if (!d->io.geom.readonly || !o->io.geom.readonly)
             return true;
     }
@@ -124,7 +126,12 @@ static void found(unsigned int domid, unsigned int devid, void *ctx)
     devices = d;
 }
 
-/* Rescan the backend directory, step every handshake, drop what is gone. */
+/*
+ * Rescan the backend directory, drop what is gone, then step every
+ * handshake.  Dropping first matters: a domain restarted by its monitor
+ * gets the same image again, and the old device must have closed it before
+ * the new one's writable-image check runs.
+ */
 static void reconcile(void)
 {
     struct blk_dev **pp, *d;
@@ -135,7 +142,16 @@ static void reconcile(void)
         blk_log("cannot list /local/domain/0/backend/%s: %s", kind,
                 strerror(errno));
     for (pp = &devices; (d = *pp);) {
-        if (!d->seen || blk_dev_step(d)) {
+        if (!d->seen) {
+            blk_log("vbd %u/%u: removed", d->domid, d->devid);
+            *pp = d->next;
+            blk_dev_free(d);
+            continue;
+        }
+        pp = &d->next;
+    }
+    for (pp = &devices; (d = *pp);) {
+        if (blk_dev_step(d)) {
             blk_log("vbd %u/%u: removed", d->domid, d->devid);
             *pp = d->next;
             blk_dev_free(d);
