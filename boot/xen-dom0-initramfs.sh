@@ -9,6 +9,8 @@
 # test  : /init = boot/xen-dom0/init-test.sh (PASS/FAIL lines, "Test result:")
 # bench : /init = boot/xen-dom0/init-bench.sh; also ships Debian's xl and
 #         its libraries so both toolstacks run in the same boot.
+# blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
+#         domU image (boot/xen-dom0/blk-image.sh).
 # Outputs in OUTDIR (default $BUILD/xen-toolstack/<mode>): xen (gunzipped
 # multiboot ELF), vmlinuz, dom0.cpio.gz.  Packages come from
 # boot/fetch-debs.sh (apt-get download; nothing is installed).
@@ -21,7 +23,7 @@ out=${2:-$BUILD/xen-toolstack/$mode}
 here=$ROOT/boot/xen-dom0
 log() { echo "[xen-dom0-initramfs] $*" >&2; }
 . "$ROOT/boot/initramfs-lib.sh"     # busybox_root, mkcpio, copy_prog, unpack_debs
-case $mode in test|bench) ;; *) echo "usage: $0 [test|bench] [OUTDIR]" >&2; exit 2;; esac
+case $mode in test|bench|blk) ;; *) echo "usage: $0 [test|bench|blk] [OUTDIR]" >&2; exit 2;; esac
 for t in dpkg cpio gzip ldd awk gcc; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }
 done
@@ -97,6 +99,7 @@ if [ "$mode" = bench ]; then
         "$here/bench-wait.c" "$BUILD/dom0-tools/libctrl.a" "$XS_LIB" -lpthread -llzma -lz -lzstd
     copy_prog "$R" "$BUILD/xen-toolstack/bench-wait" usr/bin/bench-wait
 fi
+[ "$mode" = blk ] && . "$here/blk-image.sh"
 cp "$out/vmlinuz" "$R/boot/vmlinuz"
 cp "$out/domu.cpio.gz" "$R/boot/domu.cpio.gz"
 cp "$here"/*.cfg "$R/etc/xen/"
