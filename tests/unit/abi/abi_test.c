@@ -31,6 +31,8 @@
 #include <public/io/console.h>
 #include <public/arch-x86/cpuid.h>
 #include <public/io/ring.h>
+#include <public/io/blkif.h>
+#include <public/io/xenbus.h>
 #include "ring_types.h"
 #include "xen_ioctl.h"          /* dom0-tools/include */
 
@@ -158,6 +160,15 @@ Test(abi, linux_xen_ioctl_h)
     };
     compare(ours, sizeof(ours) / sizeof(ours[0]), expected_ioctl,
             sizeof(expected_ioctl) / sizeof(expected_ioctl[0]));
+}
+
+Test(abi, io_blkif_xenbus_h)
+{
+    static const struct item ours[] = {
+#include "defs/blkif.def"
+    };
+    compare(ours, sizeof(ours) / sizeof(ours[0]), expected_blkif,
+            sizeof(expected_blkif) / sizeof(expected_blkif[0]));
 }
 
 /* The ring macros work end to end: frontend and backend on one page. */

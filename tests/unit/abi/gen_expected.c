@@ -35,6 +35,8 @@
 #include <xen/io/console.h>
 #include <xen/arch-x86/cpuid.h>
 #include <xen/io/ring.h>
+#include <xen/io/blkif.h>
+#include <xen/io/xenbus.h>
 #include "ring_types.h"
 /* Linux's dom0 device ioctls (linux-libc-dev); shim/ supplies their xen/interface/xen.h. */
 #include <sys/ioctl.h>
@@ -82,6 +84,9 @@ END
 GROUP(ioctl_vals)
 #include "defs/xen_ioctl.def"
 END
+GROUP(blkif_vals)
+#include "defs/blkif.def"
+END
 
 static void emit(const char *name, const unsigned long long *v, size_t n)
 {
@@ -108,5 +113,6 @@ int main(void)
     EMIT("ring", ring_vals);
     EMIT("control", control_vals);
     EMIT("ioctl", ioctl_vals);
+    EMIT("blkif", blkif_vals);
     return 0;
 }
