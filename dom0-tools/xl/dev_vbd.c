@@ -139,6 +139,11 @@ int xl_vbd_nodes(const struct xlcfg_disk *d, uint32_t domid,
                  "only)", d->vdev, d->format);
         return -EOPNOTSUPP;
     }
+    if (d->script[0]) {
+        snprintf(err, errlen, "disk %s: script=%s: this toolstack runs no "
+                 "block hotplug scripts", d->vdev, d->script);
+        return -EOPNOTSUPP;
+    }
     if (!d->target[0] && !d->cdrom) {
         snprintf(err, errlen, "disk %s: no target", d->vdev);
         return -EINVAL;

@@ -117,4 +117,5 @@ Test(blk_xl, refusals)
     nodes_of("format=qcow2, vdev=xvda, target=/x", 1, &n, -EOPNOTSUPP);
     nodes_of("vdev=xvda, backendtype=tap, target=/x", 1, &n, -EOPNOTSUPP);
     nodes_of("vdev=xvda, backend=driverdom, target=/x", 1, &n, -EOPNOTSUPP);
+    nodes_of("vdev=xvda, script=block-iscsi, target=/x", 1, &n, -EOPNOTSUPP);
 }
