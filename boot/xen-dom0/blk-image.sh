@@ -9,8 +9,14 @@ copy_prog "$R" "$BUILD/pv-drivers/bin/blkback" usr/sbin/blkback
 DB=$BUILD/xen-toolstack/domu-root-blkfront
 rm -rf "$DB"; cp -a "$D" "$DB"
 install -m 0755 "$here/domu-blk-init.sh" "$DB/init"
+# the hostile frontend (blkphase=hostile), static: the domU has no libc
+XS_LIB=$BUILD/xenstore/libxenstore.a
+gcc -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
+    -I"$ROOT/hypervisor/include" -I"$ROOT/xenstore/include" -I"$ROOT/dom0-tools/libctrl" \
+    -o "$BUILD/xen-toolstack/blk-hostile" "$here/blk-hostile.c" "$XS_LIB" -lpthread
+install -m 0755 "$BUILD/xen-toolstack/blk-hostile" "$DB/bin/blk-hostile"
 # insmod order = dependency order (no modules.dep in the initramfs)
-for m in xen-blkfront crc16 mbcache jbd2 crc32c_generic ext4; do
+for m in xen-blkfront crc16 mbcache jbd2 crc32c_generic ext4 xen-evtchn xen-gntalloc; do
     f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
     [ -n "$f" ] || { log "module $m not found in linux-image $kver"; exit 1; }
     cp "$f" "$DB/lib/modules/"

@@ -11,6 +11,8 @@
 #                   xvdb with a file whose checksum is printed.
 #   blkphase=read   after destroy + recreate: xvda's pattern and xvdb's
 #                   file read back.
+#   blkphase=hostile  no blkfront: /bin/blk-hostile drives xvda itself
+#                   (boot/xen-dom0/blk-hostile.c) and prints HOSTILE lines.
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -32,6 +34,13 @@ ext2_up() {
     for m in crc16 mbcache jbd2 crc32c_generic ext4; do insmod /lib/modules/$m.ko 2>/dev/null; done
     mkdir -p /mnt
 }
+if [ "$phase" = hostile ]; then
+    insmod /lib/modules/xen-evtchn.ko
+    insmod /lib/modules/xen-gntalloc.ko
+    /bin/blk-hostile 51712
+    say "done"
+    while :; do sleep 3600; done
+fi
 insmod /lib/modules/xen-blkfront.ko || say "insmod xen-blkfront failed"
 for d in xvda xvdb xvdc; do
     wait_dev $d 60 || say "no /dev/$d"

@@ -20,6 +20,7 @@ dd if=/dev/zero of=$img/disk1.img bs=1M count=16 2>/dev/null
 dd if=/dev/zero of=$img/disk2.img bs=1M count=16 2>/dev/null
 dd if=/dev/zero of=$img/disk3.img bs=1M count=8 2>/dev/null
 dd if=/dev/zero of=$img/disk4.img bs=1M count=8 2>/dev/null
+dd if=/dev/zero of=$img/disk5.img bs=1M count=8 2>/dev/null
 region_md5() { dd if=$1 bs=1M skip=1 count=4 2>/dev/null | md5sum | cut -d' ' -f1; }
 # the value after "DOMU-BLK <what> md5=" in the console log
 guest_md5() { grep -a "DOMU-BLK $1 md5=" $clog | tail -n1 | sed 's/.*md5=\([0-9a-f]*\).*/\1/'; }
@@ -101,6 +102,25 @@ grep -a "DOMU-BLK" $clog | tr -d '\r' | sed 's/^/T62 /'
 check "read-only-disk" grep -aq "DOMU-BLK ro-write-refused ro=1" $clog
 e=$(guest_md5 ext2)
 check "ext2-on-pv-disk" [ -n "$e" ]
+
+# ---- a hostile frontend (its own ring, requests blkfront never sends)
+hlog=/var/log/xen/console/guest-blk3.log
+xl create /etc/xen/blk-hostile.cfg > /tmp/c3 2>&1; rc=$?
+cat /tmp/c3
+check "create-hostile-guest" [ $rc -eq 0 ]
+if wait_for $hlog "HOSTILE done" 240; then
+    tr -d '\r' < $hlog | grep -a "HOSTILE" | sed 's/^/T62 /'
+    tr -d '\r' < $hlog | grep -aoE "HOSTILE (PASS|FAIL): .*" > /tmp/hostile
+    while read -r _ v name rest; do
+        if [ "$v" = "PASS:" ]; then pass "hostile-$name"; else fail "hostile-$name" "$rest"; fi
+    done < /tmp/hostile
+    check "hostile-all-checks-ran" grep -aq "HOSTILE summary" $hlog
+else
+    fail "hostile-all-checks-ran" "(no HOSTILE done; log: $(tail -c 300 $hlog 2>/dev/null | tr '\n' '|'))"
+fi
+check "blkback-survives-hostile" sh -c "kill -0 $(bpid)"
+check "blkback-logged-ring-breach" grep -q "broke the ring protocol" $blog
+xl destroy blk3
 
 # ---- a second domain cannot open the writable image
 n0=$(nr_domains)

@@ -35,7 +35,7 @@
 static struct blk_dev *devices;
 static struct xs_handle *xs;
 static int epfd = -1;
-static FILE *logf;
+static FILE *log_file;
 static const char *kind = "qdisk";
 static volatile sig_atomic_t stop;
 
@@ -43,7 +43,7 @@ void blk_log(const char *fmt, ...)
 {
     struct timespec ts;
     va_list ap;
-    FILE *f = logf ? logf : stderr;
+    FILE *f = log_file ? log_file : stderr;
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     fprintf(f, "[%5ld.%03ld] blkback: ", (long)ts.tv_sec, ts.tv_nsec / 1000000);
@@ -218,8 +218,8 @@ int main(int argc, char **argv)
         }
     }
     if (logpath) {
-        logf = fopen(logpath, "ae");
-        if (!logf) {
+        log_file = fopen(logpath, "ae");
+        if (!log_file) {
             fprintf(stderr, "blkback: cannot open log %s: %s\n", logpath,
                     strerror(errno));
             return 1;
@@ -240,7 +240,7 @@ int main(int argc, char **argv)
         if (null >= 0) {
             dup2(null, 0);
             dup2(null, 1);
-            if (logf)
+            if (log_file)
                 dup2(null, 2);
             close(null);
         }
@@ -288,6 +288,13 @@ int main(int argc, char **argv)
         for (i = 0; i < n; i++) {
             if (!evs[i].data.ptr) {
                 char **w;
+                if (evs[i].events & (EPOLLHUP | EPOLLERR)) {
+                    /* xenstored went away: nothing more can be set up or
+                     * torn down; the rings stay served until we exit */
+                    blk_log("xenstore connection lost: exiting");
+                    stop = 1;
+                    break;
+                }
                 while ((w = xs_check_watch(xs))) {
                     free(w);
                     rescan = true;
