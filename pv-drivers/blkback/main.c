@@ -288,16 +288,16 @@ int main(int argc, char **argv)
         for (i = 0; i < n; i++) {
             if (!evs[i].data.ptr) {
                 char **w;
-                if (evs[i].events & (EPOLLHUP | EPOLLERR)) {
-                    /* xenstored went away: nothing more can be set up or
-                     * torn down; the rings stay served until we exit */
-                    blk_log("xenstore connection lost: exiting");
-                    stop = 1;
-                    break;
-                }
                 while ((w = xs_check_watch(xs))) {
                     free(w);
                     rescan = true;
+                }
+                if (errno != EAGAIN) {
+                    /* xenstored went away: nothing can be set up or torn
+                     * down any more, and the fd would stay readable */
+                    blk_log("xenstore connection lost (%s): exiting",
+                            strerror(errno));
+                    stop = 1;
                 }
                 continue;
             }
