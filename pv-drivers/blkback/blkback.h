@@ -45,7 +45,8 @@ struct blk_seg {
 /* A request after validation; op is READ, WRITE, FLUSH_DISKCACHE or DISCARD. */
 struct blk_req {
     uint64_t id;                /* echoed */
-    uint8_t resp_op;            /* the slot's operation, echoed */
+    uint8_t resp_op;            /* echoed: the slot's operation, an indirect
+                                 * request's inner one */
     uint8_t op;                 /* what to do (an indirect request's inner op) */
     bool secure;                /* discard: BLKIF_DISCARD_SECURE */
     uint64_t sector;

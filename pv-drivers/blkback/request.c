@@ -92,6 +92,9 @@ int blk_parse_request(const struct blkif_request *raw,
         r->id = ind->id;
         r->sector = ind->sector_number;
         r->op = ind->indirect_op;
+        /* Linux's blkfront expects the inner operation back (its blkback
+         * answers so) and disables the disk on any other */
+        r->resp_op = ind->indirect_op;
         if (r->op != BLKIF_OP_READ && r->op != BLKIF_OP_WRITE)
             return BLKIF_RSP_ERROR;
         if (r->op == BLKIF_OP_WRITE && g->readonly)
