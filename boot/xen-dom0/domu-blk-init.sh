@@ -11,6 +11,8 @@
 #                   xvdb with a file whose checksum is printed.
 #   blkphase=read   after destroy + recreate: xvda's pattern and xvdb's
 #                   file read back.
+#   blkphase=bench  /bin/blk-bench on xvda (ours) and xvdb (the kernel's
+#                   xen-blkback), blkrounds=N rounds, BLKBENCH lines.
 #   blkphase=hostile  no blkfront: /bin/blk-hostile drives xvda itself
 #                   (boot/xen-dom0/blk-hostile.c) and prints HOSTILE lines.
 export PATH=/sbin:/bin:/usr/sbin:/usr/bin
@@ -42,6 +44,22 @@ if [ "$phase" = hostile ]; then
     while :; do sleep 3600; done
 fi
 insmod /lib/modules/xen-blkfront.ko || say "insmod xen-blkfront failed"
+if [ "$phase" = bench ]; then
+    # xvda: our blkback; xvdb: the kernel's xen-blkback on a loop device.
+    # Rounds alternate which goes first.
+    wait_dev xvda 60 && wait_dev xvdb 60 || say "bench disks missing"
+    rounds=$(sed -n 's/.*blkrounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+    r=1
+    while [ $r -le ${rounds:-2} ]; do
+        if [ $((r % 2)) = 1 ]; then order="xvda:ours xvdb:kernel"; else order="xvdb:kernel xvda:ours"; fi
+        for d in $order; do
+            /bin/blk-bench /dev/${d%%:*} ${d#*:}-$r 10
+        done
+        r=$((r + 1))
+    done
+    say "done"
+    while :; do sleep 3600; done
+fi
 for d in xvda xvdb xvdc; do
     wait_dev $d 60 || say "no /dev/$d"
 done

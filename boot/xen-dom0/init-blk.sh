@@ -13,6 +13,24 @@ pass() { npass=$((npass + 1)); echo "T62 PASS: $1 ($(up)s)"; }
 fail() { nfail=$((nfail + 1)); echo "T62 FAIL: $1 $2"; }
 base_setup
 echo "T62 dom0 up at $(up)s"
+if grep -q "pvlab.blkbench" /proc/cmdline; then
+    # bench 62: our blkback (xvda, qdisk) against the kernel's xen-blkback
+    # (xvdb, phy on a loop device), same guest, same backing store (tmpfs)
+    rounds=$(sed -n 's/.*pvlab.blkrounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+    insmod /lib/modules/loop.ko; insmod /lib/modules/xen-blkback.ko
+    dd if=/dev/zero of=/var/lib/xen/bench-ours.img bs=1M count=96 2>/dev/null
+    dd if=/dev/zero of=/var/lib/xen/bench-kernel.img bs=1M count=96 2>/dev/null
+    losetup /dev/loop0 /var/lib/xen/bench-kernel.img || echo "T62 losetup failed"
+    xl create /etc/xen/blk-bench.cfg "extra=\"console=hvc0 quiet blkphase=bench blkrounds=${rounds:-2}\"" 2>&1
+    bl=/var/log/xen/console/guest-blkbench.log
+    wait_for $bl "DOMU-BLK done" 1800 || echo "T62 bench guest did not finish"
+    tr -d '\r' < $bl | grep -a "BLKBENCH\|DOMU-BLK\|blkfront\|xvd" | sed 's/^/T62 /'
+    xl block-list blkbench | sed 's/^/T62 /'
+    tail -n 5 /var/log/xen/blkback.log | sed 's/^/T62 blkback| /'
+    echo "Test result: SUCCESS (bench)"
+    printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+    poweroff -f
+fi
 clog=/var/log/xen/console/guest-blk1.log
 blog=/var/log/xen/blkback.log
 img=/var/lib/xen
