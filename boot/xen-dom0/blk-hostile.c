@@ -48,7 +48,7 @@ static char fe[96], be[160];
 static blkif_front_ring_t front;
 static uint32_t gref[NPAGES];
 static uint8_t *page[NPAGES];
-static int npass, nfail;
+static int npass, nfail, efd, port;
 
 static void result(const char *name, int ok, const char *why)
 {
@@ -117,12 +117,20 @@ static struct blkif_request *req(uint8_t op, uint64_t id, uint64_t sector)
 
 /* Pushes and waits until every outstanding request is answered; returns
  * the status of the last response (or 99 on timeout). */
+static void kick(void)
+{
+    struct ioctl_evtchn_notify n = { .port = (unsigned)port };
+
+    RING_PUSH_REQUESTS(&front);
+    ioctl(efd, IOCTL_EVTCHN_NOTIFY, &n);
+}
+
 static int push_wait(double secs)
 {
     double t0 = now();
     int st = 99;
 
-    RING_PUSH_REQUESTS(&front);
+    kick();
     while (front.rsp_cons != front.req_prod_pvt && now() - t0 < secs) {
         while (front.rsp_cons != front.sring->rsp_prod) {
             __atomic_thread_fence(__ATOMIC_ACQUIRE);
@@ -150,7 +158,7 @@ int main(int argc, char **argv)
     struct ioctl_evtchn_bind_unbound_port ub = { .remote_domain = 0 };
     char path[200], *bp;
     unsigned int len, i;
-    int gfd, efd, port, st;
+    int gfd, st;
     long sectors;
     void *mem;
 
@@ -270,7 +278,7 @@ int main(int argc, char **argv)
                     0, gref[2], 0, 7);
                 sent++;
             }
-            RING_PUSH_REQUESTS(&front);
+            kick();
             while (front.rsp_cons != front.sring->rsp_prod) {
                 __atomic_thread_fence(__ATOMIC_ACQUIRE);
                 if (RING_GET_RESPONSE(&front, front.rsp_cons)->status != 0)
@@ -287,6 +295,7 @@ int main(int argc, char **argv)
         RING_IDX answered = front.sring->rsp_prod;
         front.sring->req_prod = front.req_prod_pvt + RING_SIZE(&front) + 7;
         ioctl(efd, IOCTL_EVTCHN_NOTIFY, &(struct ioctl_evtchn_notify){ .port = (unsigned)port });
+        /* (not kick(): that would publish req_prod_pvt over the bogus index) */
         result("bogus-index-disconnects", wait_be_state(XenbusStateClosing, 30) &&
                front.sring->rsp_prod == answered, "(backend did not go Closing)");
     }

@@ -81,8 +81,9 @@ kill -9 "$p"
 sleep 1
 check "blkback-killed" sh -c "! kill -0 $p 2>/dev/null"
 a=$(guest_md5 A-fsynced)
-check "fsynced-data-survives-sigkill" sh -c "[ -n '$a' ] && [ \"\$(region_md5 $img/disk1.img)\" = '$a' ]"
-echo "T62 guest md5 $a image md5 $(region_md5 $img/disk1.img)"
+m=$(region_md5 $img/disk1.img)
+check "fsynced-data-survives-sigkill" [ -n "$a" -a "$m" = "$a" ]
+echo "T62 guest md5 $a image md5 $m"
 
 # ---- hot attach (starts a new blkback, which re-attaches to xvda..xvdc)
 xl block-attach blk1 'format=raw,vdev=xvdd,access=rw,target=/var/lib/xen/disk4.img' > /tmp/ba 2>&1; rc=$?
@@ -144,8 +145,9 @@ xl destroy blk3
 n0=$(nr_domains)
 xl create /etc/xen/blk-share.cfg > /tmp/share 2>&1; rc=$?
 sed 's/^/share| /' /tmp/share
+n1=$(nr_domains)
 check "shared-writable-image-refused" sh -c "[ $rc -ne 0 ] && grep -q 'already in use by domain $id' /tmp/share &&
-    [ \$(nr_domains) = $n0 ]"
+    [ $n1 = $n0 ]"
 
 # ---- destroy: nodes gone, images closed
 xl destroy blk1; rc=$?
