@@ -29,7 +29,7 @@
 #include <xenstore.h>
 #include <public/io/blkif.h>
 #include <public/io/xenbus.h>
-#include "privcmd.h"
+#include "xen_ioctl.h"
 
 struct ioctl_gntalloc_alloc_gref {
     uint16_t domid;

@@ -13,7 +13,7 @@ install -m 0755 "$here/domu-blk-init.sh" "$DB/init"
 # the hostile frontend (blkphase=hostile), static: the domU has no libc
 XS_LIB=$BUILD/xenstore/libxenstore.a
 gcc -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE \
-    -I"$ROOT/hypervisor/include" -I"$ROOT/xenstore/include" -I"$ROOT/dom0-tools/libctrl" \
+    -I"$ROOT/hypervisor/include" -I"$ROOT/xenstore/include" -I"$ROOT/dom0-tools/include" \
     -o "$BUILD/xen-toolstack/blk-hostile" "$here/blk-hostile.c" "$XS_LIB" -lpthread
 install -m 0755 "$BUILD/xen-toolstack/blk-hostile" "$DB/bin/blk-hostile"
 # the disk benchmark (bench 62)

@@ -15,7 +15,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "privcmd.h"
+#include "xen_ioctl.h"
 #include "blkback.h"
 
 int blk_io_init(struct blk_io *io)

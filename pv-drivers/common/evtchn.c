@@ -9,7 +9,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "privcmd.h"
+#include "xen_ioctl.h"
 #include "backend.h"
 
 int evt_open(void)

@@ -13,7 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "privcmd.h"
+#include "xen_ioctl.h"
 #include "backend.h"
 
 #define GNT_PAGE 4096u

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "privcmd.h"
+#include "xen_ioctl.h"
 #include "blkback.h"
 
 #define FAKE_PAGES 64
