@@ -14,7 +14,7 @@ wx=unknown
 dmesg | grep -q "Checked W+X mappings: passed" && wx=passed
 dmesg | grep -q "Found insecure W+X mapping" && wx=insecure
 ram=$(grep "System RAM" /proc/iomem | tail -n1 | sed 's/^ *[0-9a-f]*-\([0-9a-f]*\) .*/\1/')
-echo "DOMU-CHECK wx=$wx ram-end=$ram"
+echo "DOMU-CHECK wx=$wx ram-end=$ram cpus=$(grep -c '^processor' /proc/cpuinfo)"
 grep -m1 '^flags' /proc/cpuinfo | sed 's/^/DOMU-CPU /'
 while read -r line; do
     echo "DOMU-ECHO $line"

@@ -111,6 +111,20 @@ xl destroy domu2; rc=$?
 check "destroy-domu2" [ $rc -eq 0 ]
 check "destroy-domu2-gone" sh -c "! xl domid domu2 >/dev/null 2>&1"
 
+# ---- domU 3: two vCPUs.  Linux starts the second with VCPUOP_initialise
+# (IOPL 1 in its eflags, kept as the vCPU's virtual IOPL) and VCPUOP_up;
+# both must come online and the guest reach init.
+clog3=/var/log/xen/console/guest-domu3.log
+xl create /etc/xen/domu.cfg 'name="domu3"' 'vcpus=2' > /tmp/create3.out 2>&1; rc=$?
+cat /tmp/create3.out
+check "create-domu3-vcpus-2" [ $rc -eq 0 ]
+wait_for $clog3 "DOMU-CHECK" 300
+grep -a "DOMU-CHECK" $clog3 | sed 's/^/T60 domu3 /'
+check "domu3-two-cpus-online" grep -aq "DOMU-CHECK .*cpus=2" $clog3
+check "xl-list-domu3-two-vcpus" sh -c "xl list domu3 | awk '\$1==\"domu3\" && \$4==2 {ok=1} END{exit !ok}'"
+xl destroy domu3
+check "destroy-domu3-gone" sh -c "! xl domid domu3 >/dev/null 2>&1"
+
 # ---- memory comes back (Xen may still be scrubbing for a moment)
 t0=$(up); freeN=$(free_mem)
 while [ "$freeN" != "$free0" ] && ! past "$t0" 20; do sleep 1; freeN=$(free_mem); done
