@@ -587,6 +587,13 @@ static int set_context(struct vcpu *v, const struct vcpu_guest_context *c)
     memcpy(&v->arch.user_regs, &c->user_regs, PV_FRAME_SIZE);
     v->arch.user_regs.cs = (c->user_regs.cs & 0xffff) | 3;
     v->arch.user_regs.ss = (c->user_regs.ss & 0xffff) | 3;
+    /*
+     * EFLAGS.IOPL becomes the vCPU's virtual IOPL, as on Xen (and as
+     * PHYSDEVOP_set_iopl sets it): Linux starts secondary vCPUs with IOPL 1
+     * in this context, and their port accesses depend on it.  The real
+     * EFLAGS.IOPL of a PV guest stays 0 so every port access traps.
+     */
+    v->arch.iopl = (uint8_t)((c->user_regs.rflags & EFLAGS_IOPL) >> 12);
     v->arch.user_regs.rflags = (c->user_regs.rflags & ~(EFLAGS_IOPL | EFLAGS_VM)) |
                                X86_EFLAGS_IF | 2;
     v->arch.sel[0] = c->user_regs.ds;
@@ -694,6 +701,7 @@ int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *ctx)
         v->arch.user_regs.ss = FLAT_KERNEL_SS;
         v->arch.user_regs.rflags = X86_EFLAGS_IF | 2;
         pv_reset_debugregs(v);
+        v->arch.iopl = 0;
         v->is_initialised = false;
         return 0;
     }
@@ -715,6 +723,7 @@ int arch_get_vcpu_context(struct vcpu *v, struct vcpu_guest_context *c)
                ((v->arch.failsafe_flags & CALLBACKF_mask_events) ? VGCF_failsafe_disables_events : 0) |
                ((v->arch.syscall_flags & CALLBACKF_mask_events) ? VGCF_syscall_disables_events : 0);
     memcpy(&c->user_regs, r, PV_FRAME_SIZE);
+    c->user_regs.rflags |= (uint64_t)v->arch.iopl << 12;     /* Xen reports the virtual IOPL there */
     c->user_regs.ds = v->arch.sel[0];
     c->user_regs.es = v->arch.sel[1];
     c->user_regs.fs = v->arch.sel[2];
