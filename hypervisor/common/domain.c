@@ -9,9 +9,10 @@
  * keeps its memory so the toolstack can look at it, and raises
  * VIRQ_DOM_EXC in the control domain; destruction (domctl destroydomain, or
  * the hypervisor for boot-time domains) tears everything down.  The struct
- * itself is freed when the last reference goes: the domain list holds one,
- * every frame the domain still owns holds one between them (frames mapped
- * by others outlive the owner's death), grant mappings of its frames hold
+ * itself is freed, and leaves the domain list, when the last reference
+ * goes: the list holds one until destruction, every frame the domain still
+ * owns holds one between them (frames mapped by others outlive the owner's
+ * death, and keep it listed as dying), grant mappings of its frames hold
  * one each.
  *
  * Architecture-specific work is behind arch_* hooks (asm/domain.h's
@@ -69,11 +70,20 @@ struct domain *get_domain_by_id(domid_t id)
 
 struct domain *domain_lookup(struct domain *caller, domid_t id)
 {
+    struct domain *d;
+
     if (id == DOMID_SELF || id == caller->domain_id) {
         get_domain(caller);
         return caller;
     }
-    return get_domain_by_id(id);
+    /* A dying domain stays listed while others map its frames, but has no
+     * event channels, grants or memory to offer any more. */
+    d = get_domain_by_id(id);
+    if (d != NULL && d->is_dying != DOMDYING_alive) {
+        put_domain(d);
+        d = NULL;
+    }
+    return d;
 }
 
 struct domain *domain_first_from(domid_t id)
@@ -366,7 +376,11 @@ int domain_kill(struct domain *d)
     d->is_dying = DOMDYING_dead;
     if (hardware_domain != NULL && d != hardware_domain)
         send_guest_global_virq(hardware_domain, VIRQ_DOM_EXC);
-    domlist_remove(d);
+    /*
+     * It stays listed, as dying, until the last reference goes (as on Xen):
+     * frames another domain still maps keep it, and `xl list` shows it
+     * dying until they are unmapped.  Its id stays taken meanwhile.
+     */
     put_domain(d);                  /* the domain list's reference */
     return 0;
 }
@@ -375,6 +389,7 @@ int domain_kill(struct domain *d)
 static void domain_free(struct domain *d)
 {
     BUG_ON(d->tot_pages != 0 || d->xenheap_pages != 0);
+    domlist_remove(d);
     for (unsigned int i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i] != NULL)
             vcpu_destroy(d->vcpu[i]);

@@ -668,9 +668,10 @@ static int domctl_ioport_permission(struct domain *caller, struct ctl_domain *c,
 /* ------------------------------------------------------------ CPU policy */
 
 /*
- * Copy a view's CPU policy to the guest arrays at leaves_va / msrs_va;
- * with both null, report the sizes the caller needs.  XEN_DOMCTL_ and
- * XEN_SYSCTL_get_cpu_policy both work this way.
+ * Copy a view's CPU policy to the guest arrays at leaves_va / msrs_va; a
+ * null array asks for its size instead (Xen's maximum, the count
+ * libxenguest sizes its buffers from), each array on its own, as Xen 4.17
+ * does.  XEN_DOMCTL_ and XEN_SYSCTL_get_cpu_policy both work this way.
  */
 int ctl_cpu_policy_to_guest(enum ctl_cpuid_view view, uint64_t leaves_va, uint32_t *nr_leaves,
                             uint64_t msrs_va, uint32_t *nr_msrs)
@@ -680,11 +681,12 @@ int ctl_cpu_policy_to_guest(enum ctl_cpuid_view view, uint64_t leaves_va, uint32
     uint32_t nl = 0, nm = 0;
     int rc;
 
-    if (leaves_va == 0 && msrs_va == 0) {
+    if (leaves_va == 0)
         *nr_leaves = CTL_CPUID_MAX_LEAVES;
+    if (msrs_va == 0)
         *nr_msrs = CTL_MSR_MAX_ENTRIES;
+    if (leaves_va == 0 && msrs_va == 0)
         return 0;
-    }
     leaves = xzalloc_array(xen_cpuid_leaf_t, CTL_CPUID_MAX_LEAVES);
     if (leaves == NULL)
         return -ENOMEM;
@@ -700,8 +702,10 @@ int ctl_cpu_policy_to_guest(enum ctl_cpuid_view view, uint64_t leaves_va, uint32
         goto out;
     if (msrs_va != 0 && copy_to_guest_va(msrs_va, msrs, nm * sizeof(*msrs)))
         goto out;
-    *nr_leaves = nl;
-    *nr_msrs = nm;
+    if (leaves_va != 0)
+        *nr_leaves = nl;
+    if (msrs_va != 0)
+        *nr_msrs = nm;
     rc = 0;
 out:
     xfree(leaves);

@@ -1,7 +1,8 @@
 /*
  * domheap.c — frames owned by domains: allocation within a domain's limit,
  * the per-domain page list, sharing hypervisor pages (shared_info) with a
- * guest, and the release of everything a dying domain owns.
+ * guest, the release of everything a dying domain owns, and claims
+ * (XENMEM_claim_pages).
  *
  * Reference rules (see also arch/x86/pv/mm.c): an allocated frame has
  * count_info = PGC_allocated | 1, the 1 being the owner's allocation
@@ -12,6 +13,7 @@
  */
 #include <xen/types.h>
 #include <xen/lib.h>
+#include <xen/errno.h>
 #include <xen/mm.h>
 #include <xen/domheap.h>
 #include <xen/sched.h>
@@ -27,6 +29,41 @@ static void owned_pages_changed(struct domain *d, unsigned long before, unsigned
         get_domain(d);
     else if (before != 0 && after == 0)
         put_domain(d);
+}
+
+static unsigned long outstanding_claims;
+
+unsigned long domheap_outstanding_claims(void)
+{
+    return outstanding_claims;
+}
+
+int domain_set_outstanding_pages(struct domain *d, unsigned long pages)
+{
+    unsigned long avail, claim;
+    int rc = 0;
+
+    spin_lock(&d->page_alloc_lock);
+    if (pages == 0) {
+        outstanding_claims -= d->outstanding_pages;
+        d->outstanding_pages = 0;
+        goto out;
+    }
+    rc = -EINVAL;
+    if (d->outstanding_pages != 0 || pages <= d->tot_pages || pages > d->max_pages)
+        goto out;
+    avail = heap_free_pages();
+    avail = avail > outstanding_claims ? avail - outstanding_claims : 0;
+    claim = pages - d->tot_pages;
+    rc = -ENOMEM;
+    if (claim > avail)
+        goto out;
+    d->outstanding_pages = claim;
+    outstanding_claims += claim;
+    rc = 0;
+out:
+    spin_unlock(&d->page_alloc_lock);
+    return rc;
 }
 
 static void page_list_add(struct domain *d, struct page_info *pg)
@@ -63,10 +100,22 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
         spin_unlock(&d->page_alloc_lock);
         return NULL;
     }
+    /* Claimed memory is for its claimant: others get only what is left. */
+    if (outstanding_claims != 0 && d->outstanding_pages < n &&
+        outstanding_claims + n > heap_free_pages()) {
+        spin_unlock(&d->page_alloc_lock);
+        return NULL;
+    }
     pg = alloc_heap_pages(order, memflags);
     if (pg == NULL) {
         spin_unlock(&d->page_alloc_lock);
         return NULL;
+    }
+    if (d->outstanding_pages != 0) {
+        unsigned long used = d->outstanding_pages < n ? d->outstanding_pages : n;
+
+        d->outstanding_pages -= used;
+        outstanding_claims -= used;
     }
     for (unsigned long i = 0; i < n; i++) {
         pg[i].owner = d;
@@ -143,6 +192,8 @@ void unshare_xen_page(struct page_info *pg)
 void domain_relinquish_memory(struct domain *d)
 {
     uint32_t i, next;
+
+    domain_set_outstanding_pages(d, 0);     /* a dead domain claims nothing */
 
     for (i = d->page_list_head; i != PAGE_LIST_NULL; i = next) {
         struct page_info *pg = &frame_table[i];

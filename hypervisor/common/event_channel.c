@@ -71,6 +71,8 @@ struct evtchn *evtchn_from_port(const struct domain *d, evtchn_port_t port)
  */
 static int get_free_port(struct domain *d)
 {
+    if (d->is_dying != DOMDYING_alive)
+        return -EINVAL;             /* its buckets are gone for good (Xen) */
     for (evtchn_port_t port = 1; port <= d->max_evtchn_port && port < evtchn_nr_ports(d); port++) {
         struct evtchn **bucket = &d->evtchn_bucket[port / EVTCHNS_PER_BUCKET];
 

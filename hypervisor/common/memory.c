@@ -317,6 +317,30 @@ static long memory_map_op(struct domain *caller, unsigned int cmd,
     return copy_to_guest_va(arg.p, &m, sizeof(m)) ? -EFAULT : 0;
 }
 
+/*
+ * XENMEM_claim_pages, Xen 4.17's checks in its order: a reservation with
+ * no extent array, order 0, no flags; an existing domain (-EINVAL
+ * otherwise, as Xen); a privileged caller (-EPERM).  nr_extents is the
+ * domain's total after the claim; 0 drops it.
+ */
+static long claim_pages_op(struct domain *caller, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_memory_reservation r;
+    struct domain *d;
+    long rc;
+
+    if (copy_from_guest_va(&r, arg.p, sizeof(r)))
+        return -EFAULT;
+    if (r.extent_start.p != 0 || r.extent_order != 0 || r.mem_flags != 0)
+        return -EINVAL;
+    d = get_domain_by_id(r.domid);
+    if (d == NULL)
+        return -EINVAL;
+    rc = caller->is_privileged ? domain_set_outstanding_pages(d, r.nr_extents) : -EPERM;
+    put_domain(d);
+    return rc;
+}
+
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *caller = current->domain;
@@ -382,12 +406,15 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_set_memory_map:
         return memory_map_op(caller, op, arg);
 
+    case XENMEM_claim_pages:
+        return claim_pages_op(caller, arg);
+
     case XENMEM_acquire_resource:
         /* Xen 4.17's tools fall back to grant setup + foreign mapping. */
         return -EOPNOTSUPP;
 
     default:
-        /* add_to_physmap (HVM), PoD, sharing, paging, claim_pages, vNUMA... */
+        /* add_to_physmap (HVM), PoD, sharing, paging, vNUMA... */
         return -ENOSYS;
     }
 }

@@ -3,7 +3,8 @@
  * toolstack (`xl info`, `xl list`, `xl dmesg`, libxl's CPU policy and
  * topology probes), Xen 4.17 semantics, interface version 0x15.
  *
- * The machine as this hypervisor runs it: one physical CPU, one NUMA node,
+ * The machine as this hypervisor runs it: the firmware's processors
+ * (nr_cpus, as Xen counts them; vCPUs all run on the first), one NUMA node,
  * one cpupool (id 0, reported as credit2 like Xen 4.17's default) holding
  * every domain.  CPU policies
  * are serialised in Xen's xen_cpuid_leaf_t / xen_msr_entry_t format from
@@ -19,8 +20,10 @@
 #include <xen/console.h>
 #include <xen/guest_access.h>
 #include <xen/control.h>
+#include <xen/domheap.h>
 
-#define CTL_NR_CPUS     1
+/* The machine's processors (every vCPU runs on the first). */
+#define CTL_NR_CPUS     arch_nr_cpus()
 #define CTL_NR_NODES    1
 #define CTL_NODE_DISTANCE_LOCAL 10
 
@@ -48,26 +51,36 @@ static int put_leaf(xen_cpuid_leaf_t *leaves, uint32_t max, uint32_t *n, enum ct
     return 0;
 }
 
+/*
+ * The leaves Xen 4.17's x86_cpuid_copy_to_buffer() emits, in its order:
+ * libxenguest re-serialises a policy it got from us into a buffer sized by
+ * the count we returned (xc_cpuid_apply_policy), so any leaf it would emit
+ * and we did not makes its serialisation fail with -ENOBUFS.  Basic leaves
+ * up to 0xd; leaf 4 and leaf 0xb up to and including the first subleaf of
+ * null type (at most 6 and 2); leaf 7 up to its max subleaf (at most 2);
+ * leaf 0xd subleaves 0, 1 and one per xstate component up to the highest
+ * in XCR0 | XSS; the two hypervisor-range limits (0 in a policy: Xen
+ * synthesises its leaves at CPUID time); extended leaves up to 0x80000021.
+ */
 int ctl_cpu_policy_serialise(enum ctl_cpuid_view view, xen_cpuid_leaf_t *leaves,
                              uint32_t max_leaves, uint32_t *nr_leaves,
                              xen_msr_entry_t *msrs, uint32_t max_msrs, uint32_t *nr_msrs)
 {
     struct cpuid_regs r;
     uint32_t n = 0, max_basic, max_ext, leaf, sub;
+    uint64_t xstates;
     int rc = 0;
 
     arch_ctl_cpuid(view, 0, 0, &r);
-    /* Xen serialises basic leaves up to 0xd at most for guests' policies. */
     max_basic = r.a < 0xdu ? r.a : 0xdu;
     for (leaf = 0; leaf <= max_basic && rc == 0; leaf++) {
         switch (leaf) {
         case 0x4:
-            /* Deterministic cache parameters until a null cache type. */
-            for (sub = 0; sub < 8 && rc == 0; sub++) {
-                arch_ctl_cpuid(view, leaf, sub, &r);
-                if (sub > 0 && (r.a & 0x1f) == 0)
-                    break;
+            for (sub = 0; sub < 6 && rc == 0; sub++) {
                 rc = put_leaf(leaves, max_leaves, &n, view, leaf, sub, true);
+                arch_ctl_cpuid(view, leaf, sub, &r);
+                if ((r.a & 0x1f) == 0)          /* cache type: null ends the list */
+                    break;
             }
             break;
         case 0x7:
@@ -76,17 +89,34 @@ int ctl_cpu_policy_serialise(enum ctl_cpuid_view view, xen_cpuid_leaf_t *leaves,
                 rc = put_leaf(leaves, max_leaves, &n, view, leaf, sub, true);
             break;
         case 0xb:
-            for (sub = 0; sub < 2 && rc == 0; sub++)
+            for (sub = 0; sub < 2 && rc == 0; sub++) {
                 rc = put_leaf(leaves, max_leaves, &n, view, leaf, sub, true);
+                arch_ctl_cpuid(view, leaf, sub, &r);
+                if (((r.c >> 8) & 0xff) == 0)   /* level type: invalid ends the list */
+                    break;
+            }
             break;
         case 0xd:
+            arch_ctl_cpuid(view, leaf, 0, &r);
+            xstates = ((uint64_t)r.d << 32) | r.a;
+            arch_ctl_cpuid(view, leaf, 1, &r);
+            xstates |= ((uint64_t)r.d << 32) | r.c;
             for (sub = 0; sub < 2 && rc == 0; sub++)
+                rc = put_leaf(leaves, max_leaves, &n, view, leaf, sub, true);
+            for (xstates >>= 2, sub = 2; xstates != 0 && sub < 63 && rc == 0; xstates >>= 1, sub++)
                 rc = put_leaf(leaves, max_leaves, &n, view, leaf, sub, true);
             break;
         default:
             rc = put_leaf(leaves, max_leaves, &n, view, leaf, 0, false);
             break;
         }
+    }
+    for (leaf = 0x40000000u; leaf <= 0x40000100u && rc == 0; leaf += 0x100) {
+        if (n >= max_leaves) {
+            rc = -ENOBUFS;
+            break;
+        }
+        leaves[n++] = (xen_cpuid_leaf_t){ .leaf = leaf, .subleaf = XEN_CPUID_NO_SUBLEAF };
     }
     arch_ctl_cpuid(view, 0x80000000u, 0, &r);
     max_ext = (r.a & 0xffff0000u) == 0x80000000u ? r.a : 0x80000000u;
@@ -220,10 +250,10 @@ static void sysctl_physinfo(struct xen_sysctl *op)
     pi->cpu_khz = arch_cpu_khz();
     pi->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
     pi->arch_capabilities = 0;
-    pi->total_pages = heap_total_pages();
+    pi->total_pages = arch_total_ram_pages();
     pi->free_pages = heap_free_pages();
     pi->scrub_pages = 0;
-    pi->outstanding_pages = 0;
+    pi->outstanding_pages = domheap_outstanding_claims();
     pi->max_mfn = max_page ? max_page - 1 : 0;
     ctl_featureset(CTL_CPUID_HOST, fs);
     for (unsigned int i = 0; i < 8; i++)
@@ -261,14 +291,18 @@ static int sysctl_getdomaininfolist(struct xen_sysctl *op)
 static int sysctl_cputopoinfo(struct xen_sysctl *op)
 {
     struct xen_sysctl_cputopoinfo *ti = &op->u.cputopoinfo;
-    const struct xen_sysctl_cputopo topo = { .core = 0, .socket = 0, .node = 0 };
     int rc = 0;
 
+    /* One core per socket, one socket per processor, all on node 0. */
     if (ti->cputopo.p != 0) {
         if (ti->num_cpus < CTL_NR_CPUS)
             rc = -ENOBUFS;
-        else if (copy_to_guest_va(ti->cputopo.p, &topo, sizeof(topo)))
-            return -EFAULT;
+        for (uint32_t i = 0; rc == 0 && i < CTL_NR_CPUS; i++) {
+            const struct xen_sysctl_cputopo topo = { .core = 0, .socket = i, .node = 0 };
+
+            if (copy_to_guest_va(ti->cputopo.p + i * sizeof(topo), &topo, sizeof(topo)))
+                return -EFAULT;
+        }
     }
     ti->num_cpus = CTL_NR_CPUS;
     return rc;

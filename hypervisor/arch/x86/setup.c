@@ -196,6 +196,7 @@ void __start_xen(unsigned int magic, unsigned int mbi_pa)
                (unsigned long)(dom0_mem_max >> 20));
 
     mm_early_init(&boot_info);
+    acpi_count_cpus();
     pic_disable();
     apic_init();
     time_init();

@@ -39,6 +39,15 @@ SECTIONS
         __param_end = .;
     } :image
 
+    /* The linker's build id (XENVER_build_id, `xl info`'s build_id): a
+     * fixed size, so nothing after it moves between the link passes. */
+    .note.gnu.build-id : AT(ADDR(.note.gnu.build-id) - XEN_VIRT_START) {
+        . = ALIGN(4);
+        __note_gnu_build_id_start = .;
+        KEEP(*(.note.gnu.build-id))
+        __note_gnu_build_id_end = .;
+    } :image
+
     .data : AT(ADDR(.data) - XEN_VIRT_START) {
         *(.data .data.*)
         *(.got .got.*)

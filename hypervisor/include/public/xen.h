@@ -109,6 +109,7 @@ __DEFINE_XEN_GUEST_HANDLE(uint64, uint64_t);
 #define __HYPERVISOR_hypfs_op                    42
 /* Architecture-specific numbers. */
 #define __HYPERVISOR_arch_0                      48
+#define __HYPERVISOR_mca                         __HYPERVISOR_arch_0 /* x86 machine check (arch-x86/xen-mca.h) */
 #define __HYPERVISOR_arch_1                      49
 #define __HYPERVISOR_arch_2                      50
 #define __HYPERVISOR_arch_3                      51

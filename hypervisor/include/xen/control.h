@@ -93,5 +93,12 @@ void arch_ctl_cpuid(enum ctl_cpuid_view view, uint32_t leaf, uint32_t subleaf,
                     struct cpuid_regs *out);
 /* TSC frequency from calibration, kHz. */
 uint32_t arch_cpu_khz(void);
+/* The machine's RAM in frames, as the firmware's memory map gives it
+ * (physinfo's total_pages: Xen counts the same, so `xl info`'s
+ * total_memory is the machine's, not what the heap got). */
+unsigned long arch_total_ram_pages(void);
+/* The machine's processors (ACPI MADT): physinfo's nr_cpus, as Xen reports
+ * the same machine; every vCPU still runs on the boot processor. */
+unsigned int arch_nr_cpus(void);
 
 #endif

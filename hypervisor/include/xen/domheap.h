@@ -112,4 +112,16 @@ static inline void put_page_and_type(struct page_info *pg)
 /* Drop the allocation reference of every frame d owns (domain death). */
 void domain_relinquish_memory(struct domain *d);
 
+/*
+ * XENMEM_claim_pages (Xen 4.17's domain_set_outstanding_pages): stake a
+ * claim so that d's next allocations up to `pages` in total cannot fail for
+ * lack of free memory; other domains' allocations may not eat into it.
+ * pages 0 drops the claim.  -EINVAL: a claim already held, pages not above
+ * tot_pages or above max_pages; -ENOMEM: not that much free.  A claim
+ * shrinks as d allocates and goes when d dies.
+ */
+int domain_set_outstanding_pages(struct domain *d, unsigned long pages);
+/* Sum of every domain's outstanding claim (physinfo's outstanding_pages). */
+unsigned long domheap_outstanding_claims(void);
+
 #endif

@@ -53,6 +53,7 @@
     HYPERCALL(physdev_op,        SUB, do_physdev_op((int)a1, GH(void, a2))) \
     HYPERCALL(sysctl,            ONE, do_sysctl(GH(void, a1))) \
     HYPERCALL(domctl,            ONE, do_domctl(GH(void, a1))) \
-    HYPERCALL(xenpmu_op,         ONE, do_xenpmu_op())
+    HYPERCALL(xenpmu_op,         ONE, do_xenpmu_op()) \
+    HYPERCALL(mca,               ONE, do_mca(GH(void, a1)))
 
 #endif

@@ -26,6 +26,8 @@ long do_set_segment_base(unsigned int which, unsigned long base);
 long do_callback_op(int cmd, XEN_GUEST_HANDLE_PARAM(const_void) arg);
 long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
 long do_xenpmu_op(void);
+/* arch/x86/pv/mca.c: HYPERVISOR_mca (arch_0) for a PV dom0. */
+long do_mca(XEN_GUEST_HANDLE_PARAM(void) u_mc);
 long do_ni_hypercall(void);
 
 /* Statistics (pv/hypercall.c): count one call; print the table and the

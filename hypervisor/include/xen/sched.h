@@ -100,6 +100,7 @@ struct domain {
     uint32_t            page_list_head;   /* frame index of first owned page, ~0 = none */
     unsigned long       tot_pages;        /* pages currently owned */
     unsigned long       max_pages;        /* memory limit (XENMEM_maximum_reservation) */
+    unsigned long       outstanding_pages; /* XENMEM_claim_pages: claimed, not yet allocated */
     unsigned long       xenheap_pages;    /* hypervisor pages shared with it (shared_info...) */
     shared_info_t      *shared_info;      /* hypervisor mapping */
     struct e820entry   *memory_map;       /* XENMEM_set_memory_map, or NULL */

@@ -332,6 +332,10 @@ void arch_ctl_cpuid(enum ctl_cpuid_view view, uint32_t leaf, uint32_t subleaf,
 }
 
 uint32_t arch_cpu_khz(void) { return 2000000; }
+/* The fake machine's RAM: every frame, as its memory map would say. */
+unsigned long arch_total_ram_pages(void) { return H_FRAMES; }
+/* A two-processor fake machine. */
+unsigned int arch_nr_cpus(void) { return 2; }
 
 /* ---- what console.c needs ---- */
 void arch_console_write(const char *s, size_t n) { (void)s; (void)n; }

@@ -64,12 +64,12 @@ Test(sysctl, physinfo)
     cr_assert_eq(h_sysctl(&op), 0);
     cr_assert_eq(pi->threads_per_core, 1);
     cr_assert_eq(pi->cores_per_socket, 1);
-    cr_assert_eq(pi->nr_cpus, 1);
-    cr_assert_eq(pi->max_cpu_id, 0);
+    cr_assert_eq(pi->nr_cpus, 2, "the machine's processors");
+    cr_assert_eq(pi->max_cpu_id, 1);
     cr_assert_eq(pi->nr_nodes, 1);
     cr_assert_eq(pi->cpu_khz, 2000000);
     cr_assert_eq(pi->capabilities, XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1);
-    cr_assert_eq(pi->total_pages, H_FRAMES - 1);
+    cr_assert_eq(pi->total_pages, H_FRAMES, "total_pages is the machine's RAM, not the heap's");
     cr_assert_eq(pi->free_pages, heap_free_pages());
     cr_assert(pi->free_pages < initial_free - 16);
     cr_assert_eq(pi->scrub_pages, 0);
@@ -252,23 +252,25 @@ Test(sysctl, readconsole_after_the_ring_wrapped)
 Test(sysctl, cputopoinfo_and_numainfo)
 {
     struct xen_sysctl op;
-    struct xen_sysctl_cputopo topo[2];
+    struct xen_sysctl_cputopo topo[3];
     struct xen_sysctl_meminfo mi[2];
     uint32_t dist[4] = { 0 };
 
     h_make_dom0();
     h_sysctl_init(&op, XEN_SYSCTL_cputopoinfo);
     cr_assert_eq(h_sysctl(&op), 0);
-    cr_assert_eq(op.u.cputopoinfo.num_cpus, 1, "count asked with a null handle");
+    cr_assert_eq(op.u.cputopoinfo.num_cpus, 2, "count asked with a null handle: the machine's CPUs");
     op.u.cputopoinfo.cputopo.p = (uint64_t)(uintptr_t)topo;
-    op.u.cputopoinfo.num_cpus = 0;
+    op.u.cputopoinfo.num_cpus = 1;
     cr_assert_eq(h_sysctl(&op), -ENOBUFS);
-    cr_assert_eq(op.u.cputopoinfo.num_cpus, 1, "the needed size comes back");
+    cr_assert_eq(op.u.cputopoinfo.num_cpus, 2, "the needed size comes back");
     memset(topo, 0xff, sizeof(topo));
-    op.u.cputopoinfo.num_cpus = 2;
+    op.u.cputopoinfo.num_cpus = 3;
     cr_assert_eq(h_sysctl(&op), 0);
-    cr_assert_eq(op.u.cputopoinfo.num_cpus, 1);
+    cr_assert_eq(op.u.cputopoinfo.num_cpus, 2);
     cr_assert_eq(topo[0].core + topo[0].socket + topo[0].node, 0);
+    cr_assert_eq(topo[1].socket, 1);
+    cr_assert_eq(topo[2].core, 0xffffffffu, "nothing written past the CPUs");
     op.u.cputopoinfo.cputopo.p = H_BAD_GUEST_ADDR;
     cr_assert_eq(h_sysctl(&op), -EFAULT);
 
@@ -393,4 +395,80 @@ Test(sysctl, cpu_policy)
     cr_assert_eq(h_sysctl(&op), -EOPNOTSUPP);
     op.u.cpu_policy.index = 9;
     cr_assert_eq(h_sysctl(&op), -EINVAL);
+}
+
+/*
+ * libxenguest (xc_cpuid_apply_policy) sizes its buffer from the count a
+ * get_cpu_policy returned, then re-serialises the policy with Xen's
+ * x86_cpuid_copy_to_buffer into it: our serialisation must list every
+ * leaf that function emits (Debian's xl failed with "Failed to serialise
+ * CPUID (105 = No buffer space available)" when it did not).
+ */
+Test(sysctl, cpu_policy_lists_the_leaves_libxenguest_serialises)
+{
+    struct xen_sysctl op;
+    static xen_cpuid_leaf_t leaves[CTL_CPUID_MAX_LEAVES];
+    bool hv = false, hv2 = false, leaf4_null_last = false;
+    uint32_t n, nr_leaf4 = 0, nr_leafb = 0;
+
+    h_make_dom0();
+    h_sysctl_init(&op, XEN_SYSCTL_get_cpu_policy);
+    op.u.cpu_policy.index = XEN_SYSCTL_cpu_policy_pv_default;
+    op.u.cpu_policy.nr_leaves = CTL_CPUID_MAX_LEAVES;
+    op.u.cpu_policy.leaves.p = (uint64_t)(uintptr_t)leaves;
+    cr_assert_eq(h_sysctl(&op), 0);
+    n = op.u.cpu_policy.nr_leaves;
+    cr_assert(n > 0 && n < CTL_CPUID_MAX_LEAVES);
+    for (uint32_t i = 0; i < n; i++) {
+        if (leaves[i].leaf == 0x40000000u && leaves[i].subleaf == XEN_CPUID_NO_SUBLEAF)
+            hv = true;
+        if (leaves[i].leaf == 0x40000100u && leaves[i].subleaf == XEN_CPUID_NO_SUBLEAF)
+            hv2 = true;
+        if (leaves[i].leaf == 4) {
+            nr_leaf4++;
+            leaf4_null_last = (leaves[i].a & 0x1f) == 0;
+        }
+        if (leaves[i].leaf == 0xb)
+            nr_leafb++;
+        if (i > 0)
+            cr_assert(leaves[i].leaf > leaves[i - 1].leaf ||
+                      (leaves[i].leaf == leaves[i - 1].leaf && leaves[i].subleaf > leaves[i - 1].subleaf),
+                      "leaves in Xen's order");
+    }
+    cr_assert(hv && hv2, "the hypervisor-range limits are part of a serialised policy");
+    cr_assert(nr_leaf4 >= 1 && nr_leaf4 <= 6);
+    cr_assert(leaf4_null_last, "leaf 4 ends with its null-type subleaf, as Xen emits it");
+    cr_assert(nr_leafb >= 1 && nr_leafb <= 2);
+
+    /* One entry short of that: -ENOBUFS, the count left alone. */
+    op.u.cpu_policy.nr_leaves = n - 1;
+    cr_assert_eq(h_sysctl(&op), -ENOBUFS);
+    cr_assert_eq(op.u.cpu_policy.nr_leaves, n - 1);
+}
+
+/* A null array asks for that array's size, each on its own (Xen 4.17). */
+Test(sysctl, cpu_policy_size_negotiation_per_array)
+{
+    struct xen_sysctl op;
+    static xen_cpuid_leaf_t leaves[CTL_CPUID_MAX_LEAVES];
+    xen_msr_entry_t msrs[CTL_MSR_MAX_ENTRIES];
+
+    h_make_dom0();
+    h_sysctl_init(&op, XEN_SYSCTL_get_cpu_policy);
+    op.u.cpu_policy.index = XEN_SYSCTL_cpu_policy_pv_default;
+    op.u.cpu_policy.nr_msrs = CTL_MSR_MAX_ENTRIES;
+    op.u.cpu_policy.msrs.p = (uint64_t)(uintptr_t)msrs;
+    cr_assert_eq(h_sysctl(&op), 0);
+    cr_assert_eq(op.u.cpu_policy.nr_leaves, CTL_CPUID_MAX_LEAVES, "null leaves: the maximum");
+    cr_assert_eq(op.u.cpu_policy.nr_msrs, 2);
+    cr_assert_eq(msrs[0].idx, 0xce);
+    cr_assert_eq(msrs[1].idx, 0x10a);
+
+    h_sysctl_init(&op, XEN_SYSCTL_get_cpu_policy);
+    op.u.cpu_policy.index = XEN_SYSCTL_cpu_policy_pv_default;
+    op.u.cpu_policy.nr_leaves = CTL_CPUID_MAX_LEAVES;
+    op.u.cpu_policy.leaves.p = (uint64_t)(uintptr_t)leaves;
+    cr_assert_eq(h_sysctl(&op), 0);
+    cr_assert_eq(op.u.cpu_policy.nr_msrs, CTL_MSR_MAX_ENTRIES, "null msrs: the maximum");
+    cr_assert(op.u.cpu_policy.nr_leaves < CTL_CPUID_MAX_LEAVES);
 }

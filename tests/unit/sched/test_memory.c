@@ -252,7 +252,7 @@ Test(memop, sizes_and_maps)
     cr_expect_eq(mm.v_start, 0xffff800000000000UL);
     cr_expect_eq(memop(d, XENMEM_machphys_mapping, BAD), -EFAULT);
     cr_expect_eq(memop(d, XENMEM_acquire_resource, NULL), -EOPNOTSUPP);
-    cr_expect_eq(memop(d, XENMEM_claim_pages, NULL), -ENOSYS);
+    cr_expect_eq(memop(d, XENMEM_claim_pages, NULL), -EFAULT, "claims exist (no more -ENOSYS)");
     cr_expect_eq(memop(d, XENMEM_populate_physmap | (5UL << 6), NULL), -ENOSYS);
     cr_expect_eq(memop(d, XENMEM_populate_physmap, BAD), -EFAULT);
     domain_kill(d);
@@ -272,4 +272,99 @@ Test(memop, released_frame_loses_its_pin)
     cr_assert_eq(memop(d, XENMEM_decrease_reservation, &r), 1);
     cr_expect_null(frame_table[list[0]].owner, "unpinned and freed");
     domain_kill(d);
+}
+
+/*
+ * A domain destroyed while another still holds one of its frames (dom0's
+ * foreign mapping takes a general reference, as here) stays listed as
+ * dying, with its id taken, until that reference goes; nothing may bind
+ * to it meanwhile; then it leaves the list and every frame is back.
+ */
+Test(memop, destroyed_domain_stays_dying_while_its_frame_is_mapped)
+{
+    struct domain *d0 = mk(0, true), *d = mk(3, false), *e;
+    xen_pfn_t list[2] = { 0 };
+    struct xen_memory_reservation r = resv(list, 2, 0, DOMID_SELF);
+    struct page_info *held;
+
+    cr_assert_eq(memop(d, XENMEM_populate_physmap, &r), 2);
+    held = mfn_to_page(list[0]);
+    cr_assert(get_page(held, d), "the mapping's reference");
+    cr_assert_eq(domain_kill(d), 0);
+
+    e = get_domain_by_id(3);
+    cr_assert_eq(e, d, "still listed while its frame is mapped");
+    cr_expect_eq(e->is_dying, DOMDYING_dead);
+    put_domain(e);
+    cr_expect_eq(d->tot_pages, 1, "only the mapped frame is left");
+    cr_expect_null(domain_lookup(d0, 3), "nothing binds to a dying domain");
+    cr_expect_eq(domain_create(3, 0, 1, &e), -EEXIST, "its id stays taken");
+    cr_expect_eq(domain_kill(d), 0, "a second destroy is harmless");
+
+    put_page(held);                         /* dom0 unmaps */
+    cr_expect_null(get_domain_by_id(3), "gone with the last reference");
+    domain_kill(d0);
+    cr_expect_eq(heap_free_pages(), initial_free, "every frame back");
+}
+
+/* XENMEM_claim_pages as Xen 4.17's domain_set_outstanding_pages answers. */
+Test(memop, claim_pages)
+{
+    struct domain *d0 = mk(0, true), *d = mk(1, false), *e = mk(2, false);
+    struct xen_memory_reservation c = { .nr_extents = 20, .domid = 1 };
+    xen_pfn_t list[8] = { 0 }, one = 0;
+    struct xen_memory_reservation r = resv(list, 8, 0, DOMID_SELF);
+    unsigned long big = heap_free_pages() + 1;
+
+    cr_expect_eq(memop(d, XENMEM_claim_pages, &c), -EPERM, "a domU may not claim");
+    c.domid = 77;
+    cr_expect_eq(memop(d0, XENMEM_claim_pages, &c), -EINVAL, "no such domain: -EINVAL as Xen");
+    c.domid = 1;
+    c.extent_order = 1;
+    cr_expect_eq(memop(d0, XENMEM_claim_pages, &c), -EINVAL, "order must be 0");
+    c.extent_order = 0;
+    c.extent_start.p = list;
+    cr_expect_eq(memop(d0, XENMEM_claim_pages, &c), -EINVAL, "no extent array");
+    c.extent_start.p = NULL;
+    c.nr_extents = 65;
+    cr_expect_eq(memop(d0, XENMEM_claim_pages, &c), -EINVAL, "above max_pages");
+    d->max_pages = big + 10;
+    c.nr_extents = big;
+    cr_expect_eq(memop(d0, XENMEM_claim_pages, &c), -ENOMEM, "more than is free");
+    d->max_pages = 64;
+
+    c.nr_extents = 20;
+    cr_assert_eq(memop(d0, XENMEM_claim_pages, &c), 0);
+    cr_expect_eq(d->outstanding_pages, 20);
+    cr_expect_eq(domheap_outstanding_claims(), 20);
+    cr_expect_eq(memop(d0, XENMEM_claim_pages, &c), -EINVAL, "one claim at a time");
+    cr_assert_eq(memop(d, XENMEM_populate_physmap, &r), 8);
+    cr_expect_eq(d->outstanding_pages, 12, "allocations use the claim up");
+    cr_expect_eq(domheap_outstanding_claims(), 12);
+
+    /* Another domain cannot take what is claimed. */
+    e->max_pages = heap_free_pages() + 16;
+    while (heap_free_pages() > 12) {
+        struct xen_memory_reservation one_r = resv(&one, 1, 0, DOMID_SELF);
+
+        cr_assert_eq(memop(e, XENMEM_populate_physmap, &one_r), 1);
+    }
+    {
+        struct xen_memory_reservation one_r = resv(&one, 1, 0, DOMID_SELF);
+
+        cr_expect_eq(memop(e, XENMEM_populate_physmap, &one_r), 0, "the claimed frames are not e's");
+        one_r.domid = DOMID_SELF;
+        cr_expect_eq(memop(d, XENMEM_populate_physmap, &one_r), 1, "but the claimant's");
+    }
+    cr_expect_eq(d->outstanding_pages, 11);
+    c.nr_extents = 0;
+    cr_assert_eq(memop(d0, XENMEM_claim_pages, &c), 0, "0 drops the claim");
+    cr_expect_eq(domheap_outstanding_claims(), 0);
+    c.nr_extents = 30;
+    domain_kill(e);
+    cr_assert_eq(memop(d0, XENMEM_claim_pages, &c), 0);
+    domain_kill(d);
+    cr_expect_eq(domheap_outstanding_claims(), 0, "a dead domain's claim goes");
+    domain_kill(d0);
+    cr_expect_eq(heap_free_pages(), initial_free);
 }

@@ -194,6 +194,7 @@ long do_platform_op(XEN_GUEST_HANDLE_PARAM(void) u_op)
 
 #include <asm/processor.h>
 #include <asm/time.h>
+#include <asm/setup.h>
 
 static void host_cpuid(uint32_t leaf, uint32_t sub, struct cpuid_regs *o)
 {
@@ -229,5 +230,10 @@ void arch_ctl_cpuid(enum ctl_cpuid_view view, uint32_t leaf, uint32_t subleaf,
 uint32_t arch_cpu_khz(void)
 {
     return (uint32_t)(tsc_hz / 1000);
+}
+
+unsigned long arch_total_ram_pages(void)
+{
+    return total_ram_pages;
 }
 #endif

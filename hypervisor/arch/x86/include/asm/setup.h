@@ -22,6 +22,9 @@ void mm_drop_identity_map(void);
 extern unsigned long total_ram_pages;
 extern uint64_t *m2p_table;                  /* RW view (slot 257) */
 
+/* acpi_cpus.c: count the machine's processors (ACPI MADT; after mm). */
+void acpi_count_cpus(void);
+
 /* serial.c */
 void serial_init(unsigned int baud);
 void serial_putc(char c);
