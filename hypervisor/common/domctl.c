@@ -720,29 +720,19 @@ static int domctl_get_cpu_policy(struct domain *d, struct xen_domctl *op)
                                    p->leaves.p, &p->nr_leaves, p->msrs.p, &p->nr_msrs);
 }
 
-/* Feature words: the bits a toolstack may clear but never add. */
-static bool leaf_is_subset(const xen_cpuid_leaf_t *ours, const xen_cpuid_leaf_t *theirs)
+/*
+ * What Xen 4.17's x86_cpu_policies_are_compatible() checks of a new
+ * policy: only that its maximum leaves (basic, leaf 7 subleaf, extended)
+ * do not exceed ours.  Feature bits are not refused: Xen clamps them to
+ * what it offers (libxenguest sets e.g. HTT from the host's featureset for
+ * a PV guest, which the PV policy itself does not list).
+ */
+static bool leaf_is_compatible(const xen_cpuid_leaf_t *ours, const xen_cpuid_leaf_t *theirs)
 {
     uint32_t l = ours->leaf, s = ours->subleaf;
-    bool regs_b = false, regs_cd = false, regs_a = false;
 
-    if (l == 1 || l == 0x80000001u) {
-        regs_cd = true;
-    } else if (l == 7 && s == 0) {
-        regs_b = regs_cd = true;
-    } else if (l == 7 && s == 1) {
-        regs_a = true;
-    } else if (l == 0 || l == 0x80000000u) {
-        return theirs->a <= ours->a;        /* max leaf may shrink only */
-    } else {
-        return true;                        /* informational leaves */
-    }
-    if (regs_a && (theirs->a & ~ours->a))
-        return false;
-    if (regs_b && (theirs->b & ~ours->b))
-        return false;
-    if (regs_cd && ((theirs->c & ~ours->c) || (theirs->d & ~ours->d)))
-        return false;
+    if (l == 0 || l == 0x80000000u || (l == 7 && s == 0))
+        return theirs->a <= ours->a;
     return true;
 }
 
@@ -777,7 +767,7 @@ static int domctl_set_cpu_policy(struct domain *caller, struct domain *d,
         for (j = 0; j < nl; j++)
             if (ours[j].leaf == theirs.leaf && ours[j].subleaf == theirs.subleaf)
                 break;
-        rc = j == nl ? -ERANGE : (leaf_is_subset(&ours[j], &theirs) ? 0 : -EINVAL);
+        rc = j == nl ? -ERANGE : (leaf_is_compatible(&ours[j], &theirs) ? 0 : -EINVAL);
         if (rc) {
             p->err_leaf = theirs.leaf;
             p->err_subleaf = theirs.subleaf;
@@ -791,15 +781,17 @@ static int domctl_set_cpu_policy(struct domain *caller, struct domain *d,
         for (j = 0; j < nm; j++)
             if (our_msrs[j].idx == their_msr.idx)
                 break;
+        /* Xen checks MSR_PLATFORM_INFO's bits only (CPUID faulting). */
         rc = (j == nm || their_msr.flags) ? -ERANGE
-             : ((their_msr.val & ~our_msrs[j].val) ? -EINVAL : 0);
+             : ((their_msr.idx == 0xce && (their_msr.val & ~our_msrs[j].val)) ? -EINVAL : 0);
         if (rc) {
             p->err_msr = their_msr.idx;
             goto out;
         }
     }
-    /* A subset of what the domain already sees: nothing to narrow, since
-     * the policy is not yet kept per domain (docs/abi.md). */
+    /* Compatible: accepted.  The policy is not kept per domain (docs/abi.md):
+     * the domain keeps seeing the PV view, which is what Xen's clamping of
+     * feature bits to its own would leave of it. */
     rc = 0;
 out:
     xfree(ours);
