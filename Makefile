@@ -28,7 +28,7 @@ SUBMAKE = $(MAKE) -s --no-print-directory -f $(ROOT)/Rules.mk BUILD=$(BUILD)
 COMPONENTS := hypervisor xenstore dom0-tools pv-drivers
 flavour = $(if $(filter hypervisor,$(1)),hyp,host)
 
-.PHONY: all iso run test bench deps clean $(COMPONENTS) tests-build
+.PHONY: all iso run test bench deps clean $(COMPONENTS) tests-build toolstack-soak
 
 all: $(COMPONENTS)
 
@@ -60,6 +60,11 @@ test: deps
 bench: deps
 	+@$(MAKE) --no-print-directory tests-build iso
 	@$(ROOT)/tests/bench/run-all.sh
+
+# Suite 61 with 200 create/destroy rounds (make test runs 5).
+toolstack-soak: deps
+	+@$(MAKE) --no-print-directory all
+	@TOOLSTACK_LOOP=200 $(ROOT)/tests/suites/61-toolstack-ours.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -7,10 +7,11 @@
 #   boot/xen-dom0-initramfs.sh [test|bench] [OUTDIR]
 #
 # test  : /init = boot/xen-dom0/init-test.sh (PASS/FAIL lines, "Test result:")
-# bench : /init = boot/xen-dom0/init-bench.sh; also ships Debian's xl and
-#         its libraries so both toolstacks run in the same boot.
+# bench : /init = boot/xen-dom0/init-bench.sh
 # blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
 #         domU image (boot/xen-dom0/blk-image.sh).
+# All ship Debian's xl (as /usr/lib/xen/bin/debian-xl) and its libraries:
+# the bench compares the two toolstacks, the test drives a guest with each.
 # Outputs in OUTDIR (default $BUILD/xen-toolstack/<mode>): xen (gunzipped
 # multiboot ELF), vmlinuz, dom0.cpio.gz.  Packages come from
 # boot/fetch-debs.sh (apt-get download; nothing is installed).
@@ -28,14 +29,13 @@ for t in dpkg cpio gzip ldd awk gcc; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }
 done
 
-pkgs=(xen-hypervisor-4.17-amd64 linux-image busybox-static)
-if [ "$mode" = bench ] || [ ! -x "$BUILD/xenstore/xenstored" ]; then
-    # Debian's toolstack: the bench's reference, or oxenstored standing in.
-    pkgs+=(xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17 libxenstore4
-           libxencall1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1
-           libxendevicemodel1 libxenhypfs1 libxentoolcore1 libyajl2 libgcc-s1 libuuid1
-           zlib1g liblzma5 libzstd1 libc6)
-fi
+# Debian's toolstack comes along in both modes: the reference (bench and
+# test), and oxenstored standing in if ours is not built.
+pkgs=(xen-hypervisor-4.17-amd64 linux-image busybox-static
+      xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17 libxenstore4
+      libxencall1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxentoollog1
+      libxendevicemodel1 libxenhypfs1 libxentoolcore1 libyajl2 libgcc-s1 libuuid1
+      zlib1g liblzma5 libzstd1 libc6)
 mapfile -t debs < <("$ROOT/boot/fetch-debs.sh" "${pkgs[@]}")
 
 # Unpack once per set of packages.
@@ -85,14 +85,14 @@ else
     echo "XENSTORED='/usr/sbin/oxenstored --pid-file /run/xen/xenstored.pid'" > "$R/etc/toolstack.conf"
 fi
 for t in read write ls list rm exists chmod watch; do ln -sf xenstore "$R/usr/bin/xenstore-$t"; done
+XB=usr/lib/xen-4.17/bin
+LP="$U/lib/x86_64-linux-gnu:$U/usr/lib/x86_64-linux-gnu"
+copy_prog "$R" "$U/$XB/xl" usr/lib/xen/bin/debian-xl "$LP"
+copy_prog "$R" "$U/$XB/xen-init-dom0" usr/lib/xen/bin/xen-init-dom0 "$LP"
+# glibc dlopen()s libgcc_s for pthread_cancel: Debian's xl aborts without it.
+cp -L "$U/lib/x86_64-linux-gnu/libgcc_s.so.1" "$R/lib/x86_64-linux-gnu/"
+cp "$U/etc/xen/xl.conf" "$R/etc/xen/"
 if [ "$mode" = bench ]; then
-    XB=usr/lib/xen-4.17/bin
-    LP="$U/lib/x86_64-linux-gnu:$U/usr/lib/x86_64-linux-gnu"
-    copy_prog "$R" "$U/$XB/xl" usr/lib/xen/bin/debian-xl "$LP"
-    copy_prog "$R" "$U/$XB/xen-init-dom0" usr/lib/xen/bin/xen-init-dom0 "$LP"
-    # glibc dlopen()s libgcc_s for pthread_cancel: Debian's xl aborts without it.
-    cp -L "$U/lib/x86_64-linux-gnu/libgcc_s.so.1" "$R/lib/x86_64-linux-gnu/"
-    cp "$U/etc/xen/xl.conf" "$R/etc/xen/"
     # the bench's marker wait (inotify: no polling load in dom0)
     XS_LIB=$BUILD/xenstore/libxenstore.a; [ -e "$XS_LIB" ] || XS_LIB=-lxenstore
     gcc -O2 -Wall -Wextra -Werror -I"$ROOT/dom0-tools/include" -o "$BUILD/xen-toolstack/bench-wait" \

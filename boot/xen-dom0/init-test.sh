@@ -125,6 +125,40 @@ check "xl-list-domu3-two-vcpus" sh -c "xl list domu3 | awk '\$1==\"domu3\" && \$
 xl destroy domu3
 check "destroy-domu3-gone" sh -c "! xl domid domu3 >/dev/null 2>&1"
 
+# ---- Debian's own xl (xen-utils-4.17: libxenlight, libxenctrl, libxenguest)
+# against our xenstored and xenconsoled: create, list, destroy.
+DXL=/usr/lib/xen/bin/debian-xl
+clog4=/var/log/xen/console/guest-deb1.log
+t0=$(up)
+$DXL create /etc/xen/domu.cfg 'name="deb1"' > /tmp/create4.out 2>&1; rc=$?
+sed 's/^/debian-xl| /' /tmp/create4.out
+echo "T60 debian xl create took $(sub "$(up)" "$t0")s (rc $rc)"
+check "debian-xl-create" [ $rc -eq 0 ]
+if [ $rc -eq 0 ] && wait_for $clog4 "DOMU-MARKER init-start" 240; then
+    pass "debian-xl-domu-marker"; echo "T60 marker (debian xl) $(sub "$(up)" "$t0")s after create start"
+else
+    fail "debian-xl-domu-marker" "(no marker; log: $(tail -c 300 $clog4 2>/dev/null | tr '\n' '|'))"
+fi
+$DXL list > /tmp/dlist 2>&1; sed 's/^/debian-xl| /' /tmp/dlist
+check "debian-xl-list-row" awk '$1=="deb1" && $3==256 && $4==1 {ok=1} END{exit !ok}' /tmp/dlist
+check "our-xl-lists-debian-xl-domain" sh -c "xl domid deb1 >/dev/null"
+$DXL destroy deb1 > /tmp/ddestroy 2>&1; rc=$?
+sed 's/^/debian-xl| /' /tmp/ddestroy
+check "debian-xl-destroy" sh -c "[ $rc -eq 0 ] && ! xl domid deb1 >/dev/null 2>&1"
+
+# ---- a short create/destroy loop (the guest is destroyed while its kernel
+# starts): each round gives every page back and leaves no xenstore node.
+nloop=${toolstack_loop:-5}
+doms0=$(xenstore-list /local/domain | wc -l)
+i=1; ok=0
+while [ $i -le "$nloop" ]; do
+    xl create /etc/xen/domu.cfg "name=\"loop$i\"" > /tmp/loop.out 2>&1 && xl destroy "loop$i" && ok=$((ok + 1))
+    i=$((i + 1))
+done
+echo "T60 create/destroy loop: $ok of $nloop rounds"
+check "create-destroy-loop" [ "$ok" = "$nloop" ]
+check "loop-leaves-no-xenstore-domain" [ "$(xenstore-list /local/domain | wc -l)" = "$doms0" ]
+
 # ---- memory comes back (Xen may still be scrubbing for a moment)
 t0=$(up); freeN=$(free_mem)
 while [ "$freeN" != "$free0" ] && ! past "$t0" 20; do sleep 1; freeN=$(free_mem); done
