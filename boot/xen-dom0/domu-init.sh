@@ -16,8 +16,11 @@ dmesg | grep -q "Found insecure W+X mapping" && wx=insecure
 ram=$(grep "System RAM" /proc/iomem | tail -n1 | sed 's/^ *[0-9a-f]*-\([0-9a-f]*\) .*/\1/')
 echo "DOMU-CHECK wx=$wx ram-end=$ram cpus=$(grep -c '^processor' /proc/cpuinfo)"
 grep -m1 '^flags' /proc/cpuinfo | sed 's/^/DOMU-CPU /'
+# "DOMU-CRASH" typed on the console makes the guest crash itself (the
+# toolstack tests check on_crash).
 while read -r line; do
     echo "DOMU-ECHO $line"
+    [ "$line" = DOMU-CRASH ] && echo c > /proc/sysrq-trigger
 done
 # stdin closed (not expected on hvc0): stay alive for the toolstack to end us
 while :; do sleep 3600; done

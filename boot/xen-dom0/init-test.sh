@@ -49,6 +49,11 @@ check "console-tty-in-xenstore" [ -n "$tty" ]
 check "xl-console-shows-marker" grep -q "DOMU-MARKER init-start" /tmp/console.out
 check "xl-console-input-echoed" grep -q "DOMU-ECHO hello-console" /tmp/console.out
 tail -c 400 /tmp/console.out | tr -d '\r' | sed 's/^/console| /'
+# A second domain of the same name is refused by name; nothing is created.
+nd=$(nr_domains)
+xl create /etc/xen/domu.cfg > /tmp/dup.out 2>&1; rc=$?
+sed 's/^/dup| /' /tmp/dup.out
+check "reject-duplicate-name" sh -c "[ $rc -ne 0 ] && grep -q 'domu1.*already exists' /tmp/dup.out && [ \$(xl list | tail -n +2 | wc -l) = $nd ]"
 # ---- BEGIN xl command checks ----------------------------------------------
 # The rest of xl's commands and output formats against the running domu1,
 # then the per-domain monitor rebuilding it on reboot (on_reboot="restart").
@@ -107,21 +112,41 @@ check "create-domu2" [ $rc -eq 0 ]
 t0=$(up)
 while [ ! -e $clog2 ] && ! past "$t0" 30; do usleep 100000; done
 check "domu2-console-served" [ -e $clog2 ]
+# Destroyed while `xl console` is attached: the console command ends.
+( sleep 120 ) | xl console domu2 > /tmp/console2.out 2>&1 &
+cpid=$!
+sleep 2
+kill -0 $cpid 2>/dev/null && attached=1 || attached=0
 xl destroy domu2; rc=$?
 check "destroy-domu2" [ $rc -eq 0 ]
 check "destroy-domu2-gone" sh -c "! xl domid domu2 >/dev/null 2>&1"
+t0=$(up)
+while kill -0 $cpid 2>/dev/null && ! past "$t0" 60; do usleep 200000; done
+check "console-ends-when-domain-destroyed" sh -c "[ $attached = 1 ] && ! kill -0 $cpid 2>/dev/null"
+kill $cpid 2>/dev/null
 
 # ---- domU 3: two vCPUs.  Linux starts the second with VCPUOP_initialise
 # (IOPL 1 in its eflags, kept as the vCPU's virtual IOPL) and VCPUOP_up;
 # both must come online and the guest reach init.
 clog3=/var/log/xen/console/guest-domu3.log
-xl create /etc/xen/domu.cfg 'name="domu3"' 'vcpus=2' > /tmp/create3.out 2>&1; rc=$?
+xl create /etc/xen/domu.cfg 'name="domu3"' 'vcpus=2' 'on_crash="preserve"' > /tmp/create3.out 2>&1; rc=$?
 cat /tmp/create3.out
 check "create-domu3-vcpus-2" [ $rc -eq 0 ]
 wait_for $clog3 "DOMU-CHECK" 300
 grep -a "DOMU-CHECK" $clog3 | sed 's/^/T60 domu3 /'
 check "domu3-two-cpus-online" grep -aq "DOMU-CHECK .*cpus=2" $clog3
 check "xl-list-domu3-two-vcpus" sh -c "xl list domu3 | awk '\$1==\"domu3\" && \$4==2 {ok=1} END{exit !ok}'"
+# The guest crashes itself (sysrq c): on_crash="preserve" keeps it, shown
+# crashed, until destroyed; dom0 carries on.
+( sleep 2; printf 'DOMU-CRASH\n'; sleep 4 ) | timeout 10 xl console domu3 > /tmp/crash.out 2>&1
+t0=$(up); st=""
+while ! past "$t0" 90; do
+    st=$(xl list domu3 2>/dev/null | awk '$1=="domu3" {print $5}')
+    case $st in *c*) break;; esac
+    sleep 1
+done
+echo "T60 domu3 state after its crash: '$st'"
+check "on-crash-preserve-keeps-crashed-domain" sh -c "case '$st' in *c*) true;; *) false;; esac"
 xl destroy domu3
 check "destroy-domu3-gone" sh -c "! xl domid domu3 >/dev/null 2>&1"
 
