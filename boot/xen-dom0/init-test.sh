@@ -94,7 +94,8 @@ check "monitor-restarts-domu1-on-reboot" sh -c "[ -n '$newid' ] && [ '$newid' !=
 [ -n "$newid" ] && id1=$newid
 # ---- END xl command checks ------------------------------------------------
 t0=$(up)
-timeout 300 xl shutdown -w domu1   # generous: a loaded 2-core TCG host took >90 s > /tmp/shutdown.out 2>&1; rc=$?
+# generous: a loaded 2-core TCG host took >90 s
+timeout 300 xl shutdown -w domu1 > /tmp/shutdown.out 2>&1; rc=$?
 cat /tmp/shutdown.out
 check "shutdown-w-returns" [ $rc -eq 0 ]
 check "shutdown-domu1-gone" sh -c "! xl domid domu1 >/dev/null 2>&1"
