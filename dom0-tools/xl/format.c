@@ -32,12 +32,15 @@ void xl_list_header(FILE *out, bool verbose, bool context, bool cpupool)
 void xl_state_letters(const struct domain_info *d, char out[7])
 {
     static const char reason_letters[] = "-rscwS";
-    unsigned int reason = d->shutdown ? d->shutdown_reason : 0;
+    /* domain_info keeps a crash apart (shutdown false, crashed true); xl
+     * shows it as Xen's xl does: shut down, reason letter 'c'. */
+    bool down = d->shutdown || d->crashed;
+    unsigned int reason = down ? d->shutdown_reason : 0;
 
     out[0] = d->running ? 'r' : '-';
     out[1] = d->blocked ? 'b' : '-';
     out[2] = d->paused ? 'p' : '-';
-    out[3] = d->shutdown ? 's' : '-';
+    out[3] = down ? 's' : '-';
     out[4] = reason < sizeof(reason_letters) - 1 ? reason_letters[reason] : '?';
     out[5] = d->dying ? 'd' : '-';
     out[6] = 0;

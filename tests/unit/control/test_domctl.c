@@ -897,3 +897,25 @@ Test(domctl, vcpus_appear_at_max_vcpus_and_come_up_with_vgcf_online)
     cr_assert_eq(h_domctl(&op), 0);
     cr_assert(dom(1)->vcpu[0]->pause_flags & VPF_down);
 }
+
+/* A domain that crashed reads as shut down with reason crash (xl list's
+ * 's'/'c'), whoever reported it, and keeps reading so (on_crash=preserve). */
+Test(domctl, getdomaininfo_after_a_crash)
+{
+    struct ctl_domctl op;
+    struct domain *d;
+
+    h_make_dom0();
+    cr_assert_eq(h_create(0, 2), 1);
+    d = get_domain_by_id(1);
+    cr_assert_not_null(d);
+    domain_shutdown(d, SHUTDOWN_crash);
+    put_domain(d);
+    for (int i = 0; i < 2; i++) {
+        h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 1);
+        cr_assert_eq(h_domctl(&op), 0);
+        cr_assert(op.u.getdomaininfo.flags & XEN_DOMINF_shutdown, "flags %#x", op.u.getdomaininfo.flags);
+        cr_assert_eq((op.u.getdomaininfo.flags >> XEN_DOMINF_shutdownshift) & XEN_DOMINF_shutdownmask,
+                     SHUTDOWN_crash);
+    }
+}

@@ -383,6 +383,14 @@ Test(format, state_letters)
     d.shutdown_reason = 42;
     xl_state_letters(&d, s);
     cr_assert_str_eq(s, "---s?d");
+    /* As domain_info holds a crash (libctrl's info_from_dominfo): shutdown
+     * false, crashed true.  It showed as "------" (suite 61's on_crash
+     * check). */
+    memset(&d, 0, sizeof(d));
+    d.crashed = true;
+    d.shutdown_reason = XC_SHUTDOWN_CRASH;
+    xl_state_letters(&d, s);
+    cr_assert_str_eq(s, "---sc-");
 }
 
 Test(format, nameless_domain_and_wide_values)
