@@ -61,10 +61,11 @@ bench: deps
 	+@$(MAKE) --no-print-directory tests-build iso
 	@$(ROOT)/tests/bench/run-all.sh
 
-# Suite 61 with 200 create/destroy rounds (make test runs 5).
+# Suite 61 with 200 create/destroy rounds (make test runs 5) and six
+# 128 MiB guests side by side.
 toolstack-soak: deps
 	+@$(MAKE) --no-print-directory all
-	@TOOLSTACK_LOOP=200 $(ROOT)/tests/suites/61-toolstack-ours.sh
+	@TOOLSTACK_LOOP=200 TOOLSTACK_SIX=1 $(ROOT)/tests/suites/61-toolstack-ours.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -185,6 +185,37 @@ echo "T60 create/destroy loop: $ok of $nloop rounds"
 check "create-destroy-loop" [ "$ok" = "$nloop" ]
 check "loop-leaves-no-xenstore-domain" [ "$(xenstore-list /local/domain | wc -l)" = "$doms0" ]
 
+# ---- consolidation (toolstack_six=1 on dom0's command line; `make
+# toolstack-soak`): six guests of 128 MiB side by side, each reaching its
+# init marker and answering on its console, then all destroyed.
+if [ "${toolstack_six:-0}" = 1 ]; then
+    i=1; made=0
+    while [ $i -le 6 ]; do
+        rm -f /var/log/xen/console/guest-six$i.log
+        xl create /etc/xen/domu.cfg "name=\"six$i\"" 'memory=128' > /tmp/six.out 2>&1 && made=$((made + 1))
+        i=$((i + 1))
+    done
+    check "six-guests-created" [ $made = 6 ]
+    i=1; up6=0
+    while [ $i -le 6 ]; do
+        wait_for /var/log/xen/console/guest-six$i.log "DOMU-MARKER init-start" 900 && up6=$((up6 + 1))
+        i=$((i + 1))
+    done
+    echo "T60 six guests: $up6 reached their marker"
+    check "six-guests-reach-init" [ $up6 = 6 ]
+    i=1; echoed=0
+    while [ $i -le 6 ]; do
+        ( sleep 2; printf "hello-six$i\n"; sleep 3 ) | timeout 10 xl console six$i > /tmp/six-con.out 2>&1
+        grep -q "DOMU-ECHO hello-six$i" /tmp/six-con.out && echoed=$((echoed + 1))
+        i=$((i + 1))
+    done
+    check "six-guests-answer-on-console" [ $echoed = 6 ]
+    xl list
+    i=1
+    while [ $i -le 6 ]; do xl destroy six$i; i=$((i + 1)); done
+    check "six-guests-destroyed" sh -c "! xl list | grep -q '^six'"
+fi
+
 # ---- memory comes back (Xen may still be scrubbing for a moment)
 t0=$(up); freeN=$(free_mem)
 while [ "$freeN" != "$free0" ] && ! past "$t0" 20; do sleep 1; freeN=$(free_mem); done

@@ -33,9 +33,11 @@ if ! "$ROOT/boot/xen-dom0-initramfs.sh" test "$out" 2>"$logs/61-initramfs.err"; 
 fi
 
 # TOOLSTACK_LOOP=N: rounds of the create/destroy loop (5 by default; `make
-# toolstack-soak` runs 200).  TIMEOUT grows with it.
+# toolstack-soak` runs 200).  TOOLSTACK_SIX=1: also six 128 MiB guests side
+# by side (the soak target).  The timeout grows with them.
 loop=${TOOLSTACK_LOOP:-5}
-timeout=$((1200 + loop * 20))
+six=${TOOLSTACK_SIX:-0}
+timeout=$((1200 + loop * 20 + six * 1800))
 
 # The same machine as suite 60 (2 GiB, 2 CPUs, dom0 1 GiB).  dom0's kernel
 # options beyond suite 60's are the lab's (docs/linux-dom0.md: no ACPI/PCI
@@ -45,7 +47,7 @@ verdict=$(nice -n 10 python3 "$ROOT/tests/lib/qemu-run.py" --name toolstack-ours
     -m 2048 -smp 2 -nic none \
     -kernel "$BUILD/hypervisor.elf" \
     -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot" \
-    -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=1024 toolstack_loop=$loop,$out/dom0.cpio.gz")
+    -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=1024 toolstack_loop=$loop toolstack_six=$six,$out/dom0.cpio.gz")
 
 grep -aoE 'T60 (PASS|FAIL): .*' "$serial" | sed -e 's/^T60 //' -e 's/\r$//' -e 's/^\(PASS\|FAIL\): /&ours-/'
 grep -aoE 'T60 (xl create|marker|shutdown|free_memory|reboot).*' "$serial" | sed 's/^T60 /# /' >&2
