@@ -259,7 +259,7 @@ void ctl_getdomaininfo(struct domain *d, struct xen_domctl_getdomaininfo *info)
         info->flags |= 0xffffu << XEN_DOMINF_shutdownshift;
     info->tot_pages = d->tot_pages;
     info->max_pages = d->max_pages;
-    info->outstanding_pages = 0;
+    info->outstanding_pages = d->outstanding_pages;   /* its claim (XENMEM_claim_pages) */
     info->shr_pages = 0;
     info->paged_pages = 0;
     /* PV: the frame number the tools map is the MFN. */

@@ -919,3 +919,21 @@ Test(domctl, getdomaininfo_after_a_crash)
                      SHUTDOWN_crash);
     }
 }
+
+/* getdomaininfo's outstanding_pages is the domain's claim, as Xen's. */
+Test(domctl, getdomaininfo_reports_the_claim)
+{
+    struct ctl_domctl op;
+    struct domain *d;
+
+    h_make_dom0();
+    cr_assert_eq(h_create(0, 1), 1);
+    d = get_domain_by_id(1);
+    d->max_pages = 64;
+    cr_assert_eq(domain_set_outstanding_pages(d, 40), 0);
+    h_domctl_init(&op, XEN_DOMCTL_getdomaininfo, 1);
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_assert_eq(op.u.getdomaininfo.outstanding_pages, 40 - d->tot_pages);
+    cr_assert_eq(domain_set_outstanding_pages(d, 0), 0);
+    put_domain(d);
+}
