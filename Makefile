@@ -61,7 +61,7 @@ bench: deps
 	+@$(MAKE) --no-print-directory tests-build iso
 	@$(ROOT)/tests/bench/run-all.sh
 
-# Suite 61 with 200 create/destroy rounds (make test runs 5) and six
+# Suite 61 with 200 create/destroy rounds (make test runs 3) and six
 # 128 MiB guests side by side.
 toolstack-soak: deps
 	+@$(MAKE) --no-print-directory all

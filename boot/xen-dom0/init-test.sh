@@ -180,7 +180,7 @@ check "debian-xl-destroy" sh -c "[ $rc -eq 0 ] && ! xl domid deb1 >/dev/null 2>&
 
 # ---- a short create/destroy loop (the guest is destroyed while its kernel
 # starts): each round gives every page back and leaves no xenstore node.
-nloop=${toolstack_loop:-5}
+nloop=${toolstack_loop:-3}
 doms0=$(xenstore-list /local/domain | wc -l)
 i=1; ok=0
 while [ $i -le "$nloop" ]; do

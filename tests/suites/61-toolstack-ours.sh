@@ -32,10 +32,10 @@ if ! "$ROOT/boot/xen-dom0-initramfs.sh" test "$out" 2>"$logs/61-initramfs.err"; 
     exit 0
 fi
 
-# TOOLSTACK_LOOP=N: rounds of the create/destroy loop (5 by default; `make
+# TOOLSTACK_LOOP=N: rounds of the create/destroy loop (3 by default; `make
 # toolstack-soak` runs 200).  TOOLSTACK_SIX=1: also six 128 MiB guests side
 # by side (the soak target).  The timeout grows with them.
-loop=${TOOLSTACK_LOOP:-5}
+loop=${TOOLSTACK_LOOP:-3}
 six=${TOOLSTACK_SIX:-0}
 timeout=$((1200 + loop * 20 + six * 1800))
 
