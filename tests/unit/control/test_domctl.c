@@ -902,7 +902,7 @@ Test(domctl, vcpus_appear_at_max_vcpus_and_come_up_with_vgcf_online)
  * 's'/'c'), whoever reported it, and keeps reading so (on_crash=preserve). */
 Test(domctl, getdomaininfo_after_a_crash)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct domain *d;
 
     h_make_dom0();
@@ -923,7 +923,7 @@ Test(domctl, getdomaininfo_after_a_crash)
 /* getdomaininfo's outstanding_pages is the domain's claim, as Xen's. */
 Test(domctl, getdomaininfo_reports_the_claim)
 {
-    struct ctl_domctl op;
+    struct xen_domctl op;
     struct domain *d;
 
     h_make_dom0();
