@@ -118,7 +118,6 @@ int main(void)
     EMIT("control", control_vals);
     EMIT("ioctl", ioctl_vals);
     EMIT("blkif", blkif_vals);
-END
     EMIT("netif", netif_vals);
     return 0;
 }
