@@ -4,9 +4,12 @@
 # xenstored (Debian's oxenstored if ours is not built), our xenconsoled and
 # xl, a Debian kernel + busybox initramfs for the domUs, and a scripted /init.
 #
-#   boot/xen-dom0-initramfs.sh [test|bench] [OUTDIR]
+#   boot/xen-dom0-initramfs.sh [test|bench|net] [OUTDIR]
 #
 # test  : /init = boot/xen-dom0/init-test.sh (PASS/FAIL lines, "Test result:")
+# net   : /init = boot/xen-dom0/init-net.sh; also ships netbackd, the vif
+#         hotplug script, tun and bridge modules, and a domU image with
+#         xen-netfront whose /init is boot/xen-dom0/domu-net-init.sh.
 # bench : /init = boot/xen-dom0/init-bench.sh; also ships Debian's xl and
 #         its libraries so both toolstacks run in the same boot.
 # blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
@@ -23,7 +26,7 @@ out=${2:-$BUILD/xen-toolstack/$mode}
 here=$ROOT/boot/xen-dom0
 log() { echo "[xen-dom0-initramfs] $*" >&2; }
 . "$ROOT/boot/initramfs-lib.sh"     # busybox_root, mkcpio, copy_prog, unpack_debs
-case $mode in test|bench|blk) ;; *) echo "usage: $0 [test|bench|blk] [OUTDIR]" >&2; exit 2;; esac
+case $mode in test|bench|blk|net) ;; *) echo "usage: $0 [test|bench|blk|net] [OUTDIR]" >&2; exit 2;; esac
 for t in dpkg cpio gzip ldd awk gcc; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }
 done
@@ -50,7 +53,14 @@ cp "$U/boot/vmlinuz-$kver" "$out/vmlinuz"
 # ---------------------------------------------------------------- domU initramfs
 D=$BUILD/xen-toolstack/domu-root-$mode
 rm -rf "$D"; busybox_root "$D"
-install -m 0755 "$here/domu-init.sh" "$D/init"
+if [ "$mode" = net ]; then
+    install -m 0755 "$here/domu-net-init.sh" "$D/init"
+    f=$(find "$U/lib/modules/$kver" -name xen-netfront.ko | head -n1)
+    [ -n "$f" ] || { log "module xen-netfront not found in linux-image $kver"; exit 1; }
+    cp "$f" "$D/lib/modules/"
+else
+    install -m 0755 "$here/domu-init.sh" "$D/init"
+fi
 # Linux runs /sbin/poweroff for a xenbus shutdown request; without an init
 # daemon busybox's poweroff would signal PID 1, so power off directly.
 rm -f "$D/sbin/poweroff"
@@ -66,6 +76,19 @@ for m in xen-privcmd xenfs xen-evtchn xen-gntdev; do
     [ -n "$f" ] || { log "module $m not found in linux-image $kver"; exit 1; }
     cp "$f" "$R/lib/modules/"
 done
+if [ "$mode" = net ]; then
+    # the bridge (llc, stp first) and tun for netbackd's taps, in load order
+    for m in llc stp bridge tun; do
+        f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
+        [ -n "$f" ] || { log "module $m not found in linux-image $kver"; exit 1; }
+        cp "$f" "$R/lib/modules/"
+    done
+    [ -x "$BUILD/pv-drivers/bin/netbackd" ] ||
+        { log "$BUILD/pv-drivers/bin/netbackd not built (make -f Rules.mk obj=pv-drivers)"; exit 1; }
+    copy_prog "$R" "$BUILD/pv-drivers/bin/netbackd" usr/sbin/netbackd
+    mkdir -p "$R/etc/xen/scripts"
+    install -m 0755 "$ROOT/pv-drivers/netback/vif-bridge" "$R/etc/xen/scripts/vif-bridge"
+fi
 B=$BUILD/dom0-tools
 for f in "$B/bin/xl" "$B/xenconsoled"; do
     [ -x "$f" ] || { log "$f not built (make -f Rules.mk obj=dom0-tools)"; exit 1; }
