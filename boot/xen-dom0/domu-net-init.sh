@@ -20,7 +20,10 @@ ip addr add "$ip/24" dev eth0 && ip link set eth0 up
 echo "DOMU-NET up eth0 $(cat /sys/class/net/eth0/address 2>/dev/null)"
 
 # dom0 -> domU: one connection on port 5002
-( nc -l -p 5002 > /tmp/rx
+# (stdin a fifo held open: busybox nc half-closes at stdin EOF, and the
+# sender stops at that FIN)
+mkfifo /tmp/hold
+( nc -l -p 5002 <> /tmp/hold > /tmp/rx
   echo "DOMU-NET recv $(md5sum < /tmp/rx | cut -d' ' -f1) $(wc -c < /tmp/rx)" ) &
 
 if [ -n "$dom0" ]; then

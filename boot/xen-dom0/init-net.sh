@@ -46,7 +46,10 @@ clog() { echo /var/log/xen/console/guest-$1.log; }
 domu_line() { grep -a "DOMU-NET $2 " "$(clog $1)" 2>/dev/null | head -n1 | tr -d '\r'; }
 
 # ---- guest A: one vif on xenbr0, a fixed MAC; dom0 listens for its upload
-nc -l -p 5001 > /tmp/from-a &
+# busybox nc half-closes when its stdin ends, and the sender stops at the
+# receiver's FIN: a receiver's stdin is a fifo held open, never at EOF
+mkfifo /tmp/hold
+nc -l -p 5001 <> /tmp/hold > /tmp/from-a &
 ncpid=$!
 domcfg neta 256 "'mac=00:16:3e:00:00:0a,bridge=xenbr0,ip=10.99.0.2'" "nt_ip=10.99.0.2 nt_dom0=10.99.0.1 nt_ip1=10.99.1.2"
 t0=$(up)
@@ -143,7 +146,7 @@ check "eth0-still-works-after-detach" ping -c 2 -w 20 10.99.0.2
 
 # ---- a frontend with bad grants: a paused guest whose frontend nodes dom0
 # writes by hand (its kernel never runs), pointing at grants it never made
-domcfg netbad 64 "'bridge=xenbr0'" ""
+domcfg netbad 128 "'bridge=xenbr0'" ""
 xl create -p /etc/xen/netbad.cfg > /tmp/create-bad.out 2>&1; rc=$?
 sed 's/^/create-bad| /' /tmp/create-bad.out
 idx=$(xl domid netbad 2>/dev/null)
@@ -174,6 +177,10 @@ while [ "$freeN" != "$free0" ] && ! past "$t0" 20; do sleep 1; freeN=$(free_mem)
 check "free-memory-restored" [ "$freeN" = "$free0" ]
 check "netbackd-still-running" kill -0 "$nbpid"
 sed 's/^/netbackd| /' /var/log/xen/netbackd.log
+if [ $nfail -ne 0 ]; then
+    for g in neta netb; do tail -n 40 "$(clog $g)" 2>/dev/null | tr -d '\r' | sed "s/^/console-$g| /"; done
+    ifconfig -a 2>/dev/null | sed 's/^/ifconfig| /'
+fi
 sed 's/^/hotplug| /' /var/log/xen/xen-hotplug.log 2>/dev/null
 
 if [ $nfail -eq 0 ]; then v=SUCCESS; else v=FAILURE; fi
