@@ -42,6 +42,16 @@ on_crash = "destroy"
 EOC
 }
 clog() { echo /var/log/xen/console/guest-$1.log; }
+# ping with retries (a loaded TCG host can take seconds per round trip);
+# on failure the neighbour table and the bridges' MAC tables are shown
+pingok() {
+    for _i in 1 2 3 4 5; do
+        ping -c 2 -w 15 "$1" > /tmp/ping.out 2>&1 && return 0
+    done
+    sed 's/^/ping| /' /tmp/ping.out; ip neigh | sed 's/^/neigh| /'
+    for _b in xenbr0 xenbr1; do brctl showmacs $_b | sed "s/^/fdb-$_b| /"; done
+    return 1
+}
 # value of "DOMU-NET <key> ..." in a guest's console log (first match)
 domu_line() { grep -a "DOMU-NET $2 " "$(clog $1)" 2>/dev/null | head -n1 | tr -d '\r'; }
 
@@ -85,7 +95,7 @@ check "network-list-header" sh -c "head -n1 /tmp/nl1 | grep -qx 'Idx BE Mac Addr
 check "network-list-row" awk -v be="$be" 'NR==2 && $1==0 && $2==0 && $3=="00:16:3e:00:00:0a" && $4==0 && $5==4 && $7 ~ /^[0-9]+\/[0-9]+$/ && $8==be {ok=1} END{exit !ok}' /tmp/nl1
 
 # ---- ping both ways
-check "ping-dom0-to-domu" ping -c 3 -w 30 10.99.0.2
+check "ping-dom0-to-domu" pingok 10.99.0.2
 wait_for "$(clog neta)" "DOMU-NET ping-dom0" 90
 info "$(domu_line neta ping-dom0)"
 check "ping-domu-to-dom0" sh -c "grep -aq 'DOMU-NET ping-dom0 ok' $(clog neta)"
@@ -123,7 +133,7 @@ wait_for "$(clog netb)" "DOMU-NET ping-peer" 200
 info "$(domu_line netb ping-peer)"
 check "domu-b-pings-domu-a" sh -c "grep -aq 'DOMU-NET ping-peer ok' $(clog netb)"
 check "domu-b-mac-in-guest" sh -c "grep -aq 'DOMU-NET up eth0 $macb' $(clog netb)"
-check "ping-dom0-to-domu-b" ping -c 2 -w 20 10.99.0.3
+check "ping-dom0-to-domu-b" pingok 10.99.0.3
 
 # ---- network-attach / -detach on the running guest A (xenbr1)
 xl network-attach neta bridge=xenbr1 > /tmp/attach.out 2>&1; rc=$?
@@ -131,7 +141,7 @@ cat /tmp/attach.out
 check "network-attach" [ $rc -eq 0 ]
 check "attached-tap-on-xenbr1" [ -e /sys/class/net/xenbr1/brif/vif$ida.1 ]
 if wait_for "$(clog neta)" "DOMU-NET up eth1" 60; then pass "domu-a-eth1-appears"; else fail "domu-a-eth1-appears" "(no eth1 in 60s)"; fi
-check "ping-attached-vif" ping -c 3 -w 30 10.99.1.2
+check "ping-attached-vif" pingok 10.99.1.2
 xl network-list neta > /tmp/nl2; cat /tmp/nl2
 check "network-list-two-rows" awk 'NR>1 {n++; if ($5 != 4) bad=1} END{exit !(n==2 && !bad)}' /tmp/nl2
 xl network-detach neta 1 > /tmp/detach.out 2>&1; rc=$?
@@ -142,7 +152,7 @@ t0=$(up); while [ -e /sys/class/net/vif$ida.1 ] && ! past "$t0" 20; do usleep 10
 check "detached-tap-removed" [ ! -e /sys/class/net/vif$ida.1 ]
 check "detached-nodes-removed" sh -c "! xenstore-exists /local/domain/0/backend/vif/$ida/1 && ! xenstore-exists /local/domain/$ida/device/vif/1"
 check "network-detach-unknown-refused" sh -c "! xl network-detach neta 7 2>/tmp/d7 && grep -q 'Unknown device 7' /tmp/d7"
-check "eth0-still-works-after-detach" ping -c 2 -w 20 10.99.0.2
+check "eth0-still-works-after-detach" pingok 10.99.0.2
 
 # ---- a frontend with bad grants: a paused guest whose frontend nodes dom0
 # writes by hand (its kernel never runs), pointing at grants it never made
@@ -159,12 +169,12 @@ err=$(xr /local/domain/0/error/backend/vif/$idx/0/error)
 info "bad-grant frontend: backend state $(xr $bx/state), error '$err'"
 check "bad-grants-refused" sh -c "[ '$(xr $bx/state)' = 5 ] && echo '$err' | grep -q 'mapping tx-ring-ref'"
 check "netbackd-survives-bad-frontend" kill -0 "$nbpid"
-check "others-unaffected-by-bad-frontend" ping -c 2 -w 20 10.99.0.3
+check "others-unaffected-by-bad-frontend" pingok 10.99.0.3
 xl destroy netbad
 
 # ---- teardown: no tap, node or domain left
 xl destroy netb; rc1=$?
-timeout 90 xl shutdown -w neta > /dev/null 2>&1; rc2=$?
+timeout 300 xl shutdown -w neta > /dev/null 2>&1; rc2=$?
 check "destroy-and-shutdown" sh -c "[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]"
 t0=$(up); while ls /sys/class/net | grep -q '^vif' && ! past "$t0" 20; do usleep 100000; done
 check "no-tap-left" sh -c "! ls /sys/class/net | grep -q '^vif'"
