@@ -11,6 +11,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | tail -n1; }
 ip=$(arg nt_ip); dom0=$(arg nt_dom0); peer=$(arg nt_peer); ip1=$(arg nt_ip1)
+bench=$(arg nt_bench)   # MiB each way: the bench's transfers instead of the checks
 echo "DOMU-NET start ip=$ip"
 insmod /lib/modules/xen-netfront.ko || echo "DOMU-NET insmod-failed"
 n=0
@@ -18,6 +19,20 @@ while [ ! -e /sys/class/net/eth0 ] && [ $n -lt 300 ]; do usleep 100000; n=$((n +
 ip link set lo up
 ip addr add "$ip/24" dev eth0 && ip link set eth0 up
 echo "DOMU-NET up eth0 $(cat /sys/class/net/eth0/address 2>/dev/null)"
+
+up() { read -r u _ < /proc/uptime; echo "$u"; }
+if [ -n "$bench" ]; then
+    mkfifo /tmp/hold
+    ( nc -l -p 5002 <> /tmp/hold > /dev/null; echo "DOMU-NET bench-rx-done" ) &
+    until ping -c 1 -w 5 "$dom0" > /dev/null 2>&1; do :; done
+    echo "DOMU-NET bench-ready"
+    # domU -> dom0, timed by the domU's clock until nc exits (all delivered)
+    t0=$(up)
+    dd if=/dev/zero bs=65536 count=$((bench * 16)) 2>/dev/null | nc "$dom0" 5001
+    t1=$(up)
+    echo "DOMU-NET bench-tx secs=$(awk "BEGIN{print $t1 - $t0}") tx_bytes_eth0=$(cat /sys/class/net/eth0/statistics/tx_bytes)"
+    while :; do sleep 3600; done
+fi
 
 # dom0 -> domU: one connection on port 5002
 # (stdin a fifo held open: busybox nc half-closes at stdin EOF, and the
