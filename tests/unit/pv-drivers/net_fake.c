@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "net_fake.h"
-#include "privcmd.h"
+#include "xen_ioctl.h"
 
 uint8_t nf_page[NF_PAGES][4096];
 unsigned int nf_notifies, nf_copies;
