@@ -419,8 +419,12 @@ static int plan_from_store(struct xs_handle *xs, uint32_t domid,
     return 0;
 }
 
+/* How a vif is taken away: detach waits for the frontend to close; destroy
+ * only lets the backend unmap the rings while the guest still exists. */
+enum vif_rm { VIF_RM_DETACH, VIF_RM_DESTROY };
+
 static int vif_remove(struct xs_handle *xs, uint32_t domid, uint32_t devid,
-                      bool graceful, struct errbuf *eb)
+                      enum vif_rm how, struct errbuf *eb)
 {
     struct xl_vif_plan p;
     char path[160];
@@ -429,7 +433,21 @@ static int vif_remove(struct xs_handle *xs, uint32_t domid, uint32_t devid,
 
     if (plan_from_store(xs, domid, devid, &p))
         return eb_msg(eb, -ENOENT, "Unknown device %u.", devid);
-    if (graceful) {
+    if (how == VIF_RM_DESTROY) {
+        /*
+         * online=0 alone: netbackd disconnects at once (state Closing, or
+         * Closed if it never connected).  A guest destroyed while dom0
+         * still maps its ring pages lingers as a dying domain until the
+         * unmap; unmapping first avoids that.  3 s at most: a backend that
+         * waits for its frontend (Linux's netback) is removed regardless.
+         */
+        snprintf(path, sizeof(path), "%s/online", p.bepath);
+        xs_write(xs, XBT_NULL, path, "0", 1);
+        t0 = now_ms();
+        while ((st = backend_state(xs, &p)) >= 1 && st <= 4 &&
+               now_ms() - t0 < 3000)
+            usleep(10000);
+    } else {
         xs_transaction_t t = xs_transaction_start(xs);
         snprintf(path, sizeof(path), "%s/online", p.bepath);
         xs_write(xs, t, path, "0", 1);
@@ -490,9 +508,9 @@ void xl_vifs_release_all(uint32_t domid)
     if (!xs)
         return;
     n = list_devids(xs, domid, ids, 64);
-    /* the domain is going: no handshake, as libxl's forced removal */
+    /* the domain is going: no handshake with its frontend */
     for (int i = 0; i < n; i++)
-        vif_remove(xs, domid, ids[i], false, NULL);
+        vif_remove(xs, domid, ids[i], VIF_RM_DESTROY, NULL);
     xs_close(xs);
 }
 
@@ -582,7 +600,7 @@ int xl_cmd_network_detach(int argc, char **argv)
         xs_close(xs);
         return EXIT_FAILURE;
     }
-    rc = vif_remove(xs, domid, devid, true, &eb);
+    rc = vif_remove(xs, domid, devid, VIF_RM_DETACH, &eb);
     xs_close(xs);
     if (rc) {
         fprintf(stderr, "%s\nlibxl_device_nic_del failed.\n", eb.msg);
