@@ -4,9 +4,14 @@
 # xenstored (Debian's oxenstored if ours is not built), our xenconsoled and
 # xl, a Debian kernel + busybox initramfs for the domUs, and a scripted /init.
 #
-#   boot/xen-dom0-initramfs.sh [test|bench] [OUTDIR]
+#   boot/xen-dom0-initramfs.sh [test|bench|blk|net|netbench] [OUTDIR]
 #
 # test  : /init = boot/xen-dom0/init-test.sh (PASS/FAIL lines, "Test result:")
+# net   : /init = boot/xen-dom0/init-net.sh; also ships netbackd, the vif
+#         hotplug script, tun and bridge modules, and a domU image with
+#         xen-netfront whose /init is boot/xen-dom0/domu-net-init.sh.
+# netbench: as net, plus Debian's xen-netback module; /init =
+#         boot/xen-dom0/init-netbench.sh (tests/bench/63-net.sh).
 # bench : /init = boot/xen-dom0/init-bench.sh
 # blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
 #         domU image (boot/xen-dom0/blk-image.sh).
@@ -24,7 +29,8 @@ out=${2:-$BUILD/xen-toolstack/$mode}
 here=$ROOT/boot/xen-dom0
 log() { echo "[xen-dom0-initramfs] $*" >&2; }
 . "$ROOT/boot/initramfs-lib.sh"     # busybox_root, mkcpio, copy_prog, unpack_debs
-case $mode in test|bench|blk) ;; *) echo "usage: $0 [test|bench|blk] [OUTDIR]" >&2; exit 2;; esac
+case $mode in test|bench|blk|net|netbench) ;; *) echo "usage: $0 [test|bench|blk|net|netbench] [OUTDIR]" >&2; exit 2;; esac
+net=; case $mode in net|netbench) net=1;; esac
 for t in dpkg cpio gzip ldd awk gcc; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }
 done
@@ -50,7 +56,14 @@ cp "$U/boot/vmlinuz-$kver" "$out/vmlinuz"
 # ---------------------------------------------------------------- domU initramfs
 D=$BUILD/xen-toolstack/domu-root-$mode
 rm -rf "$D"; busybox_root "$D"
-install -m 0755 "$here/domu-init.sh" "$D/init"
+if [ -n "$net" ]; then
+    install -m 0755 "$here/domu-net-init.sh" "$D/init"
+    f=$(find "$U/lib/modules/$kver" -name xen-netfront.ko | head -n1)
+    [ -n "$f" ] || { log "module xen-netfront not found in linux-image $kver"; exit 1; }
+    cp "$f" "$D/lib/modules/"
+else
+    install -m 0755 "$here/domu-init.sh" "$D/init"
+fi
 # Linux runs /sbin/poweroff for a xenbus shutdown request; without an init
 # daemon busybox's poweroff would signal PID 1, so power off directly.
 rm -f "$D/sbin/poweroff"
@@ -66,6 +79,21 @@ for m in xen-privcmd xenfs xen-evtchn xen-gntdev; do
     [ -n "$f" ] || { log "module $m not found in linux-image $kver"; exit 1; }
     cp "$f" "$R/lib/modules/"
 done
+if [ -n "$net" ]; then
+    # the bridge (llc, stp first) and tun for netbackd's taps, in load order;
+    # the bench compares with Debian's in-kernel backend
+    mods="llc stp bridge tun"; [ "$mode" = netbench ] && mods="$mods xen-netback"
+    for m in $mods; do
+        f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
+        [ -n "$f" ] || { log "module $m not found in linux-image $kver"; exit 1; }
+        cp "$f" "$R/lib/modules/"
+    done
+    [ -x "$BUILD/pv-drivers/bin/netbackd" ] ||
+        { log "$BUILD/pv-drivers/bin/netbackd not built (make -f Rules.mk obj=pv-drivers)"; exit 1; }
+    copy_prog "$R" "$BUILD/pv-drivers/bin/netbackd" usr/sbin/netbackd
+    mkdir -p "$R/etc/xen/scripts"
+    install -m 0755 "$ROOT/pv-drivers/netback/vif-bridge" "$R/etc/xen/scripts/vif-bridge"
+fi
 B=$BUILD/dom0-tools
 for f in "$B/bin/xl" "$B/xenconsoled"; do
     [ -x "$f" ] || { log "$f not built (make -f Rules.mk obj=dom0-tools)"; exit 1; }

@@ -137,6 +137,7 @@ int xl_cmd_destroy(int argc, char **argv)
         return EXIT_FAILURE;
     }
     have_info = domain_get_info(domid, &d, NULL) == 0 && d.domid == domid;
+    xl_vifs_release_all(domid);
     if (domain_destroy(domid, &eb))
         return report(&eb, "destroy failed");
     if (have_info)

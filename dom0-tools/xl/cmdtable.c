@@ -100,6 +100,17 @@ const struct xl_cmd xl_cmds[] = {
     { "uptime", xl_cmd_uptime, false, false,
       "Print uptime for all/some domains",
       "[-s] [Domain]", NULL },
+    { "network-attach", xl_cmd_network_attach, true, true,
+      "Create a new virtual network device",
+      "<Domain> [type=<type>] [mac=<mac>] [bridge=<bridge>] "
+      "[ip=<ip>] [script=<script>] [backend=<BackDomain>] [vifname=<name>] "
+      "[rate=<rate>] [model=<model>] [accel=<accel>]", NULL },
+    { "network-list", xl_cmd_network_list, false, false,
+      "List virtual network interfaces for a domain",
+      "<Domain(s)>", NULL },
+    { "network-detach", xl_cmd_network_detach, false, true,
+      "Destroy a domain's virtual network device",
+      "<Domain> <DevId|mac>", NULL },
 };
 
 const unsigned int xl_ncmds = sizeof(xl_cmds) / sizeof(xl_cmds[0]);

@@ -120,7 +120,18 @@ int xl_cmd_create(int argc, char **argv)
         return rc;
     }
     xc_trace("prechecked");
-    rc = xl_domain_create_with_disks(&cfg, paused, &domid, &eb);
+    /* devices are plugged in before the guest runs, as libxl does */
+    rc = xl_domain_create_with_disks(&cfg, paused || cfg.nr_vifs, &domid, &eb);
+    if (!rc && cfg.nr_vifs) {
+        rc = xl_vifs_add_all(domid, &cfg, &eb);
+        if (!rc && !paused)
+            rc = domain_unpause(domid, &eb);
+        if (rc) {
+            xl_vifs_release_all(domid);
+            domain_destroy(domid, NULL);
+        }
+        xc_trace("vifs attached");
+    }
     if (rc) {
         fprintf(stderr, "%s\n", eb.msg[0] ? eb.msg : strerror(-rc));
         fprintf(stderr, "xl: failed to create domain %s\n", cfg.name);

@@ -105,8 +105,10 @@ static void wait_event(struct xs_handle *xs, int timeout_ms)
 static int destroy_and_forget(uint32_t domid, const uint8_t uuid[16])
 {
     struct errbuf eb = { 0 };
-    int rc = domain_destroy(domid, &eb);
+    int rc;
 
+    xl_vifs_release_all(domid);
+    rc = domain_destroy(domid, &eb);
     if (rc && rc != -ESRCH)
         logf_("destroying domain %u failed: %s", domid, eb.msg);
     xl_state_remove(domid, uuid);
@@ -146,7 +148,16 @@ static int restart(struct domain_config *cfg, uint32_t old, time_t *last)
     if (now - *last < 2)
         sleep(2);
     *last = time(NULL);
-    rc = xl_domain_create_with_disks(cfg, false, &domid, &eb);
+    rc = xl_domain_create_with_disks(cfg, cfg->nr_vifs > 0, &domid, &eb);
+    if (!rc && cfg->nr_vifs) {
+        rc = xl_vifs_add_all(domid, cfg, &eb);
+        if (!rc)
+            rc = domain_unpause(domid, &eb);
+        if (rc) {
+            xl_vifs_release_all(domid);
+            domain_destroy(domid, NULL);
+        }
+    }
     if (rc) {
         logf_("restarting %s failed: %s", cfg->name, eb.msg);
         return rc;

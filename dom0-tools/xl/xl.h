@@ -121,6 +121,55 @@ void xl_wait_for(const uint32_t *ids, int n,
                  int (*get)(uint32_t, struct domain_info *), int grace_ms,
                  int poll_ms);
 
+/* ------------------------------------------------------------ vifs */
+
+/* dev_vif.c: vif= lines, network-attach/-detach/-list (libxl's nodes). */
+int xl_cmd_network_attach(int argc, char **argv);
+int xl_cmd_network_detach(int argc, char **argv);
+int xl_cmd_network_list(int argc, char **argv);
+
+/* Where relative hotplug script names are found: $XL_SCRIPT_DIR or
+ * /etc/xen/scripts. */
+const char *xl_vif_script_dir(void);
+
+#define XL_VIF_MAX_NODES 48
+enum xl_vif_where { XL_VIF_BACK, XL_VIF_FRONT, XL_VIF_FRONT_RO, XL_VIF_LIBXL };
+struct xl_vif_node {
+    enum xl_vif_where where;     /* which directory (and permissions) */
+    char key[24];
+    char val[300];
+};
+/* Every xenstore node one vif needs, as libxl writes them. */
+struct xl_vif_plan {
+    unsigned int devid;
+    char mac[18], bridge[64], script[300], ifname[16];
+    char bepath[96], fepath[96], libxlpath[96];
+    unsigned int n;
+    struct xl_vif_node nodes[XL_VIF_MAX_NODES];
+};
+/* Fills *p for vif v of domain domid; rnd gives the generated MAC's bytes
+ * when v has none.  0, -EOPNOTSUPP (emulated NIC, driver domain),
+ * -ENAMETOOLONG (vifname) or -E2BIG. */
+int xl_vif_plan(uint32_t domid, const struct xlcfg_vif *v,
+                const uint8_t rnd[3], struct xl_vif_plan *p);
+/* Writes the nodes, waits for the backend, runs the hotplug script; the
+ * generated MAC is stored back into v.  0 or -errno with *eb set. */
+int xl_vif_add(uint32_t domid, struct xlcfg_vif *v, struct errbuf *eb);
+int xl_vifs_add_all(uint32_t domid, struct domain_config *cfg,
+                    struct errbuf *eb);
+/* Before destroying a domain: every vif's script "offline", nodes gone. */
+void xl_vifs_release_all(uint32_t domid);
+
+/* One row of xl network-list. */
+struct xl_nicinfo {
+    unsigned int devid, backend_id;
+    char mac[18];
+    int state, evtch, rref_tx, rref_rx;
+    char backend[96];
+};
+void xl_network_list_header(FILE *out);
+void xl_network_list_row(FILE *out, const struct xl_nicinfo *i);
+
 /* ------------------------------------------------------------ formatting */
 
 /* xl list: header and one row per domain (Xen's columns, byte for byte). */

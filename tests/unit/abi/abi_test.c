@@ -33,6 +33,7 @@
 #include <public/io/ring.h>
 #include <public/io/blkif.h>
 #include <public/io/xenbus.h>
+#include <public/io/netif.h>
 #include "ring_types.h"
 #include "xen_ioctl.h"          /* dom0-tools/include */
 
@@ -169,6 +170,15 @@ Test(abi, io_blkif_xenbus_h)
     };
     compare(ours, sizeof(ours) / sizeof(ours[0]), expected_blkif,
             sizeof(expected_blkif) / sizeof(expected_blkif[0]));
+}
+
+Test(abi, io_netif_h)
+{
+    static const struct item ours[] = {
+#include "defs/netif.def"
+    };
+    compare(ours, sizeof(ours) / sizeof(ours[0]), expected_netif,
+            sizeof(expected_netif) / sizeof(expected_netif[0]));
 }
 
 /* The ring macros work end to end: frontend and backend on one page. */

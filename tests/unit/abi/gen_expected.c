@@ -37,6 +37,7 @@
 #include <xen/io/ring.h>
 #include <xen/io/blkif.h>
 #include <xen/io/xenbus.h>
+#include <xen/io/netif.h>
 #include "ring_types.h"
 /* Linux's dom0 device ioctls (linux-libc-dev); shim/ supplies their xen/interface/xen.h. */
 #include <sys/ioctl.h>
@@ -87,6 +88,9 @@ END
 GROUP(blkif_vals)
 #include "defs/blkif.def"
 END
+GROUP(netif_vals)
+#include "defs/netif.def"
+END
 
 static void emit(const char *name, const unsigned long long *v, size_t n)
 {
@@ -114,5 +118,6 @@ int main(void)
     EMIT("control", control_vals);
     EMIT("ioctl", ioctl_vals);
     EMIT("blkif", blkif_vals);
+    EMIT("netif", netif_vals);
     return 0;
 }

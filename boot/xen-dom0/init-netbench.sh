@@ -1,0 +1,66 @@
+#!/bin/sh
+# /init of the network bench's dom0 (real Xen 4.17, tests/bench/63-net.sh):
+# the same Debian domU (256 MiB, 1 vCPU, xen-netfront) served by our
+# netbackd, then by Debian's in-kernel xen-netback, in the same boot, each
+# through our xl and the vif-bridge script on xenbr0.  For each: ping RTT
+# dom0 -> domU (10 pings after one to warm ARP), NB_MIB (32) MiB domU ->
+# dom0 timed by the domU until its nc exits, NB_MIB MiB dom0 -> domU timed
+# by dom0 (busybox nc, receivers' stdin a held fifo, as
+# ../shared/reference/xen measures Xen).  Prints "BENCH <backend> ..." lines.
+. /etc/testlib.sh
+info() { echo "BENCH $*"; }
+base_setup
+mib=32
+for m in llc stp bridge tun; do insmod /lib/modules/$m.ko || info "insmod $m failed"; done
+ip link set lo up
+brctl addbr xenbr0 && brctl setfd xenbr0 0 && brctl stp xenbr0 off
+ip addr add 10.99.0.1/24 dev xenbr0 && ip link set xenbr0 up
+mkfifo /tmp/hold
+cat > /etc/xen/nb.cfg <<EOC
+name = "nb"
+type = "pv"
+kernel = "/boot/vmlinuz"
+ramdisk = "/boot/domu.cpio.gz"
+memory = 256
+vcpus = 1
+vif = [ 'mac=00:16:3e:00:00:0a,bridge=xenbr0' ]
+extra = "console=hvc0 quiet nt_ip=10.99.0.2 nt_dom0=10.99.0.1 nt_bench=$mib"
+on_poweroff = "destroy"
+EOC
+clog=/var/log/xen/console/guest-nb.log
+
+run() {   # label
+    rm -f $clog
+    nc -l -p 5001 <> /tmp/hold > /dev/null &
+    ncpid=$!
+    xl create /etc/xen/nb.cfg > /tmp/create.out 2>&1 || { info "$1 create-failed $(tr '\n' ' ' < /tmp/create.out)"; kill $ncpid; return; }
+    if ! wait_for $clog "DOMU-NET bench-ready" 300; then
+        info "$1 no-ready $(tail -c 300 $clog | tr '\n\r' '  ')"; xl destroy nb; kill $ncpid; return
+    fi
+    ping -c 1 -w 10 10.99.0.2 > /dev/null 2>&1
+    rtt=$(ping -c 10 -w 60 10.99.0.2 | sed -n 's#.*= \([0-9.]*\)/\([0-9.]*\)/\([0-9.]*\) ms#min=\1 avg=\2 max=\3#p')
+    wait_for $clog "DOMU-NET bench-tx" 600
+    tx=$(grep -a "DOMU-NET bench-tx" $clog | tr -d '\r' | sed 's/.*secs=\([0-9.]*\).*/\1/')
+    wait $ncpid 2>/dev/null
+    t0=$(up)
+    dd if=/dev/zero bs=65536 count=$((mib * 16)) 2>/dev/null | nc 10.99.0.2 5002
+    t1=$(up)
+    rx=$(sub "$t1" "$t0")
+    wait_for $clog "DOMU-NET bench-rx-done" 30
+    info "$1 rtt $rtt tx_secs=$tx rx_secs=$rx mib=$mib"
+    xl destroy nb
+    t0=$(up); while xl domid nb > /dev/null 2>&1 && ! past "$t0" 30; do sleep 1; done
+}
+
+netbackd --log-file=/var/log/xen/netbackd.log --pid-file=/run/xen/netbackd.pid
+t0=$(up); while [ ! -s /run/xen/netbackd.pid ] && ! past "$t0" 10; do usleep 50000; done
+run ours
+kill "$(cat /run/xen/netbackd.pid)"
+t0=$(up); while [ -e /run/xen/netbackd.pid ] && ! past "$t0" 10; do usleep 50000; done
+insmod /lib/modules/xen-netback.ko || info "insmod xen-netback failed"
+run kernel
+sed 's/^/netbackd| /' /var/log/xen/netbackd.log
+echo "Test result: SUCCESS (bench done)"
+sync
+printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+poweroff -f
