@@ -2,7 +2,8 @@
 # mklab.sh — the lab `make run` boots: build/lab.iso, a GRUB2 ISO with the
 # hypervisor and Debian's Linux as dom0 (its ELF as vmlinux.gz), whose
 # initramfs is boot/dom0-initramfs.sh's busybox root plus the toolstack:
-# xl, xenstored, xenconsoled, the xenstore-* tools, /etc/init.d/xencommons
+# xl, xenstored, xenconsoled, the xenstore-* tools, blkback (started by xl
+# for a disk= line), /etc/init.d/xencommons
 # (started by /init before the shell), Debian's kernel as
 # /boot/vmlinuz-<release> (+ /boot/vmlinuz) for guests and a ready demo guest
 # (/etc/xen/demo.cfg with /var/lib/xen/images/demo-initrd.gz).  Prints the
@@ -34,7 +35,7 @@ case $iso in /*) ;; *) iso=$PWD/$iso ;; esac
 
 # The toolstack must be built first (make run does `make all` before this).
 X=$BUILD/dom0-tools XS=$BUILD/xenstore
-for f in "$X/bin/xl" "$X/xenconsoled" "$XS/xenstored" "$XS/xenstore"; do
+for f in "$X/bin/xl" "$X/xenconsoled" "$XS/xenstored" "$XS/xenstore" "$BUILD/pv-drivers/bin/blkback"; do
     [ -x "$f" ] || die "$f not built (run make)"
 done
 
@@ -69,6 +70,8 @@ copy_prog "$R" "$X/bin/xl" usr/sbin/xl
 copy_prog "$R" "$X/xenconsoled" usr/sbin/xenconsoled
 copy_prog "$R" "$XS/xenstored" usr/sbin/xenstored
 copy_prog "$R" "$XS/xenstore" usr/bin/xenstore
+# the block backend, where xl looks for it and starts it for a disk= line
+copy_prog "$R" "$BUILD/pv-drivers/bin/blkback" usr/lib/xen/bin/blkback
 for t in read write ls list rm exists chmod watch; do ln -sf xenstore "$R/usr/bin/xenstore-$t"; done
 install -m 0755 "$here/xencommons.sh" "$R/etc/init.d/xencommons"
 cp "$L/vmlinuz" "$R/boot/vmlinuz-$kver"
