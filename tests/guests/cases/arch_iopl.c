@@ -32,21 +32,6 @@ static unsigned int frame_iopl(void)
     return (ud_rflags >> 12) & 3;
 }
 
-static void set_iopl(uint32_t l)
-{
-    struct physdev_set_iopl io = { .iopl = l };
-
-    if (hc_physdev_op(PHYSDEVOP_set_iopl, &io))
-        test_abort("set_iopl(%u) failed", l);
-}
-
-static long try_out(void)
-{
-    ex_clear();
-    __asm__ volatile("1: outb %%al, $0x80\n2:\n" EXTABLE("1b", "2b") :: "a"(0x11) : "memory");
-    return ex_vec;
-}
-
 static long try_cli_sti(void)
 {
     uint8_t before = vcpu0->evtchn_upcall_mask;

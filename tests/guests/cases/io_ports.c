@@ -12,21 +12,6 @@ extern void user_out80(void);
 __asm__(".pushsection .text\nuser_out80: mov $0x5a, %al\n out %al, $0x80\n"
         " mov $0x33, %eax\n syscall\n ud2\n.popsection\n");
 
-static void set_iopl(uint32_t l)
-{
-    struct physdev_set_iopl io = { .iopl = l };
-
-    if (hc_physdev_op(PHYSDEVOP_set_iopl, &io))
-        test_abort("set_iopl(%u) failed", l);
-}
-
-static long try_out(void)
-{
-    ex_clear();
-    __asm__ volatile("1: outb %%al, $0x80\n2:\n" EXTABLE("1b", "2b") :: "a"(0x11) : "memory");
-    return ex_vec;
-}
-
 static long try_in(void)
 {
     uint8_t v = 0;

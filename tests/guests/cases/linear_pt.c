@@ -13,35 +13,8 @@ const char test_title[] = "linear page tables";
 
 #define PTE_RW 0x67ULL
 #define PTE_RO 0x25ULL
-#define ADDR_MASK 0x000ffffffffff000ULL
 
 static uint64_t nl4[512] __aligned(4096);
-
-/* Tables are mapped at their pseudo-physical address (virtual base 0). */
-static uint64_t *table_va(uint64_t e)
-{
-    return (uint64_t *)(((const unsigned long *)0xffff800000000000UL)[(e & ADDR_MASK) >> 12] << 12);
-}
-
-static long pte_update(uint64_t *pte, uint64_t val)
-{
-    struct mmu_update u = { .ptr = (virt_to_mfn(pte) << 12) | ((unsigned long)pte & 0xfff),
-                            .val = val };
-
-    return hc_mmu_update(&u, 1, NULL, DOMID_SELF);
-}
-
-static long mmuext(unsigned int cmd, uint64_t mfn)
-{
-    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = mfn };
-
-    return hc_mmuext_op(&op, 1, NULL, DOMID_SELF);
-}
-
-static long remap(void *va, uint64_t flags)
-{
-    return hc_update_va_mapping((unsigned long)va, (virt_to_mfn(va) << 12) | flags, UVMF_INVLPG);
-}
 
 static unsigned long va_of(unsigned int i4, unsigned int i3, unsigned int i2, unsigned int i1)
 {

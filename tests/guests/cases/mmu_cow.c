@@ -29,32 +29,6 @@ static uint64_t nl2[512] __aligned(4096), nl1[512] __aligned(4096);
 static char shared_pg[NPAGES][4096] __aligned(4096);
 static char copy_pg[4096] __aligned(4096);
 
-/* Tables are mapped at their pseudo-physical address (virtual base 0). */
-static uint64_t *table_va(uint64_t e)
-{
-    return (uint64_t *)(((const unsigned long *)0xffff800000000000UL)[(e & ADDR_MASK) >> 12] << 12);
-}
-
-static long pte_update(uint64_t *pte, uint64_t val)
-{
-    struct mmu_update u = { .ptr = (virt_to_mfn(pte) << 12) | ((unsigned long)pte & 0xfff),
-                            .val = val };
-
-    return hc_mmu_update(&u, 1, NULL, DOMID_SELF);
-}
-
-static long mmuext(unsigned int cmd, uint64_t mfn)
-{
-    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = mfn };
-
-    return hc_mmuext_op(&op, 1, NULL, DOMID_SELF);
-}
-
-static long remap(void *va, uint64_t flags)
-{
-    return hc_update_va_mapping((unsigned long)va, (virt_to_mfn(va) << 12) | flags, UVMF_INVLPG);
-}
-
 static long write_byte(volatile char *p, char v)
 {
     ex_clear();

@@ -74,6 +74,20 @@ extern uint8_t boot_upcall_pending, boot_upcall_mask;   /* as the domain started
 unsigned long virt_to_mfn(const void *va);
 uint64_t *l1_entry_of(const void *va);   /* NULL if not reachable */
 
+/* Page-table helpers for tests that build their own tables: the table an
+ * entry names (through the M2P: tables are mapped at their pseudo-physical
+ * address, virtual base 0), one mmu_update of an entry, one mmuext op on a
+ * frame, this page's own mapping rewritten with new flags. */
+uint64_t *table_va(uint64_t entry);
+long pte_update(uint64_t *pte, uint64_t val);
+long mmuext(unsigned int cmd, uint64_t mfn);
+long remap(void *va, uint64_t flags);
+
+/* Port I/O: PHYSDEVOP_set_iopl (aborts the test if refused), and an
+ * `outb` to port 0x80 that may fault: -1, or the vector it raised. */
+void set_iopl(uint32_t iopl);
+long try_out(void);
+
 /* Event channels, polled through shared_info (events stay masked). */
 bool evtchn_test_and_clear(evtchn_port_t p);     /* was port p pending? */
 /* Block until port p is pending, and clear it: 0, or the block hypercall's

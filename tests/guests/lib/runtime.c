@@ -141,9 +141,49 @@ uint64_t *l1_entry_of(const void *va)
 
         if (!(e & 1) || (e & 0x80))
             return NULL;
-        t = (uint64_t *)(M2P[(e & 0x000ffffffffff000ULL) >> 12] << 12);
+        t = table_va(e);
     }
     return &t[(v >> 12) & 511];
+}
+
+uint64_t *table_va(uint64_t e)
+{
+    return (uint64_t *)(M2P[(e & 0x000ffffffffff000ULL) >> 12] << 12);
+}
+
+long pte_update(uint64_t *pte, uint64_t val)
+{
+    struct mmu_update u = { .ptr = (virt_to_mfn(pte) << 12) | ((unsigned long)pte & 0xfff),
+                            .val = val };
+
+    return hc_mmu_update(&u, 1, NULL, DOMID_SELF);
+}
+
+long mmuext(unsigned int cmd, uint64_t mfn)
+{
+    struct mmuext_op op = { .cmd = cmd, .arg1.mfn = mfn };
+
+    return hc_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+long remap(void *va, uint64_t flags)
+{
+    return hc_update_va_mapping((unsigned long)va, (virt_to_mfn(va) << 12) | flags, UVMF_INVLPG);
+}
+
+void set_iopl(uint32_t l)
+{
+    struct physdev_set_iopl io = { .iopl = l };
+
+    if (hc_physdev_op(PHYSDEVOP_set_iopl, &io))
+        test_abort("set_iopl(%u) failed", l);
+}
+
+long try_out(void)
+{
+    ex_clear();
+    __asm__ volatile("1: outb %%al, $0x80\n2:\n" EXTABLE("1b", "2b") :: "a"(0x11) : "memory");
+    return ex_vec;
 }
 
 bool evtchn_test_and_clear(evtchn_port_t p)
