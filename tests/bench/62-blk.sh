@@ -6,7 +6,7 @@
 # (boot/xen-dom0/blk-bench.c): 64 MiB sequential write + fdatasync, 64 MiB
 # sequential read (1 MiB requests), 4 KiB random reads for 10 s.
 # BLKBENCH_ROUNDS (default 2) rounds alternate which disk goes first; each
-# side's best is compared.  Goal (issue 12): ours >= 1.2x the kernel's.
+# side's best is compared.  Goal: ours >= 1.2x the kernel's.
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}

@@ -4,7 +4,7 @@
 # domU (xen-netfront), same xl and bridge (boot/xen-dom0/init-netbench.sh):
 # ping RTT dom0 -> domU, 32 MiB TCP domU -> dom0 and dom0 -> domU with
 # busybox nc.  One run of each backend; the host is shared, so the figures
-# move from run to run.  Goal (issue 12): >= 1.2x the kernel's throughput,
+# move from run to run.  Goal: >= 1.2x the kernel's throughput,
 # <= 0.8x its RTT.
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
