@@ -41,7 +41,8 @@ int xc_domain_create(xc_handle *xch, uint32_t *domid, const struct xc_create *c,
     cd->max_evtchn_port = c->max_evtchn_port ? c->max_evtchn_port : (uint32_t)-1;
     cd->max_grant_frames = c->max_grant_frames;
     cd->max_maptrack_frames = c->max_maptrack_frames;
-    cd->grant_opts = XEN_DOMCTL_GRANT_version(1);
+    /* As libxl's default when the hypervisor offers v2 (physinfo). */
+    cd->grant_opts = XEN_DOMCTL_GRANT_version(2);
     rc = do_domctl(xch, d);
     if (rc == 0)
         *domid = d->domain;

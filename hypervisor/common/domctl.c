@@ -374,8 +374,9 @@ static int domctl_createdomain(struct xen_domctl *op)
     if (cfg->max_grant_frames >= 0 &&
         (cfg->max_grant_frames < 1 || cfg->max_grant_frames > MAX_GRANT_FRAMES))
         return -EINVAL;
-    /* Grant table version 1 only (v2 is not offered). */
-    if (XEN_DOMCTL_GRANT_version(cfg->grant_opts) != 1 || (cfg->grant_opts & ~0xfu))
+    /* The highest grant table version the domain may switch to: 1 or 2. */
+    if (XEN_DOMCTL_GRANT_version(cfg->grant_opts) < 1 ||
+        XEN_DOMCTL_GRANT_version(cfg->grant_opts) > 2 || (cfg->grant_opts & ~0xfu))
         return -EINVAL;
     /* A PV domain may ask for the PIT (Xen lets it) and nothing else. */
     if (cfg->arch.emulation_flags & ~XEN_X86_EMU_PIT)
@@ -418,6 +419,8 @@ static int domctl_createdomain(struct xen_domctl *op)
         d->max_evtchn_port = cfg->max_evtchn_port;
     if (cfg->max_grant_frames > 0 && d->grant_table != NULL)
         d->grant_table->max_frames = (unsigned int)cfg->max_grant_frames;
+    if (d->grant_table != NULL)
+        d->grant_table->max_version = XEN_DOMCTL_GRANT_version(cfg->grant_opts);
     c = ctl_get(d);
     if (c == NULL) {
         domain_kill(d);

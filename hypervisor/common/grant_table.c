@@ -1,7 +1,7 @@
 /*
- * grant_table.c — grant tables, version 1: table setup and sizing, mapping
- * and unmapping granted frames, grant copy, and the cleanup when either side
- * of a grant dies.
+ * grant_table.c — grant tables, versions 1 and 2: table setup and sizing,
+ * the version switch and v2's status frames, mapping and unmapping granted
+ * frames, grant copy, and the cleanup when either side of a grant dies.
  *
  * Trust boundaries: the granter's shared entries live in pages the granter
  * writes at any time, so every decision reads an entry once, and the flag
@@ -10,6 +10,15 @@
  * in use (pinned) the frame number is taken from our active entry, never
  * re-read from the guest, and the frame carries our references: it cannot be
  * freed or become a page table until the last mapping goes.
+ *
+ * Version 2 keeps the in-use bits (GTF_reading/GTF_writing) out of the
+ * entry, in status frames the guest maps read-only or writable; the entry's
+ * header word (flags | domid << 16) has the same place and meaning in both
+ * versions, so only where the bits and the frame number live differs.
+ * Changing the version (Xen's rules, and the advisories around them:
+ * XSA-226..XSA-255 era) needs every entry but the 8 reserved ones idle, and
+ * going back to 1 needs the status frames unmapped: a status frame the guest
+ * still maps is never freed (XSA-255), the switch answers -EBUSY instead.
  *
  * Semantics follow Xen 4.17 (xen/common/grant_table.c) as Linux's
  * grant-table, gntdev, blkback and netback drivers use them.
@@ -33,14 +42,51 @@ static inline struct grant_table *gt_of(const struct domain *d)
     return d->grant_table;
 }
 
-static unsigned int nr_entries(const struct grant_table *gt)
+static unsigned int entries_per_frame(const struct grant_table *gt)
 {
-    return gt->nr_frames * GRANT_ENTRIES_PER_FRAME;
+    return gt->version == 2 ? GRANT_V2_PER_FRAME : GRANT_ENTRIES_PER_FRAME;
 }
 
-static grant_entry_v1_t *shared_entry(struct grant_table *gt, grant_ref_t ref)
+static unsigned int nr_entries(const struct grant_table *gt)
 {
-    return &gt->shared[ref / GRANT_ENTRIES_PER_FRAME][ref % GRANT_ENTRIES_PER_FRAME];
+    return gt->nr_frames * entries_per_frame(gt);
+}
+
+static grant_entry_v1_t *shared_entry_v1(struct grant_table *gt, grant_ref_t ref)
+{
+    return (grant_entry_v1_t *)gt->shared_raw[ref / GRANT_ENTRIES_PER_FRAME] +
+           ref % GRANT_ENTRIES_PER_FRAME;
+}
+
+static grant_entry_v2_t *shared_entry_v2(struct grant_table *gt, grant_ref_t ref)
+{
+    return (grant_entry_v2_t *)gt->shared_raw[ref / GRANT_V2_PER_FRAME] +
+           ref % GRANT_V2_PER_FRAME;
+}
+
+static grant_status_t *status_entry(struct grant_table *gt, grant_ref_t ref)
+{
+    return &gt->status[ref / GRANT_STATUS_PER_FRAME][ref % GRANT_STATUS_PER_FRAME];
+}
+
+/* The header word (flags low, domid high): same layout in v1 and v2. */
+static uint32_t *entry_word(struct grant_table *gt, grant_ref_t ref)
+{
+    return gt->version == 2 ? (uint32_t *)&shared_entry_v2(gt, ref)->hdr
+                            : (uint32_t *)shared_entry_v1(gt, ref);
+}
+
+/* Where GTF_reading / GTF_writing live: the entry's flags (v1) or its
+ * status word (v2). */
+static uint16_t *entry_status(struct grant_table *gt, grant_ref_t ref)
+{
+    return gt->version == 2 ? status_entry(gt, ref) : &shared_entry_v1(gt, ref)->flags;
+}
+
+/* Status frames needed by nr grant frames of v2 entries. */
+static unsigned int status_frames_for(unsigned int nr)
+{
+    return (nr * GRANT_V2_PER_FRAME + GRANT_STATUS_PER_FRAME - 1) / GRANT_STATUS_PER_FRAME;
 }
 
 static struct active_grant_entry *active_entry(struct grant_table *gt, grant_ref_t ref)
@@ -58,7 +104,51 @@ int grant_table_init(struct domain *d)
         return -ENOMEM;
     gt->max_frames = MAX_GRANT_FRAMES;
     gt->version = 1;
+    gt->max_version = 2;        /* Xen's default (gnttab=max-ver:2) */
     d->grant_table = gt;
+    return 0;
+}
+
+/* Give d the status frames nr grant frames of v2 need (zeroed, shared
+ * with it writable as Xen does). */
+static int populate_status_frames(struct domain *d, unsigned int nr)
+{
+    struct grant_table *gt = gt_of(d);
+    unsigned int want = status_frames_for(nr);
+
+    while (gt->nr_status_frames < want) {
+        void *page = alloc_xenheap_pages(0);
+
+        if (page == NULL)
+            return -ENOMEM;
+        memset(page, 0, PAGE_SIZE);
+        gt->status[gt->nr_status_frames++] = page;
+        share_xen_page_with_guest(virt_to_page(page), d, false);
+    }
+    return 0;
+}
+
+/*
+ * Take the status frames back (version 2 -> 1).  A frame the guest (or
+ * anyone) still maps has references beyond the allocation one: freeing it
+ * would leave a mapping of a page the allocator hands out again (XSA-255),
+ * so the switch fails with -EBUSY and nothing changes.
+ */
+static int release_status_frames(struct domain *d)
+{
+    struct grant_table *gt = gt_of(d);
+
+    for (unsigned int i = 0; i < gt->nr_status_frames; i++) {
+        struct page_info *pg = virt_to_page(gt->status[i]);
+
+        if ((pg->count_info & PGC_count_mask) != 1 || !(pg->count_info & PGC_allocated))
+            return -EBUSY;
+    }
+    for (unsigned int i = 0; i < gt->nr_status_frames; i++) {
+        unshare_xen_page(virt_to_page(gt->status[i]));     /* frees it: no other user */
+        gt->status[i] = NULL;
+    }
+    gt->nr_status_frames = 0;
     return 0;
 }
 
@@ -67,6 +157,8 @@ static int grow_table(struct domain *d, unsigned int nr)
 {
     struct grant_table *gt = gt_of(d);
 
+    if (gt->version == 2 && populate_status_frames(d, nr) != 0)
+        return -ENOMEM;
     while (gt->nr_frames < nr) {
         unsigned int i = gt->nr_frames;
         void *page = alloc_xenheap_pages(0);
@@ -79,7 +171,7 @@ static int grow_table(struct domain *d, unsigned int nr)
             return -ENOMEM;
         }
         memset(page, 0, PAGE_SIZE);
-        gt->shared[i] = page;
+        gt->shared_raw[i] = page;
         share_xen_page_with_guest(virt_to_page(page), d, false);
         gt->nr_frames++;
     }
@@ -114,7 +206,7 @@ int gnttab_setup_table(struct domain *caller, gnttab_setup_table_t *op, xen_pfn_
         op->status = GNTST_general_error;
     } else {
         for (unsigned int i = 0; i < op->nr_frames; i++)
-            frames[i] = virt_to_mfn(gt->shared[i]);
+            frames[i] = virt_to_mfn(gt->shared_raw[i]);
     }
     spin_unlock(&gnttab_lock);
     put_domain(d);
@@ -135,15 +227,127 @@ int gnttab_query_size(struct domain *caller, gnttab_query_size_t *op)
     return 0;
 }
 
+/* Read the reserved entries in the current version's form, as v1 entries
+ * with the in-use bits in flags (what either version can represent). */
+static void save_reserved(struct grant_table *gt, grant_entry_v1_t *keep)
+{
+    for (grant_ref_t i = 0; i < GNTTAB_NR_RESERVED_ENTRIES; i++) {
+        if (gt->version == 1) {
+            keep[i] = *shared_entry_v1(gt, i);
+            continue;
+        }
+        grant_entry_v2_t *e = shared_entry_v2(gt, i);
+        uint16_t flags = ACCESS_ONCE(e->hdr.flags);
+
+        memset(&keep[i], 0, sizeof(keep[i]));
+        if ((flags & GTF_type_mask) == GTF_permit_access) {     /* others are dropped */
+            keep[i].flags = flags | *status_entry(gt, i);
+            keep[i].domid = e->hdr.domid;
+            keep[i].frame = (uint32_t)e->full_page.frame;
+        }
+    }
+}
+
+static void restore_reserved(struct grant_table *gt, const grant_entry_v1_t *keep)
+{
+    for (grant_ref_t i = 0; i < GNTTAB_NR_RESERVED_ENTRIES; i++) {
+        if (gt->version == 1) {
+            *shared_entry_v1(gt, i) = keep[i];
+            continue;
+        }
+        grant_entry_v2_t *e = shared_entry_v2(gt, i);
+
+        *status_entry(gt, i) = keep[i].flags & (GTF_reading | GTF_writing);
+        e->hdr.flags = keep[i].flags & ~(GTF_reading | GTF_writing);
+        e->hdr.domid = keep[i].domid;
+        e->full_page.frame = keep[i].frame;
+    }
+}
+
+/*
+ * GNTTABOP_set_version for the caller's own table, Xen's rules: 1 or 2
+ * (else -EINVAL), 2 only if createdomain allowed it (else -ENOSYS, as Xen
+ * with max_grant_version 1); no entry past the reserved 8 in use (-EBUSY); back to 1
+ * only if the reserved entries fit v1 (a transitive grant or a frame above
+ * 32 bits: -ERANGE) and the status frames are unmapped (-EBUSY).  The
+ * grant frames are cleared, the reserved entries carried over, and
+ * op->version always says the version in force afterwards.
+ */
 int gnttab_set_version(struct domain *d, gnttab_set_version_t *op)
 {
+    struct grant_table *gt = gt_of(d);
+    grant_entry_v1_t keep[GNTTAB_NR_RESERVED_ENTRIES];
+    int rc = -EINVAL;
+
+    if (gt == NULL)
+        return -ENODEV;
+    spin_lock(&gnttab_lock);
     if (op->version != 1 && op->version != 2)
-        return -EINVAL;
-    if (op->version == 2) {
-        op->version = gt_of(d)->version;
-        return -ENOSYS;         /* v2 not offered (as Xen with max_grant_version=1) */
+        goto out;
+    rc = -ENOSYS;               /* as before set_version existed */
+    if (op->version > gt->max_version)
+        goto out;
+    rc = 0;
+    if (op->version == gt->version)
+        goto out;
+    rc = -EBUSY;
+    for (grant_ref_t ref = GNTTAB_NR_RESERVED_ENTRIES; ref < nr_entries(gt); ref++) {
+        const struct active_grant_entry *act = active_entry(gt, ref);
+
+        if (act->pin_ro != 0 || act->pin_rw != 0)
+            goto out;
     }
-    return 0;
+    if (gt->version == 2) {
+        rc = -ERANGE;
+        for (grant_ref_t i = 0; i < GNTTAB_NR_RESERVED_ENTRIES && i < nr_entries(gt); i++) {
+            const grant_entry_v2_t *e = shared_entry_v2(gt, i);
+            uint16_t type = ACCESS_ONCE(e->hdr.flags) & GTF_type_mask;
+
+            if (type == GTF_transitive ||
+                (type == GTF_permit_access && (ACCESS_ONCE(e->full_page.frame) >> 32) != 0))
+                goto out;
+        }
+    }
+    memset(keep, 0, sizeof(keep));
+    if (gt->nr_frames > 0)
+        save_reserved(gt, keep);
+    if (gt->version == 2)
+        rc = release_status_frames(d);
+    else
+        rc = populate_status_frames(d, gt->nr_frames);
+    if (rc != 0)
+        goto out;
+    for (unsigned int i = 0; i < gt->nr_frames; i++)
+        memset(gt->shared_raw[i], 0, PAGE_SIZE);
+    gt->version = op->version;
+    if (gt->nr_frames > 0)
+        restore_reserved(gt, keep);
+out:
+    op->version = gt->version;
+    spin_unlock(&gnttab_lock);
+    return rc;
+}
+
+void gnttab_get_status_frames(struct domain *caller, gnttab_get_status_frames_t *op,
+                              uint64_t *frames)
+{
+    struct domain *d;
+    struct grant_table *gt;
+
+    op->status = GNTST_okay;
+    d = lookup_target(caller, op->dom, &op->status);
+    if (d == NULL)
+        return;
+    gt = gt_of(d);
+    spin_lock(&gnttab_lock);
+    if (gt == NULL || op->nr_frames > gt->nr_status_frames) {
+        op->status = GNTST_general_error;   /* v1 has none */
+    } else {
+        for (unsigned int i = 0; i < op->nr_frames; i++)
+            frames[i] = virt_to_mfn(gt->status[i]);
+    }
+    spin_unlock(&gnttab_lock);
+    put_domain(d);
 }
 
 int gnttab_get_version(struct domain *caller, gnttab_get_version_t *op)
@@ -161,13 +365,12 @@ int gnttab_get_version(struct domain *caller, gnttab_get_version_t *op)
 /* -------------------------------------------------------- pin / unpin */
 
 /*
- * Take the shared entry's status for a new user of rd's grant ref on behalf
- * of domain ldom: checks type and grantee, refuses write access to a
+ * Take a v1 entry's status for a new user of rd's grant ref on behalf of
+ * domain ldom: checks type and grantee, refuses write access to a
  * read-only grant, and sets GTF_reading / GTF_writing atomically.
  */
-static int16_t set_entry_status(grant_entry_v1_t *e, domid_t ldom, bool readonly)
+static int16_t set_status_v1(uint32_t *word, domid_t ldom, bool readonly)
 {
-    uint32_t *word = (uint32_t *)e;     /* flags (low 16) | domid (high 16) */
     uint32_t old = __atomic_load_n(word, __ATOMIC_ACQUIRE), new;
 
     do {
@@ -184,42 +387,95 @@ static int16_t set_entry_status(grant_entry_v1_t *e, domid_t ldom, bool readonly
     return GNTST_okay;
 }
 
-static void clear_entry_flags(grant_entry_v1_t *e, uint16_t bits)
+/* The header's checks for a v2 entry (first user: type and grantee too). */
+static bool v2_header_ok(uint32_t hdr, domid_t ldom, bool readonly, bool map, bool first)
 {
-    __atomic_fetch_and(&e->flags, (uint16_t)~bits, __ATOMIC_RELEASE);
+    uint16_t flags = hdr & 0xffff;
+    /* A mapping is of a whole page: a sub_page grant only serves copies.
+     * Transitive grants are refused (Xen refuses them to maps, and to
+     * copies when they point back at their own domain). */
+    uint16_t mask = GTF_type_mask | (map ? GTF_sub_page : 0);
+
+    if (first && ((flags & mask) != GTF_permit_access || (domid_t)(hdr >> 16) != ldom))
+        return false;
+    return readonly || !(flags & GTF_readonly);
+}
+
+/*
+ * The same for a v2 entry, whose in-use bits are in the status word: set
+ * them, then read the header again, so that a granter revoking at the same
+ * moment either sees the bits (and waits) or we see the revocation (and
+ * back out), as Xen's _set_status_v2.
+ */
+static int16_t set_status_v2(uint32_t *word, uint16_t *status, domid_t ldom, bool readonly,
+                             bool map, bool first)
+{
+    uint16_t bits = GTF_reading | (readonly ? 0 : GTF_writing);
+
+    if (!v2_header_ok(__atomic_load_n(word, __ATOMIC_ACQUIRE), ldom, readonly, map, first))
+        return GNTST_general_error;
+    __atomic_fetch_or(status, bits, __ATOMIC_SEQ_CST);
+    if (!v2_header_ok(__atomic_load_n(word, __ATOMIC_SEQ_CST), ldom, readonly, map, first)) {
+        __atomic_fetch_and(status, (uint16_t)~(first ? (GTF_reading | GTF_writing) : GTF_writing),
+                           __ATOMIC_RELEASE);
+        return GNTST_general_error;
+    }
+    return GNTST_okay;
+}
+
+static void clear_entry_flags(struct grant_table *gt, grant_ref_t ref, uint16_t bits)
+{
+    __atomic_fetch_and(entry_status(gt, ref), (uint16_t)~bits, __ATOMIC_RELEASE);
 }
 
 /*
  * Pin rd's grant ref for ld (gnttab_lock held): validate, take the frame's
- * references, count the user.  Returns GNTST_*; *mfn on success.
+ * references, count the user.  map: for a mapping (whole pages only), else
+ * for a copy.  Returns GNTST_*; *mfn on success, the granted bytes in the
+ * active entry (start, length).
  */
 static int16_t pin_grant(struct domain *rd, grant_ref_t ref, struct domain *ld,
-                         bool readonly, mfn_t *mfn)
+                         bool readonly, bool map, mfn_t *mfn)
 {
     struct grant_table *rgt = gt_of(rd);
     struct active_grant_entry *act;
-    grant_entry_v1_t *e;
+    uint32_t *word;
     struct page_info *pg;
+    bool first;
     int16_t rc;
 
     if (rgt == NULL || ref >= nr_entries(rgt))
         return GNTST_bad_gntref;
-    e = shared_entry(rgt, ref);
+    word = entry_word(rgt, ref);
     act = active_entry(rgt, ref);
+    first = act->pin_ro == 0 && act->pin_rw == 0;
 
-    if (act->pin_ro == 0 && act->pin_rw == 0) {
-        rc = set_entry_status(e, ld->domain_id, readonly);
+    if (!first && act->domid != ld->domain_id)
+        return GNTST_general_error;
+    if (!first && map && (act->start != 0 || act->length != PAGE_SIZE))
+        return GNTST_general_error;         /* a sub_page grant in use by a copy */
+    if (first || (!readonly && act->pin_rw == 0)) {
+        if (rgt->version == 2)
+            rc = set_status_v2(word, status_entry(rgt, ref), ld->domain_id, readonly, map, first);
+        else
+            rc = set_status_v1(word, ld->domain_id, readonly);
         if (rc != GNTST_okay)
             return rc;
+    }
+    if (first) {
         act->domid = ld->domain_id;
-        act->mfn = __atomic_load_n(&e->frame, __ATOMIC_RELAXED);   /* PV: an MFN */
-    } else {
-        if (act->domid != ld->domain_id)
-            return GNTST_general_error;
-        if (!readonly && act->pin_rw == 0) {
-            rc = set_entry_status(e, ld->domain_id, false);
-            if (rc != GNTST_okay)
-                return rc;
+        act->start = 0;
+        act->length = PAGE_SIZE;
+        if (rgt->version == 2) {
+            grant_entry_v2_t *e = shared_entry_v2(rgt, ref);
+
+            act->mfn = __atomic_load_n(&e->full_page.frame, __ATOMIC_RELAXED);
+            if (__atomic_load_n(&e->hdr.flags, __ATOMIC_RELAXED) & GTF_sub_page) {
+                act->start = __atomic_load_n(&e->sub_page.page_off, __ATOMIC_RELAXED);
+                act->length = __atomic_load_n(&e->sub_page.length, __ATOMIC_RELAXED);
+            }
+        } else {
+            act->mfn = __atomic_load_n(&shared_entry_v1(rgt, ref)->frame, __ATOMIC_RELAXED);
         }
     }
 
@@ -243,9 +499,9 @@ static int16_t pin_grant(struct domain *rd, grant_ref_t ref, struct domain *ld,
 
 undo:
     if (act->pin_ro == 0 && act->pin_rw == 0)
-        clear_entry_flags(e, GTF_reading | GTF_writing);
+        clear_entry_flags(rgt, ref, GTF_reading | GTF_writing);
     else if (act->pin_rw == 0)
-        clear_entry_flags(e, GTF_writing);
+        clear_entry_flags(rgt, ref, GTF_writing);
     return rc;
 }
 
@@ -264,7 +520,7 @@ static void unpin_grant(struct domain *rd, grant_ref_t ref, bool readonly)
         put_page_type(pg);
     }
     if (act->pin_rw == 0)
-        clear_entry_flags(shared_entry(rgt, ref),
+        clear_entry_flags(rgt, ref,
                           act->pin_ro == 0 ? (GTF_reading | GTF_writing) : GTF_writing);
     put_page(pg);
 }
@@ -324,7 +580,7 @@ void gnttab_map_one(struct vcpu *v, gnttab_map_grant_ref_t *op)
         rc = GNTST_no_space;
         goto out;
     }
-    rc = pin_grant(rd, op->ref, ld, readonly, &mfn);
+    rc = pin_grant(rd, op->ref, ld, readonly, true, &mfn);
     if (rc != GNTST_okay)
         goto out;
     if (op->flags & GNTMAP_host_map) {
@@ -428,6 +684,7 @@ struct copy_buf {
     struct domain *d;
     mfn_t mfn;
     char *virt;                 /* the frame in the direct map */
+    uint16_t start, len;        /* the bytes it may copy: a sub_page grant's, else the page */
 };
 
 #define __copy_inline inline __attribute__((always_inline))
@@ -492,9 +749,11 @@ static __copy_inline int16_t copy_buf_claim(struct domain *ld, const struct gntt
         ref = true;
     }
     if (is_gref) {
-        rc = pin_grant(d, p->u.ref, ld, !write, &mfn);
+        rc = pin_grant(d, p->u.ref, ld, !write, false, &mfn);
         if (rc != GNTST_okay)
             goto fail;
+        b->start = active_entry(gt_of(d), p->u.ref)->start;
+        b->len = active_entry(gt_of(d), p->u.ref)->length;
     } else {
         struct page_info *pg;
 
@@ -512,6 +771,8 @@ static __copy_inline int16_t copy_buf_claim(struct domain *ld, const struct gntt
             put_page(pg);
             goto fail;
         }
+        b->start = 0;
+        b->len = PAGE_SIZE;
     }
     b->tag = copy_tag(p, is_gref) | (ref ? COPY_DREF : 0);
     b->key = copy_key(p, is_gref);
@@ -555,6 +816,12 @@ static __copy_inline int16_t copy_op(struct domain *ld, const gnttab_copy_t *op,
     rc = copy_buf_get(ld, &op->dest, op->flags & GNTCOPY_dest_gref, true, dmap, dst);
     if (rc != GNTST_okay)
         return rc;
+    /* Inside what was granted (a v2 sub_page grant: its bytes only). */
+    if (unlikely((op->source.offset < src->start) |
+                 (op->source.offset + len > (unsigned int)src->start + src->len) |
+                 (op->dest.offset < dst->start) |
+                 (op->dest.offset + len > (unsigned int)dst->start + dst->len)))
+        return GNTST_general_error;
     to = dst->virt + op->dest.offset;
     from = src->virt + op->source.offset;
     if (unlikely(dst->mfn == src->mfn))
@@ -777,9 +1044,27 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsig
         return rc;
     }
 
+    case GNTTABOP_get_status_frames: {
+        gnttab_get_status_frames_t op;
+        uint64_t frames[MAX_STATUS_FRAMES];
+
+        if (count != 1)
+            return -EINVAL;
+        if (copy_from_guest_va(&op, p, sizeof(op)))
+            return -EFAULT;
+        gnttab_get_status_frames(d, &op, frames);
+        if (op.status == GNTST_okay &&
+            copy_to_guest_va(op.frame_list.p, frames, op.nr_frames * sizeof(uint64_t)))
+            op.status = GNTST_bad_virt_addr;
+        /* Only the status goes back, as Xen. */
+        if (copy_to_guest_va(p + offsetof(gnttab_get_status_frames_t, status), &op.status,
+                             sizeof(op.status)))
+            return -EFAULT;
+        return 0;
+    }
+
     default:
-        /* transfer, dump_table, v2 status frames, swap_grant_ref,
-         * cache_flush: not offered. */
+        /* transfer, dump_table, swap_grant_ref, cache_flush: not offered. */
         return -ENOSYS;
     }
 }

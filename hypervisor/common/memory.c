@@ -341,6 +341,30 @@ static long claim_pages_op(struct domain *caller, XEN_GUEST_HANDLE_PARAM(void) a
     return rc;
 }
 
+/*
+ * XENMEM_add_to_physmap: placing frames (shared_info, grant and grant
+ * status frames) in a guest's physmap is for translated guests; every
+ * domain here is PV, and Xen 4.17 answers a PV target -EACCES after reading
+ * the argument (-EFAULT), refusing foreign mappings outside the batch form
+ * (-ENOSYS) and looking the domain up (-ESRCH).  (The batch form is still
+ * not offered: -ENOSYS.)
+ */
+static long add_to_physmap_op(struct domain *caller, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_add_to_physmap xatp;
+    struct domain *d;
+
+    if (copy_from_guest_va(&xatp, arg.p, sizeof(xatp)))
+        return -EFAULT;
+    if (xatp.space == XENMAPSPACE_gmfn_foreign)
+        return -ENOSYS;
+    d = domain_lookup(caller, xatp.domid);
+    if (d == NULL)
+        return -ESRCH;
+    put_domain(d);
+    return -EACCES;             /* not a translated guest */
+}
+
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *caller = current->domain;
@@ -409,12 +433,15 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_claim_pages:
         return claim_pages_op(caller, arg);
 
+    case XENMEM_add_to_physmap:
+        return add_to_physmap_op(caller, arg);
+
     case XENMEM_acquire_resource:
         /* Xen 4.17's tools fall back to grant setup + foreign mapping. */
         return -EOPNOTSUPP;
 
     default:
-        /* add_to_physmap (HVM), PoD, sharing, paging, vNUMA... */
+        /* add_to_physmap_batch, PoD, sharing, paging, vNUMA... */
         return -ENOSYS;
     }
 }

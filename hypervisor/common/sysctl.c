@@ -248,7 +248,8 @@ static void sysctl_physinfo(struct xen_sysctl *op)
     pi->nr_nodes = CTL_NR_NODES;
     pi->max_node_id = CTL_NR_NODES - 1;
     pi->cpu_khz = arch_cpu_khz();
-    pi->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1;
+    pi->capabilities = XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1 |
+                       XEN_SYSCTL_PHYSCAP_gnttab_v2;
     pi->arch_capabilities = 0;
     pi->total_pages = arch_total_ram_pages();
     pi->free_pages = heap_free_pages();

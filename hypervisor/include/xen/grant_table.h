@@ -1,5 +1,5 @@
 /*
- * grant_table.h — grant tables, version 1 (common/grant_table.c).
+ * grant_table.h — grant tables, versions 1 and 2 (common/grant_table.c).
  *
  * A domain grants another access to one of its frames by filling an entry
  * of its grant table (frames it shares with the hypervisor): type
@@ -8,6 +8,11 @@
  * the hypervisor, which checks the entry, keeps GTF_reading/GTF_writing set
  * while the access lasts, and holds references on the frame so it cannot be
  * freed or retyped underneath the mapping — even after the granter dies.
+ *
+ * Version 2 (GNTTABOP_set_version) has 16-byte entries (full_page,
+ * sub_page, transitive) and keeps GTF_reading/GTF_writing in separate
+ * status frames, one 16-bit word per entry, which the guest maps
+ * (GNTTABOP_get_status_frames).
  *
  * Helpers take kernel copies of the arguments and report through the
  * op's status field (GNTST_*) as Xen does; do_grant_table_op() copies.
@@ -22,7 +27,14 @@ struct domain;
 struct vcpu;
 
 #define MAX_GRANT_FRAMES        64      /* Xen 4.17's default max_grant_frames */
-#define GRANT_ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(grant_entry_v1_t))   /* 512 */
+#define GRANT_ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(grant_entry_v1_t))   /* 512: v1, and active[] */
+#define GRANT_V2_PER_FRAME      (PAGE_SIZE / sizeof(grant_entry_v2_t))   /* 256 */
+#define GRANT_STATUS_PER_FRAME  (PAGE_SIZE / sizeof(grant_status_t))     /* 2048 */
+#define MAX_STATUS_FRAMES       ((MAX_GRANT_FRAMES * GRANT_V2_PER_FRAME + \
+                                  GRANT_STATUS_PER_FRAME - 1) / GRANT_STATUS_PER_FRAME)
+/* Entries 0-7 (the toolstack's console and xenstore grants) may stay in use
+ * across a version change and are converted; no other entry may. */
+#define GNTTAB_NR_RESERVED_ENTRIES 8
 #define MAX_MAPTRACK            (64 * 1024)
 #define MAPTRACK_CHUNK          256
 
@@ -31,6 +43,7 @@ struct active_grant_entry {
     uint16_t pin_rw;            /* writable ones */
     domid_t  domid;             /* the grantee while pinned */
     mfn_t    mfn;               /* the frame, fixed while pinned */
+    uint16_t start, length;     /* the granted bytes: a v2 sub_page grant, else 0, PAGE_SIZE */
 };
 
 struct grant_mapping {          /* maptrack entry, in the mapping domain */
@@ -46,8 +59,11 @@ struct grant_mapping {          /* maptrack entry, in the mapping domain */
 struct grant_table {
     unsigned int nr_frames;
     unsigned int max_frames;
-    unsigned int version;       /* 1 (2 is not offered) */
-    grant_entry_v1_t *shared[MAX_GRANT_FRAMES];
+    unsigned int version;       /* 1 or 2 */
+    unsigned int max_version;   /* 2, or 1 if createdomain said so */
+    void *shared_raw[MAX_GRANT_FRAMES];         /* v1 or v2 entries, by version */
+    grant_status_t *status[MAX_STATUS_FRAMES];  /* v2 only */
+    unsigned int nr_status_frames;
     struct active_grant_entry *active[MAX_GRANT_FRAMES];
     struct grant_mapping *maptrack[MAX_MAPTRACK / MAPTRACK_CHUNK];
     unsigned int maptrack_used;
@@ -62,6 +78,9 @@ int gnttab_setup_table(struct domain *caller, gnttab_setup_table_t *op, xen_pfn_
 int gnttab_query_size(struct domain *caller, gnttab_query_size_t *op);
 int gnttab_set_version(struct domain *d, gnttab_set_version_t *op);
 int gnttab_get_version(struct domain *caller, gnttab_get_version_t *op);
+/* frames: room for MAX_STATUS_FRAMES; op->status says how it went. */
+void gnttab_get_status_frames(struct domain *caller, gnttab_get_status_frames_t *op,
+                              uint64_t *frames);
 void gnttab_map_one(struct vcpu *v, gnttab_map_grant_ref_t *op);
 void gnttab_unmap_one(struct vcpu *v, gnttab_unmap_grant_ref_t *op);
 void gnttab_unmap_and_replace_one(struct vcpu *v, gnttab_unmap_and_replace_t *op);

@@ -108,7 +108,7 @@ Test(domctl, createdomain_refuses_bad_configs)
         { 0, MAX_VIRT_CPUS + 1, -1, 1, 0, 0, -EINVAL },
         { 0, 1, 0, 1, 0, 0, -EINVAL },
         { 0, 1, MAX_GRANT_FRAMES + 1, 1, 0, 0, -EINVAL },
-        { 0, 1, -1, 2, 0, 0, -EINVAL },
+        { 0, 1, -1, 3, 0, 0, -EINVAL },
         { 0, 1, -1, 0, 0, 0, -EINVAL },
         { 0, 1, -1, 1, XEN_X86_EMU_LAPIC, 0, -EINVAL },
         { 0, 1, -1, 1, 0, 3, -ENOENT },
@@ -148,6 +148,7 @@ Test(domctl, createdomain_applies_config)
     cr_assert_eq(d->max_vcpus, 3);
     cr_assert_eq(d->max_evtchn_port, 1023);
     cr_assert_eq(d->grant_table->max_frames, 4);
+    cr_assert_eq(d->grant_table->max_version, 1, "grant_opts version 1: no v2");
     cr_assert_eq(d->handle[15], 0xab);
     cr_assert(!d->is_privileged);
     cr_assert_eq(d->controller_pause_count, 1, "created paused");

@@ -68,7 +68,8 @@ Test(sysctl, physinfo)
     cr_assert_eq(pi->max_cpu_id, 1);
     cr_assert_eq(pi->nr_nodes, 1);
     cr_assert_eq(pi->cpu_khz, 2000000);
-    cr_assert_eq(pi->capabilities, XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1);
+    cr_assert_eq(pi->capabilities, XEN_SYSCTL_PHYSCAP_pv | XEN_SYSCTL_PHYSCAP_gnttab_v1 |
+                                     XEN_SYSCTL_PHYSCAP_gnttab_v2);
     cr_assert_eq(pi->total_pages, H_FRAMES, "total_pages is the machine's RAM, not the heap's");
     cr_assert_eq(pi->free_pages, heap_free_pages());
     cr_assert(pi->free_pages < initial_free - 16);

@@ -4,7 +4,8 @@
  * entry's flag transitions and the frame's reference counts, grant copy,
  * the attacks a hostile grantee or granter would try, and cleanup when
  * either side dies, and GNTTABOP_copy batches (what one op holds serving the
- * next, bad ops in the middle, everything released when the batch ends).
+ * next, bad ops in the middle, everything released when the batch ends),
+ * and version 2: the switch's rules, status frames, entry formats.
  */
 #include <string.h>
 #include <criterion/criterion.h>
@@ -426,14 +427,22 @@ Test(gnttab, hypercall_errors)
     cr_expect_eq(do_grant_table_op(GNTTABOP_query_size, bad, 1), -EFAULT);
     h.p = &sv;
     cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), 0);
-    sv.version = 2;
-    cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), -ENOSYS);
-    cr_expect_eq(sv.version, 1, "reports the version in force");
     sv.version = 3;
     cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), -EINVAL);
+    cr_expect_eq(sv.version, 1, "reports the version in force");
+    sv.version = 2;
+    cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), 0);
+    cr_expect_eq(sv.version, 2);
     h.p = &gv;
     cr_expect_eq(do_grant_table_op(GNTTABOP_get_version, h, 1), 0);
-    cr_expect_eq(gv.version, 1);
+    cr_expect_eq(gv.version, 2);
+    h.p = &sv;
+    sv.version = 1;
+    cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), 0);
+    D1->grant_table->max_version = 1;       /* createdomain with grant version 1 */
+    sv.version = 2;
+    cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), -ENOSYS);
+    cr_expect_eq(sv.version, 1);
     cr_expect_eq(do_grant_table_op(GNTTABOP_transfer, h, 1), -ENOSYS);
     cr_expect_eq(do_grant_table_op(99, h, 1), -ENOSYS);
 }
@@ -668,4 +677,140 @@ Test(gnttab, unmap_and_replace_refuses_to_move_a_grant_pte)
     cr_expect_eq(r.status, GNTST_general_error, "new_addr holds the grant PTE itself");
     cr_expect_eq(pte_mfn(h_map(m.l1)[256]), page, "nothing changed");
     cr_expect_eq(unmap(D2, op.handle), GNTST_okay);
+}
+
+/* ---- version 2 ---- */
+
+static int set_version(struct domain *d, uint32_t v)
+{
+    gnttab_set_version_t sv = { .version = v };
+    int rc = gnttab_set_version(d, &sv);
+
+    cr_expect_eq(sv.version, d->grant_table->version, "op reports the version in force");
+    return rc;
+}
+
+/* d's table as v2 entries (one frame) and its first status frame. */
+static grant_entry_v2_t *table_v2(struct domain *d, grant_status_t **status, mfn_t *smfn)
+{
+    grant_entry_v2_t *gt = (grant_entry_v2_t *)table_of(d);
+    gnttab_get_status_frames_t gs = { .nr_frames = 1, .dom = DOMID_SELF };
+    uint64_t f;
+
+    cr_assert_eq(set_version(d, 2), 0);
+    gnttab_get_status_frames(d, &gs, &f);
+    cr_assert_eq(gs.status, GNTST_okay);
+    *status = (grant_status_t *)h_map(f);
+    if (smfn)
+        *smfn = f;
+    return gt;
+}
+
+static void grant_v2(grant_entry_v2_t *gt, grant_ref_t ref, domid_t to, mfn_t mfn, uint16_t extra)
+{
+    gt[ref].full_page.frame = mfn;
+    gt[ref].hdr.domid = to;
+    gt[ref].hdr.flags = GTF_permit_access | extra;
+}
+
+Test(gnttab, v2_map_keeps_the_in_use_bits_in_the_status_frame)
+{
+    grant_status_t *st;
+    grant_entry_v2_t *gt = table_v2(D1, &st, NULL);
+    mfn_t page = h_alloc(D1);
+    struct mapper m = mapper_for(D2);
+    gnttab_map_grant_ref_t op;
+
+    cr_expect_eq(D1->grant_table->nr_status_frames, 1);
+    grant_v2(gt, 10, 2, page, 0);
+    op = map(D2, 1, 10, 0);
+    cr_assert_eq(op.status, GNTST_okay);
+    cr_expect_eq(pte_mfn(h_map(m.l1)[256]), page);
+    cr_expect_eq(st[10], GTF_reading | GTF_writing);
+    cr_expect_eq(gt[10].hdr.flags, GTF_permit_access, "v2 never writes the entry");
+    cr_expect_eq(set_version(D1, 1), -EBUSY, "entry 10 in use");
+    cr_expect_eq(unmap(D2, op.handle), GNTST_okay);
+    cr_expect_eq(st[10], 0);
+    op = map(D2, 1, 10, GNTMAP_readonly);
+    cr_assert_eq(op.status, GNTST_okay);
+    cr_expect_eq(st[10], GTF_reading);
+    cr_expect_eq(unmap(D2, op.handle), GNTST_okay);
+    op = map(D2, 1, 256, 0);
+    cr_expect_eq(op.status, GNTST_bad_gntref, "one frame holds 256 v2 entries");
+}
+
+Test(gnttab, v2_sub_page_and_transitive)
+{
+    grant_status_t *st;
+    grant_entry_v2_t *gt = table_v2(D1, &st, NULL);
+    mfn_t page = h_alloc(D1), mine = h_alloc(D2);
+    gnttab_copy_t op = {
+        .source = { .u.ref = 12, .domid = 1, .offset = 300 },
+        .dest = { .u.gmfn = mine, .domid = DOMID_SELF, .offset = 0 },
+        .len = 100, .flags = GNTCOPY_source_gref,
+    };
+
+    mapper_for(D2);
+    gt[12].sub_page.frame = page;
+    gt[12].sub_page.page_off = 256;
+    gt[12].sub_page.length = 512;
+    gt[12].hdr.domid = 2;
+    gt[12].hdr.flags = GTF_permit_access | GTF_sub_page;
+    cr_expect_eq(map(D2, 1, 12, GNTMAP_readonly).status, GNTST_general_error,
+                 "a sub_page grant is never mapped");
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_okay);
+    op.source.offset = 255;
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_general_error, "starts before the granted bytes");
+    op.source.offset = 700;
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_general_error, "runs past them");
+    cr_expect_eq(st[12], 0);
+
+    gt[13].transitive.trans_domid = 1;
+    gt[13].transitive.gref = 12;
+    gt[13].hdr.domid = 2;
+    gt[13].hdr.flags = GTF_transitive;
+    op.source = (struct gnttab_copy_ptr){ .u.ref = 13, .domid = 1, .offset = 300 };
+    gnttab_copy_one(D2->vcpu[0], &op);
+    cr_expect_eq(op.status, GNTST_general_error);
+    cr_expect_eq(map(D2, 1, 13, 0).status, GNTST_general_error);
+    cr_expect_eq(st[13], 0);
+}
+
+/* Regression guard for XSA-255: a status frame still mapped is not freed. */
+Test(gnttab, v2_to_v1_waits_for_the_status_frames_to_be_unmapped)
+{
+    grant_status_t *st;
+    mfn_t smfn;
+    grant_entry_v2_t *gt = table_v2(D1, &st, &smfn);
+    struct mapper m = mapper_for(D1);
+    uint64_t free_before;
+
+    cr_assert_eq(mmu(D1, D1, m.l1, 256, h_pte(smfn, RW & ~_PAGE_RW), MMU_NORMAL_PT_UPDATE), 0);
+    cr_expect_eq(set_version(D1, 1), -EBUSY);
+    cr_expect_eq(D1->grant_table->version, 2);
+    cr_assert_eq(mmu(D1, D1, m.l1, 256, 0, MMU_NORMAL_PT_UPDATE), 0);
+
+    /* Reserved entry 5 with a frame v1 cannot hold: -ERANGE; 3 carried over. */
+    grant_v2(gt, 5, 2, 1ULL << 32, 0);
+    cr_expect_eq(set_version(D1, 1), -ERANGE);
+    gt[5].hdr.flags = 0;
+    grant_v2(gt, 3, 2, 77, GTF_readonly);
+    st[3] = GTF_reading;
+    grant_v2(gt, 40, 2, 78, 0);
+    free_before = D1->xenheap_pages;
+    cr_expect_eq(set_version(D1, 1), 0);
+    cr_expect_eq(D1->grant_table->nr_status_frames, 0);
+    cr_expect_eq(D1->xenheap_pages, free_before - 1, "the status frame went back to the heap");
+    cr_expect_null(frame_table[smfn].owner);
+    {
+        grant_entry_v1_t *v1 = (grant_entry_v1_t *)gt;
+
+        cr_expect_eq(v1[3].flags, GTF_permit_access | GTF_readonly | GTF_reading);
+        cr_expect_eq(v1[3].domid, 2);
+        cr_expect_eq(v1[3].frame, 77);
+        cr_expect_eq(v1[80].flags | v1[81].flags | v1[80].frame, 0, "entry 40 cleared");
+    }
 }
