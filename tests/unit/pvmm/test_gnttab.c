@@ -409,6 +409,36 @@ Test(gnttab, unmap_checks_the_pte)
     cr_expect_eq(unmap(D2, op.handle), GNTST_okay);
 }
 
+/* Regression (XSA-234 pattern, guest test xsa_pv): a read-only handle
+ * named with the address of a writable grant PTE of the same frame took
+ * that PTE down and dropped a writable reference it still used. */
+Test(gnttab, unmap_checks_the_pte_kind)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    struct mapper m = mapper_for(D2);
+    gnttab_map_grant_ref_t rw, ro;
+    gnttab_unmap_grant_ref_t u;
+
+    grant(gt, 31, 2, page, false);
+    rw = map(D2, 1, 31, 0);                          /* writable at MAP_VA */
+    cr_assert_eq(rw.status, GNTST_okay);
+    ro = (gnttab_map_grant_ref_t){ .host_addr = MAP_VA + 0x1000,
+                                   .flags = GNTMAP_host_map | GNTMAP_readonly, .ref = 31, .dom = 1 };
+    gnttab_map_one(D2->vcpu[0], &ro);
+    cr_assert_eq(ro.status, GNTST_okay);
+    u = (gnttab_unmap_grant_ref_t){ .host_addr = MAP_VA, .handle = ro.handle };
+    gnttab_unmap_one(D2->vcpu[0], &u);
+    cr_expect_eq(u.status, GNTST_general_error, "the read-only handle, the writable PTE");
+    cr_expect(h_map(m.l1)[256] & _PAGE_RW, "the writable PTE stays");
+    cr_expect_eq(h_tcount(page), 1, "its writable reference stays");
+    cr_expect_eq(unmap(D2, rw.handle), GNTST_okay);
+    u = (gnttab_unmap_grant_ref_t){ .host_addr = MAP_VA + 0x1000, .handle = ro.handle };
+    gnttab_unmap_one(D2->vcpu[0], &u);
+    cr_expect_eq(u.status, GNTST_okay);
+    cr_expect_eq(h_tcount(page), 0);
+}
+
 Test(gnttab, hypercall_errors)
 {
     gnttab_setup_table_t st = { .dom = DOMID_SELF, .nr_frames = 1 };

@@ -384,6 +384,9 @@ Test(pvmm, clear_and_copy_page_refuse_tables)
     cr_expect_eq(ext(D1, MMUEXT_CLEAR_PAGE, dst), 0);
     cr_expect_eq(h_map(dst)[0], 0);
     cr_expect_eq(ext(D1, 99, dst), -ENOSYS);
+    /* Xen 4.17 without PV superpages (guest test xsa_pv, XSA-167). */
+    cr_expect_eq(ext(D1, MMUEXT_MARK_SUPER, ~0ULL << 9), -EOPNOTSUPP);
+    cr_expect_eq(ext(D1, MMUEXT_UNMARK_SUPER, 0), -EOPNOTSUPP);
 }
 
 Test(pvmm, foreign_mapping_by_dom0_outlives_the_owner)

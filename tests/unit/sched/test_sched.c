@@ -224,6 +224,12 @@ Test(sched, poll_rules)
     ports[0] = ipi.port;
     ports[1] = 5000;
     cr_expect_eq(sched_poll(v, ports, 2, 0), -EINVAL, "port beyond the ABI");
+    /* Regression (XSA-221 pattern, guest test xsa_pv): a port inside the
+     * ABI's range but with no bucket allocated is refused too; it was
+     * accepted and the vCPU polled it. */
+    ports[1] = EVTCHNS_PER_BUCKET * 3;
+    cr_expect_eq(sched_poll(v, ports, 2, 0), -EINVAL, "port without a bucket");
+    cr_expect_not(v->pause_flags & VPF_blocked);
     cr_expect_eq(sched_poll(v, ports, 129, 0), -EINVAL, "too many ports");
     /* Masked port: poll still wakes on it. */
     set_bit(ipi.port, (unsigned long *)a->shared_info->evtchn_mask);

@@ -677,6 +677,10 @@ int pv_mmuext_op_one(struct vcpu *v, const struct mmuext_op *op, struct domain *
     case MMUEXT_FLUSH_CACHE_GLOBAL:
         return domain_has_io_rights(d) ? 0 : -EPERM;
 
+    case MMUEXT_MARK_SUPER:
+    case MMUEXT_UNMARK_SUPER:
+        return -EOPNOTSUPP;     /* PV superpages: gone from Xen, as there */
+
     case MMUEXT_SET_LDT:
         return pv_set_ldt(v, op->arg1.linear_addr, op->arg2.nr_ents);
 
@@ -754,21 +758,30 @@ static pte_t *grant_l1e(struct vcpu *v, uint64_t addr, uint32_t flags)
     return pv_guest_l1e(v, addr, &gl1mfn);
 }
 
+/*
+ * The flags of the grant PTE a map with these GNTMAP flags gets, but for
+ * the available bits.  _PAGE_USER always, application_map or not: a 64-bit
+ * PV kernel runs in ring 3, so a host mapping without it faults on the
+ * guest kernel's own first access (Xen: adjust_guest_l1e adds it to every
+ * 64-bit PV PTE).
+ */
+static pte_t grant_pte_flags(uint32_t flags)
+{
+    pte_t f = _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_NX | _PAGE_GNTTAB | _PAGE_USER;
+
+    return (flags & GNTMAP_readonly) ? f : f | _PAGE_RW;
+}
+
+/* What an unmap compares: every flag but accessed, dirty and available. */
+#define GRANT_PTE_CHECKED (~(PADDR_MASK | _PAGE_ACCESSED | _PAGE_DIRTY | (7ULL << 9)))
+
 int create_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint32_t flags)
 {
     pte_t *pl1e = grant_l1e(v, addr, flags), ol1e, nl1e;
 
     if (pl1e == NULL)
         return GNTST_general_error;
-    /*
-     * _PAGE_USER always, application_map or not: a 64-bit PV kernel runs in
-     * ring 3, so a host mapping without it faults on the guest kernel's own
-     * first access (Xen: adjust_guest_l1e adds it to every 64-bit PV PTE).
-     */
-    nl1e = ((pte_t)mfn << PAGE_SHIFT) | _PAGE_PRESENT | _PAGE_ACCESSED | _PAGE_DIRTY |
-           _PAGE_NX | _PAGE_GNTTAB | _PAGE_USER;
-    if (!(flags & GNTMAP_readonly))
-        nl1e |= _PAGE_RW;
+    nl1e = ((pte_t)mfn << PAGE_SHIFT) | grant_pte_flags(flags);
     /* gnttab_map_avail_bits: guest bits 16..18 of flags go to PTE bits 9..11. */
     nl1e |= (pte_t)((flags >> _GNTMAP_guest_avail0) & 7) << 9;
     ol1e = *pl1e;
@@ -800,6 +813,11 @@ int replace_grant_host_mapping(struct vcpu *v, uint64_t addr, mfn_t mfn, uint64_
     ol1e = *pl1e;
     if (!pte_present(ol1e) || !(ol1e & _PAGE_GNTTAB) || pte_mfn(ol1e) != mfn)
         return GNTST_general_error;     /* not this grant's PTE */
+    /* Nor this mapping's kind: a read-only handle taking down a writable
+     * PTE of the same frame would drop a writable reference that PTE
+     * still uses (XSA-234). */
+    if ((ol1e ^ grant_pte_flags(flags)) & GRANT_PTE_CHECKED)
+        return GNTST_general_error;
     if (new_addr != 0) {
         if (flags & GNTMAP_contains_pte)
             return GNTST_general_error; /* Xen: no replace by PTE address */
