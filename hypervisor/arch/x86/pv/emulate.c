@@ -108,6 +108,11 @@ static void emulate_cpuid(struct vcpu *v, struct cpu_user_regs *regs)
 }
 
 #define MSR_HYPERCALL_PAGE 0x40000000u
+#define MSR_MISC_ENABLE    0x000001a0u
+#define MISC_ENABLE_FAST_STRING   (1ULL << 0)
+#define MISC_ENABLE_BTS_UNAVAIL   (1ULL << 11)
+#define MISC_ENABLE_PEBS_UNAVAIL  (1ULL << 12)
+#define MISC_ENABLE_XTPR_DISABLE  (1ULL << 23)
 
 static int emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
 {
@@ -129,6 +134,14 @@ static int emulate_rdmsr(struct vcpu *v, struct cpu_user_regs *regs)
         break;
     case MSR_HYPERCALL_PAGE:
         val = 0;
+        break;
+    case MSR_MISC_ENABLE:
+        /* The guest's view as Xen builds it (fast strings; BTS, PEBS and
+         * xTPR unavailable; no PERF_AVAIL or MONITOR), synthesised rather
+         * than read: the MSR does not exist on AMD, and reading it
+         * unguarded is how XSA-333 crashed Xen. */
+        val = MISC_ENABLE_FAST_STRING | MISC_ENABLE_BTS_UNAVAIL | MISC_ENABLE_PEBS_UNAVAIL |
+              MISC_ENABLE_XTPR_DISABLE;
         break;
     default:
         return -EINVAL;
