@@ -305,6 +305,40 @@ static void xsa333(void)
     done(333);
 }
 
+/* XSA-193: non-canonical FS/GS bases written through wrmsr fault into the
+ * guest (#GP), never in the hypervisor. */
+static void xsa193(void)
+{
+    static const uint32_t msrs[] = { 0xc0000100, 0xc0000101, 0xc0000102 };
+
+    for (unsigned int i = 0; i < 3; i++) {
+        ex_clear();
+        __asm__ volatile("1: wrmsr\n2:\n" EXTABLE("1b", "2b")
+                         :: "a"(0), "d"(0x80000000u), "c"(msrs[i]) : "memory");
+        if (ex_vec != 13 || ex_ec != 0)
+            test_fail("XSA-193: wrmsr %#x non-canonical: vector %ld ec %#lx, expected #GP(0)",
+                      msrs[i], ex_vec, (unsigned long)ex_ec);
+    }
+    done(193);
+}
+
+/* XSA-316: a map naming the wrong granting domain fails with a negative
+ * status (an error path once returned 1). */
+static void xsa316(void)
+{
+    struct gnttab_map_grant_ref m = { .host_addr = (unsigned long)va4, .flags = GNTMAP_host_map,
+                                      .ref = 10, .dom = self_id() };
+
+    gnttab[10].domid = 5;
+    gnttab[10].frame = (uint32_t)virt_to_mfn(frame1);
+    __atomic_store_n(&gnttab[10].flags, GTF_permit_access, __ATOMIC_SEQ_CST);
+    CHECK_RC("XSA-316: map of a grant to another domain",
+             hc_grant_table_op(GNTTABOP_map_grant_ref, &m, 1), 0);
+    CHECK_RC("XSA-316: its status", m.status, GNTST_general_error);
+    ungrant(10);
+    done(316);
+}
+
 void test_main(void)
 {
     struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
@@ -332,4 +366,6 @@ void test_main(void)
     xsa317();
     xsa279();
     xsa333();
+    xsa193();
+    xsa316();
 }
