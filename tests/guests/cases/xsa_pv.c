@@ -339,6 +339,61 @@ static void xsa316(void)
     done(316);
 }
 
+/* XSA-259: `int $0x80` with no handler registered for it: #GP with the
+ * IDT-flagged error code, delivered to the guest (Xen once crashed on the
+ * path between its int $0x80 fast path and exception delivery). */
+static void xsa259(void)
+{
+    static struct trap_info without[40];
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < 40 && trap_table[i].address != 0; i++)
+        if (trap_table[i].vector != 0x80)
+            without[n++] = trap_table[i];
+    without[n].address = 0;
+    /* set_trap_table only adds entries: clear them all first. */
+    CHECK_RC("XSA-259: clear the trap table", hc_set_trap_table(NULL), 0);
+    CHECK_RC("XSA-259: trap table without 0x80", hc_set_trap_table(without), 0);
+    ex_clear();
+    __asm__ volatile("1: int $0x80\n2:\n" EXTABLE("1b", "2b") ::: "memory");
+    CHECK_RC("XSA-259: int $0x80 unregistered, vector", ex_vec, 13);
+    CHECK_RC("XSA-259: its error code", ex_ec, (0x80 << 3) | 2);
+    CHECK_RC("XSA-259: trap table back", hc_set_trap_table(trap_table), 0);
+    done(259);
+}
+
+/* XSA-269: turning on Branch Trace Store bits in MSR_DEBUGCTL: #GP(0),
+ * one bit after another. */
+static void xsa269(void)
+{
+    uint64_t val = 0;
+    static const uint64_t bits[] = { 1u << 6 /* TR */, 1u << 7 /* BTS */, 1u << 8 /* BTINT */ };
+
+    for (unsigned int i = 0; i < 3; i++) {
+        val |= bits[i];
+        ex_clear();
+        __asm__ volatile("1: wrmsr\n2:\n" EXTABLE("1b", "2b")
+                         :: "a"((uint32_t)val), "d"(0), "c"(0x1d9) : "memory");
+        if (ex_vec != 13 || ex_ec != 0)
+            test_fail("XSA-269: wrmsr DEBUGCTL %#lx: vector %ld ec %#lx, expected #GP(0)",
+                      (unsigned long)val, ex_vec, (unsigned long)ex_ec);
+    }
+    done(269);
+}
+
+/* XSA-298: a far call through an LDT selector with no LDT installed (the
+ * call-gate emulation once skipped the LDT limit). */
+static void xsa298(void)
+{
+    static struct { uint32_t off; uint16_t sel; } __attribute__((packed)) fp = { 0, 0x1007 };
+
+    ex_clear();
+    __asm__ volatile("1: lcall *%0\n2:\n" EXTABLE("1b", "2b") :: "m"(fp) : "memory");
+    CHECK_RC("XSA-298: lcall via LDT selector 0x1007, vector", ex_vec, 13);
+    CHECK_RC("XSA-298: its error code (the selector)", ex_ec, 0x1004);
+    done(298);
+}
+
 void test_main(void)
 {
     struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
@@ -368,4 +423,7 @@ void test_main(void)
     xsa333();
     xsa193();
     xsa316();
+    xsa259();
+    xsa269();
+    xsa298();
 }
