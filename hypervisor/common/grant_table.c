@@ -887,6 +887,45 @@ static __attribute__((noinline)) long gnttab_copy_batch(struct vcpu *v, char *uo
     return rc;
 }
 
+/* ---------------------------------------------------------- cache flush */
+
+/*
+ * GNTTABOP_cache_flush of one range, with Xen 4.17's checks in its order:
+ * the range inside a page and only CLEAN/INVAL bits (-EINVAL; so a
+ * GNTTAB_CACHE_SOURCE_GREF request is -EINVAL too), nothing to do (0), a
+ * RAM frame (-EINVAL), owned by a domain with a grant table (-EPERM: a
+ * frame of no domain or of DOMID_IO has none, which is what XSA-232 was
+ * about), the caller's own or granted to it and in use (-EINVAL).  x86
+ * caches are coherent with DMA: cleaning is a no-op (0); invalidating
+ * alone is refused as Xen's x86 refuses it (-EOPNOTSUPP).
+ */
+static long cache_flush_one(struct domain *d, const gnttab_cache_flush_t *c)
+{
+    mfn_t mfn = c->a.dev_bus_addr >> PAGE_SHIFT;
+    struct domain *owner;
+    bool found;
+
+    if (c->offset >= PAGE_SIZE || c->length > PAGE_SIZE || c->offset + c->length > PAGE_SIZE ||
+        (c->op & ~(GNTTAB_CACHE_INVAL | GNTTAB_CACHE_CLEAN)))
+        return -EINVAL;
+    if (c->length == 0 || c->op == 0)
+        return 0;
+    if (!mfn_valid(mfn))
+        return -EINVAL;
+    owner = mfn_to_page(mfn)->owner;
+    if (owner == NULL || gt_of(owner) == NULL)
+        return -EPERM;
+    found = owner == d;
+    for (grant_ref_t ref = 0; !found && ref < nr_entries(gt_of(owner)); ref++) {
+        const struct active_grant_entry *act = active_entry(gt_of(owner), ref);
+
+        found = (act->pin_ro || act->pin_rw) && act->domid == d->domain_id && act->mfn == mfn;
+    }
+    if (!found)
+        return -EINVAL;
+    return c->op == GNTTAB_CACHE_INVAL ? -EOPNOTSUPP : 0;
+}
+
 /* ------------------------------------------------------------- teardown */
 
 /*
@@ -1063,8 +1102,23 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsig
         return 0;
     }
 
+    case GNTTABOP_cache_flush:
+        for (unsigned int i = 0; i < count; i++, p += sizeof(gnttab_cache_flush_t)) {
+            gnttab_cache_flush_t op;
+            long rc;
+
+            if (copy_from_guest_va(&op, p, sizeof(op)))
+                return -EFAULT;
+            spin_lock(&gnttab_lock);
+            rc = cache_flush_one(d, &op);
+            spin_unlock(&gnttab_lock);
+            if (rc < 0)
+                return rc;
+        }
+        return 0;
+
     default:
-        /* transfer, dump_table, swap_grant_ref, cache_flush: not offered. */
+        /* transfer, dump_table, swap_grant_ref: not offered. */
         return -ENOSYS;
     }
 }

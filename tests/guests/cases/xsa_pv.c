@@ -394,6 +394,33 @@ static void xsa298(void)
     done(298);
 }
 
+/* XSA-232: GNTTABOP_cache_flush of frames no domain with a grant table
+ * owns (the first MiB: DOMID_IO's under Xen) is -EPERM, never a
+ * dereference of a missing grant table; one's own frame is fine. */
+static void xsa232(void)
+{
+    struct gnttab_cache_flush f = { .length = 4096, .op = GNTTAB_CACHE_INVAL | GNTTAB_CACHE_CLEAN };
+    unsigned int bad = 0;
+
+    for (f.a.dev_bus_addr = 0; f.a.dev_bus_addr < 0x100000; f.a.dev_bus_addr += 4096) {
+        long rc = hc_grant_table_op(GNTTABOP_cache_flush, &f, 1);
+
+        if (rc != -XEN_EPERM && bad++ == 0)
+            test_fail("XSA-232: cache_flush of frame %#lx: %ld", (unsigned long)f.a.dev_bus_addr >> 12,
+                      rc);
+    }
+    f.a.dev_bus_addr = (uint64_t)virt_to_mfn(spare) << 12;
+    CHECK_RC("XSA-232: cache_flush of an own frame", hc_grant_table_op(GNTTABOP_cache_flush, &f, 1), 0);
+    f.op = GNTTAB_CACHE_INVAL | GNTTAB_CACHE_SOURCE_GREF;
+    CHECK_RC("XSA-232: cache_flush with SOURCE_GREF", hc_grant_table_op(GNTTABOP_cache_flush, &f, 1),
+             -XEN_EINVAL);
+    f.op = GNTTAB_CACHE_CLEAN;
+    f.offset = 4000;
+    CHECK_RC("XSA-232: cache_flush past the page", hc_grant_table_op(GNTTABOP_cache_flush, &f, 1),
+             -XEN_EINVAL);
+    done(232);
+}
+
 void test_main(void)
 {
     struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
@@ -426,4 +453,5 @@ void test_main(void)
     xsa259();
     xsa269();
     xsa298();
+    xsa232();
 }

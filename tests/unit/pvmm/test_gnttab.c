@@ -844,3 +844,42 @@ Test(gnttab, v2_to_v1_waits_for_the_status_frames_to_be_unmapped)
         cr_expect_eq(v1[80].flags | v1[81].flags | v1[80].frame, 0, "entry 40 cleared");
     }
 }
+
+/* One GNTTABOP_cache_flush op by d. */
+static long cache_flush_one(struct domain *d, gnttab_cache_flush_t *c)
+{
+    XEN_GUEST_HANDLE_PARAM(void) h = { c };
+
+    h_set_current(d);
+    return do_grant_table_op(GNTTABOP_cache_flush, h, 1);
+}
+
+/* GNTTABOP_cache_flush (was -ENOSYS; guest test xsa_pv, XSA-232). */
+Test(gnttab, cache_flush_checks_the_owner_and_the_grant)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1), mine = h_alloc(D2);
+    gnttab_cache_flush_t c = { .length = 64, .op = GNTTAB_CACHE_CLEAN };
+    gnttab_map_grant_ref_t op;
+
+    mapper_for(D2);
+    table_of(D2);
+    c.a.dev_bus_addr = (uint64_t)mine << PAGE_SHIFT;
+    cr_expect_eq(cache_flush_one(D2, &c), 0, "its own frame");
+    c.a.dev_bus_addr = (uint64_t)H_IO_FIRST << PAGE_SHIFT;
+    cr_expect_eq(cache_flush_one(D2, &c), -EPERM, "a frame of no domain with a grant table");
+    c.a.dev_bus_addr = (uint64_t)page << PAGE_SHIFT;
+    cr_expect_eq(cache_flush_one(D2, &c), -EINVAL, "another domain's frame, not granted");
+    grant(gt, 12, 2, page, false);
+    op = map(D2, 1, 12, 0);
+    cr_assert_eq(op.status, GNTST_okay);
+    cr_expect_eq(cache_flush_one(D2, &c), 0, "granted and mapped");
+    c.op = GNTTAB_CACHE_INVAL;
+    cr_expect_eq(cache_flush_one(D2, &c), -EOPNOTSUPP, "invalidate alone");
+    c.op = GNTTAB_CACHE_CLEAN | GNTTAB_CACHE_SOURCE_GREF;
+    cr_expect_eq(cache_flush_one(D2, &c), -EINVAL);
+    c.op = GNTTAB_CACHE_CLEAN;
+    c.offset = 4090;
+    cr_expect_eq(cache_flush_one(D2, &c), -EINVAL, "past the page");
+    cr_expect_eq(unmap(D2, op.handle), GNTST_okay);
+}
