@@ -8,6 +8,7 @@
 #                   the serial console (quit QEMU: Ctrl-a x)
 #   make test       install missing packages, build, run every test suite
 #   make bench      benchmarks against references measured in the same run
+#   make fuzz-long  the hypercall fuzzer as a domU beside dom0, 10^6 calls
 #   make deps       install what is missing from Debian's archive (only that)
 #   make clean      remove build/
 
@@ -28,7 +29,7 @@ SUBMAKE = $(MAKE) -s --no-print-directory -f $(ROOT)/Rules.mk BUILD=$(BUILD)
 COMPONENTS := hypervisor xenstore dom0-tools pv-drivers
 flavour = $(if $(filter hypervisor,$(1)),hyp,host)
 
-.PHONY: all iso run test bench deps clean $(COMPONENTS) tests-build toolstack-soak
+.PHONY: all iso run test bench deps clean $(COMPONENTS) tests-build toolstack-soak fuzz-long
 
 all: $(COMPONENTS)
 
@@ -66,6 +67,12 @@ bench: deps
 toolstack-soak: deps
 	+@$(MAKE) --no-print-directory all
 	@TOOLSTACK_LOOP=200 TOOLSTACK_SIX=1 $(ROOT)/tests/suites/61-toolstack-ours.sh
+
+# The fuzz_domu guest with 10^6 calls (make test runs 10^5): suite 31's
+# rows marked named=fuzz-long.
+fuzz-long: deps
+	+@$(MAKE) --no-print-directory all
+	@FUZZ_LONG=1 $(ROOT)/tests/suites/31-guests-ours.sh fuzz_domu_long
 
 clean:
 	rm -rf $(BUILD)

@@ -20,12 +20,17 @@
  * lists are always random (never results of earlier calls), so a batch
  * cannot become an iret or set_trap_table(NULL) on our own state.
  * Afterwards the guest checks it still works: hypercalls, a trap, memory.
+ * fuzz_domu.c runs the same loop (fuzz_run) as an unprivileged domain.
  */
 #include "guest.h"
 
+#ifndef FUZZ_NO_MAIN
 const char test_title[] = "hypercall fuzzer";
+#endif
 
+#ifndef NR_CALLS
 #define NR_CALLS 100000
+#endif
 
 /* Pointer targets, fenced by unmapped guard pages: a random count makes the
  * hypervisor write arrays of results from a pointer near the end of the
@@ -108,7 +113,9 @@ static void classify(long rc)
     results[k]++;
 }
 
-void test_main(void)
+/* NR_CALLS random hypercalls, then the checks that this guest still works
+ * (failures through test_fail). */
+static void fuzz_run(void)
 {
     uint64_t seed = rdtsc();
     unsigned long done = 0, sys_path = 0;
@@ -181,7 +188,7 @@ void test_main(void)
         done++;
         if (!(done % 1000))
             refill();
-        if (!(done % 20000))
+        if (!(done % (NR_CALLS / 5)))
             printk("fuzz: %lu calls\n", done);
     }
     hc_use_syscall = 0;
@@ -203,3 +210,10 @@ void test_main(void)
     if (results[4] == 0 || results[2] == 0)
         test_fail("no -ENOSYS or no -EFAULT among %lu random calls: arguments not random?", done);
 }
+
+#ifndef FUZZ_NO_MAIN
+void test_main(void)
+{
+    fuzz_run();
+}
+#endif

@@ -55,6 +55,7 @@ void printk(const char *fmt, ...) __printf(1, 2);
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 void test_fail(const char *fmt, ...) __printf(1, 2);   /* continue, fail at end */
+bool test_failed(void);                                /* a failure or error so far? */
 void test_skip(const char *fmt, ...) __printf(1, 2);   /* continue, skip at end */
 void test_error(const char *fmt, ...) __printf(1, 2);  /* continue, error at end */
 void __noreturn test_abort(const char *fmt, ...) __printf(1, 2); /* error now */

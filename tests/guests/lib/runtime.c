@@ -70,6 +70,11 @@ void test_fail(const char *fmt, ...)
     va_end(ap);
 }
 
+bool test_failed(void)
+{
+    return verdict >= V_FAILURE;
+}
+
 void test_skip(const char *fmt, ...)
 {
     va_list ap;
