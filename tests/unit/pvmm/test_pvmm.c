@@ -209,6 +209,14 @@ Test(pvmm, attack_forbidden_flags)
     same(&s, "forbidden flags");
     cr_expect_eq(mmu(D1, D1, l1, 70, h_pte(data[0], RW | _PAGE_GLOBAL | _PAGE_NX), 0), 0,
                  "G and NX are fine in an L1");
+    /* Regression (guest tests fuzz_valid, mmu): software bits 53-62 in an
+     * L1 entry are the guest's, as on Xen; they were -EINVAL.  Above L1
+     * they stay refused. */
+    cr_expect_eq(mmu(D1, D1, l1, 71, h_pte(data[1], RW | (1ULL << 58) | (1ULL << 62)), 0), 0,
+                 "soft-dirty and bit 62 in an L1");
+    cr_expect_eq(mmu(D1, D1, l1, 71, 0, 0), 0);
+    cr_expect_eq(mmu(D1, D1, l2, 1, h_pte(spare_l1, RW | (1ULL << 58)), 0), -EINVAL,
+                 "software bits in an L2");
 }
 
 Test(pvmm, type_changes_only_at_count_zero)

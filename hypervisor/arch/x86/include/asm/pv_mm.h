@@ -32,10 +32,13 @@ typedef uint64_t pte_t;
 /* Page-table entry flags that a guest may set, per level (Xen's masks).
  * PSE is refused everywhere (no superpages for PV), G only in L1s, the
  * cache-attribute bits (PWT, PCD, PAT) only for domains with I/O rights,
- * and bits 52-62 (software/protection keys) never. */
+ * and bits 52-62 (software/protection keys) never above L1 (L1: below). */
 #define PTE_FLAGS_HIGH_MASK   0x7ff0000000000000ULL   /* bits 52..62 */
 #define PTE_CACHE_ATTRS       (_PAGE_PWT | _PAGE_PCD | _PAGE_PSE) /* PSE = PAT in an L1 */
-#define L1_DISALLOW_MASK      (PTE_FLAGS_HIGH_MASK | PTE_CACHE_ATTRS)
+/* An L1 entry may carry the software bits 53..62 (Xen 4.17 accepts
+ * 52..62; Linux keeps soft-dirty and devmap there): only our grant marker,
+ * bit 52, is refused.  Protection keys (59..62) are off: CR4.PKE is clear. */
+#define L1_DISALLOW_MASK      (_PAGE_GNTTAB | PTE_CACHE_ATTRS)
 #define L2_DISALLOW_MASK      (PTE_FLAGS_HIGH_MASK | _PAGE_PWT | _PAGE_PCD | _PAGE_PSE | _PAGE_GLOBAL)
 #define L3_DISALLOW_MASK      L2_DISALLOW_MASK
 #define L4_DISALLOW_MASK      L2_DISALLOW_MASK
