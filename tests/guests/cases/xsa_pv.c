@@ -421,6 +421,77 @@ static void xsa232(void)
     done(232);
 }
 
+/* XSA-286: update_va_mapping after an mmu_update that swapped the L2
+ * under the address, in one multicall, must edit the NEW hierarchy (Xen
+ * once used a stale linear mapping of the old one).  Two pinned L2 -> L1
+ * hierarchies, L3 slot 1 switched between them, 15 rounds. */
+static void xsa286(void)
+{
+    static uint64_t l1t1[512] __aligned(4096), l1t2[512] __aligned(4096);
+    static uint64_t l2t1[512] __aligned(4096), l2t2[512] __aligned(4096);
+    uint64_t *l4 = (uint64_t *)start_info->pt_base;
+    uint64_t *l3 = table_va(l4[0]);
+    uint64_t l3_maddr = ((uint64_t)virt_to_mfn(l3) << 12) + 8 * 1;
+    unsigned long addr = 1UL << 30;             /* L3 slot 1 */
+    uint64_t nl1e = ((uint64_t)virt_to_mfn(spare) << 12) | 0x67;
+
+    if (l3[1] & 1)
+        test_abort("L3 slot 1 is in use");
+    l2t1[0] = ((uint64_t)virt_to_mfn(l1t1) << 12) | 0x67;
+    l2t2[0] = ((uint64_t)virt_to_mfn(l1t2) << 12) | 0x67;
+    CHECK_RC("XSA-286: l1t1 read-only", remap(l1t1, 0x25), 0);
+    CHECK_RC("XSA-286: l1t2 read-only", remap(l1t2, 0x25), 0);
+    CHECK_RC("XSA-286: l2t1 read-only", remap(l2t1, 0x25), 0);
+    CHECK_RC("XSA-286: l2t2 read-only", remap(l2t2, 0x25), 0);
+    CHECK_RC("XSA-286: pin l2t1", mmuext(MMUEXT_PIN_L2_TABLE, virt_to_mfn(l2t1)), 0);
+    CHECK_RC("XSA-286: pin l2t2", mmuext(MMUEXT_PIN_L2_TABLE, virt_to_mfn(l2t2)), 0);
+    for (int i = 0; i < 15; i++) {
+        struct mmu_update mu[3] = {
+            { .ptr = l3_maddr, .val = ((uint64_t)virt_to_mfn(l2t1) << 12) | 0x67 },
+            { .ptr = ((uint64_t)virt_to_mfn(l1t1) << 12), .val = 0 },
+            { .ptr = ((uint64_t)virt_to_mfn(l1t2) << 12), .val = 0 },
+        };
+        struct multicall_entry mc[3];
+
+        if (hc_mmu_update(mu, 3, NULL, DOMID_SELF) != 0)
+            test_abort("XSA-286: reset failed");
+        mu[0].val = ((uint64_t)virt_to_mfn(l2t2) << 12) | 0x67;
+        memset(mc, 0, sizeof(mc));
+        mc[0].op = __HYPERVISOR_update_va_mapping;
+        mc[0].args[0] = addr;
+        mc[0].args[2] = UVMF_INVLPG;
+        mc[1].op = __HYPERVISOR_mmu_update;
+        mc[1].args[0] = (unsigned long)mu;
+        mc[1].args[1] = 1;
+        mc[1].args[3] = DOMID_SELF;
+        mc[2].op = __HYPERVISOR_update_va_mapping;
+        mc[2].args[0] = addr;
+        mc[2].args[1] = nl1e;
+        mc[2].args[2] = UVMF_INVLPG;
+        CHECK_RC("XSA-286: multicall", hc_multicall(mc, 3), 0);
+        if (mc[0].result || mc[1].result || mc[2].result)
+            test_fail("XSA-286: results %ld %ld %ld", (long)mc[0].result, (long)mc[1].result,
+                      (long)mc[2].result);
+        if (l1t1[0] != 0)
+            test_fail("XSA-286: round %d: the old hierarchy was edited (%#lx)", i,
+                      (unsigned long)l1t1[0]);
+        /* Accessed/dirty aside, and global: Xen sets G on PV user mappings. */
+        if ((l1t2[0] & ~0x160ULL) != (nl1e & ~0x160ULL))
+            test_fail("XSA-286: round %d: the new hierarchy has %#lx", i, (unsigned long)l1t2[0]);
+    }
+    {
+        struct mmu_update mu[2] = {
+            { .ptr = l3_maddr, .val = 0 },
+            { .ptr = ((uint64_t)virt_to_mfn(l1t2) << 12), .val = 0 },
+        };
+
+        CHECK_RC("XSA-286: clean up", hc_mmu_update(mu, 2, NULL, DOMID_SELF), 0);
+    }
+    CHECK_RC("XSA-286: unpin l2t1", mmuext(MMUEXT_UNPIN_TABLE, virt_to_mfn(l2t1)), 0);
+    CHECK_RC("XSA-286: unpin l2t2", mmuext(MMUEXT_UNPIN_TABLE, virt_to_mfn(l2t2)), 0);
+    done(286);
+}
+
 void test_main(void)
 {
     struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
@@ -454,4 +525,5 @@ void test_main(void)
     xsa269();
     xsa298();
     xsa232();
+    xsa286();
 }
