@@ -13,10 +13,11 @@ busybox_root() {
 }
 
 # mkcpio DIR OUT: a reproducible newc cpio, gzip -1 (decompression speed
-# matters more than size under TCG).
+# matters more than size under TCG).  Written aside and renamed: OUT may be
+# a hard link shared with another build tree, which must keep its bytes.
 mkcpio() {
     (cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
-        gzip -1 -n > "$2"
+        gzip -1 -n > "$2.tmp" && mv -f "$2.tmp" "$2"
 }
 
 # copy_prog DST SRC REL [LIBPATH]: a program and the shared libraries it needs.

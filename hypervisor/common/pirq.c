@@ -36,8 +36,10 @@
 static struct {
     struct domain *d;       /* mapped to (d, pirq), or NULL */
     uint16_t pirq;
-    bool configured;
+    bool configured;        /* programmed (firmware default or setup_gsi) */
+    bool guest_set;         /* trigger/polarity given by setup_gsi */
     bool level;
+    bool active_low;
 } gsi_desc[NR_HW_GSIS];
 
 unsigned int pirq_limit(const struct domain *d)
@@ -55,6 +57,33 @@ bool gsi_is_mapped(int gsi)
     return gsi_valid(gsi) && gsi_desc[gsi].d != NULL;
 }
 
+static void eoi_map_bit(struct domain *d, unsigned int pirq, bool set);
+static struct pirq *mapped_pirq(struct domain *d, unsigned int pirq);
+
+/* (Re)program a line's trigger and polarity.  The pin comes back masked;
+ * a bound line that is not held for an EOI is unmasked again, and its
+ * EOI bitmap bit follows the new trigger. */
+static int program_gsi(int gsi, bool level, bool active_low)
+{
+    struct domain *d = gsi_desc[gsi].d;
+    struct pirq *info = d != NULL ? mapped_pirq(d, gsi_desc[gsi].pirq) : NULL;
+    int rc = arch_gsi_configure(gsi, level, active_low);
+
+    if (rc)
+        return rc;
+    gsi_desc[gsi].configured = true;
+    gsi_desc[gsi].level = level;
+    gsi_desc[gsi].active_low = active_low;
+    if (info != NULL && info->evtchn != 0) {
+        if (!level)
+            info->masked = false;       /* an edge line is never held */
+        eoi_map_bit(d, gsi_desc[gsi].pirq, level);
+        if (!info->masked)
+            arch_gsi_unmask(gsi);
+    }
+    return 0;
+}
+
 int pirq_setup_gsi(int gsi, bool level, bool active_low)
 {
     int rc;
@@ -63,14 +92,29 @@ int pirq_setup_gsi(int gsi, bool level, bool active_low)
         return -EINVAL;
     if (arch_gsi_is_reserved(gsi))
         return -EPERM;
-    if (gsi_desc[gsi].configured)
+    if (gsi_desc[gsi].guest_set)
         return -EEXIST;
-    rc = arch_gsi_configure(gsi, level, active_low);
-    if (rc)
-        return rc;
-    gsi_desc[gsi].configured = true;
-    gsi_desc[gsi].level = level;
+    /* Linux maps a line before it sets it up (xen_register_gsi): a line
+     * programmed with the firmware's default by map_pirq is still the
+     * guest's to set once, as Xen's mp_register_gsi programs a pin once. */
+    if (!gsi_desc[gsi].configured || gsi_desc[gsi].level != level ||
+        gsi_desc[gsi].active_low != active_low) {
+        rc = program_gsi(gsi, level, active_low);
+        if (rc)
+            return rc;
+    }
+    gsi_desc[gsi].guest_set = true;
     return 0;
+}
+
+int pirq_gsi_retrigger(int gsi, bool level, bool active_low)
+{
+    if (!gsi_valid(gsi) || arch_gsi_is_reserved(gsi))
+        return 0;                       /* Xen ignores such writes too */
+    if (gsi_desc[gsi].configured && gsi_desc[gsi].level == level &&
+        gsi_desc[gsi].active_low == active_low)
+        return 0;
+    return program_gsi(gsi, level, active_low);
 }
 
 static void eoi_map_bit(struct domain *d, unsigned int pirq, bool set)
@@ -130,12 +174,17 @@ int pirq_map_gsi(struct domain *d, int gsi, int *pirq)
     } else if (d->pirqs[p].mapped)
         return -EEXIST;                 /* that PIRQ routes another line */
     if (!gsi_desc[gsi].configured) {
-        /* A legacy ISA line Linux never set up: edge, active high. */
-        rc = arch_gsi_configure(gsi, false, false);
+        /* A line not set up yet: the firmware's trigger and polarity (an
+         * ISA override, ISA edge/high, PCI level/low) until setup_gsi. */
+        bool level, low;
+
+        arch_gsi_default(gsi, &level, &low);
+        rc = arch_gsi_configure(gsi, level, low);
         if (rc)
             return rc;
         gsi_desc[gsi].configured = true;
-        gsi_desc[gsi].level = false;
+        gsi_desc[gsi].level = level;
+        gsi_desc[gsi].active_low = low;
     }
     d->pirqs[p].gsi = (uint16_t)gsi;
     d->pirqs[p].mapped = true;

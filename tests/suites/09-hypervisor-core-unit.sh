@@ -9,7 +9,7 @@
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
-for t in evtchn pvmm sched control devices; do
+for t in evtchn pvmm sched control devices ioapic; do
     log=$BUILD/tests/unit/$t-build.log
     mkdir -p "$(dirname "$log")"
     if ! make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=tests/unit/$t FLAVOR=host \

@@ -16,8 +16,17 @@
 #include <xen/control.h>
 #include <asm/page.h>
 #include <asm/setup.h>
+#include <asm/io_apic.h>
 
 static unsigned int machine_cpus = 1;
+static const uint8_t *madt_found;       /* io_apic.c reads it too */
+static uint32_t madt_len;
+
+const uint8_t *acpi_madt(uint32_t *len)
+{
+    *len = madt_len;
+    return madt_found;
+}
 
 static bool checksum_ok(const uint8_t *p, size_t len)
 {
@@ -101,6 +110,8 @@ void acpi_count_cpus(void)
         return;
     }
     memcpy(&len, madt + 4, 4);
+    madt_found = madt;
+    madt_len = len;
     /* Entries after the 44-byte header: type, length, body. */
     for (uint32_t off = 44; off + 2 <= len; ) {
         uint8_t type = madt[off], elen = madt[off + 1];

@@ -24,6 +24,7 @@
 #include <asm/apic.h>
 #include <asm/config.h>
 #include <asm/desc.h>
+#include <asm/io_apic.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
@@ -199,6 +200,7 @@ void __start_xen(unsigned int magic, unsigned int mbi_pa)
     acpi_count_cpus();
     pic_disable();
     apic_init();
+    io_apic_init();
     time_init();
     mm_drop_identity_map();
     local_irq_enable();

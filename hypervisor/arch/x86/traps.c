@@ -18,6 +18,7 @@
 #include <asm/apic.h>
 #include <asm/config.h>
 #include <asm/desc.h>
+#include <asm/io_apic.h>
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/regs.h>
@@ -265,6 +266,8 @@ void do_trap(struct cpu_user_regs *regs)
         return;
     }
     if (vec == SPURIOUS_APIC_VECTOR)
+        return;
+    if (arch_irq_vector(vec))           /* a device line routed as a PIRQ */
         return;
     if (vec >= FIRST_IRQ_VECTOR) {
         /* The 8259 is masked, but it can still raise its spurious IRQ7/15

@@ -35,6 +35,9 @@ unsigned int pirq_limit(const struct domain *d);
  * active low).  -EINVAL no such GSI, -EPERM the hypervisor's own line,
  * -EEXIST already configured (Linux takes that as done). */
 int pirq_setup_gsi(int gsi, bool level, bool active_low);
+/* The hardware domain rewrote a line's IO-APIC entry (apic_write): carry
+ * its trigger/polarity into the routing; anything else stays ours. */
+int pirq_gsi_retrigger(int gsi, bool level, bool active_low);
 /* map_pirq (GSI): *pirq < 0 asks for one (identity for a GSI below the
  * limit, else a free one); returns 0 and the PIRQ in *pirq. */
 int pirq_map_gsi(struct domain *d, int gsi, int *pirq);
@@ -57,10 +60,12 @@ bool gsi_is_mapped(int gsi);
 void pirq_do_irq(int gsi);
 
 /* ---- arch hooks: the interrupt controller ---- */
-/* GSIs the machine has (0 when no IO-APIC is driven: nothing routable). */
+/* GSIs the machine has (0 when no IO-APIC was found: nothing routable). */
 unsigned int arch_nr_gsis(void);
 /* Lines the hypervisor keeps (timer, cascade). */
 bool arch_gsi_is_reserved(int gsi);
+/* The firmware's trigger/polarity for a line nobody set up yet. */
+void arch_gsi_default(int gsi, bool *level, bool *active_low);
 /* Program trigger/polarity and a vector for gsi, left masked. */
 int  arch_gsi_configure(int gsi, bool level, bool active_low);
 void arch_gsi_unmask(int gsi);

@@ -4,7 +4,9 @@
  * IO-APIC (tests/unit/lib/fake_ioapic.c, 24 lines): setup_gsi, map and
  * unmap, bind_pirq, delivery with a level line masked until the guest's
  * EOI (never lost, never storming), edge lines, the EOI bitmap frame,
- * forced unbinds, teardown returning every frame, and -EPERM for domUs.
+ * forced unbinds, teardown returning every frame, and -EPERM for domUs;
+ * Linux's order (map_pirq, then setup_gsi reprogramming the line once) and
+ * the filtered apic_read/apic_write.
  */
 #include <string.h>
 #include <criterion/criterion.h>
@@ -111,7 +113,8 @@ Test(pirq, map_and_unmap_gsi)
     p = 10;
     cr_assert_eq(map_gsi(DOMID_SELF, 10, &p), 0);
     cr_assert_eq(p, 10);
-    cr_assert(fio_pin[10].configured && !fio_pin[10].level, "unset line: ISA edge");
+    cr_assert(fio_pin[10].configured && fio_pin[10].level && !fio_pin[10].active_low,
+              "unset line: the firmware's default (10: override, level/high)");
     cr_assert(fio_pin[10].masked, "mapped but unbound: still masked");
     p = 10;
     cr_assert_eq(map_gsi(DOMID_SELF, 10, &p), 0, "the same mapping again");
@@ -365,4 +368,70 @@ Test(pirq, domain_death_releases_lines_and_frames)
     cr_assert_eq(heap_free_pages(), before, "every frame back, the EOI bitmap included");
     p = -1;
     cr_assert_eq(map_gsi(DOMID_SELF, 7, &p), 0, "the line is free for dom0");
+}
+
+/* Linux's xen_register_gsi maps the line first (programmed with the
+ * firmware's default), then calls setup_gsi: the guest's trigger and
+ * polarity win, once; a bound line keeps working across the change. */
+Test(pirq, setup_gsi_after_map_reprograms_once)
+{
+    struct domain *d0 = h_make_dom0();
+    struct page_info *pg = alloc_domheap_pages(d0, 0, MEMF_zero);
+    struct physdev_pirq_eoi_gmfn m = { .gmfn = page_to_mfn(pg) };
+    unsigned long *map = page_to_virt(pg);
+    evtchn_port_t port;
+    int p = 5;
+
+    cr_assert_eq(physdev(PHYSDEVOP_pirq_eoi_gmfn_v2, &m), 0);
+    cr_assert_eq(map_gsi(DOMID_SELF, 5, &p), 0);
+    cr_assert(fio_pin[5].configured && !fio_pin[5].level, "ISA default: edge");
+    cr_assert_eq(bind(5, &port), 0);
+    cr_assert(!(map[0] & (1UL << 5)), "edge: no EOI needed");
+    cr_assert(!fio_pin[5].masked);
+    cr_assert_eq(setup_gsi(5, 1, 1), 0, "first setup_gsi after the map: applied");
+    cr_assert(fio_pin[5].level && fio_pin[5].active_low);
+    cr_assert(!fio_pin[5].masked, "bound and not in flight: live again");
+    cr_assert(map[0] & (1UL << 5), "level now: EOI needed");
+    pirq_do_irq(5);
+    cr_assert(pending(d0, port));
+    cr_assert(fio_pin[5].masked, "and held until the EOI");
+    cr_assert_eq(setup_gsi(5, 0, 0), -EEXIST, "once");
+    cr_assert(fio_pin[5].level, "unchanged by the refused call");
+    cr_assert_eq(eoi(5), 0);
+    cr_assert(!fio_pin[5].masked);
+    /* Same values as the default: nothing reprogrammed, but still once. */
+    p = 11;
+    cr_assert_eq(map_gsi(DOMID_SELF, 11, &p), 0);
+    cr_assert_eq(setup_gsi(11, 1, 0), 0);
+    cr_assert_eq(setup_gsi(11, 1, 0), -EEXIST);
+}
+
+static long apic_op(int cmd, unsigned long base, uint32_t reg, uint32_t *val)
+{
+    struct physdev_apic a = { .apic_physbase = base, .reg = reg, .value = *val };
+    long rc = physdev(cmd, &a);
+
+    *val = a.value;
+    return rc;
+}
+
+Test(pirq, apic_read_write_filtered)
+{
+    struct domain *u;
+    uint32_t v = 0;
+
+    h_make_dom0();
+    cr_assert_eq(apic_op(PHYSDEVOP_apic_read, FIO_BASE, 1, &v), 0);
+    cr_assert_eq(v, (23u << 16) | 0x20, "the version register: 24 pins");
+    cr_assert_eq(apic_op(PHYSDEVOP_apic_read, FIO_BASE + 0x1000, 1, &v), -EINVAL, "no IO-APIC there");
+    cr_assert_eq(apic_op(PHYSDEVOP_apic_read, FIO_BASE, 0x10 + 48, &v), -EINVAL, "beyond its pins");
+    cr_assert_eq(apic_op(PHYSDEVOP_apic_write, FIO_BASE, 0x10, &v), 0);
+    cr_assert_eq(physdev(PHYSDEVOP_apic_read, H_BAD_PTR), -EFAULT);
+    cr_assert_eq(fio_reads, 1u);
+    cr_assert_eq(fio_writes, 1u);
+    cr_assert_eq(domain_create(1, 0, 1, &u), 0);
+    h_run_as(u->vcpu[0]);
+    cr_assert_eq(apic_op(PHYSDEVOP_apic_read, FIO_BASE, 1, &v), -EPERM, "domU");
+    cr_assert_eq(apic_op(PHYSDEVOP_apic_write, FIO_BASE, 0x10, &v), -EPERM, "domU");
+    cr_assert_eq(fio_reads + fio_writes, 2u, "nothing reached the IO-APIC for it");
 }

@@ -16,7 +16,9 @@ struct fio_pin {
     bool masked;            /* starts masked */
     unsigned int unmasks, masks;
 };
+#define FIO_BASE 0xfec00000UL
 extern unsigned int fio_nr_gsis;
+extern unsigned int fio_reads, fio_writes;   /* apic_read/apic_write reaching it */
 extern struct fio_pin fio_pin[FIO_PINS];
 /* Reset: n lines, all masked and unconfigured. */
 void fio_reset(unsigned int n);

@@ -4,13 +4,14 @@
  * and PCI commands, with Xen 4.17's semantics.  The PIRQ state behind them
  * is common/pirq.c; the interrupt controller is the arch's (arch/x86/irq.c).
  *
- *   setup_gsi (hardware domain): a line's trigger and polarity; -EEXIST once
- *     set, which Linux takes as done;
+ *   setup_gsi (hardware domain): a line's trigger and polarity, once (a
+ *     line map_pirq programmed with the firmware's default included);
+ *     -EEXIST after that, which Linux takes as done;
  *   map_pirq MAP_PIRQ_TYPE_GSI (hardware domain, for itself or a domain it
  *     builds): the line becomes a PIRQ of that domain (pirq = gsi when Linux
  *     asks so, else a free one); -EINVAL beyond the machine's GSIs, -EPERM
  *     for the hypervisor's own lines; with no routable GSI at all (no
- *     IO-APIC driven) a legacy line answers -ENODEV as before, and Linux
+ *     IO-APIC in the MADT) a legacy line answers -ENODEV, and Linux
  *     carries on without it;
  *   map_pirq MSI / MSI-X: -ENODEV: the hypervisor does not own PCI devices'
  *     MSI capabilities (no PCI device list, no MSI programming), so Linux
@@ -23,9 +24,10 @@
  *     (bit set = EOI needed); -EINVAL not a writable frame of its own,
  *     -EBUSY already registered;
  *   alloc_irq_vector: Xen's dummy for the hardware domain, vector = irq;
- *   apic_read / apic_write: the hardware domain only; -EINVAL because no
- *     IO-APIC is known at the address, and Linux's xen_io_apic_read then
- *     returns its synthetic register values;
+ *   apic_read / apic_write: the hardware domain only; the IO-APIC at
+ *     apic_physbase (-EINVAL if none): reads see the real registers, writes
+ *     are filtered (arch/x86/io_apic.c: only a redirection entry's trigger
+ *     and polarity reach the routing);
  *   manage_pci_* / pci_device_* / restore_msi* / msix / mmcfg /
  *     get_free_pirq / dbgp: -ENOSYS.
  * Every command but set_iopl, irq_status_query, eoi and the EOI bitmap is
@@ -40,6 +42,7 @@
 #include <xen/control.h>
 #include <xen/hypercall.h>
 #include <xen/irq.h>
+#include <asm/io_apic.h>
 
 static long physdev_map_pirq(struct domain *caller, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
@@ -101,6 +104,7 @@ static long physdev_unmap_pirq(struct domain *caller, XEN_GUEST_HANDLE_PARAM(voi
 long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *caller = current->domain;
+    int rc;
 
     switch (cmd) {
     case PHYSDEVOP_set_iopl: {
@@ -171,7 +175,12 @@ long do_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             return -EFAULT;
         if (!caller->is_privileged)
             return -EPERM;
-        return -EINVAL;                 /* no IO-APIC known at apic_physbase */
+        if (cmd == PHYSDEVOP_apic_write)
+            return io_apic_guest_write(apic.apic_physbase, apic.reg, apic.value);
+        rc = io_apic_guest_read(apic.apic_physbase, apic.reg, &apic.value);
+        if (rc == 0 && copy_to_guest_va(arg.p, &apic, sizeof(apic)) != 0)
+            rc = -EFAULT;
+        return rc;
     }
     case PHYSDEVOP_map_pirq:
         return physdev_map_pirq(caller, arg);
