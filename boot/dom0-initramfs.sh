@@ -56,10 +56,12 @@ install -m 0755 "$BUILD/tests/linux/stress" "$R/bin/stress"
 mkdir -p "$R/tests"
 for t in "$ROOT"/tests/linux/*.sh; do install -m 0755 "$t" "$R/tests/"; done
 # The Xen drivers, then what dom0 needs for QEMU's virtio disk and NIC
-# (Debian builds the virtio transport, its drivers and ext4 as modules).
+# (Debian builds the virtio transport, its drivers, ext4 and the bridge as
+# modules).
 for m in xen-privcmd xenfs xen-evtchn xen-gntdev \
          virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
-         virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4; do
+         virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4 \
+         llc stp bridge; do
     f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
     [ -n "$f" ] && cp "$f" "$R/lib/modules/"
 done

@@ -74,6 +74,7 @@ copy_prog "$R" "$XS/xenstore" usr/bin/xenstore
 copy_prog "$R" "$BUILD/pv-drivers/bin/blkback" usr/lib/xen/bin/blkback
 for t in read write ls list rm exists chmod watch; do ln -sf xenstore "$R/usr/bin/xenstore-$t"; done
 install -m 0755 "$here/xencommons.sh" "$R/etc/init.d/xencommons"
+install -m 0755 "$here/lab-devices.sh" "$R/etc/init.d/lab-devices"
 cp "$L/vmlinuz" "$R/boot/vmlinuz-$kver"
 ln -sfn "vmlinuz-$kver" "$R/boot/vmlinuz"
 install -m 0644 "$here/demo.cfg" "$R/etc/xen/demo.cfg"
@@ -91,7 +92,7 @@ log "dom0 initramfs $W/dom0.cpio.gz ($(stat -c %s "$W/dom0.cpio.gz") bytes, kern
 ISO=$iso \
 XEN_CMDLINE="console=com1 com1=115200 loglvl=info dom0_mem=${DOM0_MEM:-1024M} ${XEN_EXTRA:-}" \
 DOM0_KERNEL=${DOM0_KERNEL:-$L/vmlinux.gz} \
-DOM0_CMDLINE="console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=1024" \
+DOM0_CMDLINE="console=hvc0 earlyprintk=xen swiotlb=1024" \
 DOM0_INITRD=$W/dom0.cpio.gz \
     "$ROOT/boot/mkiso.sh" >/dev/null
 echo "$iso"

@@ -7,6 +7,9 @@
 # Environment: ISO (default build/hypervisor.iso), MEM (MiB, default 2048:
 # the lab's dom0 takes 1024 of it, docs/lab.md has the figures),
 # SMP (default 1), QEMU_EXTRA (more QEMU arguments, e.g. "-s" for gdb),
+# DISK (the virtio disk dom0 keeps its data on, default build/lab-disk.img,
+# made once by boot/lab-disk.sh; DISK=none: none), NET (user: a virtio NIC
+# on QEMU's user network, the default; none: no NIC),
 # KERNEL=1 boots build/hypervisor.elf through QEMU's -kernel instead, with
 # XEN_CMDLINE as its command line.
 set -eu
@@ -16,7 +19,18 @@ iso=${ISO:-$BUILD/hypervisor.iso}
 mem=${MEM:-2048}
 smp=${SMP:-1}
 
-set -- -accel tcg -cpu qemu64,+rdrand -m "$mem" -smp "$smp" -nographic -no-reboot -nic none
+disk=${DISK:-$BUILD/lab-disk.img}
+
+set -- -accel tcg -cpu qemu64,+rdrand -m "$mem" -smp "$smp" -nographic -no-reboot
+if [ "$disk" != none ]; then
+    [ -f "$disk" ] || "$ROOT/boot/lab-disk.sh" "$disk" || exit 1
+    set -- "$@" -drive "if=virtio,file=$disk,format=raw"
+fi
+if [ "${NET:-user}" = none ]; then
+    set -- "$@" -nic none
+else
+    set -- "$@" -nic user,model=virtio-net-pci
+fi
 if [ "${KERNEL:-0}" = 1 ]; then
     [ -f "$BUILD/hypervisor.elf" ] || { echo "run: $BUILD/hypervisor.elf not built (make)" >&2; exit 1; }
     set -- "$@" -kernel "$BUILD/hypervisor.elf" -append "${XEN_CMDLINE:-console=com1 loglvl=info}"

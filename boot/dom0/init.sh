@@ -2,7 +2,8 @@
 # /init of the dom0 initramfs (busybox sh).  Mounts the basics, prints the
 # init marker with the kernel's uptime, then either runs the test named by
 # test=NAME on the kernel command line (/tests/NAME.sh, which ends the
-# machine) or brings up the lab: the toolstack's daemons through
+# machine) or brings up the lab: its disk and network
+# (/etc/init.d/lab-devices, when the image has it), the toolstack's daemons through
 # /etc/init.d/xencommons (when the image has it: the lab ISO does), then
 # /etc/rc.local (a user's overlay may bring one), then an interactive shell
 # on the console.
@@ -38,6 +39,9 @@ hostname "$(cat /etc/hostname 2>/dev/null || echo dom0)"
 # console (as with `quiet`), so kernel notices do not land in the middle of
 # a guest's console session.  `dmesg` still has them all.
 dmesg -n 4
+# The lab's disk and network first: /etc/xen and /var/lib/xen may live on
+# the disk, and the toolstack reads them.
+[ -x /etc/init.d/lab-devices ] && /etc/init.d/lab-devices start
 if [ -x /etc/init.d/xencommons ]; then
     /etc/init.d/xencommons start || echo "dom0 init: xencommons failed: the toolstack may not work"
 fi
