@@ -40,6 +40,7 @@ rm -rf "$www"; mkdir -p "$www"
 token=t$$-$(date +%s)
 echo "probe-$token" > "$www/probe"
 head -c $((16 << 20)) /dev/zero > "$www/big"
+rm -f "$logs/http.port"          # a stale one would name a dead server
 python3 - "$www" "$logs/http.port" > "$logs/http.log" 2>&1 <<'PY' &
 import functools, http.server, sys
 h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
