@@ -3,10 +3,12 @@
 # hypervisor and Debian's Linux as dom0 (its ELF as vmlinux.gz), whose
 # initramfs is boot/dom0-initramfs.sh's busybox root plus the toolstack:
 # xl, xenstored, xenconsoled, the xenstore-* tools, blkback (started by xl
-# for a disk= line), /etc/init.d/xencommons
-# (started by /init before the shell), Debian's kernel as
-# /boot/vmlinuz-<release> (+ /boot/vmlinuz) for guests and a ready demo guest
-# (/etc/xen/demo.cfg with /var/lib/xen/images/demo-initrd.gz).  Prints the
+# for a disk= line), netbackd and the vif-bridge script,
+# /etc/init.d/xencommons (started by /init before the shell: it also starts
+# netbackd on bridge xenbr0), Debian's kernel as /boot/vmlinuz-<release>
+# (+ /boot/vmlinuz) for guests and a ready demo guest (/etc/xen/demo.cfg
+# with /var/lib/xen/images/demo-initrd.gz; /etc/xen/demo-disk.cfg gives it
+# a disk and a vif).  Prints the
 # ISO's path.  Debian's vmlinuz boots dom0 as well
 # (DOM0_KERNEL=build/linux/vmlinuz); the gzip'd ELF boots ~3 s sooner under
 # TCG (inflate instead of xz: see boot/dom0-initramfs.sh).
@@ -35,7 +37,8 @@ case $iso in /*) ;; *) iso=$PWD/$iso ;; esac
 
 # The toolstack must be built first (make run does `make all` before this).
 X=$BUILD/dom0-tools XS=$BUILD/xenstore
-for f in "$X/bin/xl" "$X/xenconsoled" "$XS/xenstored" "$XS/xenstore" "$BUILD/pv-drivers/bin/blkback"; do
+for f in "$X/bin/xl" "$X/xenconsoled" "$XS/xenstored" "$XS/xenstore" "$BUILD/pv-drivers/bin/blkback" \
+         "$BUILD/pv-drivers/bin/netbackd"; do
     [ -x "$f" ] || die "$f not built (run make)"
 done
 
@@ -51,6 +54,13 @@ mkdir -p "$W"
 D=$W/demo-root
 rm -rf "$D"; busybox_root "$D"
 install -m 0755 "$here/demo-init.sh" "$D/init"
+# the PV frontends, so a guest given disk= and vif= lines sees /dev/xvd*
+# and ethN (demo-disk.cfg); /init loads them
+for m in xen-blkfront xen-netfront; do
+    f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
+    [ -n "$f" ] || die "module $m not found in linux-image $kver"
+    cp "$f" "$D/lib/modules/"
+done
 echo demo > "$D/etc/hostname"
 echo 'PS1="\h:\w# "' > "$D/etc/profile"
 # Linux runs /sbin/poweroff for xl shutdown; without an init daemon
@@ -72,12 +82,25 @@ copy_prog "$R" "$XS/xenstored" usr/sbin/xenstored
 copy_prog "$R" "$XS/xenstore" usr/bin/xenstore
 # the block backend, where xl looks for it and starts it for a disk= line
 copy_prog "$R" "$BUILD/pv-drivers/bin/blkback" usr/lib/xen/bin/blkback
+# the network backend (xencommons starts it and makes xenbr0), the vif
+# hotplug script xl runs, and the tap and bridge modules it needs (in load
+# order: llc and stp before bridge)
+copy_prog "$R" "$BUILD/pv-drivers/bin/netbackd" usr/sbin/netbackd
+mkdir -p "$R/etc/xen/scripts"
+install -m 0755 "$ROOT/pv-drivers/netback/vif-bridge" "$R/etc/xen/scripts/vif-bridge"
+for m in llc stp bridge tun; do
+    f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
+    [ -n "$f" ] || die "module $m not found in linux-image $kver"
+    cp "$f" "$R/lib/modules/"
+done
 for t in read write ls list rm exists chmod watch; do ln -sf xenstore "$R/usr/bin/xenstore-$t"; done
 install -m 0755 "$here/xencommons.sh" "$R/etc/init.d/xencommons"
 install -m 0755 "$here/lab-devices.sh" "$R/etc/init.d/lab-devices"
+install -m 0755 "$here/netbackd.sh" "$R/etc/init.d/netbackd"
 cp "$L/vmlinuz" "$R/boot/vmlinuz-$kver"
 ln -sfn "vmlinuz-$kver" "$R/boot/vmlinuz"
 install -m 0644 "$here/demo.cfg" "$R/etc/xen/demo.cfg"
+install -m 0644 "$here/demo-disk.cfg" "$R/etc/xen/demo-disk.cfg"
 cp "$W/demo-initrd.gz" "$R/var/lib/xen/images/demo-initrd.gz"
 echo dom0 > "$R/etc/hostname"
 echo 'PS1="\h:\w# "' > "$R/etc/profile"

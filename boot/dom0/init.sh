@@ -45,6 +45,14 @@ dmesg -n 4
 if [ -x /etc/init.d/xencommons ]; then
     /etc/init.d/xencommons start || echo "dom0 init: xencommons failed: the toolstack may not work"
 fi
+# the network backend and its bridge (needs xenstored), and the demo
+# guest's disk: a sparse file, RAM is used only as the guest writes it
+if [ -x /etc/init.d/netbackd ]; then
+    /etc/init.d/netbackd start || echo "dom0 init: netbackd failed: guests' vifs will not connect"
+fi
+if [ -f /etc/xen/demo-disk.cfg ] && [ ! -e /var/lib/xen/images/demo-disk.img ]; then
+    mkdir -p /var/lib/xen/images && truncate -s 64M /var/lib/xen/images/demo-disk.img
+fi
 # As Debian's rc-local: run after the daemons are up, output on the console.
 # Not executable (e.g. the overlay lost its mode bits) still runs, through sh.
 if [ -f /etc/rc.local ]; then
