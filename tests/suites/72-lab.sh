@@ -6,8 +6,10 @@
 # /etc/xen/demo.cfg` lands in the demo guest's shell and runs a command
 # there, Ctrl+] comes back to dom0, `xl list` shows the guest, its console
 # log has the command's output, `xl console` attaches again (and Ctrl+]
-# detaches again), `xl shutdown -w` and `xl destroy` remove it and free
-# memory comes back.  The ISO is built with a small LAB_OVERLAY (a file and an
+# detaches again), `xl shutdown -w` and `xl destroy` remove it, netbackd
+# runs, a guest made from /etc/xen/demo-disk.cfg sees its disk (/dev/xvda,
+# 64 MiB) and its vif (eth0 with a generated MAC and its address) and
+# answers dom0's ping across xenbr0, and free memory comes back.  The ISO is built with a small LAB_OVERLAY (a file and an
 # /etc/rc.local that uses xl), which must be in dom0's root and must have
 # run before the shell.
 # Each check typed in dom0 prints "CHECK <name>: ok|FAILED"; each becomes
@@ -46,7 +48,9 @@ fi
 P='dom0:/# '        # dom0's prompt; the demo guest's is 'demo:/# '
 checks=(rc-local-ran xenstored-running xenconsoled-running overlay-file xl-info xl-list
         boot-kernel demo-cfg guest-shell demo-in-xl-list console-log console-reattach shutdown-w
-        gone-after-shutdown create-detached destroy gone-after-destroy free-memory-back)
+        gone-after-shutdown create-detached destroy gone-after-destroy
+        netbackd-running demo-disk-create guest-disk guest-vif ping-guest destroy-disk-guest
+        free-memory-back)
 # chk NAME CMD...: runs CMD and prints the verdict (the typed line's echo
 # shows "$n: $r", never "NAME: ok", so only the result matches).
 chk='chk() { n=$1; shift; if "$@" >/dev/null 2>&1; then r=ok; else r=FAILED; fi; echo "CHECK $n: $r"; }'
@@ -84,7 +88,11 @@ lab_session() {
         --step "$(ck console-reattach)" 'chk shutdown-w xl shutdown -w demo; chk gone-after-shutdown sh -c "! xl domid demo"' \
         --step "$(ck gone-after-shutdown)" "chk create-detached xl create /etc/xen/demo.cfg 'name=\"demo2\"'" \
         --step "$(ck create-detached)" 'xl list; chk destroy xl destroy demo2; chk gone-after-destroy sh -c "! xl domid demo2"' \
-        --step "$(ck gone-after-destroy)" 'i=0; while [ "$(xl info free_memory)" != "$f0" ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done; echo "free_memory after: $(xl info free_memory)"; chk free-memory-back test "$(xl info free_memory)" = "$f0"' \
+        --step "$(ck gone-after-destroy)" 'chk netbackd-running pidof netbackd; chk demo-disk-create xl create /etc/xen/demo-disk.cfg' \
+        --step "$(ck demo-disk-create)" 'l=/var/log/xen/console/guest-demo-disk.log; i=0; while ! grep -q "init up after" $l && [ $i -lt 300 ]; do sleep 1; i=$((i+1)); done; grep -a "demo guest:" $l' \
+        --step "demo guest: init up after.*\\s+$P" 'chk guest-disk grep -q "demo guest: disk /dev/xvda (64 MiB)" $l; chk guest-vif grep -q "demo guest: network eth0 00:16:3e:.* 192.168.99.2/24" $l' \
+        --step "$(ck guest-vif)" 'chk ping-guest ping -c 3 -w 60 192.168.99.2; chk destroy-disk-guest xl destroy demo-disk' \
+        --step "$(ck destroy-disk-guest)" 'i=0; while [ "$(xl info free_memory)" != "$f0" ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done; echo "free_memory after: $(xl info free_memory)"; chk free-memory-back test "$(xl info free_memory)" = "$f0"' \
         --step "$(ck free-memory-back)" 'poweroff -f' \
         --final "$final" -- "$@"
 }
