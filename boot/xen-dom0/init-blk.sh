@@ -6,7 +6,8 @@
 # blkback (started by the next block-attach) re-attaches to the live rings;
 # hot attach/detach; read-only disks; a writable image refused to a second
 # domain; destroy closes the images and removes the nodes; a recreated
-# domain reads the same bytes and its ext2 file back.
+# domain reads the same bytes and its ext2 file back; persistent grants
+# are negotiated with blkfront, serve requests and are unmapped at the end.
 # Prints "T62 PASS: name" / "T62 FAIL: name reason" and "Test result:".
 . /etc/testlib.sh
 pass() { npass=$((npass + 1)); echo "T62 PASS: $1 ($(up)s)"; }
@@ -74,6 +75,10 @@ else
 fi
 grep -a "DOMU-BLK" $clog | tr -d '\r' | sed 's/^/T62 /'
 check "backend-state-connected" sh -c "[ \"\$(xenstore-read /local/domain/0/backend/qdisk/$id/51712/state)\" = 4 ]"
+# persistent grants: offered, taken by Linux's blkfront, used by blkback
+check "persistent-grants-negotiated" sh -c "grep -q '^feature-persistent = \"1\"' /tmp/be.51712 &&
+    [ \"\$(xenstore-read /local/domain/$id/device/vbd/51712/feature-persistent)\" = 1 ] &&
+    grep -q 'vbd $id/51712: connected: .*persistent grants on' $blog"
 
 # ---- SIGKILL the daemon: what the guest fsync'd is in the image
 p=$(bpid)
@@ -153,9 +158,11 @@ check "shared-writable-image-refused" sh -c "[ $rc -ne 0 ] && grep -q 'already i
 xl destroy blk1; rc=$?
 check "destroy" [ $rc -eq 0 ]
 t1=$(up)
-while ls -l /proc/$(bpid)/fd 2>/dev/null | grep -q 'disk[123].img' && ! past "$t1" 30; do usleep 100000; done
+while ls -l /proc/$(bpid)/fd 2>/dev/null | grep -q 'disk[123].img' && ! past "$t1" 120; do usleep 100000; done
 check "destroy-closed-images" sh -c "kill -0 $(bpid) && ! ls -l /proc/$(bpid)/fd | grep -q 'disk[123].img'"
 check "destroy-removed-backend-nodes" sh -c "! xenstore-exists /local/domain/0/backend/qdisk/$id"
+grep "persistent grants unmapped" $blog | sed 's/^/T62 /'
+check "persistent-grants-served-and-unmapped" grep -qE "vbd $id/51712: [1-9][0-9]* persistent grants unmapped, [1-9][0-9]* requests served from them" $blog
 
 # ---- recreate: the same bytes come back
 mv $clog $clog.1 2>/dev/null

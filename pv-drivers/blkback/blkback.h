@@ -81,7 +81,22 @@ int blk_parse_segments(struct blk_req *r,
 struct blk_copy_ops {
     /* IOCTL_GNTDEV_GRANT_COPY semantics: 0 when run, statuses per segment */
     int (*copy)(void *ctx, struct gntdev_grant_copy_segment *segs, size_t n);
+    /* Persistent grants: maps one granted page read/write and keeps it;
+     * NULL if the grant cannot be mapped.  *handle is for unmap. */
+    void *(*map)(void *ctx, uint16_t domid, uint32_t gref, uint64_t *handle);
+    void (*unmap)(void *ctx, void *page, uint64_t handle);
     void *ctx;
+};
+
+/* feature-persistent: the grants a frontend keeps are mapped once and
+ * stay mapped while it is connected, up to this many per device (Linux's
+ * blkback default: blkfront's 32-slot ring times 32 + 1 pages each). */
+#define BLK_MAX_PGRANTS     1056u
+#define BLK_PGRANT_SLOTS    4096u   /* hash table, a power of two */
+struct blk_pgrant {
+    uint32_t gref;
+    uint8_t *page;
+    uint64_t handle;
 };
 
 struct blk_io {
@@ -93,12 +108,21 @@ struct blk_io {
     uint8_t *buf;               /* BLK_MAX_BYTES, page aligned */
     struct gntdev_grant_copy_segment *cseg;     /* BLK_MAX_SEGS entries */
     struct blkif_request_segment *iseg;         /* indirect descriptors */
+    /* persistent grants (when the frontend took feature-persistent) */
+    bool persistent;
+    struct blk_pgrant *pg;                      /* BLK_MAX_PGRANTS */
+    uint16_t *pg_slot;                          /* index + 1, 0 = free */
+    unsigned int npg;
     /* counters, for the log and the tests */
     unsigned long long n_read, n_write, n_flush, n_discard, n_error;
+    unsigned long long n_zero_copy;             /* served from mapped pages */
 };
 
 int blk_io_init(struct blk_io *io);     /* allocates buf and cseg */
-void blk_io_free(struct blk_io *io);
+void blk_io_free(struct blk_io *io);    /* drops the persistent grants too */
+/* Unmaps every persistent grant (at disconnect: the frontend may end its
+ * grants once it is closed). */
+void blk_io_drop_persistent(struct blk_io *io);
 /* Executes a parsed request: a BLKIF_RSP_* status.  Writes return only after
  * pwrite() did, flushes only after fdatasync(). */
 int blk_io_execute(struct blk_io *io, struct blk_req *r);

@@ -10,7 +10,8 @@
  *   frontend, frontend-id, online, state, discard-enable, dev, type
  * We add: feature-flush-cache, feature-discard (+ discard-granularity,
  *   discard-alignment, discard-secure), feature-max-indirect-segments,
- *   max-ring-page-order, feature-persistent (0: grant copy needs none),
+ *   max-ring-page-order, feature-persistent (1: pages the frontend keeps
+ *   granted are mapped once, io.c),
  *   sectors, sector-size, physical-sector-size, info;
  *   hotplug-status (connected | error) and hotplug-error on failure.
  */
@@ -31,6 +32,23 @@
 static int gnt_copy_cb(void *ctx, struct gntdev_grant_copy_segment *s, size_t n)
 {
     return gnt_copy(*(int *)ctx, s, n);
+}
+
+static void *gnt_map_cb(void *ctx, uint16_t domid, uint32_t gref, uint64_t *handle)
+{
+    struct gnt_map m;
+
+    if (gnt_map_refs(*(int *)ctx, domid, &gref, 1, &m))
+        return NULL;
+    *handle = m.index;
+    return m.addr;
+}
+
+static void gnt_unmap_cb(void *ctx, void *page, uint64_t handle)
+{
+    struct gnt_map m = { .addr = page, .pages = 1, .index = handle };
+
+    gnt_unmap(*(int *)ctx, &m);
 }
 
 /* "raw:/x", "aio:/x", "/x" -> "/x" (libxl prefixes qdisk params with the format). */
@@ -172,6 +190,8 @@ struct blk_dev *blk_dev_new(struct xs_handle *xs, const char *kind,
         return NULL;
     }
     d->io.ops.copy = gnt_copy_cb;
+    d->io.ops.map = gnt_map_cb;
+    d->io.ops.unmap = gnt_unmap_cb;
     d->io.ops.ctx = &d->gnt_fd;
     return d;
 }
@@ -186,6 +206,11 @@ static void disconnect(struct blk_dev *d)
         d->lport = -1;
     }
     if (d->gnt_fd >= 0) {
+        if (d->connected && d->io.persistent)
+            blk_log("vbd %u/%u: %u persistent grants unmapped, %llu requests "
+                    "served from them", d->domid, d->devid, d->io.npg,
+                    d->io.n_zero_copy);
+        blk_io_drop_persistent(&d->io);
         gnt_unmap(d->gnt_fd, &d->ring_map);
         close(d->gnt_fd);
         d->gnt_fd = -1;
@@ -228,7 +253,7 @@ static int publish(struct blk_dev *d)
     rc |= xb_printf(d->xs, d->be, "feature-max-indirect-segments", "%u",
                     d->io.geom.max_segs);
     rc |= xb_printf(d->xs, d->be, "max-ring-page-order", "%u", BLK_MAX_RING_ORDER);
-    rc |= xb_printf(d->xs, d->be, "feature-persistent", "0");
+    rc |= xb_printf(d->xs, d->be, "feature-persistent", "1");
     rc |= xb_printf(d->xs, d->be, "sectors", "%llu",
                     (unsigned long long)d->io.geom.sectors);
     rc |= xb_printf(d->xs, d->be, "sector-size", "%u", BLK_SECTOR);
@@ -283,6 +308,10 @@ static int connect_ring(struct blk_dev *d)
         blk_log("vbd %u/%u: bad or missing event-channel", d->domid, d->devid);
         return -EINVAL;
     }
+    /* persistent grants if the frontend wants them too (it writes its own
+     * feature-persistent; Linux's blkfront uses them when both say 1) */
+    d->io.persistent = xb_read_ull(d->xs, d->fe, "feature-persistent", &v) == 0 && v == 1;
+    d->io.n_zero_copy = 0;
     d->gnt_fd = gnt_open();
     if (d->gnt_fd < 0) {
         rc = d->gnt_fd;
@@ -315,10 +344,10 @@ static int connect_ring(struct blk_dev *d)
         goto fail;
     d->connected = true;
     blk_log("vbd %u/%u: connected: %s, %llu sectors%s, ring %u page(s) "
-            "(%u slots), event channel %llu", d->domid, d->devid, d->path,
-            (unsigned long long)d->io.geom.sectors,
+            "(%u slots), event channel %llu, persistent grants %s", d->domid,
+            d->devid, d->path, (unsigned long long)d->io.geom.sectors,
             d->io.geom.readonly ? ", read-only" : "", pages,
-            RING_SIZE(&d->ring.br), port);
+            RING_SIZE(&d->ring.br), port, d->io.persistent ? "on" : "off");
     return 0;
 fail:
     disconnect(d);

@@ -1,7 +1,8 @@
 /*
  * fuzz_blkback.c — libFuzzer target of blkback's request handling: the
  * input is a frontend.  Its first bytes pick the disk (read-only, discard,
- * indirect segment limit) and the producer index; the rest fills the
+ * indirect segment limit, persistent grants or grant copy) and the
+ * producer index; the rest fills the
  * shared ring page slot by slot and then the granted pages (indirect
  * descriptors included).  The real request.c/io.c/ring.c serve it against
  * a small memfd image through the fake grant table of the host tests.
@@ -62,7 +63,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     io.geom.discard = data[1] & 2;
     io.geom.max_segs = 1u + (data[1] >> 2) % BLK_MAX_SEGS;
     io.ops.copy = fake_copy;
+    io.ops.map = fake_map;
+    io.ops.unmap = fake_unmap;
     io.ops.ctx = &g;
+    /* persistent grants (mapped pages, preadv/pwritev) or grant copy */
+    blk_io_drop_persistent(&io);
+    io.persistent = data[2] & 0x80;
 
     memset(shared, 0, sizeof(shared));
     SHARED_RING_INIT(s);
@@ -105,5 +111,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
     }
     check(fstat(fd, &st) == 0 && st.st_size == IMG_SECTORS * 512, "image size kept");
+    check(io.npg <= BLK_MAX_PGRANTS, "persistent table bounded");
+    blk_io_drop_persistent(&io);
+    for (unsigned int i = 0; i < FAKE_PAGES; i++)
+        check(g.mapped[i] == 0, "every persistent grant unmapped once");
     return 0;
 }

@@ -4,7 +4,8 @@
  * and fake_copy() implements IOCTL_GNTDEV_GRANT_COPY's contract over them
  * (per-segment status, foreign side limited to its page, wrong domain or
  * unknown reference refused), so the real request/io/ring code runs as in
- * dom0.
+ * dom0.  fake_map()/fake_unmap() stand for gntdev's mappings of persistent
+ * grants and count them.
  */
 #ifndef BLK_FAKE_H
 #define BLK_FAKE_H
@@ -22,6 +23,8 @@ struct fake_gnt {
     uint8_t page[FAKE_PAGES][BLK_PAGE];
     bool granted[FAKE_PAGES];
     unsigned int calls, segs;
+    unsigned int maps, unmaps;          /* persistent grant mappings */
+    int mapped[FAKE_PAGES];             /* live mappings of each page */
 };
 
 static inline int fake_one(struct fake_gnt *g, uint32_t ref, uint16_t domid,
@@ -57,6 +60,30 @@ static inline int fake_copy(void *ctx, struct gntdev_grant_copy_segment *s,
         s[i].status = (int16_t)st;
     }
     return 0;
+}
+
+/* gntdev's map of one page, as IOCTL_GNTDEV_MAP_GRANT_REF + mmap: the
+ * granted page itself, refused for a reference not granted to us. */
+static inline void *fake_map(void *ctx, uint16_t domid, uint32_t gref,
+                             uint64_t *handle)
+{
+    struct fake_gnt *g = ctx;
+
+    g->maps++;
+    if (domid != FAKE_DOMID || gref >= FAKE_PAGES || !g->granted[gref])
+        return NULL;
+    g->mapped[gref]++;
+    *handle = gref;
+    return g->page[gref];
+}
+
+static inline void fake_unmap(void *ctx, void *page, uint64_t handle)
+{
+    struct fake_gnt *g = ctx;
+
+    g->unmaps++;
+    if (handle < FAKE_PAGES && page == g->page[handle])
+        g->mapped[handle]--;
 }
 
 #endif /* BLK_FAKE_H */

@@ -486,3 +486,138 @@ Test(blk_ring, restarted_backend_serves_unanswered_requests)
         cr_assert_eq(next_rsp(&t).id, id);
     rig_fini(&t);
 }
+
+/* ------------------------------------------------------------ persistent */
+
+static void persistent_on(struct rig *t)
+{
+    t->io.persistent = true;
+    t->io.ops.map = fake_map;
+    t->io.ops.unmap = fake_unmap;
+}
+
+/* Pages are mapped the first time and kept; data goes between them and the
+ * image without any grant copy; dropping unmaps each exactly once. */
+Test(blk_ring, persistent_grants_mapped_once_no_copies)
+{
+    struct rig t;
+    uint8_t disk[3 * BLK_PAGE];
+
+    rig_init(&t, 1, false);
+    persistent_on(&t);
+    for (int i = 0; i < 3; i++)
+        fill(t.g->page[i], BLK_PAGE, (unsigned)i + 5);
+    queue_rw(&t, BLKIF_OP_WRITE, 1, 64, 3, 0);
+    queue_rw(&t, BLKIF_OP_READ, 2, 64, 3, 10);
+    cr_assert_eq(serve_all(&t), 2);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
+    cr_assert_eq(pread(t.io.fd, disk, sizeof(disk), 64 * 512), (ssize_t)sizeof(disk));
+    for (int i = 0; i < 3; i++) {
+        cr_assert_arr_eq(disk + i * BLK_PAGE, t.g->page[i], BLK_PAGE);
+        cr_assert_arr_eq(t.g->page[10 + i], t.g->page[i], BLK_PAGE);
+    }
+    cr_assert_eq(t.g->calls, 0, "no grant copy");
+    cr_assert_eq(t.g->maps, 6);
+    /* the same pages again: no new mapping */
+    fill(t.g->page[0], BLK_PAGE, 77);
+    queue_rw(&t, BLKIF_OP_WRITE, 3, 200, 1, 0);
+    queue_rw(&t, BLKIF_OP_READ, 4, 200, 1, 11);
+    cr_assert_eq(serve_all(&t), 2);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
+    cr_assert_arr_eq(t.g->page[11], t.g->page[0], BLK_PAGE);
+    cr_assert_eq(t.g->maps, 6);
+    cr_assert_eq(t.io.npg, 6);
+    cr_assert_eq(t.io.n_zero_copy, 4);
+    blk_io_drop_persistent(&t.io);
+    cr_assert_eq(t.g->unmaps, 6);
+    for (int i = 0; i < FAKE_PAGES; i++)
+        cr_assert_eq(t.g->mapped[i], 0, "page %d still mapped", i);
+    cr_assert_eq(t.io.npg, 0);
+    rig_fini(&t);
+}
+
+Test(blk_ring, persistent_partial_pages_land_in_place)
+{
+    struct rig t;
+    struct blkif_request *r;
+    uint8_t disk[6 * 512];
+
+    rig_init(&t, 1, false);
+    persistent_on(&t);
+    fill(t.g->page[3], BLK_PAGE, 9);
+    fill(t.g->page[4], BLK_PAGE, 10);
+    r = next_req(&t);
+    r->operation = BLKIF_OP_WRITE;
+    r->id = 1;
+    r->sector_number = 100;
+    r->nr_segments = 2;
+    r->seg[0] = (struct blkif_request_segment){ .gref = 3, .first_sect = 2, .last_sect = 5 };
+    r->seg[1] = (struct blkif_request_segment){ .gref = 4, .first_sect = 7, .last_sect = 7 };
+    serve_all(&t);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
+    cr_assert_eq(pread(t.io.fd, disk, sizeof(disk), 100 * 512), (ssize_t)sizeof(disk));
+    cr_assert_arr_eq(disk, t.g->page[3] + 2 * 512, 4 * 512);
+    cr_assert_arr_eq(disk + 4 * 512, t.g->page[4] + 7 * 512, 512);
+    for (int i = 5 * 512; i < 6 * 512; i++)
+        cr_assert_eq(disk[i], 0);
+    /* and back into another page's middle */
+    memset(t.g->page[20], 0xee, BLK_PAGE);
+    r = next_req(&t);
+    r->operation = BLKIF_OP_READ;
+    r->id = 2;
+    r->sector_number = 101;
+    r->nr_segments = 1;
+    r->seg[0] = (struct blkif_request_segment){ .gref = 20, .first_sect = 1, .last_sect = 2 };
+    serve_all(&t);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
+    cr_assert_arr_eq(t.g->page[20] + 512, t.g->page[3] + 3 * 512, 2 * 512);
+    cr_assert_eq(t.g->page[20][511], 0xee);
+    cr_assert_eq(t.g->page[20][3 * 512], 0xee);
+    cr_assert_eq(t.g->calls, 0);
+    rig_fini(&t);
+}
+
+/* A grant that cannot be mapped sends the request through grant copy,
+ * which refuses it: an error, nothing written. */
+Test(blk_ring, persistent_bad_grant_is_an_error)
+{
+    struct rig t;
+    uint8_t disk[2 * BLK_PAGE], zero[2 * BLK_PAGE] = { 0 };
+
+    rig_init(&t, 1, false);
+    persistent_on(&t);
+    fill(t.g->page[0], BLK_PAGE, 1);
+    t.g->granted[1] = false;
+    queue_rw(&t, BLKIF_OP_WRITE, 5, 0, 2, 0);
+    queue_rw(&t, BLKIF_OP_READ, 6, 0, 1, FAKE_PAGES + 3);
+    cr_assert_eq(serve_all(&t), 2);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_ERROR);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_ERROR);
+    cr_assert_eq(pread(t.io.fd, disk, sizeof(disk), 0), (ssize_t)sizeof(disk));
+    cr_assert_arr_eq(disk, zero, sizeof(disk));
+    cr_assert_eq(t.io.n_zero_copy, 0);
+    rig_fini(&t);
+}
+
+/* A full table: further pages go through grant copy, correctly. */
+Test(blk_ring, persistent_table_full_falls_back_to_copy)
+{
+    struct rig t;
+
+    rig_init(&t, 1, false);
+    persistent_on(&t);
+    t.io.npg = BLK_MAX_PGRANTS;          /* as if a frontend had used them all */
+    fill(t.g->page[2], BLK_PAGE, 3);
+    queue_rw(&t, BLKIF_OP_WRITE, 1, 8, 1, 2);
+    queue_rw(&t, BLKIF_OP_READ, 2, 8, 1, 30);
+    cr_assert_eq(serve_all(&t), 2);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
+    cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
+    cr_assert_arr_eq(t.g->page[30], t.g->page[2], BLK_PAGE);
+    cr_assert_eq(t.g->maps, 0);
+    cr_assert_eq(t.g->calls, 2);
+    t.io.npg = 0;
+    rig_fini(&t);
+}
