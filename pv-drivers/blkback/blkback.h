@@ -81,10 +81,13 @@ int blk_parse_segments(struct blk_req *r,
 struct blk_copy_ops {
     /* IOCTL_GNTDEV_GRANT_COPY semantics: 0 when run, statuses per segment */
     int (*copy)(void *ctx, struct gntdev_grant_copy_segment *segs, size_t n);
-    /* Persistent grants: maps one granted page read/write and keeps it;
-     * NULL if the grant cannot be mapped.  *handle is for unmap. */
-    void *(*map)(void *ctx, uint16_t domid, uint32_t gref, uint64_t *handle);
-    void (*unmap)(void *ctx, void *page, uint64_t handle);
+    /* Persistent grants: maps n granted pages read/write in one go
+     * (gntdev: one ioctl, one mmap, one batched hypercall) and keeps them;
+     * pages[i] is where grefs[i] landed.  0, or -errno if any of them
+     * cannot be mapped (then none is).  *handle is for unmap, of all n. */
+    int (*map)(void *ctx, uint16_t domid, const uint32_t *grefs,
+               unsigned int n, uint8_t **pages, uint64_t *handle);
+    void (*unmap)(void *ctx, uint8_t **pages, unsigned int n, uint64_t handle);
     void *ctx;
 };
 
@@ -93,9 +96,14 @@ struct blk_copy_ops {
  * blkback default: blkfront's 32-slot ring times 32 + 1 pages each). */
 #define BLK_MAX_PGRANTS     1056u
 #define BLK_PGRANT_SLOTS    4096u   /* hash table, a power of two */
+#define BLK_PGRANT_BATCH    64u     /* pages mapped by one map call */
 struct blk_pgrant {
     uint32_t gref;
     uint8_t *page;
+};
+/* One map call's pages: pg[first .. first+n) */
+struct blk_pgbatch {
+    unsigned int first, n;
     uint64_t handle;
 };
 
@@ -113,6 +121,8 @@ struct blk_io {
     struct blk_pgrant *pg;                      /* BLK_MAX_PGRANTS */
     uint16_t *pg_slot;                          /* index + 1, 0 = free */
     unsigned int npg;
+    struct blk_pgbatch *pgb;                    /* BLK_MAX_PGRANTS */
+    unsigned int npgb;
     /* counters, for the log and the tests */
     unsigned long long n_read, n_write, n_flush, n_discard, n_error;
     unsigned long long n_zero_copy;             /* served from mapped pages */

@@ -34,19 +34,23 @@ static int gnt_copy_cb(void *ctx, struct gntdev_grant_copy_segment *s, size_t n)
     return gnt_copy(*(int *)ctx, s, n);
 }
 
-static void *gnt_map_cb(void *ctx, uint16_t domid, uint32_t gref, uint64_t *handle)
+static int gnt_map_cb(void *ctx, uint16_t domid, const uint32_t *grefs,
+                      unsigned int n, uint8_t **pages, uint64_t *handle)
 {
     struct gnt_map m;
+    int rc = gnt_map_refs(*(int *)ctx, domid, grefs, n, &m);
 
-    if (gnt_map_refs(*(int *)ctx, domid, &gref, 1, &m))
-        return NULL;
+    if (rc)
+        return rc;
+    for (unsigned int i = 0; i < n; i++)
+        pages[i] = (uint8_t *)m.addr + (size_t)i * BLK_PAGE;
     *handle = m.index;
-    return m.addr;
+    return 0;
 }
 
-static void gnt_unmap_cb(void *ctx, void *page, uint64_t handle)
+static void gnt_unmap_cb(void *ctx, uint8_t **pages, unsigned int n, uint64_t handle)
 {
-    struct gnt_map m = { .addr = page, .pages = 1, .index = handle };
+    struct gnt_map m = { .addr = pages[0], .pages = n, .index = handle };
 
     gnt_unmap(*(int *)ctx, &m);
 }

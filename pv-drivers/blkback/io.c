@@ -36,8 +36,9 @@ int blk_io_init(struct blk_io *io)
                       sizeof(*io->iseg));
     io->pg = calloc(BLK_MAX_PGRANTS, sizeof(*io->pg));
     io->pg_slot = calloc(BLK_PGRANT_SLOTS, sizeof(*io->pg_slot));
-    io->npg = 0;
-    if (!io->cseg || !io->iseg || !io->pg || !io->pg_slot) {
+    io->pgb = calloc(BLK_MAX_PGRANTS, sizeof(*io->pgb));
+    io->npg = io->npgb = 0;
+    if (!io->cseg || !io->iseg || !io->pg || !io->pg_slot || !io->pgb) {
         blk_io_free(io);
         return -ENOMEM;
     }
@@ -46,10 +47,16 @@ int blk_io_init(struct blk_io *io)
 
 void blk_io_drop_persistent(struct blk_io *io)
 {
-    for (unsigned int i = 0; i < io->npg; i++)
+    for (unsigned int i = 0; i < io->npgb; i++) {
+        uint8_t *pages[BLK_PGRANT_BATCH];
+        struct blk_pgbatch *b = &io->pgb[i];
+
+        for (unsigned int j = 0; j < b->n; j++)
+            pages[j] = io->pg[b->first + j].page;
         if (io->ops.unmap)
-            io->ops.unmap(io->ops.ctx, io->pg[i].page, io->pg[i].handle);
-    io->npg = 0;
+            io->ops.unmap(io->ops.ctx, pages, b->n, b->handle);
+    }
+    io->npg = io->npgb = 0;
     if (io->pg_slot)
         memset(io->pg_slot, 0, BLK_PGRANT_SLOTS * sizeof(*io->pg_slot));
 }
@@ -63,6 +70,8 @@ void blk_io_free(struct blk_io *io)
     free(io->iseg);
     free(io->pg);
     free(io->pg_slot);
+    free(io->pgb);
+    io->pgb = NULL;
     io->buf = NULL;
     io->cseg = NULL;
     io->iseg = NULL;
@@ -77,43 +86,74 @@ static unsigned int pg_hash(uint32_t gref)
     return (gref * 2654435761u) >> 20 & (BLK_PGRANT_SLOTS - 1);
 }
 
-/* The mapped page of gref: found, or mapped now while the table has room;
- * NULL when it is full or the grant cannot be mapped (the request then
- * goes through grant copy, which answers a bad grant with an error). */
-static uint8_t *pg_get(struct blk_io *io, uint32_t gref)
+/* The mapped page of gref, or NULL. */
+static uint8_t *pg_find(const struct blk_io *io, uint32_t gref)
 {
-    unsigned int h = pg_hash(gref);
-    struct blk_pgrant *e;
-    uint64_t handle;
-    void *page;
-
-    for (; io->pg_slot[h]; h = (h + 1) & (BLK_PGRANT_SLOTS - 1))
+    for (unsigned int h = pg_hash(gref); io->pg_slot[h];
+         h = (h + 1) & (BLK_PGRANT_SLOTS - 1))
         if (io->pg[io->pg_slot[h] - 1].gref == gref)
             return io->pg[io->pg_slot[h] - 1].page;
-    if (io->npg == BLK_MAX_PGRANTS || !io->ops.map)
-        return NULL;
-    page = io->ops.map(io->ops.ctx, io->domid, gref, &handle);
-    if (!page)
-        return NULL;
-    e = &io->pg[io->npg++];
-    e->gref = gref;
-    e->page = page;
-    e->handle = handle;
-    io->pg_slot[h] = (uint16_t)io->npg;
-    return page;
+    return NULL;
 }
 
-/* The request's segments as an iovec over mapped pages; false if one of
- * them is not (and cannot be) mapped. */
+static void pg_insert(struct blk_io *io, uint32_t gref, uint8_t *page)
+{
+    unsigned int h = pg_hash(gref);
+
+    while (io->pg_slot[h])
+        h = (h + 1) & (BLK_PGRANT_SLOTS - 1);
+    io->pg[io->npg].gref = gref;
+    io->pg[io->npg].page = page;
+    io->pg_slot[h] = (uint16_t)++io->npg;
+}
+
+/* Maps grefs[0..n) (n <= BLK_PGRANT_BATCH, none mapped yet) as one batch;
+ * false if the table has no room or any of them cannot be mapped. */
+static bool pg_map_batch(struct blk_io *io, const uint32_t *grefs, unsigned int n)
+{
+    uint8_t *pages[BLK_PGRANT_BATCH];
+    uint64_t handle;
+
+    if (io->npg + n > BLK_MAX_PGRANTS || !io->ops.map ||
+        io->ops.map(io->ops.ctx, io->domid, grefs, n, pages, &handle))
+        return false;
+    io->pgb[io->npgb++] = (struct blk_pgbatch){ io->npg, n, handle };
+    for (unsigned int j = 0; j < n; j++)
+        pg_insert(io, grefs[j], pages[j]);
+    return true;
+}
+
+/* The request's segments as an iovec over mapped pages, mapping the pages
+ * not seen before in batches; false if one of them is not (and cannot
+ * be) mapped: the request then goes through grant copy, which answers a
+ * bad grant with an error. */
 static bool pg_iov(struct blk_io *io, const struct blk_req *r, struct iovec *iov)
 {
+    uint32_t miss[BLK_PGRANT_BATCH];
+    unsigned int nmiss = 0, i, j;
+
     if (!io->persistent)
         return false;
-    for (unsigned int i = 0; i < r->nr_segs; i++) {
-        uint8_t *page = pg_get(io, r->segs[i].gref);
-        if (!page)
-            return false;
-        iov[i].iov_base = page + r->segs[i].offset;
+    for (i = 0; i < r->nr_segs; i++) {
+        uint32_t gref = r->segs[i].gref;
+
+        if (pg_find(io, gref))
+            continue;
+        for (j = 0; j < nmiss && miss[j] != gref; j++)
+            ;
+        if (j < nmiss)
+            continue;                    /* already queued: a repeated page */
+        miss[nmiss++] = gref;
+        if (nmiss == BLK_PGRANT_BATCH) {
+            if (!pg_map_batch(io, miss, nmiss))
+                return false;
+            nmiss = 0;
+        }
+    }
+    if (nmiss && !pg_map_batch(io, miss, nmiss))
+        return false;
+    for (i = 0; i < r->nr_segs; i++) {
+        iov[i].iov_base = pg_find(io, r->segs[i].gref) + r->segs[i].offset;
         iov[i].iov_len = r->segs[i].len;
     }
     return true;

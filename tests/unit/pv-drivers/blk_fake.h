@@ -10,7 +10,9 @@
 #ifndef BLK_FAKE_H
 #define BLK_FAKE_H
 
+#include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xen_ioctl.h"
@@ -23,7 +25,8 @@ struct fake_gnt {
     uint8_t page[FAKE_PAGES][BLK_PAGE];
     bool granted[FAKE_PAGES];
     unsigned int calls, segs;
-    unsigned int maps, unmaps;          /* persistent grant mappings */
+    unsigned int maps, unmaps;          /* persistent grant map/unmap calls */
+    unsigned int mapped_pages;          /* pages those maps covered */
     int mapped[FAKE_PAGES];             /* live mappings of each page */
 };
 
@@ -62,28 +65,40 @@ static inline int fake_copy(void *ctx, struct gntdev_grant_copy_segment *s,
     return 0;
 }
 
-/* gntdev's map of one page, as IOCTL_GNTDEV_MAP_GRANT_REF + mmap: the
- * granted page itself, refused for a reference not granted to us. */
-static inline void *fake_map(void *ctx, uint16_t domid, uint32_t gref,
-                             uint64_t *handle)
+/* gntdev's map of n pages, as IOCTL_GNTDEV_MAP_GRANT_REF + mmap: the
+ * granted pages themselves; all refused if one reference is not granted
+ * to us (mmap fails as a whole).  Counts calls and live mappings. */
+static inline int fake_map(void *ctx, uint16_t domid, const uint32_t *grefs,
+                           unsigned int n, uint8_t **pages, uint64_t *handle)
 {
     struct fake_gnt *g = ctx;
 
     g->maps++;
-    if (domid != FAKE_DOMID || gref >= FAKE_PAGES || !g->granted[gref])
-        return NULL;
-    g->mapped[gref]++;
-    *handle = gref;
-    return g->page[gref];
+    for (unsigned int i = 0; i < n; i++)
+        if (domid != FAKE_DOMID || grefs[i] >= FAKE_PAGES || !g->granted[grefs[i]])
+            return -EINVAL;
+    for (unsigned int i = 0; i < n; i++) {
+        g->mapped[grefs[i]]++;
+        g->mapped_pages++;
+        pages[i] = g->page[grefs[i]];
+    }
+    *handle = n;
+    return 0;
 }
 
-static inline void fake_unmap(void *ctx, void *page, uint64_t handle)
+static inline void fake_unmap(void *ctx, uint8_t **pages, unsigned int n,
+                              uint64_t handle)
 {
     struct fake_gnt *g = ctx;
 
     g->unmaps++;
-    if (handle < FAKE_PAGES && page == g->page[handle])
-        g->mapped[handle]--;
+    if (handle != n)
+        abort();                        /* unmapped with another batch's size */
+    for (unsigned int i = 0; i < n; i++) {
+        size_t ref = (size_t)(pages[i] - g->page[0]) / BLK_PAGE;
+        if (ref < FAKE_PAGES && pages[i] == g->page[ref])
+            g->mapped[ref]--;
+    }
 }
 
 #endif /* BLK_FAKE_H */

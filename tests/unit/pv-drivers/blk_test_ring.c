@@ -496,8 +496,9 @@ static void persistent_on(struct rig *t)
     t->io.ops.unmap = fake_unmap;
 }
 
-/* Pages are mapped the first time and kept; data goes between them and the
- * image without any grant copy; dropping unmaps each exactly once. */
+/* Pages are mapped the first time, a request's new pages in one batch, and
+ * kept; data goes between them and the image without any grant copy;
+ * dropping unmaps each batch, hence each page, exactly once. */
 Test(blk_ring, persistent_grants_mapped_once_no_copies)
 {
     struct rig t;
@@ -518,7 +519,8 @@ Test(blk_ring, persistent_grants_mapped_once_no_copies)
         cr_assert_arr_eq(t.g->page[10 + i], t.g->page[i], BLK_PAGE);
     }
     cr_assert_eq(t.g->calls, 0, "no grant copy");
-    cr_assert_eq(t.g->maps, 6);
+    cr_assert_eq(t.g->maps, 2, "one batch per request");
+    cr_assert_eq(t.g->mapped_pages, 6);
     /* the same pages again: no new mapping */
     fill(t.g->page[0], BLK_PAGE, 77);
     queue_rw(&t, BLKIF_OP_WRITE, 3, 200, 1, 0);
@@ -527,11 +529,11 @@ Test(blk_ring, persistent_grants_mapped_once_no_copies)
     cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
     cr_assert_eq(next_rsp(&t).status, BLKIF_RSP_OKAY);
     cr_assert_arr_eq(t.g->page[11], t.g->page[0], BLK_PAGE);
-    cr_assert_eq(t.g->maps, 6);
+    cr_assert_eq(t.g->maps, 2, "pages 0 and 11 were kept");
     cr_assert_eq(t.io.npg, 6);
     cr_assert_eq(t.io.n_zero_copy, 4);
     blk_io_drop_persistent(&t.io);
-    cr_assert_eq(t.g->unmaps, 6);
+    cr_assert_eq(t.g->unmaps, 2, "one unmap per batch");
     for (int i = 0; i < FAKE_PAGES; i++)
         cr_assert_eq(t.g->mapped[i], 0, "page %d still mapped", i);
     cr_assert_eq(t.io.npg, 0);
@@ -619,5 +621,36 @@ Test(blk_ring, persistent_table_full_falls_back_to_copy)
     cr_assert_eq(t.g->maps, 0);
     cr_assert_eq(t.g->calls, 2);
     t.io.npg = 0;
+    rig_fini(&t);
+}
+
+/* Indirect requests: 200 segments, some pages repeated; new pages are
+ * mapped in batches of at most BLK_PGRANT_BATCH, each page once. */
+Test(blk_ring, persistent_batches_and_repeated_pages)
+{
+    struct rig t;
+    struct blk_req r = { .op = BLKIF_OP_WRITE, .resp_op = BLKIF_OP_WRITE };
+    uint8_t disk[BLK_PAGE];
+
+    rig_init(&t, 1, false);
+    persistent_on(&t);
+    for (int i = 0; i < FAKE_PAGES; i++)
+        fill(t.g->page[i], BLK_PAGE, (unsigned)i);
+    r.sector = 0;
+    r.nr_segs = 200;
+    r.nr_sectors = 200 * 8;
+    for (unsigned int i = 0; i < r.nr_segs; i++)
+        r.segs[i] = (struct blk_seg){ .gref = i % FAKE_PAGES, .offset = 0, .len = BLK_PAGE };
+    cr_assert_eq(blk_io_execute(&t.io, &r), BLKIF_RSP_OKAY);
+    cr_assert_eq(t.g->mapped_pages, FAKE_PAGES, "each page once");
+    cr_assert_eq(t.g->maps, 1, "64 new pages: one batch");
+    cr_assert_eq(t.g->calls, 0);
+    for (unsigned int i = 0; i < r.nr_segs; i += 37) {
+        cr_assert_eq(pread(t.io.fd, disk, BLK_PAGE, (off_t)i * BLK_PAGE), BLK_PAGE);
+        cr_assert_arr_eq(disk, t.g->page[i % FAKE_PAGES], BLK_PAGE, "segment %u", i);
+    }
+    blk_io_drop_persistent(&t.io);
+    for (int i = 0; i < FAKE_PAGES; i++)
+        cr_assert_eq(t.g->mapped[i], 0);
     rig_fini(&t);
 }
