@@ -46,8 +46,8 @@ if ! "$ROOT/boot/xen-dom0-initramfs.sh" blk "$out" 2>"$logs/62-initramfs.err"; t
     exit 0
 fi
 
-# 2400 s: a hang guard only (a quiet host needs 3-6 min per boot; with
-# eight engineers' QEMUs on 2 cores one Xen boot took over 20)
+# 2400 s: a hang guard only (on the shared host at load ~20 a boot took
+# 7-8 min on ours and over 20 on Xen 4.17)
 for h in xen ours; do
     if [[ $hyps != *$h* ]]; then
         [ "$left_out" = "not built" ] || echo "SKIP: blk-$h-boot $left_out"; continue
