@@ -4,7 +4,9 @@
 # runs the vif-bridge hotplug script.  Checks: the nodes as libxl writes
 # them, the handshake, network-list, ping dom0 <-> domU, 4 MiB TCP both
 # ways with md5, two domUs pinging each other, network-attach/-detach on a
-# running guest, a frontend with bad grants (refused, daemon unharmed),
+# running guest, ip= anti-spoofing (a vif whose guest uses another address
+# is unreachable), a frontend with bad grants (refused, daemon unharmed),
+# netbackd killed and restarted (it re-attaches to the connected vifs),
 # and teardown (no tap, node or domain left behind).
 # Prints "T63 PASS: name" / "T63 FAIL: name reason", then "Test result:".
 . /etc/testlib.sh
@@ -154,6 +156,24 @@ check "detached-nodes-removed" sh -c "! xenstore-exists /local/domain/0/backend/
 check "network-detach-unknown-refused" sh -c "! xl network-detach neta 7 2>/tmp/d7 && grep -q 'Unknown device 7' /tmp/d7"
 check "eth0-still-works-after-detach" pingok 10.99.0.2
 
+# ---- ip= anti-spoofing: eth1 attached again with ip=10.99.1.99, but the
+# guest gives it 10.99.1.2: netbackd drops what it sends from that address
+# (its ARP replies and pings), so dom0 cannot reach it
+xl network-attach neta bridge=xenbr1 ip=10.99.1.99 > /tmp/attach2.out 2>&1; rc=$?
+cat /tmp/attach2.out
+check "network-attach-with-ip" sh -c "[ $rc -eq 0 ] && [ \"\$(xenstore-read /local/domain/0/backend/vif/$ida/1/ip)\" = 10.99.1.99 ]"
+t0=$(up)
+while [ "$(grep -ac 'DOMU-NET up eth1' "$(clog neta)")" -lt 2 ] && ! past "$t0" 60; do usleep 200000; done
+check "domu-a-eth1-back" [ "$(grep -ac 'DOMU-NET up eth1' "$(clog neta)")" -ge 2 ]
+check "spoofed-source-unreachable" sh -c "! ping -c 3 -w 10 10.99.1.2 > /dev/null 2>&1"
+check "netbackd-dropped-spoofed" grep -q "vif$ida.1: dropping frames from sources ip= does not allow" /var/log/xen/netbackd.log
+xl network-detach neta 1 > /tmp/detach2.out 2>&1; rc=$?
+cat /tmp/detach2.out
+check "network-detach-filtered-vif" [ $rc -eq 0 ]
+t0=$(up); while [ -e /sys/class/net/vif$ida.1 ] && ! past "$t0" 20; do usleep 100000; done
+grep "vif$ida.1: disconnected" /var/log/xen/netbackd.log | tail -n1 | sed 's/^/T63 /'
+check "eth0-with-ip-still-works" pingok 10.99.0.2
+
 # ---- a frontend with bad grants: a paused guest whose frontend nodes dom0
 # writes by hand (its kernel never runs), pointing at grants it never made
 domcfg netbad 128 "'bridge=xenbr0'" ""
@@ -171,6 +191,29 @@ check "bad-grants-refused" sh -c "[ '$(xr $bx/state)' = 5 ] && echo '$err' | gre
 check "netbackd-survives-bad-frontend" kill -0 "$nbpid"
 check "others-unaffected-by-bad-frontend" pingok 10.99.0.3
 xl destroy netbad
+
+# ---- netbackd killed (SIGKILL: nothing cleaned up) and started again: it
+# re-attaches to the vifs still connected, makes their taps again and has
+# the hotplug script put them back on the bridge
+old=$nbpid
+kill -9 "$old"
+t0=$(up); while kill -0 "$old" 2>/dev/null && ! past "$t0" 10; do usleep 50000; done
+check "netbackd-killed" sh -c "! kill -0 $old 2>/dev/null && [ ! -e /sys/class/net/vif$ida.0 ]"
+netbackd --log-file=/var/log/xen/netbackd.log --pid-file=/run/xen/netbackd.pid
+t0=$(up)
+while [ "$(cat /run/xen/netbackd.pid 2>/dev/null)" = "$old" ] && ! past "$t0" 10; do usleep 50000; done
+nbpid=$(cat /run/xen/netbackd.pid 2>/dev/null)
+check "netbackd-restarted" sh -c "[ -n '$nbpid' ] && [ '$nbpid' != '$old' ] && kill -0 '$nbpid'"
+# (each vif's hotplug script runs in turn: seconds apiece on a loaded host)
+t0=$(up)
+while ! { [ -e /sys/class/net/xenbr0/brif/vif$ida.0 ] && [ -e /sys/class/net/xenbr0/brif/vif$idb.0 ]; } &&
+      ! past "$t0" 90; do usleep 100000; done
+check "reattached-taps-on-bridge" sh -c "[ -e /sys/class/net/xenbr0/brif/vif$ida.0 ] && [ -e /sys/class/net/xenbr0/brif/vif$idb.0 ]"
+grep "re-attaching\|vif$ida.0: connected" /var/log/xen/netbackd.log | tail -n 3 | sed 's/^/T63 /'
+check "netbackd-reattached" sh -c "grep -q 'vif$ida.0: re-attaching' /var/log/xen/netbackd.log &&
+    [ \$(grep -c 'vif$ida.0: connected' /var/log/xen/netbackd.log) -ge 2 ]"
+check "ping-after-netbackd-restart" pingok 10.99.0.2
+check "ping-b-after-netbackd-restart" pingok 10.99.0.3
 
 # ---- teardown: no tap, node or domain left
 xl destroy netb; rc1=$?

@@ -3,8 +3,10 @@
  * /local/domain/0/backend/vif (where the toolstack writes a vif's backend
  * nodes, as libxl does) and each served frontend's state node, drives the
  * handshake of every vif through nb_xb_step(), and dispatches event channel
- * notifications and tap readiness to vif.c.  One thread: epoll over the
- * xenstore socket, /dev/xen/evtchn and every tap.
+ * notifications and tap readiness to vif.c.  At start it re-attaches to
+ * vifs an earlier netbackd served (a restart, or one that was killed).
+ * One thread: epoll over the xenstore socket, /dev/xen/evtchn and every
+ * tap.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -177,13 +180,60 @@ static bool ifname_ok(const char *s)
     return true;
 }
 
+/* Runs the vif's hotplug script (the backend's script node) "online" with
+ * the environment libxl gives it, as xl did when the vif was created: a
+ * re-attached vif has a new tap, which must join its bridge again.
+ * 0, or -errno / the script's non-zero exit status. */
+static int replug(struct nb_vif *v)
+{
+    char *script = be_read(v, "script");
+    pid_t pid;
+    int st, fd;
+
+    if (!script || script[0] != '/' || access(script, X_OK) < 0) {
+        free(script);
+        return -ENOENT;
+    }
+    pid = fork();
+    if (pid < 0) {
+        free(script);
+        return -errno;
+    }
+    if (pid == 0) {
+        fd = open("/var/log/xen/xen-hotplug.log",
+                  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        setenv("script", script, 1);
+        setenv("XENBUS_TYPE", "vif", 1);
+        setenv("XENBUS_PATH", v->bepath, 1);
+        setenv("XENBUS_BASE_PATH", "backend", 1);
+        setenv("vif", v->ifname, 1);
+        setenv("netdev", "", 1);
+        execl(script, script, "online", (char *)NULL);
+        _exit(127);
+    }
+    free(script);
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -errno;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 /* A new backend directory: serve it if the toolstack has just written it
- * (state Initialising, online). */
+ * (state Initialising, online), or re-attach to it if a netbackd before us
+ * served it (InitWait or Connected: we were restarted, the frontend and
+ * its rings are still there, the old tap went with the old process). */
 static void maybe_create(struct nb_daemon *d, uint32_t domid, uint32_t devid)
 {
     struct nb_vif *v;
     char bepath[96], path[160], *fe = NULL, *st, *feid, *name;
     char want[64];
+    bool adopt;
     int rc;
 
     snprintf(bepath, sizeof(bepath), BE_ROOT "/%u/%u", domid, devid);
@@ -191,7 +241,8 @@ static void maybe_create(struct nb_daemon *d, uint32_t domid, uint32_t devid)
     st = xs_read(d->xs, XBT_NULL, path, NULL);
     rc = nb_xb_parse_state(st);
     free(st);
-    if (rc != NB_XB_INITIALISING)
+    adopt = rc == NB_XB_INITWAIT || rc == NB_XB_CONNECTED;
+    if (rc != NB_XB_INITIALISING && !adopt)
         return;
     snprintf(path, sizeof(path), "%s/online", bepath);
     st = xs_read(d->xs, XBT_NULL, path, NULL);
@@ -222,7 +273,7 @@ static void maybe_create(struct nb_daemon *d, uint32_t domid, uint32_t devid)
     v->domid = domid;
     v->devid = devid;
     v->tapfd = -1;
-    v->be = NB_XB_INITIALISING;
+    v->be = adopt ? (enum nb_xbstate)rc : NB_XB_INITIALISING;
     snprintf(v->bepath, sizeof(v->bepath), "%s", bepath);
     snprintf(v->fepath, sizeof(v->fepath), "%s", fe);
     free(fe);
@@ -242,19 +293,32 @@ static void maybe_create(struct nb_daemon *d, uint32_t domid, uint32_t devid)
         forget(d, v);
         return;
     }
-    /* what we offer: copying receive path, scatter-gather, TSO both ways,
-     * IPv6 checksum offload; one queue, one event channel */
-    nb_be_write(v, "feature-rx-copy", "1");
-    nb_be_write(v, "feature-rx-flip", "0");
-    nb_be_write(v, "feature-sg", "1");
-    nb_be_write(v, "feature-gso-tcpv4", "1");
-    nb_be_write(v, "feature-gso-tcpv6", "1");
-    nb_be_write(v, "feature-ipv6-csum-offload", "1");
-    set_state(v, NB_XB_INITWAIT);
+    if (adopt) {
+        /* the toolstack's script plugged the old tap in; plug the new one
+         * (if the script has not run yet, the toolstack still will) */
+        char *hs = be_read(v, "hotplug-status");
+        bool plugged = hs && !strcmp(hs, "connected");
+        free(hs);
+        if (plugged && (rc = replug(v)) != 0)
+            nb_log(d, "%s: hotplug script online failed (%d): the vif stays "
+                   "off its bridge", v->ifname, rc);
+        nb_log(d, "%s: re-attaching to %s (backend state %d, left by an "
+               "earlier netbackd)", v->ifname, v->fepath, (int)v->be);
+    } else {
+        /* what we offer: copying receive path, scatter-gather, TSO both
+         * ways, IPv6 checksum offload; one queue, one event channel */
+        nb_be_write(v, "feature-rx-copy", "1");
+        nb_be_write(v, "feature-rx-flip", "0");
+        nb_be_write(v, "feature-sg", "1");
+        nb_be_write(v, "feature-gso-tcpv4", "1");
+        nb_be_write(v, "feature-gso-tcpv6", "1");
+        nb_be_write(v, "feature-ipv6-csum-offload", "1");
+        set_state(v, NB_XB_INITWAIT);
+        nb_log(d, "%s: created for %s", v->ifname, v->fepath);
+    }
     snprintf(path, sizeof(path), "%s/state", v->fepath);
     if (!xs_watch(d->xs, path, "fe"))
         nb_log(d, "%s: cannot watch %s: %s", v->ifname, path, strerror(errno));
-    nb_log(d, "%s: created for %s", v->ifname, v->fepath);
     reconsider(d, v);
 }
 

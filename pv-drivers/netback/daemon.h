@@ -34,6 +34,7 @@ struct nb_vif {
     bool tap_polled;             /* tapfd in the epoll set with EPOLLIN */
     /* negotiated at connect */
     bool fe_sg, fe_gso4, fe_gso6, fe_csum;
+    struct nb_ipfilter ipf;      /* from the backend's ip node */
     void *tx_page, *rx_page;     /* the frontend's granted rings */
     uint64_t tx_index, rx_index; /* their gntdev offsets */
     netif_tx_back_ring_t tx;
@@ -76,6 +77,9 @@ void nb_vif_close(struct nb_vif *v);
  * -errno with the reason written to the error node. */
 int nb_vif_connect(struct nb_vif *v);
 void nb_vif_disconnect(struct nb_vif *v);
+/* Sets the back rings' indices from the frontend's shared ones (after
+ * BACK_RING_INIT on the mapped pages); -EINVAL if they are a ring apart. */
+int nb_vif_attach_rings(struct nb_vif *v);
 /* The frontend signalled: serve both rings. */
 void nb_vif_kick(struct nb_vif *v);
 /* The tap has frames for the guest. */

@@ -149,6 +149,24 @@ struct nb_xb_out nb_xb_step(const struct nb_xb_in *in);
 /* "4" -> 4; anything that is not a small decimal -> -1. */
 int nb_xb_parse_state(const char *s);
 
+/* ------------------------------------------------------------ ip= */
+
+/* Sources a vif may send from (ipfilter.c says what is checked). */
+#define NB_IPFILTER_MAX  16
+struct nb_ipfilter {
+    unsigned int n;              /* 0: no ip= given, everything passes */
+    struct { uint32_t addr, mask; } net[NB_IPFILTER_MAX];  /* network order */
+};
+
+/* Parses the backend's "ip" node ("a.b.c.d[/len]" separated by spaces);
+ * NULL or blank gives an empty filter.  0, or -EINVAL for anything that
+ * is not such a list (the vif must then not connect unfiltered). */
+int nb_ipfilter_parse(const char *s, struct nb_ipfilter *f);
+
+/* Whether the guest may send this Ethernet frame. */
+bool nb_ipfilter_allows(const struct nb_ipfilter *f, const uint8_t *frame,
+                        size_t len);
+
 /* ------------------------------------------------------------ daemon */
 
 struct nb_daemon;
@@ -156,6 +174,7 @@ struct nb_daemon;
 /* Counters a vif keeps (printed at teardown and on SIGUSR1). */
 struct nb_stats {
     uint64_t tx_packets, tx_bytes, tx_dropped;
+    uint64_t tx_filtered;        /* sources ip= does not allow */
     uint64_t rx_packets, rx_bytes, rx_dropped;
     uint64_t fatal;
 };

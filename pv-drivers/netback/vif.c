@@ -198,6 +198,18 @@ int nb_vif_connect(struct nb_vif *v)
     v->fe_gso4 = v->fe_sg && fe_read(v, "feature-gso-tcpv4", 0, NULL) == 1;
     v->fe_gso6 = v->fe_sg && fe_read(v, "feature-gso-tcpv6", 0, NULL) == 1;
     v->fe_csum = fe_read(v, "feature-no-csum-offload", 0, NULL) != 1;
+    {
+        char path[160], *ip;
+        snprintf(path, sizeof(path), "%s/ip", v->bepath);
+        ip = xs_read(v->d->xs, XBT_NULL, path, NULL);
+        rc = nb_ipfilter_parse(ip, &v->ipf);
+        free(ip);
+        if (rc < 0) {
+            /* never connect unfiltered what the config wanted filtered */
+            nb_be_error(v, EINVAL, "ip is not a list of IPv4 addresses");
+            return -EINVAL;
+        }
+    }
 
     v->tx_page = map_ring(v, (uint32_t)txref, &v->tx_index);
     if (!v->tx_page) {
@@ -213,6 +225,11 @@ int nb_vif_connect(struct nb_vif *v)
     }
     BACK_RING_INIT(&v->tx, (netif_tx_sring_t *)v->tx_page, NB_PAGE_SIZE);
     BACK_RING_INIT(&v->rx, (netif_rx_sring_t *)v->rx_page, NB_PAGE_SIZE);
+    rc = nb_vif_attach_rings(v);
+    if (rc < 0) {
+        nb_be_error(v, -rc, "ring indices out of range");
+        goto out;
+    }
     b.remote_domain = v->domid;
     b.remote_port = (unsigned int)evtchn;
     rc = ioctl(v->d->evtfd, IOCTL_EVTCHN_BIND_INTERDOMAIN, &b);
@@ -266,6 +283,24 @@ out:
     return rc;
 }
 
+int nb_vif_attach_rings(struct nb_vif *v)
+{
+    /* Where the frontend's rings stand: 0 on fresh rings; on rings an
+     * earlier netbackd served, after its last responses, so what it took
+     * but never answered is served again (as Linux's netback attaches a
+     * reconnecting frontend).  Read once: the frontend may change them. */
+    RING_IDX txr = ((volatile netif_tx_sring_t *)v->tx.sring)->rsp_prod;
+    RING_IDX rxr = ((volatile netif_rx_sring_t *)v->rx.sring)->rsp_prod;
+    RING_IDX txq = ((volatile netif_tx_sring_t *)v->tx.sring)->req_prod;
+    RING_IDX rxq = ((volatile netif_rx_sring_t *)v->rx.sring)->req_prod;
+
+    if (txq - txr > RING_SIZE(&v->tx) || rxq - rxr > RING_SIZE(&v->rx))
+        return -EINVAL;
+    v->tx.req_cons = v->tx.rsp_prod_pvt = txr;
+    v->rx.req_cons = v->rx.rsp_prod_pvt = rxr;
+    return 0;
+}
+
 void nb_vif_disconnect(struct nb_vif *v)
 {
     struct ioctl_evtchn_unbind u = { .port = v->port };
@@ -283,11 +318,12 @@ void nb_vif_disconnect(struct nb_vif *v)
     v->st.rx_dropped += v->rx_pending;
     v->rx_pending = 0;
     v->connected = false;
-    nb_log(v->d, "%s: disconnected (tx %llu packets %llu bytes %llu dropped, "
-           "rx %llu packets %llu bytes %llu dropped)", v->ifname,
+    nb_log(v->d, "%s: disconnected (tx %llu packets %llu bytes %llu dropped "
+           "%llu filtered, rx %llu packets %llu bytes %llu dropped)", v->ifname,
            (unsigned long long)v->st.tx_packets,
            (unsigned long long)v->st.tx_bytes,
            (unsigned long long)v->st.tx_dropped,
+           (unsigned long long)v->st.tx_filtered,
            (unsigned long long)v->st.rx_packets,
            (unsigned long long)v->st.rx_bytes,
            (unsigned long long)v->st.rx_dropped);
@@ -345,7 +381,14 @@ static void tx_flush(struct nb_vif *v, struct tx_batch *b)
         if (status == NETIF_RSP_OKAY &&
             nb_tx_vnet_hdr(p, v->txbuf[i], p->size, &h) < 0)
             status = NETIF_RSP_ERROR;        /* cannot place its checksum */
-        if (status == NETIF_RSP_OKAY) {
+        if (status == NETIF_RSP_OKAY &&
+            !nb_ipfilter_allows(&v->ipf, v->txbuf[i], p->size)) {
+            /* a spoofed source: dropped as a firewall drops it, the
+             * guest's slots answered OKAY (it sent the frame fine) */
+            if (!v->st.tx_filtered++)
+                nb_log(v->d, "%s: dropping frames from sources ip= does not "
+                       "allow", v->ifname);
+        } else if (status == NETIF_RSP_OKAY) {
             iov[0] = (struct iovec){ &h, NB_VNET_HLEN };
             iov[1] = (struct iovec){ v->txbuf[i], p->size };
             /* a full or down tap loses the frame, as a NIC would */

@@ -7,6 +7,7 @@
  * posted pages).
  */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <linux/virtio_net.h>
 #include <string.h>
 
@@ -310,4 +311,49 @@ Test(vif, rx_req_prod_beyond_the_ring_disconnects)
     ((netif_rx_sring_t *)rig.rxs)->req_prod = 5000;
     nb_vif_kick(&rig.v);
     cr_assert(!rig.v.connected);
+}
+
+/* A restarted netbackd attaches where the frontend's rings stand: after the
+ * last responses, so a request the old daemon consumed but never answered
+ * is served again, and the next response lands at the right index. */
+Test(vif, reattach_resumes_after_the_last_response)
+{
+    struct netif_tx_request q = { .gref = 1, .id = 1, .size = 60 };
+
+    for (int i = 0; i < 3; i++) {
+        q.id = (uint16_t)(i + 1);
+        nf_post_tx(&rig, &q);
+    }
+    nf_push_tx(&rig);
+    nb_vif_kick(&rig.v);                   /* the old daemon answers 3 */
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(nf_tap_read(&rig, buf, sizeof(buf)), NB_VNET_HLEN + 60);
+    q.id = 4;
+    nf_post_tx(&rig, &q);
+    nf_push_tx(&rig);                      /* ... and dies before the 4th */
+    /* a new daemon: fresh back rings over the same shared pages */
+    BACK_RING_INIT(&rig.v.tx, (netif_tx_sring_t *)rig.txs, 4096);
+    BACK_RING_INIT(&rig.v.rx, (netif_rx_sring_t *)rig.rxs, 4096);
+    cr_assert_eq(nb_vif_attach_rings(&rig.v), 0);
+    cr_assert_eq(rig.v.tx.req_cons, 3);
+    cr_assert_eq(rig.v.tx.rsp_prod_pvt, 3);
+    cr_assert_eq(rig.v.rx.req_cons, 0);
+    nb_vif_kick(&rig.v);
+    cr_assert_eq(nf_tap_read(&rig, buf, sizeof(buf)), NB_VNET_HLEN + 60, "the 4th is sent");
+    cr_assert_eq(nf_tap_read(&rig, buf, sizeof(buf)), -1, "and nothing twice");
+    cr_assert_eq(((netif_tx_sring_t *)rig.txs)->rsp_prod, 4);
+    cr_assert_eq(txrsp(3)->id, 4);
+    cr_assert_eq(txrsp(3)->status, NETIF_RSP_OKAY);
+}
+
+Test(vif, reattach_refuses_indices_a_ring_apart)
+{
+    netif_tx_sring_t *s = rig.txs;
+
+    s->req_prod = 1000;                    /* rsp_prod 0: 1000 outstanding */
+    cr_assert_eq(nb_vif_attach_rings(&rig.v), -EINVAL);
+    s->req_prod = 300;
+    s->rsp_prod = 290;
+    cr_assert_eq(nb_vif_attach_rings(&rig.v), 0);
+    cr_assert_eq(rig.v.tx.req_cons, 290);
 }
