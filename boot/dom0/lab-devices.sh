@@ -74,8 +74,10 @@ cat > /run/udhcpc.script <<'SCRIPT'
 #!/bin/sh
 case $1 in
 bound|renew)
-    ip addr flush dev "$interface"
-    ip addr add "$ip/${mask:-24}" dev "$interface"
+    # Only the lease's own address is replaced: xenbr0 also carries the
+    # guests' subnet (/etc/init.d/netbackd), which a flush would drop.
+    [ -s /run/udhcpc.ip ] && ip addr del "$(cat /run/udhcpc.ip)" dev "$interface" 2>/dev/null
+    ip addr add "$ip/${mask:-24}" dev "$interface" && echo "$ip/${mask:-24}" > /run/udhcpc.ip
     for r in $router; do ip route add default via "$r" dev "$interface"; break; done
     : > /etc/resolv.conf
     for d in $dns; do echo "nameserver $d" >> /etc/resolv.conf; done
