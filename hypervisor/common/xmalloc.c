@@ -6,8 +6,8 @@
  * struct page_info, so objects need no header and xfree() needs no size:
  *   flags     PGF_xmalloc_pool (PGF_heap stays set; the allocator owns it)
  *   order     size-class index
- *   type_info low 32 bits: objects in use; high 32 bits: free-list head as
- *             (offset in page + 1), 0 = none.  A pool page is never
+ *   type_info low 16 bits: objects in use (256 at most); high 16 bits:
+ *             free-list head as (offset in page + 1), 0 = none.  A pool page is never
  *             guest-visible, so the PV MMU never interprets its type_info.
  *   next/prev the class's list of pages that have a free object
  * A page whose last object is freed goes straight back to the page
@@ -41,21 +41,21 @@ static size_t class_size(unsigned int c)
 
 static uint32_t pool_inuse(const struct page_info *pg)
 {
-    return (uint32_t)pg->type_info;
+    return pg->type_info & 0xffffu;
 }
 
 static struct free_obj *pool_free_head(const struct page_info *pg)
 {
-    uint32_t off = pg->type_info >> 32;
+    uint32_t off = pg->type_info >> 16;
 
     return off ? (struct free_obj *)((char *)page_to_virt(pg) + off - 1) : NULL;
 }
 
 static void pool_set(struct page_info *pg, uint32_t inuse, const struct free_obj *head)
 {
-    uint64_t off = head ? ((uintptr_t)head & (PAGE_SIZE - 1)) + 1 : 0;
+    uint32_t off = head ? ((uintptr_t)head & (PAGE_SIZE - 1)) + 1 : 0;
 
-    pg->type_info = (off << 32) | inuse;
+    pg->type_info = (off << 16) | inuse;
 }
 
 static void partial_add(unsigned int c, struct page_info *pg)

@@ -22,6 +22,7 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/mm.h>
+#include <xen/sched.h>
 #include <asm/config.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -42,6 +43,12 @@ static bool heap_ready;
 /* Boot allocations must be reachable through the current direct map. */
 static paddr_t boot_alloc_limit = GB(4);
 static paddr_t directmap_end;       /* the direct map covers [0, directmap_end) */
+/* What the boot allocator handed out, by use, for the breakdown that
+ * mm_free_boot_modules() prints (xl info's total - free - domains). */
+static uint64_t boot_pt_bytes, ft_bytes, m2p_bytes;
+/* Reserved ranges [first_module_range, +nr_module_ranges) are the boot
+ * modules: given back to the heap once the boot-time domains are built. */
+static unsigned int first_module_range, nr_module_ranges;
 
 static void reserve_range(paddr_t start, paddr_t end)
 {
@@ -145,6 +152,7 @@ static uint64_t *alloc_pt_page(paddr_t *pa)
 
     if (!heap_ready) {
         *pa = boot_alloc(PAGE_SIZE, PAGE_SIZE);
+        boot_pt_bytes += PAGE_SIZE;
         va = maddr_to_virt(*pa);
     } else {
         struct page_info *pg = alloc_heap_pages(0, 0);
@@ -367,6 +375,7 @@ static void build_m2p(void)
     uint64_t size = ROUNDUP((uint64_t)max_page * sizeof(uint64_t), MB(2));
     uint64_t off;
 
+    m2p_bytes = size;
     for (off = 0; off < size; off += MB(2)) {
         paddr_t pa = boot_alloc(MB(2), MB(2));
 
@@ -408,9 +417,11 @@ void mm_early_init(struct boot_info *bi)
     mm_bi = bi;
     reserve_range(0, MB(1));
     reserve_range(__pa_image(__image_start), __pa_image(__image_end));
+    first_module_range = nr_reserved;
     for (i = 0; i < bi->nr_modules; i++)
         reserve_range(ROUNDDOWN(bi->modules[i].start, PAGE_SIZE),
                       ROUNDUP(bi->modules[i].end, PAGE_SIZE));
+    nr_module_ranges = nr_reserved - first_module_range;
 
     for (i = 0; i < bi->nr_memmap; i++) {
         const struct boot_memrange *r = &bi->memmap[i];
@@ -446,6 +457,7 @@ void mm_early_init(struct boot_info *bi)
            boot_cpu.page1gb ? "1 GiB/2 MiB" : "2 MiB");
 
     ft_size = ROUNDUP((uint64_t)max_page * sizeof(struct page_info), MB(2));
+    ft_bytes = ft_size;
     populate_2m(FRAMETABLE_VIRT_START, ft_size, PAGE_HYPERVISOR, &ft_pa);
     build_m2p();
 
@@ -461,6 +473,75 @@ void mm_early_init(struct boot_info *bi)
            total_ram_pages >> 8, max_page, (unsigned long)(ft_size >> 10),
            (unsigned long)(ROUNDUP((uint64_t)max_page * 8, MB(2)) >> 10),
            heap_free_pages() >> 8);
+}
+
+/*
+ * The boot modules (kernels, initrds) were copied into the boot-time
+ * domains' own memory: give their frames to the heap, as Xen does once dom0
+ * is built.  Modules may share a page at their ends, so the ranges are
+ * merged before they are handed over (a frame freed twice is a BUG).  Then
+ * print where the memory neither free nor a domain's went.
+ */
+void mm_free_boot_modules(void)
+{
+    paddr_t s[MAX_RESERVED], e[MAX_RESERVED];
+    unsigned int n = 0, i, j;
+    uint64_t freed = 0, image = __pa_image(__image_end) - __pa_image(__image_start);
+    uint64_t low = 0;
+    unsigned long dom_pages = 0, in_use;
+    const struct domain *d;
+
+    for (i = 0; i < nr_module_ranges; i++) {
+        unsigned int r = first_module_range + i;
+
+        if (reserved[r].end > reserved[r].start) {
+            s[n] = reserved[r].start;
+            e[n] = MIN(reserved[r].end, (paddr_t)max_page << PAGE_SHIFT);
+            n++;
+        }
+        reserved[r].start = reserved[r].end = 0;    /* no longer the hypervisor's */
+    }
+    nr_module_ranges = 0;
+    for (i = 1; i < n; i++)                         /* insertion sort by start */
+        for (j = i; j > 0 && s[j] < s[j - 1]; j--) {
+            paddr_t ts = s[j], te = e[j];
+
+            s[j] = s[j - 1]; e[j] = e[j - 1];
+            s[j - 1] = ts; e[j - 1] = te;
+        }
+    for (i = 0; i < n; i = j) {
+        paddr_t ms = s[i], me = e[i];
+
+        for (j = i + 1; j < n && s[j] <= me; j++)
+            me = MAX(me, e[j]);
+        if (me > ms) {
+            unsigned long before = heap_total_pages();
+
+            give_to_heap(ms, me);
+            freed += (uint64_t)(heap_total_pages() - before) << PAGE_SHIFT;
+        }
+    }
+    /* RAM below 1 MiB (kept for the firmware's data, as Xen does). */
+    for (i = 0; i < mm_bi->nr_memmap; i++) {
+        const struct boot_memrange *r = &mm_bi->memmap[i];
+
+        if (r->type == BOOT_MEM_RAM && r->addr < MB(1))
+            low += MIN(r->addr + r->size, MB(1)) - r->addr;
+    }
+    /* Heap frames in use that no domain owns: xmalloc pools, per-domain
+     * and per-vCPU structures, page tables made after boot, shared_info. */
+    for (d = domain_list; d != NULL; d = d->next_in_list)
+        dom_pages += d->tot_pages;
+    in_use = heap_total_pages() - heap_free_pages();
+    printk("Memory: boot modules freed: %lu KiB; the hypervisor keeps %lu KiB of %lu MiB RAM: "
+           "frame table %lu KiB (%zu bytes a frame), M2P %lu KiB, image %lu KiB, "
+           "boot page tables %lu KiB, below 1 MiB %lu KiB, heap frames no domain owns %lu KiB\n",
+           (unsigned long)(freed >> 10),
+           (total_ram_pages - heap_total_pages() + (in_use - MIN(in_use, dom_pages))) << 2,
+           total_ram_pages >> 8, (unsigned long)(ft_bytes >> 10), sizeof(struct page_info),
+           (unsigned long)(m2p_bytes >> 10), (unsigned long)(image >> 10),
+           (unsigned long)(boot_pt_bytes >> 10), (unsigned long)(low >> 10),
+           (in_use - MIN(in_use, dom_pages)) << 2);
 }
 
 /* Slot 0 belongs to guests: drop head.asm's identity map once nothing runs

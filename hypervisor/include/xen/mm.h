@@ -21,10 +21,13 @@
 struct domain;
 
 struct page_info {
-    /* PGC_* flags in the top bits, general reference count below. */
-    uint64_t count_info;
-    /* PGT_* type in the top bits, PGT_ flags, type count below (PV MMU). */
-    uint64_t type_info;
+    /* PGC_* flags in the top bits, general reference count below.  32 bits
+     * each, as the frame table costs sizeof(this) for every frame of RAM
+     * (32 bytes: 16 MiB of a 2 GiB host, Xen's figure). */
+    uint32_t count_info;
+    /* PGT_* type in the top bits, PGT_ flags, type count below (PV MMU).
+     * xmalloc pool pages: objects in use and the free-list head. */
+    uint32_t type_info;
     struct domain *owner;
     /* Free: buddy free-list links (frame numbers, PAGE_LIST_NULL = none).
      * xmalloc pool pages: partial-page list links. */
@@ -45,20 +48,20 @@ struct page_info {
 #define PAGE_LIST_NULL      0xffffffffu
 
 /* count_info */
-#define PG_shift(n)         (64 - (n))
-#define PG_mask(x, n)       ((uint64_t)(x) << PG_shift(n))
+#define PG_shift(n)         (32 - (n))
+#define PG_mask(x, n)       ((uint32_t)(x) << PG_shift(n))
 #define PGC_allocated       PG_mask(1, 1)   /* owner holds a reference (domain page) */
 #define PGC_xen_heap        PG_mask(1, 2)   /* Xen heap page (alloc_xenheap_pages) */
-#define _PGC_state          PG_shift(4)     /* bits 60..61 */
+#define _PGC_state          PG_shift(4)     /* bits 28..29 */
 #define PGC_state           PG_mask(3, 4)
 #define PGC_state_inuse     PG_mask(0, 4)   /* allocated, or never given to the heap */
 #define PGC_state_free      PG_mask(1, 4)   /* in the buddy allocator */
 #define PGC_state_offlined  PG_mask(2, 4)   /* withdrawn (bad RAM), never reused */
-#define PGC_count_mask      ((1ULL << 52) - 1)
+#define PGC_count_mask      ((1u << 28) - 1)
 #define page_state_is(pg, st) (((pg)->count_info & PGC_state) == PGC_state_##st)
 
 /* type_info (used by the PV MMU) */
-#define PGT_type_mask       PG_mask(7, 3)   /* bits 61..63 */
+#define PGT_type_mask       PG_mask(7, 3)   /* bits 29..31 */
 #define PGT_none            PG_mask(0, 3)   /* no special uses of this page */
 #define PGT_l1_page_table   PG_mask(1, 3)
 #define PGT_l2_page_table   PG_mask(2, 3)
@@ -67,10 +70,10 @@ struct page_info {
 #define PGT_seg_desc_page   PG_mask(5, 3)   /* GDT/LDT frame */
 #define PGT_shared_page     PG_mask(6, 3)
 #define PGT_writable_page   PG_mask(7, 3)   /* has writable mappings */
-#define PGT_pinned          PG_mask(1, 4)   /* bit 60: pinned by the guest */
-#define PGT_validated       PG_mask(1, 5)   /* bit 59: current type validated */
-#define PGT_partial         PG_mask(1, 6)   /* bit 58: validation partly done */
-#define PGT_count_mask      ((1ULL << 32) - 1)
+#define PGT_pinned          PG_mask(1, 4)   /* bit 28: pinned by the guest */
+#define PGT_validated       PG_mask(1, 5)   /* bit 27: current type validated */
+#define PGT_partial         PG_mask(1, 6)   /* bit 26: validation partly done */
+#define PGT_count_mask      ((1u << 26) - 1)
 
 /* flags (software, allocator-private) */
 #define PGF_xmalloc_pool    (1u << 0)       /* xmalloc size-class page */

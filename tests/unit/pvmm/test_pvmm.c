@@ -591,3 +591,33 @@ Test(pvmm, guest_entries_get_the_user_bit)
     cr_expect_eq(mmu(D1, D1, l1, 11, 0, 0), 0);
     cr_expect_eq(h_map(l1)[11], 0, "not-present entries stay as they are");
 }
+
+/* The frame table costs sizeof(struct page_info) for every frame of RAM:
+ * 32 bytes, with 32-bit counts whose overflow is refused, never wrapped
+ * into the flag bits above them. */
+Test(pvmm, page_info_is_32_bytes_and_counts_saturate)
+{
+    mfn_t l4 = h_build_tables(D1, 1, NULL, NULL, NULL, NULL);
+    mfn_t m = h_alloc(D1);
+    struct page_info *pg = &frame_table[m];
+    uint32_t c0, t0;
+
+    cr_assert_eq(sizeof(struct page_info), 32);
+    (void)l4;
+    /* general count one short of its maximum: one more reference, then no more */
+    c0 = pg->count_info;
+    pg->count_info = (c0 & ~PGC_count_mask) | (PGC_count_mask - 1);
+    cr_assert(get_page(pg, D1));
+    cr_expect_eq(pg->count_info & PGC_count_mask, PGC_count_mask);
+    cr_expect_not(get_page(pg, D1), "the count would wrap into PGC_state");
+    cr_expect_eq(pg->count_info & ~PGC_count_mask, c0 & ~PGC_count_mask, "flags untouched");
+    pg->count_info = c0;
+    /* type count at its maximum: a further writable reference is refused */
+    cr_assert_eq(get_page_type(pg, PGT_writable_page), 0);
+    t0 = pg->type_info;
+    pg->type_info = (t0 & ~PGT_count_mask) | PGT_count_mask;
+    cr_expect_neq(get_page_type(pg, PGT_writable_page), 0, "the type count would wrap into PGT_partial");
+    cr_expect_eq(pg->type_info & ~PGT_count_mask, t0 & ~PGT_count_mask, "type and flags untouched");
+    pg->type_info = t0;
+    put_page_type(pg);
+}

@@ -482,6 +482,7 @@ void pv_build_boot_domains(void)
     }
     if (nd == 0) {
         printk("No dom0 kernel given (no boot module): nothing to run\n");
+        mm_free_boot_modules();
         return;
     }
 
@@ -509,4 +510,6 @@ void pv_build_boot_domains(void)
     }
     if (built == 0)
         printk(XENLOG_ERR "No domain could be built: the hypervisor stays idle\n");
+    /* Every kernel and initrd was copied into its domain's memory. */
+    mm_free_boot_modules();
 }

@@ -19,6 +19,7 @@ extern char __image_start[], _stext[], _etext[], __bss_start[], __bss_end[], __i
 /* mm.c */
 void mm_early_init(struct boot_info *bi);   /* direct map, frame table, M2P, heap */
 void mm_drop_identity_map(void);
+void mm_free_boot_modules(void);             /* after the boot-time domains are built */
 extern unsigned long total_ram_pages;
 extern uint64_t *m2p_table;                  /* RW view (slot 257) */
 
