@@ -73,7 +73,7 @@ mkcpio "$D" "$out/domu.cpio.gz"
 # ---------------------------------------------------------------- dom0 initramfs
 R=$BUILD/xen-toolstack/dom0-root-$mode
 rm -rf "$R"; busybox_root "$R"
-mkdir -p "$R"/etc/xen "$R"/var/log/xen/console "$R"/var/lib/xen "$R"/boot "$R"/usr/lib/xen/bin
+mkdir -p "$R"/etc/xen "$R"/var/log/xen/console "$R"/var/lib/xen "$R"/boot "$R"/usr/lib/xen/bin "$R"/var/lock
 for m in xen-privcmd xenfs xen-evtchn xen-gntdev; do
     f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
     [ -n "$f" ] || { log "module $m not found in linux-image $kver"; exit 1; }
@@ -117,6 +117,8 @@ XB=usr/lib/xen-4.17/bin
 LP="$U/lib/x86_64-linux-gnu:$U/usr/lib/x86_64-linux-gnu"
 copy_prog "$R" "$U/$XB/xl" usr/lib/xen/bin/debian-xl "$LP"
 copy_prog "$R" "$U/$XB/xen-init-dom0" usr/lib/xen/bin/xen-init-dom0 "$LP"
+# Debian's `xl console` execs its console client from libxl's libexec dir.
+copy_prog "$R" "$U/$XB/xenconsole" "$XB/xenconsole" "$LP"
 # glibc dlopen()s libgcc_s for pthread_cancel: Debian's xl aborts without it.
 cp -L "$U/lib/x86_64-linux-gnu/libgcc_s.so.1" "$R/lib/x86_64-linux-gnu/"
 cp "$U/etc/xen/xl.conf" "$R/etc/xen/"

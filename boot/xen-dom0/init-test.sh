@@ -174,9 +174,70 @@ fi
 $DXL list > /tmp/dlist 2>&1; sed 's/^/debian-xl| /' /tmp/dlist
 check "debian-xl-list-row" awk '$1=="deb1" && $3==256 && $4==1 {ok=1} END{exit !ok}' /tmp/dlist
 check "our-xl-lists-debian-xl-domain" sh -c "xl domid deb1 >/dev/null"
-$DXL destroy deb1 > /tmp/ddestroy 2>&1; rc=$?
+# Its console client (xenconsole on the pty our xenconsoled announced): the
+# backlog and an echoed line.
+( sleep 3; printf 'hello-debian\n'; sleep 4 ) | timeout 12 $DXL console deb1 > /tmp/dconsole.out 2>&1
+tail -c 300 /tmp/dconsole.out | tr -d '\r' | sed 's/^/debian-xl console| /'
+check "debian-xl-console-echoed" grep -q "DOMU-ECHO hello-debian" /tmp/dconsole.out
+# reboot: the guest shuts down with reason reboot and Debian's own monitor
+# (the `xl create` child libxl keeps) builds it again under a new id.
+did=$(xl domid deb1 2>/dev/null)
+: > $clog4
+$DXL reboot deb1 > /tmp/dreboot 2>&1; rc=$?
+sed 's/^/debian-xl| /' /tmp/dreboot
+t0=$(up); nid=$did
+while ! past "$t0" 120; do
+    nid=$(xl domid deb1 2>/dev/null)
+    [ -n "$nid" ] && [ "$nid" != "$did" ] && break
+    sleep 1
+done
+echo "T60 debian xl reboot: id $did -> '$nid'"
+check "debian-xl-reboot-new-domain" sh -c "[ $rc -eq 0 ] && [ -n '$nid' ] && [ '$nid' != '$did' ]"
+check "debian-xl-reboot-marker" wait_for $clog4 "DOMU-MARKER init-start" 600
+$DXL shutdown -w deb1 > /tmp/dshutdown 2>&1; rc=$?
+sed 's/^/debian-xl| /' /tmp/dshutdown
+check "debian-xl-shutdown-w" sh -c "[ $rc -eq 0 ] && ! xl domid deb1 >/dev/null 2>&1"
+# destroy, on a guest created paused (no boot needed)
+$DXL create -p /etc/xen/domu.cfg 'name="deb2"' > /tmp/create5.out 2>&1 || sed 's/^/debian-xl| /' /tmp/create5.out
+$DXL destroy deb2 > /tmp/ddestroy 2>&1; rc=$?
 sed 's/^/debian-xl| /' /tmp/ddestroy
-check "debian-xl-destroy" sh -c "[ $rc -eq 0 ] && ! xl domid deb1 >/dev/null 2>&1"
+check "debian-xl-destroy" sh -c "[ $rc -eq 0 ] && ! xl domid deb2 >/dev/null 2>&1"
+
+# ---- on_crash="destroy" and "restart": the guest crashes itself (sysrq c
+# typed on its console); the monitor destroys it, or builds it again.
+# crash_guest NAME: type DOMU-CRASH until the domain it was is gone.
+crash_guest() {
+    _id=$(xl domid "$1" 2>/dev/null); _t0=$(up)
+    while ! past "$_t0" 300; do
+        ( sleep 3; printf 'DOMU-CRASH\n'; sleep 5 ) | timeout 20 xl console "$1" > /tmp/crash.out 2>&1
+        _w0=$(up)
+        while ! past "$_w0" 30; do
+            [ "$(xl domid "$1" 2>/dev/null)" != "$_id" ] && return 0
+            sleep 1
+        done
+    done
+    return 1
+}
+for act in destroy restart; do
+    n=crash$act
+    clogc=/var/log/xen/console/guest-$n.log
+    rm -f $clogc
+    xl create /etc/xen/domu.cfg "name=\"$n\"" "on_crash=\"$act\"" > /tmp/createc.out 2>&1 || cat /tmp/createc.out
+    wait_for $clogc "DOMU-MARKER init-start" 240 || echo "T60 $n: no marker before the crash"
+    id=$(xl domid $n 2>/dev/null)
+    : > $clogc
+    crash_guest $n; rc=$?
+    nid=$(xl domid $n 2>/dev/null)
+    echo "T60 $n: id $id -> '$nid'"
+    if [ $act = destroy ]; then
+        check "on-crash-destroy-removes-domain" sh -c "[ $rc = 0 ] && [ -z '$nid' ] && ! xenstore-exists /local/domain/$id"
+    else
+        check "on-crash-restart-new-domain" sh -c "[ $rc = 0 ] && [ -n '$nid' ] && [ '$nid' != '$id' ]"
+        check "on-crash-restart-reaches-init" wait_for $clogc "DOMU-MARKER init-start" 240
+        xl destroy $n
+    fi
+    grep -h "crash\|has shut down" /var/log/xen/xl-$n.log 2>/dev/null | sed "s/^/T60 $n monitor| /"
+done
 
 # ---- a short create/destroy loop (the guest is destroyed while its kernel
 # starts): each round gives every page back and leaves no xenstore node.
@@ -243,6 +304,7 @@ neg "reject-syntax-error" bad-syntax.cfg "bad-syntax.cfg:3"
 neg "reject-missing-kernel" no-kernel.cfg "does-not-exist.*ENOENT\|does-not-exist.*No such file"
 neg "reject-non-kernel" not-kernel.cfg "not-a-kernel.bin: not an ELF or bzImage"
 neg "reject-too-much-memory" too-big.cfg "100000.*free\|memory"
+neg "reject-kernel-too-big-for-memory" kernel-too-big.cfg "layout needs .* but the domain has .*(16 MiB)"
 
 xl list
 xl dmesg > /tmp/dmesg.out 2>&1

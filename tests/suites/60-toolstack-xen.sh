@@ -30,7 +30,7 @@ if ! "$ROOT/boot/xen-dom0-initramfs.sh" test "$out" 2>"$logs/60-initramfs.err"; 
     exit 0
 fi
 
-verdict=$(python3 "$ROOT/tests/lib/qemu-run.py" --name toolstack-xen-boot --timeout 1800 \
+verdict=$(python3 "$ROOT/tests/lib/qemu-run.py" --name toolstack-xen-boot --timeout 3000 \
     --log "$serial" --grace 5 -- \
     -m 2048 -smp 2 -nic none \
     -kernel "$out/xen" \

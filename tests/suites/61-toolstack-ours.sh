@@ -37,7 +37,7 @@ fi
 # by side (the soak target).  The timeout grows with them.
 loop=${TOOLSTACK_LOOP:-3}
 six=${TOOLSTACK_SIX:-0}
-timeout=$((1200 + loop * 20 + six * 1800))
+timeout=$((2400 + loop * 20 + six * 1800))
 
 # The same machine as suite 60 (2 GiB, 2 CPUs, dom0 1 GiB).  dom0's kernel
 # options beyond suite 60's are the lab's (docs/linux-dom0.md: no ACPI/PCI
