@@ -19,16 +19,16 @@ t1=$(up)
 cat /tmp/create1.out
 echo "T60 xl create took $(sub "$t1" "$t0")s"
 check "create-domu1" [ $rc -eq 0 ]
-if wait_for $clog "DOMU-MARKER init-start" 120; then
+if wait_for $clog "DOMU-MARKER init-start" 600; then
     pass "domu1-marker-in-console-log"; echo "T60 marker $(sub "$(up)" "$t0")s after create start"
 else
-    fail "domu1-marker-in-console-log" "(no marker within 120s; log: $(tail -c 300 $clog 2>/dev/null | tr '\n' '|'))"
+    fail "domu1-marker-in-console-log" "(no marker within 600s; log: $(tail -c 300 $clog 2>/dev/null | tr '\n' '|'))"
 fi
 # The guest's view of what our builder set up (boot/xen-dom0/domu-init.sh):
 # no W+X alias of the bootstrap area left behind (libxc's layout: p2m at
 # INIT_P2M, initrd unmapped), and a RAM map ending at memory=256 MiB
 # (libxl's memmap limit), not at Xen's default a few MiB further.
-wait_for $clog "DOMU-CHECK" 30
+wait_for $clog "DOMU-CHECK" 120
 grep -a "DOMU-CHECK" $clog | sed 's/^/T60 /'
 check "domu1-no-wx-mappings-left" grep -aq "DOMU-CHECK wx=passed" $clog
 check "domu1-ram-map-ends-at-memory" grep -aqE "DOMU-CHECK .*ram-end=0*fffffff([^0-9a-f]|$)" $clog
@@ -166,7 +166,7 @@ $DXL create /etc/xen/domu.cfg 'name="deb1"' > /tmp/create4.out 2>&1; rc=$?
 sed 's/^/debian-xl| /' /tmp/create4.out
 echo "T60 debian xl create took $(sub "$(up)" "$t0")s (rc $rc)"
 check "debian-xl-create" [ $rc -eq 0 ]
-if [ $rc -eq 0 ] && wait_for $clog4 "DOMU-MARKER init-start" 240; then
+if [ $rc -eq 0 ] && wait_for $clog4 "DOMU-MARKER init-start" 600; then
     pass "debian-xl-domu-marker"; echo "T60 marker (debian xl) $(sub "$(up)" "$t0")s after create start"
 else
     fail "debian-xl-domu-marker" "(no marker; log: $(tail -c 300 $clog4 2>/dev/null | tr '\n' '|'))"
@@ -223,7 +223,7 @@ for act in destroy restart; do
     clogc=/var/log/xen/console/guest-$n.log
     rm -f $clogc
     xl create /etc/xen/domu.cfg "name=\"$n\"" "on_crash=\"$act\"" > /tmp/createc.out 2>&1 || cat /tmp/createc.out
-    wait_for $clogc "DOMU-MARKER init-start" 240 || echo "T60 $n: no marker before the crash"
+    wait_for $clogc "DOMU-MARKER init-start" 600 || echo "T60 $n: no marker before the crash"
     id=$(xl domid $n 2>/dev/null)
     : > $clogc
     crash_guest $n; rc=$?
@@ -233,7 +233,7 @@ for act in destroy restart; do
         check "on-crash-destroy-removes-domain" sh -c "[ $rc = 0 ] && [ -z '$nid' ] && ! xenstore-exists /local/domain/$id"
     else
         check "on-crash-restart-new-domain" sh -c "[ $rc = 0 ] && [ -n '$nid' ] && [ '$nid' != '$id' ]"
-        check "on-crash-restart-reaches-init" wait_for $clogc "DOMU-MARKER init-start" 240
+        check "on-crash-restart-reaches-init" wait_for $clogc "DOMU-MARKER init-start" 600
         xl destroy $n
     fi
     grep -h "crash\|has shut down" /var/log/xen/xl-$n.log 2>/dev/null | sed "s/^/T60 $n monitor| /"
