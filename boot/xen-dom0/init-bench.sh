@@ -9,6 +9,20 @@
 base_setup
 echo "BENCH dom0 up at $(up)s"
 ok=1
+# The hypervisor's own memory as a user sees it: total - free - what the
+# domains hold (xl info / xl list, MiB), printed once before any domU.
+xl info > /tmp/info-mem
+xl list > /tmp/list-mem
+awk -F: '/^total_memory/ { t = $2 } /^free_memory/ { f = $2 }
+    END { printf "BENCH mem total=%d free=%d ", t, f }' /tmp/info-mem
+awk 'NR > 1 { d += $3 } END { printf "domains=%d\n", d }' /tmp/list-mem
+sed 's/^/BENCH info| /' /tmp/info-mem /tmp/list-mem
+# xlbench=mem: that line is all this boot is for.
+if [ "${xlbench:-}" = mem ]; then
+    echo "Test result: SUCCESS"; sync
+    printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+    poweroff -f
+fi
 # xlbench=diag on dom0's command line (init's environment): a diagnostic
 # run, never the measured one: the guests boot without "quiet" (printk
 # times in their console logs) and everything a comparison needs is dumped
@@ -69,6 +83,56 @@ run_one() {
     t0=$(up)
     while xl domid "$name" >/dev/null 2>&1 && ! past "$t0" 30; do usleep 100000; done
 }
+# xlbench=hosting (tests/bench/65-hosting.sh): one toolstack only, the
+# same image booted on the real Xen 4.17 (xlbench_xl=debian: Debian's xl)
+# and on ours (xlbench_xl=ours: our xl, a cold create, then warm ones).
+if [ "$diag" = hosting ]; then
+    if [ "${xlbench_xl:-ours}" = debian ]; then
+        i=1
+        while [ $i -le "$rounds" ]; do run_one debian$i deb$i /usr/lib/xen/bin/debian-xl; i=$((i + 1)); done
+    else
+        rm -rf /var/lib/xen/kernel-cache
+        XC_TRACE=1 run_one ours-cold ours0 xl
+        i=1
+        while [ $i -le "$rounds" ]; do XC_TRACE=1 run_one ours-warm$i ours$i xl; i=$((i + 1)); done
+    fi
+    # every guest gone (a destroyed domain may stay dying for a moment)
+    t0=$(up)
+    while [ "$(xl list | tail -n +2 | wc -l)" != 1 ] && ! past "$t0" 60; do sleep 1; done
+    if [ "$(xl list | tail -n +2 | wc -l)" != 1 ]; then
+        echo "BENCH cleanup FAILED domains left after 60 s"; xl list | sed 's/^/BENCH left| /'; ok=0
+    fi
+    if [ $ok = 1 ]; then echo "Test result: SUCCESS"; else echo "Test result: FAILURE"; fi
+    sync
+    if [ $ok = 1 ]; then printf '\000'; else printf '\001'; fi | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+    poweroff -f
+fi
+# xlbench=minmem (tests/bench/66-minmem.sh): the smallest memory= with
+# which the guest (Debian's kernel + the bench initramfs) reaches its init
+# marker, largest first; each try prints what free memory it took beyond
+# memory= (the hypervisor's own cost of a domain) and how long it took.
+if [ "$diag" = minmem ]; then
+    for mem in $(echo "${xlbench_mems:-128:64:48:40:36:32:28:24:20}" | tr ':' ' '); do
+        name=min$mem; clog=/var/log/xen/console/guest-$name.log; rm -f "$clog"
+        settle
+        f0=$(free_mem); t0=$(up)
+        xl create /etc/xen/domu.cfg "name=\"$name\"" "memory=$mem" > /tmp/create-$name.out 2>&1; rc=$?
+        f1=$(free_mem)
+        sed "s/^/$name| /" /tmp/create-$name.out
+        if [ $rc -ne 0 ]; then echo "BENCH minmem $mem create-failed"; continue; fi
+        if t2=$(bench-wait "$clog" "DOMU-MARKER init-start" 180); then
+            echo "BENCH minmem $mem marker=$(sub "$t2" "$t0") took=$((f0 - f1))"
+        else
+            echo "BENCH minmem $mem no-marker took=$((f0 - f1))"
+            tail -c 600 "$clog" | tr -d '\r' | sed "s/^/$name console| /"
+        fi
+        xl destroy "$name"
+    done
+    sleep 10; xl list | sed 's/^/BENCH minmem left| /'
+    echo "Test result: SUCCESS"; sync
+    printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+    poweroff -f
+fi
 # The first create after boot unpacks the kernel into the cache (cold);
 # then rounds of both toolstacks, interleaved because the host's load
 # drifts during a run (other QEMUs), and alternating which goes first.
