@@ -112,7 +112,7 @@ fi
 # marker, largest first; each try prints what free memory it took beyond
 # memory= (the hypervisor's own cost of a domain) and how long it took.
 if [ "$diag" = minmem ]; then
-    for mem in $(echo "${xlbench_mems:-128:64:48:40:36:32:28:24:20}" | tr ':' ' '); do
+    for mem in $(echo "${xlbench_mems:-128:96:88:84:82:80:64}" | tr ':' ' '); do
         name=min$mem; clog=/var/log/xen/console/guest-$name.log; rm -f "$clog"
         settle
         f0=$(free_mem); t0=$(up)

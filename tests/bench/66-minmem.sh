@@ -10,7 +10,7 @@ ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
 export ROOT BUILD
 logs=$BUILD/test-logs; mkdir -p "$logs"
-mems=${MINMEM_LIST:-128 64 48 40 36 32 28 24 20}
+mems=${MINMEM_LIST:-128 96 88 84 82 80 64}
 case $mems in *[!0-9\ ]*|'') echo "MINMEM_LIST: sizes in MiB separated by spaces" >&2; exit 2;; esac
 make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=hypervisor FLAVOR=hyp >&2 &&
 make -s --no-print-directory -C "$ROOT" -f Rules.mk obj=xenstore FLAVOR=host >&2 &&
