@@ -69,6 +69,41 @@ int domain_wait_gone(uint32_t domid, int timeout_ms, struct errbuf *eb);
 /* Set the memory ceiling (xl mem-max): domctl max_mem + memory/static-max. */
 int domain_set_maxmem(uint32_t domid, uint64_t max_kb, struct errbuf *eb);
 
+/* ------------------------------------------------------------ memory target
+ * (balloon.c): xl mem-set and xl create's autoballoon, as libxl. */
+
+#define MEM_MIN_DOM0_KB      (128u * 1024)  /* libxl's LIBXL_MIN_DOM0_MEM */
+#define MEM_MIN_GUEST_KB     (32u * 1024)   /* ours: Xen's libxl has no floor */
+#define MEM_MAXMEM_SLACK_KB  1024u          /* libxl's extra over a target or maximum */
+
+/*
+ * The new memory/target from a request: kb absolute (minus videoram) or,
+ * with relative, added to cur_target_kb (floored at 0).  Refuses (-EINVAL,
+ * message in eb) a target above static_max_kb, a dom0 target below
+ * MEM_MIN_DOM0_KB and an absolute guest target below MEM_MIN_GUEST_KB.
+ * Pure: no hypervisor or xenstore access.
+ */
+int mem_target_compute(uint32_t domid, int64_t kb, bool relative,
+                       uint64_t cur_target_kb, uint64_t static_max_kb,
+                       uint64_t videoram_kb, uint64_t *new_kb,
+                       struct errbuf *eb);
+/*
+ * libxl_set_memory_target: writes memory/target (and /vm/<uuid>/memory in
+ * MiB) in one transaction; with enforce the hypervisor's max_mem becomes
+ * the target + MEM_MAXMEM_SLACK_KB.  dom0's nodes are filled from the
+ * hypervisor first if nobody wrote them.  -ESRCH for an unknown domain.
+ */
+int domain_set_memory_target(uint32_t domid, int64_t kb, bool relative,
+                             bool enforce, struct errbuf *eb);
+/* memory/target and memory/static-max (KiB; either pointer may be NULL). */
+int domain_get_memory_target(uint32_t domid, uint64_t *target_kb,
+                             uint64_t *static_max_kb, struct errbuf *eb);
+/* Waits while the domain's allocation moves towards its target; gives up
+ * (-ETIMEDOUT) after wait_secs without progress. */
+int domain_wait_memory_target(uint32_t domid, int wait_secs, struct errbuf *eb);
+/* Free host memory a new domain can have: free minus claimed pages. */
+int host_free_memory_kb(uint64_t *kb, struct errbuf *eb);
+
 /* ------------------------------------------------------------ queries */
 
 struct domain_info {

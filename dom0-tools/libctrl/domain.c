@@ -390,7 +390,7 @@ int domain_set_maxmem(uint32_t domid, uint64_t max_kb, struct errbuf *eb)
     if (!xch)
         return eb ? eb->err : -EIO;
     /* Same slack libxl adds on top of the guest-visible maximum. */
-    rc = xc_domain_setmaxmem(xch, domid, max_kb + 1024, eb);
+    rc = xc_domain_setmaxmem(xch, domid, max_kb + MEM_MAXMEM_SLACK_KB, eb);
     xc_close(xch);
     if (rc < 0)
         return rc;

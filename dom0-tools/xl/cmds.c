@@ -1,6 +1,6 @@
 /*
  * cmds.c — the xl commands that inspect or control existing domains:
- * list, destroy, shutdown, reboot, pause, unpause, mem-max, info, dmesg,
+ * list, destroy, shutdown, reboot, pause, unpause, info, dmesg,
  * domid, domname, uptime.  Each follows Xen 4.17's xl in options, output
  * and exit status; failures print the library's message, which names the
  * operation, the domain and the errno.
@@ -288,47 +288,6 @@ int xl_cmd_unpause(int argc, char **argv)
     if (domain_unpause(xl_find_domain(argv[optind]), &eb))
         return report(&eb, "unpause failed");
     return EXIT_SUCCESS;
-}
-
-int xl_cmd_memmax(int argc, char **argv)
-{
-    struct domain_info d;
-    struct errbuf eb = { 0 };
-    const char *mem;
-    uint32_t domid;
-    int64_t kb;
-    int opt;
-
-    FOREACH_OPT(opt, "", NULL, "mem-max", 2) {
-    }
-    domid = xl_find_domain(argv[optind]);
-    mem = argv[optind + 1];
-    kb = xl_parse_mem_kb(mem);
-    if (kb < 0) {
-        fprintf(stderr, "invalid memory size: %s\n", mem);
-        return EXIT_FAILURE;
-    }
-    if (domain_get_info(domid, &d, &eb) || d.domid != domid) {
-        if (!eb.msg[0])
-            snprintf(eb.msg, sizeof(eb.msg), "domain %u does not exist", domid);
-        report(&eb, "");
-        goto fail;
-    }
-    if ((uint64_t)kb < d.mem_kb) {
-        fprintf(stderr, "Domain %u: memory_static_max (%lld KiB) must be "
-                "greater than or equal to the memory it has now (%llu KiB)\n",
-                domid, (long long)kb, (unsigned long long)d.mem_kb);
-        goto fail;
-    }
-    if (domain_set_maxmem(domid, (uint64_t)kb, &eb)) {
-        report(&eb, "");
-        goto fail;
-    }
-    return EXIT_SUCCESS;
-fail:
-    fprintf(stderr, "cannot set domid %u static max memory to : %s\n", domid,
-            mem);
-    return EXIT_FAILURE;
 }
 
 /* ------------------------------------------------------------ queries */

@@ -73,6 +73,18 @@ const struct xl_cmd xl_cmds[] = {
     { "mem-max", xl_cmd_memmax, false, true,
       "Set the maximum amount reservation for a domain",
       "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", NULL },
+    { "mem-set", xl_cmd_memset, false, true,
+      "Set the current memory usage for a domain",
+      "<Domain> <MemMB['b'[bytes]|'k'[KB]|'m'[MB]|'g'[GB]|'t'[TB]]>", NULL },
+    { "top", xl_cmd_top, false, false,
+      "Monitor a host and the domains in real time",
+      "[options]",
+      "-b, --batch             Batch mode: print plain text, no screen control.\n"
+      "-d, --delay=SECONDS     Seconds between updates (default 1).\n"
+      "-i, --iterations=N      Number of updates before exiting (batch default:\n"
+      "                        forever; interactive: until 'q').\n"
+      "-o, --plot=FILE.svg     Sample (for -i updates, default 60) and draw CPU %\n"
+      "                        and memory over time per domain as an SVG file." },
     { "info", xl_cmd_info, false, false,
       "Get information about Xen host",
       "[item]", NULL },

@@ -27,6 +27,11 @@ static int precheck(const struct domain_config *cfg)
         fprintf(stderr, "ramdisk %s: %s\n", cfg->ramdisk, strerror(errno));
         return 3;
     }
+    /* xl.conf's autoballoon: dom0 gives memory back before the check */
+    if (!xl_freemem(cfg)) {
+        fprintf(stderr, "failed to free memory for the domain\n");
+        return 3;
+    }
     /* a host we cannot query is left to domain_create to report */
     if (host_get_info(&hi, NULL) == 0 && cfg->memory_mb > hi.free_mb) {
         fprintf(stderr, "memory %llu MiB (%s) is larger than the host's free "

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/time.h>
 #include <sys/utsname.h>
 
 #include <jansson.h>
@@ -73,9 +74,87 @@ int xl_cmd_domid(int argc, char **argv);
 int xl_cmd_domname(int argc, char **argv);
 int xl_cmd_uptime(int argc, char **argv);
 int xl_cmd_memmax(int argc, char **argv);
+int xl_cmd_memset(int argc, char **argv);
+int xl_cmd_top(int argc, char **argv);
 int xl_cmd_block_attach(int argc, char **argv);
 int xl_cmd_block_detach(int argc, char **argv);
 int xl_cmd_block_list(int argc, char **argv);
+
+/* ------------------------------------------------------------ memory (mem.c) */
+
+/* xl.conf's autoballoon setting ("auto" when absent or conf is NULL). */
+enum { XL_AUTOBALLOON_OFF, XL_AUTOBALLOON_ON, XL_AUTOBALLOON_AUTO };
+int xl_autoballoon_mode(const char *conf_text);
+/* "auto" is on unless the hypervisor's command line sizes dom0 (dom0_mem=). */
+bool xl_autoballoon_enabled(int mode, const char *xen_cmdline);
+/* What a PV guest of memory_mb needs free (libxl: + 1 MiB, 2 MiB aligned). */
+uint64_t xl_need_memory_kb(uint64_t memory_mb);
+/* xl's freemem(): with autoballoon on, lowers dom0's target until the new
+ * guest fits (30 s of credit); false if it could not. */
+bool xl_freemem(const struct domain_config *cfg);
+
+/* ------------------------------------------------------------ top (top.c, top_plot.c) */
+
+/* One domain in one xl top sample (xentop's figures). */
+struct xl_top_dom {
+    uint32_t domid;
+    char name[64];
+    bool dying, shutdown, blocked, crashed, paused, running;
+    uint64_t cpu_ns, mem_kb;
+    uint64_t maxmem_kb;          /* UINT64_MAX: no limit */
+    unsigned vcpus, nets, vbds;
+    uint64_t net_tx, net_rx;     /* bytes, the guest's view */
+    bool vbd_stats;              /* some vbd had readable counters */
+    uint64_t vbd_oo, vbd_rd, vbd_wr, vbd_rsect, vbd_wsect;
+    uint32_t ssid;
+};
+struct xl_top_sample {
+    struct timeval t;
+    uint64_t total_kb, free_kb;
+    unsigned nr_cpus, mhz;
+    char version[32];
+    int n;
+    struct xl_top_dom *doms;
+};
+/* Takes a sample of the host and every domain; 0 or -1 (message in eb). */
+int xl_top_sample(struct xl_top_sample *s, struct errbuf *eb);
+void xl_top_sample_free(struct xl_top_sample *s);
+const struct xl_top_dom *xl_top_find(const struct xl_top_sample *s, uint32_t domid);
+/* The vif counters of d from /proc/net/dev's text (nets, net_tx, net_rx). */
+void xl_top_net_counters(const char *procnetdev, struct xl_top_dom *d);
+/* xentop's CPU(%): CPU time used between prev and cur over the wall time
+ * between them, in % of one CPU; 0 without a previous sample of d. */
+double xl_top_cpu_pct(const struct xl_top_sample *prev,
+                      const struct xl_top_sample *cur,
+                      const struct xl_top_dom *d);
+void xl_top_header(FILE *out, const struct xl_top_sample *s);
+void xl_top_row(FILE *out, const struct xl_top_sample *prev,
+                const struct xl_top_sample *cur, const struct xl_top_dom *d);
+/* Header and rows sorted by name (cur is reordered), prev may be NULL. */
+void xl_top_table(FILE *out, const struct xl_top_sample *prev,
+                  struct xl_top_sample *cur);
+/* The three summary lines above the table in interactive mode. */
+void xl_top_summary(FILE *out, const struct xl_top_sample *s);
+
+/* The samples of xl top -o, per domain (NAN where a domain did not exist). */
+struct xl_top_series {
+    uint32_t domid;
+    char name[64];
+    double *cpu, *mem_mib;
+};
+struct xl_top_plot {
+    unsigned cap, nsamples, nseries;
+    struct timeval t0;
+    double *t;                   /* seconds since the first sample */
+    struct xl_top_series *series;
+};
+int xl_top_plot_init(struct xl_top_plot *p, unsigned cap);
+int xl_top_plot_add(struct xl_top_plot *p, const struct xl_top_sample *prev,
+                    const struct xl_top_sample *cur);
+void xl_top_plot_svg(FILE *f, const struct xl_top_plot *p);
+void xl_top_plot_free(struct xl_top_plot *p);
+/* 1, 2 or 5 x 10^n at or above v (1 for v <= 0). */
+double xl_top_axis_max(double v);
 
 /* ------------------------------------------------------------ vbd (dev_vbd.c) */
 

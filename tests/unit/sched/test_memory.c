@@ -368,3 +368,94 @@ Test(memop, claim_pages)
     domain_kill(d0);
     cr_expect_eq(heap_free_pages(), initial_free);
 }
+
+/*
+ * A Linux guest's balloon driver end to end, as xen-balloon does it: boot
+ * memory from populate_physmap, then down (decrease_reservation of MFNs it
+ * unmapped first), the toolstack's enforced limit, and back up
+ * (populate_physmap naming the pseudo-physical frames it gave back).
+ * Checked at each step: tot_pages, the heap, the M2P and ownership.
+ */
+Test(memop, balloon_down_and_up_keeps_the_books)
+{
+    struct domain *d = mk(1, false);
+    xen_pfn_t boot[32], out[8], again[8];
+    struct xen_memory_reservation r;
+    unsigned long free0;
+    domid_t self = DOMID_SELF;
+
+    d->max_pages = 32 + 256;        /* target + libxl's 1 MiB of slack */
+    for (int i = 0; i < 32; i++)
+        boot[i] = (xen_pfn_t)i;     /* pfn i */
+    r = resv(boot, 32, 0, DOMID_SELF);
+    cr_assert_eq(memop(d, XENMEM_populate_physmap, &r), 32);
+    free0 = heap_free_pages();
+
+    /* down by 8: the last 8 pfns, named by their MFNs */
+    for (int i = 0; i < 8; i++)
+        out[i] = boot[24 + i];
+    r = resv(out, 8, 0, DOMID_SELF);
+    cr_assert_eq(memop(d, XENMEM_decrease_reservation, &r), 8);
+    cr_expect_eq(d->tot_pages, 24);
+    cr_expect_eq(memop(d, XENMEM_current_reservation, &self), 24);
+    cr_expect_eq(heap_free_pages(), free0 + 8, "the frames went back to the heap");
+    for (int i = 0; i < 8; i++) {
+        cr_expect_eq(h_m2p[out[i]], INVALID_M2P, "stale M2P of mfn %lu", out[i]);
+        cr_expect_null(frame_table[out[i]].owner, "mfn %lu still owned", out[i]);
+    }
+    /* giving the same frames again is refused: they are not the guest's */
+    cr_expect_eq(memop(d, XENMEM_decrease_reservation, &r), 0);
+    cr_expect_eq(d->tot_pages, 24);
+
+    /* xl mem-set enforces: max_mem = target (24 pages here) + slack 2 */
+    d->max_pages = 26;
+    for (int i = 0; i < 8; i++)
+        again[i] = (xen_pfn_t)(24 + i);
+    r = resv(again, 8, 0, DOMID_SELF);
+    cr_expect_eq(memop(d, XENMEM_populate_physmap, &r), 2, "stops at max_mem");
+    cr_expect_eq(d->tot_pages, 26);
+    cr_expect_eq(heap_free_pages(), free0 + 6);
+
+    /* the target goes up again: the rest of the pfns come back */
+    d->max_pages = 32 + 256;
+    for (int i = 0; i < 6; i++)
+        again[i] = (xen_pfn_t)(26 + i);
+    r = resv(again, 6, 0, DOMID_SELF);
+    cr_assert_eq(memop(d, XENMEM_populate_physmap, &r), 6);
+    cr_expect_eq(d->tot_pages, 32);
+    cr_expect_eq(heap_free_pages(), free0);
+    for (int i = 0; i < 6; i++) {
+        cr_expect_eq(frame_table[again[i]].owner, d);
+        cr_expect_eq(h_m2p[again[i]], (unsigned long)(26 + i), "M2P of mfn %lu", again[i]);
+    }
+    domain_kill(d);
+    cr_expect_eq(heap_free_pages(), initial_free);
+}
+
+/* A batch that names a frame the guest does not own stops there: the
+ * frames before it are freed (and counted), none after it. */
+Test(memop, balloon_batch_stops_at_a_foreign_frame)
+{
+    struct domain *d = mk(1, false), *e = mk(2, false);
+    xen_pfn_t mine[4] = { 0 }, theirs[1] = { 0 }, batch[4];
+    struct xen_memory_reservation r = resv(mine, 4, 0, DOMID_SELF);
+    unsigned long free0;
+
+    cr_assert_eq(memop(d, XENMEM_increase_reservation, &r), 4);
+    r = resv(theirs, 1, 0, DOMID_SELF);
+    cr_assert_eq(memop(e, XENMEM_increase_reservation, &r), 1);
+    free0 = heap_free_pages();
+    batch[0] = mine[0];
+    batch[1] = mine[1];
+    batch[2] = theirs[0];
+    batch[3] = mine[2];
+    r = resv(batch, 4, 0, DOMID_SELF);
+    cr_expect_eq(memop(d, XENMEM_decrease_reservation, &r), 2);
+    cr_expect_eq(d->tot_pages, 2);
+    cr_expect_eq(e->tot_pages, 1, "the other domain keeps its frame");
+    cr_expect_eq(frame_table[mine[2]].owner, d, "nothing after the bad entry is freed");
+    cr_expect_eq(heap_free_pages(), free0 + 2);
+    domain_kill(d);
+    domain_kill(e);
+    cr_expect_eq(heap_free_pages(), initial_free);
+}
