@@ -4,7 +4,7 @@
 # xenstored (Debian's oxenstored if ours is not built), our xenconsoled and
 # xl, a Debian kernel + busybox initramfs for the domUs, and a scripted /init.
 #
-#   boot/xen-dom0-initramfs.sh [test|bench|blk|net|netbench] [OUTDIR]
+#   boot/xen-dom0-initramfs.sh [test|mem|bench|blk|net|netbench] [OUTDIR]
 #
 # test  : /init = boot/xen-dom0/init-test.sh (PASS/FAIL lines, "Test result:")
 # net   : /init = boot/xen-dom0/init-net.sh; also ships netbackd, the vif
@@ -12,6 +12,8 @@
 #         xen-netfront whose /init is boot/xen-dom0/domu-net-init.sh.
 # netbench: as net, plus Debian's xen-netback module; /init =
 #         boot/xen-dom0/init-netbench.sh (tests/bench/63-net.sh).
+# mem   : /init = boot/xen-dom0/init-mem.sh (xl mem-set, mem-max, top;
+#         tests/suites/64-dynres.sh)
 # bench : /init = boot/xen-dom0/init-bench.sh
 # blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
 #         domU image (boot/xen-dom0/blk-image.sh).
@@ -29,7 +31,7 @@ out=${2:-$BUILD/xen-toolstack/$mode}
 here=$ROOT/boot/xen-dom0
 log() { echo "[xen-dom0-initramfs] $*" >&2; }
 . "$ROOT/boot/initramfs-lib.sh"     # busybox_root, mkcpio, copy_prog, unpack_debs
-case $mode in test|bench|blk|net|netbench) ;; *) echo "usage: $0 [test|bench|blk|net|netbench] [OUTDIR]" >&2; exit 2;; esac
+case $mode in test|mem|bench|blk|net|netbench) ;; *) echo "usage: $0 [test|mem|bench|blk|net|netbench] [OUTDIR]" >&2; exit 2;; esac
 net=; case $mode in net|netbench) net=1;; esac
 for t in dpkg cpio gzip ldd awk gcc; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }

@@ -16,6 +16,15 @@ dmesg | grep -q "Found insecure W+X mapping" && wx=insecure
 ram=$(grep "System RAM" /proc/iomem | tail -n1 | sed 's/^ *[0-9a-f]*-\([0-9a-f]*\) .*/\1/')
 echo "DOMU-CHECK wx=$wx ram-end=$ram cpus=$(grep -c '^processor' /proc/cpuinfo)"
 grep -m1 '^flags' /proc/cpuinfo | sed 's/^/DOMU-CPU /'
+# "memwatch" on the kernel command line: print MemTotal (kB) whenever it
+# changes, so the toolstack tests see ballooning on the console.
+if grep -qw memwatch /proc/cmdline; then
+    (last=; while :; do
+        m=$(awk '/^MemTotal:/ {print $2}' /proc/meminfo)
+        [ "$m" != "$last" ] && echo "DOMU-MEMTOTAL $m" && last=$m
+        sleep 1
+    done) &
+fi
 # "DOMU-CRASH" typed on the console makes the guest crash itself (the
 # toolstack tests check on_crash).
 while read -r line; do
