@@ -123,8 +123,9 @@ struct blk_io {
     unsigned int npg;
     struct blk_pgbatch *pgb;                    /* BLK_MAX_PGRANTS */
     unsigned int npgb;
-    /* counters, for the log and the tests */
+    /* counters, for the log, the tests and the published statistics */
     unsigned long long n_read, n_write, n_flush, n_discard, n_error;
+    unsigned long long n_rd_sect, n_wr_sect;
     unsigned long long n_zero_copy;             /* served from mapped pages */
 };
 
@@ -156,5 +157,14 @@ void blk_ring_attach(struct blk_ring *r, void *sring, unsigned int pages);
  */
 int blk_ring_work(struct blk_ring *r, struct blk_io *io, unsigned int budget,
                   bool *notify, bool *more);
+
+/* stats.c: Linux blkback's statistics/ files for xl top. */
+#define BLK_STATS_DIR "/run/xen/blkback"
+/* oo_req, rd_req, wr_req, rd_sect, wr_sect of io, in that order */
+void blk_stats_of(const struct blk_io *io, uint64_t out[5]);
+/* Writes dir/vbd-<domid>-<devid>/statistics/<name>; 0 or -errno. */
+int blk_stats_publish(const char *dir, unsigned int domid, unsigned int devid,
+                      const uint64_t v[5]);
+void blk_stats_remove(const char *dir, unsigned int domid, unsigned int devid);
 
 #endif /* BLKBACK_H */

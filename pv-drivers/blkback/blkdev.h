@@ -30,6 +30,8 @@ struct blk_dev {
     bool more;                  /* requests left after a budget ran out */
     bool seen;                  /* mark for the rescan */
     struct blk_io io;
+    uint64_t published[5];      /* the statistics last written (stats.c) */
+    bool stats_written;         /* its statistics directory exists */
     int gnt_fd, evt_fd, lport;
     struct gnt_map ring_map;
     struct blk_ring ring;

@@ -297,12 +297,14 @@ static int do_read(struct blk_io *io, struct blk_req *r)
             return BLKIF_RSP_ERROR;
         io->n_zero_copy++;
         io->n_read++;
+        io->n_rd_sect += r->nr_sectors;
         return BLKIF_RSP_OKAY;
     }
     if (pread_all(io->fd, io->buf, len, (off_t)(r->sector * BLK_SECTOR)) ||
         copy_segments(io, r, true))
         return BLKIF_RSP_ERROR;
     io->n_read++;
+    io->n_rd_sect += r->nr_sectors;
     return BLKIF_RSP_OKAY;
 }
 
@@ -319,12 +321,14 @@ static int do_write(struct blk_io *io, struct blk_req *r)
             return BLKIF_RSP_ERROR;
         io->n_zero_copy++;
         io->n_write++;
+        io->n_wr_sect += r->nr_sectors;
         return BLKIF_RSP_OKAY;
     }
     if (copy_segments(io, r, false) ||
         pwrite_all(io->fd, io->buf, len, (off_t)(r->sector * BLK_SECTOR)))
         return BLKIF_RSP_ERROR;
     io->n_write++;
+    io->n_wr_sect += r->nr_sectors;
     return BLKIF_RSP_OKAY;
 }
 

@@ -8,7 +8,7 @@
  * and devices with requests left are served again before the next sleep, so
  * a flooding frontend cannot starve the others.
  *
- *   blkback [-d] [--pid-file FILE] [--log FILE] [--kind qdisk]
+ *   blkback [-d] [--pid-file FILE] [--log FILE] [--kind qdisk] [--stats-dir DIR]
  *
  * -d daemonises (xl starts it that way).  SIGTERM/SIGINT: unmap every ring
  * and exit, leaving the xenstore states as they are, so a new daemon
@@ -105,6 +105,52 @@ void blk_dev_kick(struct blk_dev *d)
     serve(d);
 }
 
+/* Where each vbd's statistics go ("" for nowhere). */
+static const char *stats_dir = BLK_STATS_DIR;
+
+/*
+ * Writes the statistics of devices whose counters moved, at most once a
+ * second (a write per request would cost more than the request); returns
+ * true while some are left unwritten, so the loop wakes up for them.
+ */
+static bool publish_stats(bool force)
+{
+    static struct timespec last;
+    struct timespec now;
+    bool pending = false;
+
+    if (!stats_dir[0])
+        return false;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    force |= now.tv_sec > last.tv_sec + 1 ||
+             (now.tv_sec == last.tv_sec + 1 && now.tv_nsec >= last.tv_nsec);
+    for (struct blk_dev *d = devices; d; d = d->next) {
+        uint64_t v[5];
+
+        blk_stats_of(&d->io, v);
+        if (d->stats_written && !memcmp(v, d->published, sizeof(v)))
+            continue;
+        if (!force) {
+            pending = true;
+            continue;
+        }
+        if (blk_stats_publish(stats_dir, d->domid, d->devid, v) == 0) {
+            memcpy(d->published, v, sizeof(v));
+            d->stats_written = true;
+        }
+    }
+    if (force)
+        last = now;
+    return pending;
+}
+
+static void drop_device(struct blk_dev *d)
+{
+    if (d->stats_written)
+        blk_stats_remove(stats_dir, d->domid, d->devid);
+    blk_dev_free(d);
+}
+
 static void found(unsigned int domid, unsigned int devid, void *ctx)
 {
     struct blk_dev *d;
@@ -145,7 +191,7 @@ static void reconcile(void)
         if (!d->seen) {
             blk_log("vbd %u/%u: removed", d->domid, d->devid);
             *pp = d->next;
-            blk_dev_free(d);
+            drop_device(d);
             continue;
         }
         pp = &d->next;
@@ -154,7 +200,7 @@ static void reconcile(void)
         if (blk_dev_step(d)) {
             blk_log("vbd %u/%u: removed", d->domid, d->devid);
             *pp = d->next;
-            blk_dev_free(d);
+            drop_device(d);
             continue;
         }
         pp = &d->next;
@@ -189,9 +235,10 @@ static int write_pidfile(const char *path)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: blkback [-d] [--pid-file FILE] [--log FILE] [--kind KIND]\n"
+    fprintf(f, "usage: blkback [-d] [--pid-file FILE] [--log FILE] [--kind KIND] [--stats-dir DIR]\n"
                "Serves the PV block devices xl writes under "
-               "/local/domain/0/backend/KIND (default qdisk).\n");
+               "/local/domain/0/backend/KIND (default qdisk); request counters\n"
+               "go to DIR/vbd-<domid>-<devid>/statistics/ (default " BLK_STATS_DIR ", \"\" for none).\n");
 }
 
 int main(int argc, char **argv)
@@ -199,6 +246,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {
         { "daemon", 0, 0, 'd' }, { "pid-file", 1, 0, 'p' },
         { "log", 1, 0, 'l' }, { "kind", 1, 0, 'k' }, { "help", 0, 0, 'h' },
+        { "stats-dir", 1, 0, 's' },
         { 0, 0, 0, 0 },
     };
     const char *pidfile = NULL, *logpath = NULL;
@@ -207,8 +255,9 @@ int main(int argc, char **argv)
     struct sigaction sa;
     int opt, rc;
 
-    while ((opt = getopt_long(argc, argv, "dp:l:k:h", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "dp:l:k:hs:", opts, NULL)) != -1) {
         switch (opt) {
+        case 's': stats_dir = optarg; break;
         case 'd': daemonise = true; break;
         case 'p': pidfile = optarg; break;
         case 'l': logpath = optarg; break;
@@ -274,13 +323,14 @@ int main(int argc, char **argv)
 
     while (!stop) {
         struct epoll_event evs[16];
-        bool busy = false, rescan = false;
+        bool busy = false, rescan = false, unpublished;
         struct blk_dev *d;
         int i, n;
 
+        unpublished = publish_stats(false);
         for (d = devices; d; d = d->next)
             busy |= d->more;
-        n = epoll_wait(epfd, evs, 16, busy ? 0 : -1);
+        n = epoll_wait(epfd, evs, 16, busy ? 0 : unpublished ? 1000 : -1);
         if (n < 0 && errno != EINTR) {
             blk_log("epoll_wait: %s", strerror(errno));
             break;
@@ -315,7 +365,7 @@ int main(int argc, char **argv)
     while (devices) {
         struct blk_dev *d = devices;
         devices = d->next;
-        blk_dev_free(d);
+        drop_device(d);
     }
     xs_close(xs);
     return 0;

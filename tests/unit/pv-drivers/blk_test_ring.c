@@ -10,6 +10,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -148,6 +149,44 @@ Test(blk_ring, write_then_read_back)
         cr_assert_arr_eq(t.g->page[10 + i], t.g->page[i], BLK_PAGE);
     cr_assert_eq(t.io.n_write, 1);
     cr_assert_eq(t.io.n_read, 1);
+    cr_assert_eq(t.io.n_wr_sect, 3 * BLK_SECTORS_PER_PAGE);
+    cr_assert_eq(t.io.n_rd_sect, 3 * BLK_SECTORS_PER_PAGE);
+    rig_fini(&t);
+}
+
+/* The counters xl top reads, in Linux blkback's statistics/ layout. */
+Test(blk_ring, statistics_files)
+{
+    struct rig t;
+    char dir[] = "/tmp/blkstats.XXXXXX", f[256], buf[32];
+    uint64_t v[5];
+    FILE *fp;
+
+    cr_assert_not_null(mkdtemp(dir));
+    rig_init(&t, 1, false);
+    queue_rw(&t, BLKIF_OP_WRITE, 1, 0, 2, 0);
+    queue_rw(&t, BLKIF_OP_READ, 2, 0, 1, 4);
+    queue_rw(&t, BLKIF_OP_READ, 3, 8, 1, 5);
+    cr_assert_eq(serve_all(&t), 3);
+    blk_stats_of(&t.io, v);
+    cr_assert_eq(v[0], 0, "oo_req: no request ever waits for a slot");
+    cr_assert_eq(v[1], 2);
+    cr_assert_eq(v[2], 1);
+    cr_assert_eq(v[3], 2 * BLK_SECTORS_PER_PAGE);
+    cr_assert_eq(v[4], 2 * BLK_SECTORS_PER_PAGE);
+    cr_assert_eq(blk_stats_publish(dir, 7, 51712, v), 0);
+    snprintf(f, sizeof(f), "%s/vbd-7-51712/statistics/rd_sect", dir);
+    fp = fopen(f, "r");
+    cr_assert_not_null(fp);
+    cr_assert_not_null(fgets(buf, sizeof(buf), fp));
+    fclose(fp);
+    cr_assert_str_eq(buf, "16\n");
+    snprintf(f, sizeof(f), "%s/vbd-7-51712/statistics/rd_sect.tmp", dir);
+    cr_assert_neq(access(f, F_OK), 0, "no temporary file left");
+    blk_stats_remove(dir, 7, 51712);
+    snprintf(f, sizeof(f), "%s/vbd-7-51712", dir);
+    cr_assert_neq(access(f, F_OK), 0, "removed with the device");
+    cr_assert_eq(rmdir(dir), 0, "nothing else left behind");
     rig_fini(&t);
 }
 
