@@ -9,10 +9,10 @@
  * a vif is the guest transmitting, so the directions swap); the vbd
  * backends under /local/domain/0/backend/{vbd,qdisk}/<domid> for the
  * device count, and Linux blkback's
- * /sys/bus/xen-backend/devices/vbd-<domid>-<devid>/statistics for the
- * request counters.  A vbd with no readable counters (a userspace
- * backend) shows "-", as xentop shows a vbd whose statistics it cannot
- * read.
+ * /sys/bus/xen-backend/devices/vbd-<domid>-<devid>/statistics (or the
+ * same layout under /run/xen/blkback, which our blkback writes) for the
+ * request counters.  A vbd with no readable counters shows "-", as
+ * xentop shows a vbd whose statistics it cannot read.
  *
  * Modes: interactive (a screen refreshed every -d seconds, 'q' quits),
  * -b batch (header and rows per iteration, for scripts), and -o FILE.svg:
@@ -95,11 +95,28 @@ static bool read_u64_file(const char *path, uint64_t *v)
     return ok;
 }
 
+/* Linux blkback's sysfs, then our blkback's copy of that layout. */
+static bool vbd_stats_from(const char *base, unsigned domid, const char *devid,
+                           uint64_t v[5])
+{
+    static const char *const names[5] = { "oo_req", "rd_req", "wr_req", "rd_sect", "wr_sect" };
+    char f[512];
+
+    for (int i = 0; i < 5; i++) {
+        snprintf(f, sizeof(f), "%s/vbd-%u-%s/statistics/%s", base, domid, devid, names[i]);
+        if (!read_u64_file(f, &v[i]))
+            return false;
+    }
+    return true;
+}
+
 static void vbd_counters(struct xs_handle *xs, struct xl_top_dom *d)
 {
     static const char *const types[] = { "vbd", "qdisk" };
-    const char *sysfs = getenv("XL_TOP_SYSFS") ? getenv("XL_TOP_SYSFS")
-                                               : "/sys/bus/xen-backend/devices";
+    const char *bases[2] = {
+        getenv("XL_TOP_SYSFS") ? getenv("XL_TOP_SYSFS") : "/sys/bus/xen-backend/devices",
+        getenv("XL_TOP_BLKSTATS") ? getenv("XL_TOP_BLKSTATS") : "/run/xen/blkback",
+    };
 
     d->vbds = 0;
     d->vbd_stats = false;
@@ -113,22 +130,18 @@ static void vbd_counters(struct xs_handle *xs, struct xl_top_dom *d)
         if (!ents)
             continue;
         for (unsigned i = 0; i < n; i++) {
-            uint64_t oo, rd, wr, rs, ws;
-            char base[256], f[300];
+            uint64_t v[5];
 
             d->vbds++;
-            snprintf(base, sizeof(base), "%s/vbd-%u-%s/statistics", sysfs, d->domid, ents[i]);
-#define RD(name, var) (snprintf(f, sizeof(f), "%s/" name, base), read_u64_file(f, &var))
-            if (RD("oo_req", oo) && RD("rd_req", rd) && RD("wr_req", wr) &&
-                RD("rd_sect", rs) && RD("wr_sect", ws)) {
+            if (vbd_stats_from(bases[0], d->domid, ents[i], v) ||
+                vbd_stats_from(bases[1], d->domid, ents[i], v)) {
                 d->vbd_stats = true;
-                d->vbd_oo += oo;
-                d->vbd_rd += rd;
-                d->vbd_wr += wr;
-                d->vbd_rsect += rs;
-                d->vbd_wsect += ws;
+                d->vbd_oo += v[0];
+                d->vbd_rd += v[1];
+                d->vbd_wr += v[2];
+                d->vbd_rsect += v[3];
+                d->vbd_wsect += v[4];
             }
-#undef RD
         }
         free(ents);
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # 64-dynres.sh — dynamic resources, on OUR hypervisor and on the REAL Xen
-# 4.17 side by side (one QEMU each, run at the same time; TCG without
-# thread=multi runs a machine's two CPUs on one host thread): in the toolstack test image (Debian's Linux
+# 4.17 side by side (one QEMU each, run at the same time, -smp 1 so the
+# pair takes two host CPUs): in the toolstack test image (Debian's Linux
 # as dom0 with our xenstored, xenconsoled and xl) boot/xen-dom0/init-mem.sh
 # balloons a Debian PV guest down and up with xl mem-set (MemTotal on its
 # console, xl list, free_memory), checks the refusals, xl mem-max, xl top
@@ -39,7 +39,7 @@ fi
 run() {
     nice -n 10 python3 "$ROOT/tests/lib/qemu-run.py" --name "dynres-$1-boot" --timeout 2400 \
         --log "$logs/64-dynres-$1.serial.log" --grace 5 -- \
-        -m 2048 -smp 2 -nic none \
+        -m 2048 -smp 1 -nic none \
         -kernel "$2" \
         -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot" \
         -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen $3,$out/dom0.cpio.gz" \
