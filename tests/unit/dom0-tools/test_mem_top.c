@@ -328,3 +328,33 @@ Test(memcmd, argument_errors)
     cr_assert(strstr(r.err, "-d needs a positive number"), "%s", r.err);
     xl_run_free(&r);
 }
+
+static void summary(FILE *f, void *arg)
+{
+    xl_top_summary(f, arg);
+}
+
+Test(top, summary_lines_are_xentops)
+{
+    struct xl_top_dom d[3] = { dom(0, "Domain-0", 0, 1048576), dom(1, "a", 0, 4096),
+                               dom(2, "b", 0, 4096) };
+    struct xl_top_sample s;
+    char *out, *nl;
+
+    d[0].running = true;
+    d[0].blocked = false;
+    d[2].blocked = false;
+    d[2].paused = true;
+    sample(&s, 0, 0, d, 3);
+    s.nr_cpus = 2;
+    s.mhz = 2994;
+    snprintf(s.version, sizeof(s.version), "4.17.0");
+    out = render(summary, &s);
+    nl = strchr(out, '\n');
+    cr_assert_not_null(nl);
+    cr_assert(!strncmp(out, "xentop - ", 9) && strstr(out, "   Xen 4.17.0\n"), "%s", out);
+    cr_assert_str_eq(nl + 1,
+        "3 domains: 1 running, 1 blocked, 1 paused, 0 crashed, 0 dying, 0 shutdown \n"
+        "Mem: 2097152k total, 1048576k used, 1048576k free    CPUs: 2 @ 2994MHz\n");
+    free(out);
+}
