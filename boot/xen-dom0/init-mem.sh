@@ -46,6 +46,8 @@ check "mem-set-down-xl-list" until_ok 120 list_le memg 130
 check "mem-set-down-guest-memtotal" until_ok 60 mt_le $((mt0 - 120 * 1024))
 check "mem-set-down-free-memory-grows" until_ok 30 free_ge $((freeA + 120))
 report "after mem-set 128"
+xl list -l memg > /tmp/xll
+check "list-l-shows-the-live-target" sh -c "grep -q '\"target_memkb\": 131072,' /tmp/xll && grep -q '\"max_memkb\": 262144,' /tmp/xll"
 check "mem-set-down-vm-node" [ "$(xenstore-read /vm/$(xl list -v memg | awk 'NR==2 {print $7}')/memory 2>/dev/null)" = 128 ]
 
 # ---- refusals: nothing changes
@@ -101,9 +103,14 @@ check "dom0-target-node" [ "$(xenstore-read /local/domain/0/memory/target)" = $(
 check "dom0-mem-set-xl-list" until_ok 120 list_le Domain-0 $((d0 - 190))
 check "dom0-mem-set-free-memory-grows" until_ok 30 free_ge $((freeB + 180))
 report "after dom0 mem-set" Domain-0
-XL_CONF=/tmp/xl-off.conf xl create /etc/xen/domu.cfg 'name="big"' "memory=$want" > /tmp/big1.out 2>&1; rc=$?
+XL_CONF=/tmp/xl-off.conf xl create /etc/xen/domu.cfg 'name="big"' "memory=$want" "maxmem=$((want + 64))" > /tmp/big1.out 2>&1; rc=$?
 sed 's/^/big1| /' /tmp/big1.out
 check "big-guest-created-from-dom0s-memory" sh -c "[ $rc -eq 0 ] && [ \"\$(xl list big | awk 'NR==2 {print \$3}')\" = $want ]"
+# as libxl: the hypervisor's limit is memory= + 1 MiB, not maxmem=, until
+# xl mem-set raises the target; static-max is maxmem=
+xl top -b -i 1 > /tmp/topbig 2>&1
+check "create-max-mem-is-target-plus-slack" awk -v m=$((want * 1024 + 1024)) '$1 == "big" && $7 == m {ok=1} END {exit !ok}' /tmp/topbig
+check "create-static-max-is-maxmem" [ "$(xenstore-read /local/domain/$(xl domid big)/memory/static-max)" = $(((want + 64) * 1024)) ]
 xl destroy big
 until_ok 30 free_ge $((freeB + 180)) || true
 

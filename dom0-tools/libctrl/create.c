@@ -22,9 +22,6 @@
 #include "internal.h"
 #include "xs_batch.h"
 
-/* libxl keeps this much above the guest's maximum for its own pages. */
-#define MAXMEM_SLACK_KB 1024
-
 /* The domain handle (UUID) helpers of xlcfg_parse.h: here, because domain
  * creation needs them without the config parser (xenconsoled links libctrl
  * alone). */
@@ -352,7 +349,10 @@ int domain_create(const struct domain_config *in, unsigned flags,
     created = true;
     if ((rc = xc_domain_max_vcpus(xch, domid, cfg.maxvcpus, eb)) < 0)
         goto out;
-    if ((rc = xc_domain_setmaxmem(xch, domid, cfg.maxmem_mb * 1024 + MAXMEM_SLACK_KB, eb)) < 0)
+    /* libxl__build_pre: the hypervisor's limit is the target (memory=), not
+     * maxmem; the RAM map reaches maxmem, but the guest gets more only when
+     * xl mem-set raises its target (and with it this limit). */
+    if ((rc = xc_domain_setmaxmem(xch, domid, cfg.memory_mb * 1024 + MEM_MAXMEM_SLACK_KB, eb)) < 0)
         goto out;
     /* libxl: RAM map up to maxmem (+ slack, which is 0 for PV guests of xl). */
     if ((rc = xc_domain_set_memmap_limit(xch, domid, cfg.maxmem_mb * 1024, eb)) < 0)

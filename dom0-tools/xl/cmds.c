@@ -46,6 +46,10 @@ static int list_long(const struct domain_info *doms, int n)
     for (i = 0; i < n; i++) {
         stored = doms[i].domid ? xl_state_load(doms[i].domid, doms[i].uuid)
                                : NULL;
+        /* libxl_retrieve_domain_configuration: the memory figures are the
+         * live ones (xl mem-set / mem-max), not those of create */
+        if (stored)
+            xl_list_long_memory(stored, doms[i].domid);
         e = xl_list_long_entry(&doms[i], stored, sched);
         json_decref(stored);
         if (!e || json_array_append_new(arr, e)) {

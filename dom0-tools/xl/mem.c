@@ -219,3 +219,18 @@ bool xl_freemem(const struct domain_config *cfg)
         fprintf(stderr, "autoballoon: %s\n", eb.msg);
     return false;
 }
+
+/* ------------------------------------------------------------ list -l */
+
+void xl_list_long_memory(json_t *stored, uint32_t domid)
+{
+    json_t *b_info = json_object_get(stored, "b_info");
+    uint64_t target, smax;
+
+    if (!b_info || domain_get_memory_target(domid, &target, &smax, NULL))
+        return;
+    if (json_object_get(b_info, "target_memkb"))
+        json_object_set_new(b_info, "target_memkb", json_integer((json_int_t)target));
+    if (json_object_get(b_info, "max_memkb"))
+        json_object_set_new(b_info, "max_memkb", json_integer((json_int_t)smax));
+}

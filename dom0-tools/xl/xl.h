@@ -92,6 +92,9 @@ uint64_t xl_need_memory_kb(uint64_t memory_mb);
 /* xl's freemem(): with autoballoon on, lowers dom0's target until the new
  * guest fits (30 s of credit); false if it could not. */
 bool xl_freemem(const struct domain_config *cfg);
+/* `xl list -l': target_memkb / max_memkb of a stored config replaced by
+ * the domain's memory/target and memory/static-max (unchanged if unread). */
+void xl_list_long_memory(json_t *stored, uint32_t domid);
 
 /* ------------------------------------------------------------ top (top.c, top_plot.c) */
 
