@@ -126,6 +126,13 @@ grep -a "DOMU-BLK" $clog | tr -d '\r' | sed 's/^/T62 /'
 check "read-only-disk" grep -aq "DOMU-BLK ro-write-refused ro=1" $clog
 e=$(guest_md5 ext2)
 check "ext2-on-pv-disk" [ -n "$e" ]
+# xl top's VBD columns come from blkback's statistics files (written at
+# most once a second): three disks, reads and read sectors counted
+sleep 2
+xl top -b -i 1 > /tmp/top 2>&1
+sed 's/^/T62 top| /' /tmp/top
+check "blkback-statistics-files" sh -c "[ \$(cat /run/xen/blkback/vbd-$id-51712/statistics/rd_req) -gt 0 ]"
+check "xl-top-vbd-counters" awk '$1 == "blk1" && $13 == 3 && $14 == 0 && $15 > 0 && $17 >= $15 {ok=1} END {exit !ok}' /tmp/top
 
 # ---- a hostile frontend (its own ring, requests blkfront never sends)
 hlog=/var/log/xen/console/guest-blk3.log
