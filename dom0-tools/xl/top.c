@@ -52,7 +52,6 @@ static void net_counters(const char *procnetdev, struct xl_top_dom *d)
         const char *q = p;
         unsigned long long rx = 0, tx = 0, f[16];
         char name[32];
-        int n = 0;
 
         while (*q == ' ')
             q++;
@@ -65,7 +64,6 @@ static void net_counters(const char *procnetdev, struct xl_top_dom *d)
             d->net_tx += rx;     /* dom0 receives what the guest sends */
             d->net_rx += tx;
         }
-        (void)n;
         p = strchr(p, '\n');
         if (p)
             p++;
