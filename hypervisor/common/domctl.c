@@ -818,6 +818,7 @@ static bool domctl_is_known(uint32_t cmd)
     case XEN_DOMCTL_gettscinfo: case XEN_DOMCTL_hypercall_init:
     case XEN_DOMCTL_iomem_permission: case XEN_DOMCTL_ioport_permission:
     case XEN_DOMCTL_get_cpu_policy: case XEN_DOMCTL_set_cpu_policy:
+    case XEN_DOMCTL_resumedomain: case XEN_DOMCTL_getpageframeinfo3:
         return true;
     default:
         return false;
@@ -969,6 +970,12 @@ static int domctl_op(struct domain *caller, struct xen_domctl *op, bool *copybac
     case XEN_DOMCTL_set_cpu_policy:
         rc = domctl_set_cpu_policy(caller, d, c, op);
         *copyback = true;               /* err_leaf/err_subleaf/err_msr */
+        break;
+    case XEN_DOMCTL_resumedomain:
+        rc = domctl_resumedomain(caller, d);
+        break;
+    case XEN_DOMCTL_getpageframeinfo3:
+        rc = domctl_getpageframeinfo3(d, op);
         break;
     default:
         rc = -ENOSYS;                   /* unreachable: domctl_is_known() */

@@ -223,6 +223,52 @@ struct xen_domctl_cpu_policy {
     uint32_t err_leaf, err_subleaf, err_msr;   /* OUT: what set refused */
 };
 
+/*
+ * XEN_DOMCTL_getpageframeinfo3: array holds num (<= 1024) frames of the
+ * domain (MFNs for PV); each is replaced by its type for the save stream.
+ */
+#define XEN_DOMCTL_PFINFO_LTAB_SHIFT  28
+#define XEN_DOMCTL_PFINFO_NOTAB       (0x0u << 28)
+#define XEN_DOMCTL_PFINFO_L1TAB       (0x1u << 28)
+#define XEN_DOMCTL_PFINFO_L2TAB       (0x2u << 28)
+#define XEN_DOMCTL_PFINFO_L3TAB       (0x3u << 28)
+#define XEN_DOMCTL_PFINFO_L4TAB       (0x4u << 28)
+#define XEN_DOMCTL_PFINFO_LTABTYPE_MASK (0x7u << 28)
+#define XEN_DOMCTL_PFINFO_LPINTAB     (0x8u << 28)  /* pinned */
+#define XEN_DOMCTL_PFINFO_XTAB        (0xfu << 28)  /* invalid / not the domain's */
+#define XEN_DOMCTL_PFINFO_XALLOC      (0xeu << 28)  /* allocate only, no data */
+#define XEN_DOMCTL_PFINFO_BROKEN      (0xdu << 28)
+#define XEN_DOMCTL_PFINFO_LTAB_MASK   (0xfu << 28)
+#define XEN_DOMCTL_PFINFO_MAX_BATCH   1024u
+struct xen_domctl_getpageframeinfo3 {
+    xen_u64_aligned num;
+    xen_domctl_gptr_t array;      /* xen_pfn_t[num], IN frames, OUT types */
+};
+
+/* XEN_DOMCTL_shadow_op (PV: log-dirty mode only). */
+#define XEN_DOMCTL_SHADOW_OP_OFF              0
+#define XEN_DOMCTL_SHADOW_OP_ENABLE_TEST      1
+#define XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY  2
+#define XEN_DOMCTL_SHADOW_OP_ENABLE_TRANSLATE 3
+#define XEN_DOMCTL_SHADOW_OP_CLEAN           11
+#define XEN_DOMCTL_SHADOW_OP_PEEK            12
+#define XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION  30
+#define XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION  31
+#define XEN_DOMCTL_SHADOW_OP_ENABLE          32
+#define XEN_DOMCTL_SHADOW_ENABLE_LOG_DIRTY   (1u << 2)
+struct xen_domctl_shadow_op_stats {
+    uint32_t fault_count;
+    uint32_t dirty_count;
+};
+struct xen_domctl_shadow_op {
+    uint32_t op;
+    uint32_t mode;                /* ENABLE: XEN_DOMCTL_SHADOW_ENABLE_* */
+    uint32_t mb;                  /* SET/GET_ALLOCATION */
+    xen_domctl_gptr_t dirty_bitmap;   /* CLEAN/PEEK: one bit per PFN */
+    xen_u64_aligned pages;        /* IN: bitmap size in bits; OUT: pages done */
+    struct xen_domctl_shadow_op_stats stats;
+};
+
 struct xen_domctl {
     uint32_t cmd;
     uint32_t interface_version;   /* XEN_DOMCTL_INTERFACE_VERSION */
@@ -246,6 +292,8 @@ struct xen_domctl {
         struct xen_domctl_iomem_permission iomem_permission;
         struct xen_domctl_ioport_permission ioport_permission;
         struct xen_domctl_cpu_policy cpu_policy;
+        struct xen_domctl_getpageframeinfo3 getpageframeinfo3;
+        struct xen_domctl_shadow_op shadow_op;
         uint8_t pad[128];
     } u;
 };

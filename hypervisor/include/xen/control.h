@@ -81,6 +81,10 @@ void ctl_reset_for_tests(void);
 void platform_reset_for_tests(void);
 #endif
 
+/* Save/restore domctls (domctl_suspend.c). */
+int domctl_resumedomain(struct domain *caller, struct domain *d);
+int domctl_getpageframeinfo3(struct domain *d, struct xen_domctl *op);
+
 /* ------------------------------------------------- architecture hooks */
 
 /* setvcpucontext: install the guest context (kernel copy) on v, which is
