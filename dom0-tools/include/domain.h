@@ -38,6 +38,27 @@ int domain_create(const struct domain_config *cfg, unsigned flags,
                   uint32_t *domid, struct errbuf *eb);
 
 /*
+ * domain_create with the memory and vCPU state coming from elsewhere than
+ * a kernel (xl restore): fill() gets the created, empty, paused domain
+ * (limits set) and returns its xenstore and console frames and event
+ * channels; everything else (xenstore nodes, introduction, unpause, the
+ * clean-up of a failure) is domain_create's.  cfg->kernel may be empty.
+ */
+struct domain_filled {
+    uint64_t store_mfn, console_mfn;
+    uint32_t store_port, console_port;
+};
+struct domain_filler {
+    int (*fill)(xc_handle *xch, uint32_t domid, void *arg, struct domain_filled *out,
+                struct errbuf *eb);
+    void *arg;
+};
+#define DOMAIN_CREATE_NO_KERNEL (1u << 2)  /* internal: no kernel to check */
+int domain_create_with(const struct domain_config *cfg, unsigned flags,
+                       const struct domain_filler *filler, uint32_t *domid,
+                       struct errbuf *eb);
+
+/*
  * The directory where decompressed kernels are cached, keyed by the
  * kernel image's hash ("" disables).  Default /var/lib/xen/kernel-cache, or
  * $XL_KERNEL_CACHE.  Exposed so tests and xl can report/clear it.

@@ -24,4 +24,11 @@ const char *xlcfg_json_action(enum xlcfg_action a);
  */
 char *xlcfg_json_dump(const json_t *j);
 
+/*
+ * The reverse of xlcfg_json_domain_config for what building a domain needs
+ * (name, UUID, memory, vCPUs, kernel, disks, vifs, on_* actions), from
+ * libxl JSON text (ours or Xen's xl).  -EINVAL with a message in err.
+ */
+int xlcfg_from_json(const char *text, struct domain_config *cfg, char *err, size_t errlen);
+
 #endif

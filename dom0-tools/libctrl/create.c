@@ -237,7 +237,7 @@ static int write_xenstore(struct xs_handle *xs, const struct domain_config *cfg,
     return rc;
 }
 
-static int check_config(const struct domain_config *cfg, struct errbuf *eb)
+static int check_config(const struct domain_config *cfg, unsigned flags, struct errbuf *eb)
 {
     if (!cfg->name[0])
         return eb_msg(eb, -EINVAL, "%s: the domain needs a name (name=\"...\")",
@@ -277,6 +277,13 @@ static int name_in_use(const char *name, struct errbuf *eb)
 int domain_create(const struct domain_config *in, unsigned flags,
                   uint32_t *domid_out, struct errbuf *eb)
 {
+    return domain_create_with(in, flags, NULL, domid_out, eb);
+}
+
+int domain_create_with(const struct domain_config *in, unsigned flags,
+                       const struct domain_filler *filler, uint32_t *domid_out,
+                       struct errbuf *eb)
+{
     struct domain_config cfg = *in;
     struct pv_kernel kernel = { 0 };
     struct pv_kernel_opts kopts = { 0 };
@@ -294,7 +301,9 @@ int domain_create(const struct domain_config *in, unsigned flags,
         cfg.maxvcpus = cfg.vcpus;
     if (!cfg.maxmem_mb)
         cfg.maxmem_mb = cfg.memory_mb;
-    rc = check_config(&cfg, eb);
+    if (filler)
+        flags |= DOMAIN_CREATE_NO_KERNEL;
+    rc = check_config(&cfg, flags, eb);
     if (rc < 0)
         return rc;
     if (cfg.ramdisk[0] && access(cfg.ramdisk, R_OK) < 0)
@@ -326,10 +335,12 @@ int domain_create(const struct domain_config *in, unsigned flags,
     if (!(flags & DOMAIN_CREATE_NO_CACHE))
         kopts.cache_dir = domain_kernel_cache_dir();
     xc_trace("checks done");
-    rc = pv_kernel_load(cfg.kernel, &kopts, &kernel, eb);
-    if (rc < 0)
-        goto out;
-    xc_trace("kernel loaded (%s, %zu bytes)", kernel.format, kernel.elf_size);
+    if (!filler) {
+        rc = pv_kernel_load(cfg.kernel, &kopts, &kernel, eb);
+        if (rc < 0)
+            goto out;
+        xc_trace("kernel loaded (%s, %zu bytes)", kernel.format, kernel.elf_size);
+    }
 
     if (cfg.uuid_set)
         memcpy(uuid, cfg.uuid, 16);
@@ -379,7 +390,17 @@ int domain_create(const struct domain_config *in, unsigned flags,
         .initrd_cache_dir = kopts.cache_dir,
     };
     xc_trace("domain %u created", domid);
-    rc = pv_build(xch, &ba, &br, eb);
+    if (filler) {
+        struct domain_filled f = { 0 };
+        rc = filler->fill(xch, domid, filler->arg, &f, eb);
+        memset(&br, 0, sizeof(br));
+        br.store_mfn = f.store_mfn;
+        br.console_mfn = f.console_mfn;
+        br.store_port = f.store_port;
+        br.console_port = f.console_port;
+    } else {
+        rc = pv_build(xch, &ba, &br, eb);
+    }
     /* Release whatever of the claim the build did not consume. */
     xc_claim_pages(xch, domid, 0, NULL);
     if (rc < 0)

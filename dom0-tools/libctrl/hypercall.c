@@ -130,6 +130,11 @@ const char *domctl_name(uint32_t cmd)
     case XEN_DOMCTL_getdomaininfo: return "getdomaininfo";
     case XEN_DOMCTL_max_mem: return "max_mem";
     case XEN_DOMCTL_setvcpucontext: return "setvcpucontext";
+    case XEN_DOMCTL_getvcpucontext: return "getvcpucontext";
+    case XEN_DOMCTL_resumedomain: return "resumedomain";
+    case XEN_DOMCTL_getpageframeinfo3: return "getpageframeinfo3";
+    case XEN_DOMCTL_gettscinfo: return "gettscinfo";
+    case XEN_DOMCTL_settscinfo: return "settscinfo";
     case XEN_DOMCTL_getvcpuinfo: return "getvcpuinfo";
     case XEN_DOMCTL_max_vcpus: return "max_vcpus";
     case XEN_DOMCTL_setdomainhandle: return "setdomainhandle";

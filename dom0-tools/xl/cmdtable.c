@@ -101,6 +101,19 @@ const struct xl_cmd xl_cmds[] = {
     { "block-attach", xl_cmd_block_attach, true, true,
       "Create a new virtual block device",
       "<Domain> <disk-spec-component(s)>...", NULL },
+    { "save", xl_cmd_save, false, true,
+      "Save a domain state to restore later",
+      "[options] <Domain> <CheckpointFile> [<ConfigFile>]",
+      "-h  Print this help.\n"
+      "-c  Leave domain running after creating the snapshot.\n"
+      "-p  Leave domain paused after creating the snapshot." },
+    { "restore", xl_cmd_restore, false, true,
+      "Restore a domain from a saved state",
+      "[options] [<ConfigFile>] <CheckpointFile>",
+      "-h                       Print this help.\n"
+      "-p                       Do not unpause domain after restoring it.\n"
+      "-e                       Do not wait in the background for the death of the domain.\n"
+      "-d                       Enable debug messages." },
     { "block-list", xl_cmd_block_list, false, false,
       "List virtual block devices for a domain",
       "<Domain(s)>", NULL },

@@ -79,6 +79,9 @@ int xl_cmd_top(int argc, char **argv);
 int xl_cmd_block_attach(int argc, char **argv);
 int xl_cmd_block_detach(int argc, char **argv);
 int xl_cmd_block_list(int argc, char **argv);
+/* saverestore.c */
+int xl_cmd_save(int argc, char **argv);
+int xl_cmd_restore(int argc, char **argv);
 
 /* ------------------------------------------------------------ memory (mem.c) */
 

@@ -721,7 +721,10 @@ int arch_get_vcpu_context(struct vcpu *v, struct vcpu_guest_context *c)
     c->flags = (v->arch.fpu_initialised ? VGCF_i387_valid : 0) |
                (v->arch.kernel_mode ? VGCF_in_kernel : 0) |
                ((v->arch.failsafe_flags & CALLBACKF_mask_events) ? VGCF_failsafe_disables_events : 0) |
-               ((v->arch.syscall_flags & CALLBACKF_mask_events) ? VGCF_syscall_disables_events : 0);
+               ((v->arch.syscall_flags & CALLBACKF_mask_events) ? VGCF_syscall_disables_events : 0) |
+               /* As Xen: a context read back and set again (save/restore,
+                * a cancelled suspend) keeps the vCPU up. */
+               (!(v->pause_flags & VPF_down) ? VGCF_online : 0);
     memcpy(&c->user_regs, r, PV_FRAME_SIZE);
     c->user_regs.rflags |= (uint64_t)v->arch.iopl << 12;     /* Xen reports the virtual IOPL there */
     c->user_regs.ds = v->arch.sel[0];
