@@ -4,7 +4,7 @@
 # xenstored (Debian's oxenstored if ours is not built), our xenconsoled and
 # xl, a Debian kernel + busybox initramfs for the domUs, and a scripted /init.
 #
-#   boot/xen-dom0-initramfs.sh [test|mem|bench|blk|net|netbench] [OUTDIR]
+#   boot/xen-dom0-initramfs.sh [test|mem|bench|blk|net|netbench|save] [OUTDIR]
 #
 # test  : /init = boot/xen-dom0/init-test.sh (PASS/FAIL lines, "Test result:")
 # net   : /init = boot/xen-dom0/init-net.sh; also ships netbackd, the vif
@@ -17,6 +17,8 @@
 # bench : /init = boot/xen-dom0/init-bench.sh
 # blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
 #         domU image (boot/xen-dom0/blk-image.sh).
+# save  : /init = boot/xen-dom0/init-save.sh; adds the heartbeat domU image
+#         (boot/xen-dom0/domu-hb-init.sh as /boot/domu-hb.cpio.gz).
 # All ship Debian's xl (as /usr/lib/xen/bin/debian-xl) and its libraries:
 # the bench compares the two toolstacks, the test drives a guest with each.
 # Outputs in OUTDIR (default $BUILD/xen-toolstack/<mode>): xen (gunzipped
@@ -31,7 +33,7 @@ out=${2:-$BUILD/xen-toolstack/$mode}
 here=$ROOT/boot/xen-dom0
 log() { echo "[xen-dom0-initramfs] $*" >&2; }
 . "$ROOT/boot/initramfs-lib.sh"     # busybox_root, mkcpio, copy_prog, unpack_debs
-case $mode in test|mem|bench|blk|net|netbench) ;; *) echo "usage: $0 [test|mem|bench|blk|net|netbench] [OUTDIR]" >&2; exit 2;; esac
+case $mode in test|mem|bench|blk|net|netbench|save) ;; *) echo "usage: $0 [test|mem|bench|blk|net|netbench|save] [OUTDIR]" >&2; exit 2;; esac
 net=; case $mode in net|netbench) net=1;; esac
 for t in dpkg cpio gzip ldd awk gcc; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }
@@ -71,6 +73,10 @@ fi
 rm -f "$D/sbin/poweroff"
 printf '#!/bin/sh\nexec /bin/busybox poweroff -f\n' > "$D/sbin/poweroff"; chmod 0755 "$D/sbin/poweroff"
 mkcpio "$D" "$out/domu.cpio.gz"
+if [ "$mode" = save ]; then
+    install -m 0755 "$here/domu-hb-init.sh" "$D/init"
+    mkcpio "$D" "$out/domu-hb.cpio.gz"
+fi
 
 # ---------------------------------------------------------------- dom0 initramfs
 R=$BUILD/xen-toolstack/dom0-root-$mode
@@ -134,6 +140,7 @@ fi
 [ "$mode" = blk ] && . "$here/blk-image.sh"
 cp "$out/vmlinuz" "$R/boot/vmlinuz"
 cp "$out/domu.cpio.gz" "$R/boot/domu.cpio.gz"
+[ "$mode" = save ] && cp "$out/domu-hb.cpio.gz" "$R/boot/domu-hb.cpio.gz"
 cp "$here"/*.cfg "$R/etc/xen/"
 head -c 4096 /dev/urandom > "$R/boot/not-a-kernel.bin"
 ln -sfn ../run "$R/var/run"

@@ -326,8 +326,9 @@ static int update_guest_p2m(struct restore_ctx *r)
         free(mfns);
         return r->eb->err ? r->eb->err : -EIO;
     }
-    for (uint64_t pfn = 0; pfn < r->nr_p2m_frames * FPP; pfn++)
-        map[pfn] = pfn <= r->max_pfn ? pfn_to_mfn(r, pfn) : NO_MFN;
+    /* As libxc: entries 0..max_pfn, whatever frame they share. */
+    for (uint64_t pfn = 0; pfn <= r->max_pfn && pfn < r->nr_p2m_frames * FPP; pfn++)
+        map[pfn] = pfn_to_mfn(r, pfn);
     xc_unmap(map, r->nr_p2m_frames);
     free(mfns);
     return rc;

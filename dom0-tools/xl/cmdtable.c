@@ -114,6 +114,9 @@ const struct xl_cmd xl_cmds[] = {
       "-p                       Do not unpause domain after restoring it.\n"
       "-e                       Do not wait in the background for the death of the domain.\n"
       "-d                       Enable debug messages." },
+    { "clone", xl_cmd_clone, false, true,
+      "Run a copy of a running domain: a checkpoint restored with a new name, UUID, MACs and copied disks",
+      "<Domain> <NewName>", NULL },
     { "block-list", xl_cmd_block_list, false, false,
       "List virtual block devices for a domain",
       "<Domain(s)>", NULL },

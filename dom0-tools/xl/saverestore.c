@@ -64,18 +64,66 @@ static char *domain_config_json(uint32_t domid, const uint8_t uuid[16])
     return s;
 }
 
+/*
+ * Save domid to file with json as its configuration.  On success the domain
+ * is left suspended (the caller destroys or resumes it) and *pages set;
+ * on failure the partial file is removed and the guest carries on.
+ */
+int xl_save_to_file(uint32_t domid, const char *file, const char *json, bool checkpoint,
+                    uint64_t *pages, struct errbuf *eb)
+{
+    struct progress pr = { .verb = "Saving" };
+    struct save_opts so = { 0 };
+    bool suspended = false;
+    int fd, rc;
+
+    fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return eb_fail(eb, -errno, "cannot open %s for writing", file);
+    struct sr_io io = { .fd = fd, .name = file, .eb = eb };
+    rc = sr_write_xl_header(&io, json);
+    if (rc == 0)
+        fprintf(stderr, "Saving to %s new xl format (info 0x%x/0x0/%zu)\n", file,
+                XL_MANDATORY_FLAG_STREAMv2 | XL_MANDATORY_FLAG_JSON, 4 + strlen(json) + 1);
+    if (rc == 0)
+        rc = sr_write_libxl_header(&io);
+    if (rc == 0)
+        rc = sr_write_record(&io, LIBXL_REC_LIBXC_CONTEXT, NULL, 0, NULL, 0);
+    pr.start = pr.last = now_s();
+    so.checkpoint = checkpoint;
+    so.suspend_timeout_ms = getenv("XL_SUSPEND_TIMEOUT") ? atoi(getenv("XL_SUSPEND_TIMEOUT")) * 1000 : 60000;
+    so.progress = progress_cb;
+    so.progress_arg = &pr;
+    if (rc == 0) {
+        rc = domain_save_stream(domid, &io, &so, pages);
+        suspended = rc == 0;
+    }
+    if (rc == 0)
+        rc = sr_write_record(&io, LIBXL_REC_END, NULL, 0, NULL, 0);
+    if (rc == 0 && fsync(fd) < 0 && errno != EINVAL)
+        rc = eb_fail(eb, -errno, "writing %s (fsync)", file);
+    if (close(fd) < 0 && rc == 0)
+        rc = eb_fail(eb, -errno, "writing %s (close)", file);
+    if (rc == 0)
+        return 0;
+    /* domain_save_stream resumes the guest on its own failures; one after
+     * it (the last record, the flush to disk) is undone here. */
+    if (suspended)
+        domain_save_resume(domid, NULL);
+    unlink(file);
+    return rc;
+}
+
 int xl_cmd_save(int argc, char **argv)
 {
     bool checkpoint = false, leave_paused = false;
     struct errbuf eb = { 0 };
     struct domain_info di;
-    struct progress pr = { .verb = "Saving" };
-    struct save_opts so = { 0 };
     uint64_t pages = 0;
     const char *file;
     char *json = NULL;
     uint32_t domid;
-    int opt, fd, rc;
+    int opt, rc;
     double t0;
 
     while ((opt = xl_getopt(argc, argv, "cp", NULL, "save", 2)) != -1) {
@@ -107,44 +155,13 @@ int xl_cmd_save(int argc, char **argv)
         json = domain_config_json(domid, di.uuid);
     }
     if (!json) {
-        fprintf(stderr, "unable to retrieve domain configuration%s%s\n",
-                eb.msg[0] ? ": " : "", eb.msg);
+        fprintf(stderr, "unable to retrieve domain configuration\n");
         return EXIT_FAILURE;
     }
-    fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        fprintf(stderr, "Failed to open temp file %s for writing: %s\n", file, strerror(errno));
-        free(json);
-        return EXIT_FAILURE;
-    }
-    struct sr_io io = { .fd = fd, .name = file, .eb = &eb };
-    rc = sr_write_xl_header(&io, json);
-    if (rc == 0)
-        fprintf(stderr, "Saving to %s new xl format (info 0x%x/0x0/%zu)\n", file,
-                XL_MANDATORY_FLAG_STREAMv2 | XL_MANDATORY_FLAG_JSON, 4 + strlen(json) + 1);
-    free(json);
-    if (rc == 0)
-        rc = sr_write_libxl_header(&io);
-    if (rc == 0)
-        rc = sr_write_record(&io, LIBXL_REC_LIBXC_CONTEXT, NULL, 0, NULL, 0);
     t0 = now_s();
-    pr.start = pr.last = t0;
-    so.checkpoint = checkpoint;
-    so.leave_paused = leave_paused;
-    so.suspend_timeout_ms = getenv("XL_SUSPEND_TIMEOUT") ? atoi(getenv("XL_SUSPEND_TIMEOUT")) * 1000 : 60000;
-    so.progress = progress_cb;
-    so.progress_arg = &pr;
-    if (rc == 0)
-        rc = domain_save_stream(domid, &io, &so, &pages);
-    if (rc == 0)
-        rc = sr_write_record(&io, LIBXL_REC_END, NULL, 0, NULL, 0);
-    if (rc == 0 && fsync(fd) < 0 && errno != EINVAL)
-        rc = eb_fail(&eb, -errno, "writing %s (fsync)", file);
-    if (close(fd) < 0 && rc == 0)
-        rc = eb_fail(&eb, -errno, "writing %s (close)", file);
+    rc = xl_save_to_file(domid, file, json, checkpoint || leave_paused, &pages, &eb);
+    free(json);
     if (rc) {
-        /* domain_save_stream resumed the guest if it had suspended it. */
-        unlink(file);
         fprintf(stderr, "%s\nFailed to save domain, resuming domain\n",
                 eb.msg[0] ? eb.msg : strerror(-rc));
         return EXIT_FAILURE;
@@ -228,17 +245,93 @@ static int libxl_records(struct sr_io *io, bool until_end)
     }
 }
 
+/*
+ * Build a domain from the save file: its configuration from the file, or
+ * *override (its JSON then replaces the file's in xl's records).  Leaves
+ * no domain behind on failure.  *domid the new domain.
+ */
+int xl_restore_from_file(const char *file, const struct domain_config *override, bool paused,
+                         bool no_monitor, uint32_t *domid, struct errbuf *eb)
+{
+    struct domain_config cfg;
+    struct progress pr = { .verb = "Restoring" };
+    char *json = NULL, err[256];
+    int fd, rc;
+    double t0;
+
+    fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return eb_fail(eb, -errno, "cannot open restore file %s", file);
+    struct sr_io io = { .fd = fd, .name = file, .eb = eb };
+    rc = sr_read_xl_header(&io, &json);
+    if (rc)
+        goto out;
+    fprintf(stderr, "Loading new save file %s (new xl fmt info 0x%x/0x0/%zu)\n", file,
+            XL_MANDATORY_FLAG_STREAMv2 | XL_MANDATORY_FLAG_JSON, 4 + strlen(json) + 1);
+    if (override) {
+        cfg = *override;
+        free(json);
+        json = xlcfg_to_json(&cfg);
+        if (!json) {
+            rc = eb_msg(eb, -EINVAL, "the configuration cannot be written as JSON");
+            goto out;
+        }
+    } else {
+        fprintf(stderr, " Savefile contains xl domain config in JSON format\n");
+        rc = xlcfg_from_json(json, &cfg, err, sizeof(err));
+        if (rc) {
+            eb_msg(eb, rc, "%s: %s", file, err);
+            goto out;
+        }
+    }
+    rc = sr_read_libxl_header(&io);
+    if (rc == 0)
+        rc = libxl_records(&io, false);
+    if (rc)
+        goto out;
+    t0 = now_s();
+    pr.start = pr.last = t0;
+    struct restore_fill_arg fa = { .io = &io, .pr = &pr };
+    struct domain_filler filler = { restore_fill, &fa };
+    rc = domain_create_with(&cfg, DOMAIN_CREATE_PAUSED, &filler, domid, eb);
+    if (rc)
+        goto out;
+    io.eb = eb;
+    rc = libxl_records(&io, true);
+    if (rc == 0 && cfg.nr_disks)
+        rc = xl_vbd_attach_all(*domid, &cfg, eb);
+    if (rc == 0 && cfg.nr_vifs)
+        rc = xl_vifs_add_all(*domid, &cfg, eb);
+    if (rc == 0 && !paused)
+        rc = domain_unpause(*domid, eb);
+    if (rc) {
+        struct errbuf ignored = { 0 };
+        if (cfg.nr_vifs)
+            xl_vifs_release_all(*domid);
+        domain_destroy(*domid, &ignored);
+        goto out;
+    }
+    fprintf(stderr, "Restored domain %s as domain %u: %" PRIu64 " pages in %.2f s\n", cfg.name,
+            *domid, fa.pages, now_s() - t0);
+    if (xl_state_save(*domid, cfg.uuid, json))
+        fprintf(stderr, "warning: cannot save the configuration of domain %u under %s\n",
+                *domid, xl_state_dir());
+    if (!no_monitor && xl_monitor_spawn(&cfg, *domid) < 0)
+        fprintf(stderr, "warning: cannot start the monitor of domain %u\n", *domid);
+out:
+    close(fd);
+    free(json);
+    return rc;
+}
+
 int xl_cmd_restore(int argc, char **argv)
 {
     bool paused = false, console = false, no_monitor = false;
     struct errbuf eb = { 0 };
     struct domain_config cfg;
-    struct progress pr = { .verb = "Restoring" };
     const char *file, *cfgfile = NULL;
-    char *json = NULL, err[256];
     uint32_t domid = 0;
-    int opt, fd, rc;
-    double t0;
+    int opt, rc;
 
     while ((opt = xl_getopt(argc, argv, "Fcpde", NULL, "restore", 1)) != -1) {
         switch (opt) {
@@ -258,78 +351,21 @@ int xl_cmd_restore(int argc, char **argv)
         xl_help(stderr, "restore");
         return EXIT_FAILURE;
     }
-    fd = open(file, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        fprintf(stderr, "cannot open restore file %s: %s\n", file, strerror(errno));
-        return EXIT_FAILURE;
-    }
-    struct sr_io io = { .fd = fd, .name = file, .eb = &eb };
-    rc = sr_read_xl_header(&io, &json);
-    if (rc)
-        goto fail;
-    fprintf(stderr, "Loading new save file %s (new xl fmt info 0x%x/0x0/%zu)\n", file,
-            XL_MANDATORY_FLAG_STREAMv2 | XL_MANDATORY_FLAG_JSON, 4 + strlen(json) + 1);
     if (cfgfile) {
         struct xlcfg_error xe;
         fprintf(stderr, "Parsing config from %s\n", cfgfile);
-        rc = xlcfg_parse_file(cfgfile, NULL, 0, &cfg, stderr, &xe);
-        if (rc) {
-            eb_msg(&eb, rc, "%s", xe.msg);
-            goto fail;
-        }
-        free(json);
-        json = xlcfg_to_json(&cfg);
-    } else {
-        fprintf(stderr, " Savefile contains xl domain config in JSON format\n");
-        rc = xlcfg_from_json(json, &cfg, err, sizeof(err));
-        if (rc) {
-            eb_msg(&eb, rc, "%s: %s", file, err);
-            goto fail;
+        if (xlcfg_parse_file(cfgfile, NULL, 0, &cfg, stderr, &xe)) {
+            fprintf(stderr, "%s\n", xe.msg);
+            return EXIT_FAILURE;
         }
     }
-    rc = sr_read_libxl_header(&io);
-    if (rc == 0)
-        rc = libxl_records(&io, false);
-    if (rc)
-        goto fail;
-    t0 = now_s();
-    pr.start = pr.last = t0;
-    struct restore_fill_arg fa = { .io = &io, .pr = &pr };
-    struct domain_filler filler = { restore_fill, &fa };
-    rc = domain_create_with(&cfg, DOMAIN_CREATE_PAUSED, &filler, &domid, &eb);
-    if (rc)
-        goto fail;
-    io.eb = &eb;
-    rc = libxl_records(&io, true);
-    if (rc == 0 && cfg.nr_disks)
-        rc = xl_vbd_attach_all(domid, &cfg, &eb);
-    if (rc == 0 && cfg.nr_vifs)
-        rc = xl_vifs_add_all(domid, &cfg, &eb);
-    if (rc == 0 && !paused)
-        rc = domain_unpause(domid, &eb);
+    rc = xl_restore_from_file(file, cfgfile ? &cfg : NULL, paused, no_monitor, &domid, &eb);
     if (rc) {
-        struct errbuf ignored = { 0 };
-        if (cfg.nr_vifs)
-            xl_vifs_release_all(domid);
-        domain_destroy(domid, &ignored);
-        goto fail;
+        fprintf(stderr, "%s\nxl: failed to restore domain from %s\n",
+                eb.msg[0] ? eb.msg : strerror(-rc), file);
+        return EXIT_FAILURE;
     }
-    close(fd);
-    fprintf(stderr, "Restored domain %s as domain %u: %" PRIu64 " pages in %.2f s\n", cfg.name,
-            domid, fa.pages, now_s() - t0);
-    if (xl_state_save(domid, cfg.uuid, json))
-        fprintf(stderr, "warning: cannot save the configuration of domain %u under %s\n",
-                domid, xl_state_dir());
-    free(json);
-    if (!no_monitor && xl_monitor_spawn(&cfg, domid) < 0)
-        fprintf(stderr, "warning: cannot start the monitor of domain %u\n", domid);
     if (console)
         return xl_console_attach(domid) ? EXIT_FAILURE : EXIT_SUCCESS;
     return EXIT_SUCCESS;
-fail:
-    close(fd);
-    free(json);
-    fprintf(stderr, "%s\nxl: failed to restore domain from %s\n",
-            eb.msg[0] ? eb.msg : strerror(-rc), file);
-    return EXIT_FAILURE;
 }

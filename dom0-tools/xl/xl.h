@@ -79,9 +79,18 @@ int xl_cmd_top(int argc, char **argv);
 int xl_cmd_block_attach(int argc, char **argv);
 int xl_cmd_block_detach(int argc, char **argv);
 int xl_cmd_block_list(int argc, char **argv);
-/* saverestore.c */
+/* saverestore.c, clone.c */
 int xl_cmd_save(int argc, char **argv);
 int xl_cmd_restore(int argc, char **argv);
+int xl_cmd_clone(int argc, char **argv);
+struct errbuf;
+struct domain_config;
+/* Save domid (config json) to file; on success it stays suspended. */
+int xl_save_to_file(uint32_t domid, const char *file, const char *json, bool checkpoint,
+                    uint64_t *pages, struct errbuf *eb);
+/* Restore file as a new domain (override: its configuration instead of the file's). */
+int xl_restore_from_file(const char *file, const struct domain_config *override, bool paused,
+                         bool no_monitor, uint32_t *domid, struct errbuf *eb);
 
 /* ------------------------------------------------------------ memory (mem.c) */
 

@@ -1,0 +1,20 @@
+#!/bin/sh
+# /init of the save/restore test domU (busybox): fills 4 MiB of tmpfs (guest
+# RAM) with random bytes once, then prints a heartbeat on hvc0 every second:
+# "HB <counter> <md5 of that region>".  A guest that was saved and restored
+# carries on counting with the same checksum; lost or misplaced memory
+# changes the sum or stops the count.
+export PATH=/sbin:/bin:/usr/sbin:/usr/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /mem
+mount -t tmpfs -o size=8m tmpfs /mem
+dd if=/dev/urandom of=/mem/region bs=4096 count=1024 2>/dev/null
+echo "DOMU-MARKER init-start"
+n=0
+while :; do
+    n=$((n + 1))
+    echo "HB $n $(md5sum < /mem/region | cut -c1-32)"
+    sleep 1
+done

@@ -1,0 +1,154 @@
+#!/bin/sh
+# /init of the save/restore test dom0 (suite 65; the same image on our
+# hypervisor and on the real Xen 4.17): a heartbeat guest (domu-hb-init.sh:
+# a counter each second and the md5 of 4 MiB it keeps) is saved with our
+# xl, restored, and must carry on counting with the same checksum; `save -c`
+# keeps it running; a truncated or corrupt file is refused by name and
+# leaves no domain.  On Xen (xen_bed=1 on the kernel command line) files
+# also cross between our xl and Debian's xl 4.17 both ways.
+# Prints "T60 PASS/FAIL" lines and "Test result:" before powering off.
+. /etc/testlib.sh
+base_setup
+DXL=/usr/lib/xen/bin/debian-xl
+xen_bed=0; grep -q "xen_bed=1" /proc/cmdline && xen_bed=1
+echo "T60 dom0 up at $(up)s (xen_bed=$xen_bed)"
+clog=/var/log/xen/console/guest-hb.log
+
+# The console log is appended to across domains: only what follows byte
+# $mark counts (set_mark before each new guest or restore).
+mark=0
+set_mark() { mark=$(stat -c %s $clog 2>/dev/null || echo 0); }
+hb_lines() { tail -c +$((mark + 1)) $clog 2>/dev/null | tr -d '\r' | grep -a "^HB [0-9]* [0-9a-f]*"; }
+# hb_last: the last heartbeat counter since the mark ("" if none)
+hb_last() { hb_lines | tail -n1 | awk '{print $2}'; }
+hb_sum() { hb_lines | tail -n1 | awk '{print $3}'; }
+# hb_wait N SECONDS: until the counter passes N
+hb_wait() {
+    _t0=$(up)
+    while :; do
+        _n=$(hb_last)
+        [ -n "$_n" ] && [ "$_n" -gt "$1" ] && return 0
+        past "$_t0" "$2" && return 1
+        usleep 200000
+    done
+}
+
+# ---- create the heartbeat guest
+xl create /etc/xen/hb.cfg > /tmp/create.out 2>&1; rc=$?
+sed 's/^/create| /' /tmp/create.out
+check "create-hb" [ $rc -eq 0 ]
+if hb_wait 3 180; then pass "hb-beats"; else fail "hb-beats" "(log: $(tail -c 300 $clog | tr '\n' '|'))"; fi
+sum0=$(hb_sum)
+echo "T60 heartbeat sum $sum0 at $(hb_last)"
+
+# ---- save: the guest goes away, the file is Xen's format
+n_before=$(hb_last)
+t0=$(up)
+xl save hb /tmp/hb.save > /tmp/save.out 2>&1; rc=$?
+t1=$(up)
+sed 's/^/save| /' /tmp/save.out
+echo "T60 xl save took $(sub "$t1" "$t0")s, $(stat -c %s /tmp/hb.save 2>/dev/null) bytes"
+check "save-rc" [ $rc -eq 0 ]
+check "save-guest-gone" sh -c "! xl domid hb >/dev/null 2>&1"
+check "save-file-xl-magic" sh -c "head -c 27 /tmp/hb.save | grep -q 'Xen saved domain, xl format'"
+check "save-progress-shown" grep -q "^Saving: [0-9]*/[0-9]* pages (100%)" /tmp/save.out
+
+# ---- restore: the count goes on, the memory is the same
+n_saved=$(hb_last)
+set_mark
+t0=$(up)
+xl restore /tmp/hb.save > /tmp/restore.out 2>&1; rc=$?
+t1=$(up)
+sed 's/^/restore| /' /tmp/restore.out
+echo "T60 xl restore took $(sub "$t1" "$t0")s"
+check "restore-rc" [ $rc -eq 0 ]
+check "restore-progress-shown" grep -q "^Restoring: [0-9]*/[0-9]* pages" /tmp/restore.out
+if hb_wait $((n_saved + 1)) 90; then pass "restore-hb-counts-on"; else
+    fail "restore-hb-counts-on" "(last $(hb_last) saved at $n_saved; log: $(tail -c 300 $clog | tr '\n' '|'))"; fi
+check "restore-hb-same-checksum" [ "$(hb_sum)" = "$sum0" ]
+first=$(hb_lines | head -n1 | awk '{print $2}')
+check "restore-hb-not-restarted" [ "${first:-0}" -gt 1 ]
+xl list > /tmp/list.out; sed 's/^/list| /' /tmp/list.out
+check "restore-listed" awk '$1=="hb" && $3==128 {ok=1} END{exit !ok}' /tmp/list.out
+
+# ---- checkpoint: save -c keeps the guest running
+n0=$(hb_last)
+xl save -c hb /tmp/hb-c.save > /tmp/savec.out 2>&1; rc=$?
+sed 's/^/save-c| /' /tmp/savec.out
+check "checkpoint-rc" [ $rc -eq 0 ]
+check "checkpoint-guest-still-listed" sh -c "xl domid hb >/dev/null"
+n0=$(hb_last)
+if hb_wait $((n0 + 2)) 60; then pass "checkpoint-guest-keeps-beating"; else fail "checkpoint-guest-keeps-beating" "(stuck at $(hb_last))"; fi
+check "checkpoint-same-checksum" [ "$(hb_sum)" = "$sum0" ]
+
+# ---- bad files: refused by name, no domain left behind (dom0's /tmp is
+# RAM: keep one full-size file at a time)
+rm -f /tmp/hb.save
+xl destroy hb
+nogone() { ! xl domid hb >/dev/null 2>&1; }
+size=$(stat -c %s /tmp/hb-c.save)
+head -c $((size / 2)) /tmp/hb-c.save > /tmp/trunc.save
+xl restore /tmp/trunc.save > /tmp/trunc.out 2>&1; rc=$?
+rm -f /tmp/trunc.save
+sed 's/^/trunc| /' /tmp/trunc.out
+check "truncated-file-refused" sh -c "[ $rc -ne 0 ] && grep -q '/tmp/trunc.save: truncated at offset' /tmp/trunc.out"
+check "truncated-file-no-domain-left" nogone
+head -c 65536 /tmp/hb-c.save > /tmp/bad.save
+printf 'XXXX' | dd of=/tmp/bad.save bs=1 seek=0 conv=notrunc 2>/dev/null
+xl restore /tmp/bad.save > /tmp/bad.out 2>&1; rc=$?
+sed 's/^/bad| /' /tmp/bad.out
+check "corrupt-file-refused" sh -c "[ $rc -ne 0 ] && grep -q '/tmp/bad.save: not an xl save file' /tmp/bad.out"
+# the libxc image version (after xl's header, its JSON, libxl's header and record head)
+head -c 65536 /tmp/hb-c.save > /tmp/v9.save
+jl=$(od -An -tu4 -j48 -N4 /tmp/v9.save | tr -d ' ')
+printf '\000\000\000\011' | dd of=/tmp/v9.save bs=1 seek=$((52 + jl + 16 + 8 + 12)) conv=notrunc 2>/dev/null
+xl restore /tmp/v9.save > /tmp/v9.out 2>&1; rc=$?
+sed 's/^/v9| /' /tmp/v9.out
+check "wrong-version-refused" sh -c "[ $rc -ne 0 ] && grep -q '/tmp/v9.save: libxc stream version 9' /tmp/v9.out"
+check "bad-files-no-domain-left" nogone
+rm -f /tmp/bad.save /tmp/v9.save
+
+# ---- the checkpoint file restores: the guest from the snapshot beats again
+set_mark
+xl restore /tmp/hb-c.save > /tmp/restorec.out 2>&1; rc=$?
+sed 's/^/restore-c| /' /tmp/restorec.out
+check "checkpoint-restore-rc" [ $rc -eq 0 ]
+if hb_wait 0 90; then pass "checkpoint-restore-beats"; else fail "checkpoint-restore-beats" "(nothing since the restore)"; fi
+first=$(hb_lines | head -n1 | awk '{print $2}')
+check "checkpoint-restore-continues-the-snapshot" [ "${first:-0}" -gt 1 ]
+check "checkpoint-restore-same-checksum" [ "$(hb_sum)" = "$sum0" ]
+
+# ---- Xen bed only: files cross between our xl and Debian's xl 4.17
+if [ $xen_bed = 1 ]; then
+    rm -f /tmp/hb-c.save
+    xl save hb /tmp/ours.save > /tmp/s1.out 2>&1; rc=$?
+    check "cross-ours-save" [ $rc -eq 0 ]
+    n1=$(hb_last)
+    set_mark
+    $DXL restore /tmp/ours.save > /tmp/dres.out 2>&1; rc=$?
+    sed 's/^/debian-xl restore| /' /tmp/dres.out
+    check "cross-debian-xl-restores-ours" [ $rc -eq 0 ]
+    if hb_wait $((n1 + 1)) 90; then pass "cross-debian-restored-beats"; else fail "cross-debian-restored-beats" "(last $(hb_last))"; fi
+    check "cross-debian-restored-checksum" [ "$(hb_sum)" = "$sum0" ]
+    rm -f /tmp/ours.save
+    $DXL save hb /tmp/deb.save > /tmp/dsave.out 2>&1; rc=$?
+    sed 's/^/debian-xl save| /' /tmp/dsave.out
+    check "cross-debian-xl-save" [ $rc -eq 0 ]
+    n2=$(hb_last)
+    set_mark
+    xl restore /tmp/deb.save > /tmp/ores.out 2>&1; rc=$?
+    sed 's/^/ours restore| /' /tmp/ores.out
+    check "cross-ours-restores-debian-xl" [ $rc -eq 0 ]
+    if hb_wait $((n2 + 1)) 90; then pass "cross-ours-restored-beats"; else fail "cross-ours-restored-beats" "(last $(hb_last))"; fi
+    check "cross-ours-restored-checksum" [ "$(hb_sum)" = "$sum0" ]
+else
+    echo "T60 SKIP: cross-restore with Debian's xl runs on the Xen bed only (its libxl needs Xen's own hypervisor interfaces)"
+fi
+xl destroy hb 2>/dev/null
+tail -n 5 $clog | sed 's/^/hb| /'
+xl dmesg | tail -n 20 | sed 's/^/dmesg| /'
+if [ $nfail -eq 0 ]; then v=SUCCESS; else v=FAILURE; fi
+echo "Test result: $v ($npass passed, $nfail failed)"
+sync
+if [ $nfail -eq 0 ]; then printf '\000'; else printf '\001'; fi | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+poweroff -f
