@@ -33,6 +33,38 @@ hb_wait() {
     done
 }
 
+# ---- bench mode (tests/bench/65-saverestore.sh, savebench=N on the kernel
+# command line): N rounds of save and restore of a 256 MiB heartbeat guest
+# with our xl, and on Xen with Debian's xl too; one "T65B" line per run.
+if grep -q "savebench=" /proc/cmdline; then
+    rounds=$(sed -n 's/.*savebench=\([0-9]*\).*/\1/p' /proc/cmdline)
+    bench_xl() {   # label xl-command
+        _l=$1; _x=$2
+        set_mark
+        $_x create /etc/xen/hb.cfg memory=256 > /tmp/bc.out 2>&1 || { echo "T65B $_l create failed: $(tail -n1 /tmp/bc.out)"; return; }
+        hb_wait 2 240 || { echo "T65B $_l no heartbeat"; $_x destroy hb; return; }
+        _sum=$(hb_sum)
+        for r in $(seq 1 "$rounds"); do
+            n=$(hb_last); t0=$(up)
+            $_x save hb /tmp/b.save > /tmp/bs.out 2>&1; rc=$?; t1=$(up)
+            sz=$(stat -c %s /tmp/b.save 2>/dev/null)
+            [ $rc -eq 0 ] || { echo "T65B $_l round $r save failed: $(tail -n1 /tmp/bs.out)"; break; }
+            set_mark; t2=$(up)
+            $_x restore /tmp/b.save > /tmp/br.out 2>&1; rc=$?; t3=$(up)
+            rm -f /tmp/b.save
+            [ $rc -eq 0 ] || { echo "T65B $_l round $r restore failed: $(tail -n1 /tmp/br.out)"; break; }
+            if hb_wait "$n" 120 && [ "$(hb_sum)" = "$_sum" ]; then ok=ok; else ok=lost; fi
+            echo "T65B $_l round=$r save_s=$(sub "$t1" "$t0") restore_s=$(sub "$t3" "$t2") size=$sz guest=$ok"
+        done
+        $_x destroy hb; sleep 2
+    }
+    bench_xl ours-xl xl
+    [ $xen_bed = 1 ] && bench_xl debian-xl $DXL
+    echo "Test result: SUCCESS"
+    sync; printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
+    poweroff -f
+fi
+
 # ---- create the heartbeat guest
 xl create /etc/xen/hb.cfg > /tmp/create.out 2>&1; rc=$?
 sed 's/^/create| /' /tmp/create.out
@@ -117,6 +149,21 @@ if hb_wait 0 90; then pass "checkpoint-restore-beats"; else fail "checkpoint-res
 first=$(hb_lines | head -n1 | awk '{print $2}')
 check "checkpoint-restore-continues-the-snapshot" [ "${first:-0}" -gt 1 ]
 check "checkpoint-restore-same-checksum" [ "$(hb_sum)" = "$sum0" ]
+
+# ---- clone: a second guest from a checkpoint of the running one, both beating
+clog2=/var/log/xen/console/guest-hb2.log
+xl clone hb hb2 > /tmp/clone.out 2>&1; rc=$?
+grep -v "^Saving: \|^Restoring: " /tmp/clone.out | sed 's/^/clone| /'
+check "clone-rc" [ $rc -eq 0 ]
+_t0=$(up)
+while [ "$(tr -d '\r' < $clog2 2>/dev/null | grep -ac '^HB ')" -lt 3 ] && ! past "$_t0" 90; do usleep 200000; done
+check "clone-beats" [ "$(tr -d '\r' < $clog2 2>/dev/null | grep -ac '^HB ')" -ge 3 ]
+check "clone-same-checksum" [ "$(tr -d '\r' < $clog2 | grep -a '^HB ' | tail -n1 | awk '{print $3}')" = "$sum0" ]
+n0=$(hb_last)
+if hb_wait $((n0 + 1)) 60; then pass "clone-original-keeps-beating"; else fail "clone-original-keeps-beating" "(stuck at $(hb_last))"; fi
+xl list -v > /tmp/listv.out; sed 's/^/list-v| /' /tmp/listv.out
+check "clone-own-name-and-uuid" sh -c "awk '\$1==\"hb\" {a=\$7} \$1==\"hb2\" {b=\$7} END{exit !(a != \"\" && b != \"\" && a != b)}' /tmp/listv.out"
+xl destroy hb2
 
 # ---- Xen bed only: files cross between our xl and Debian's xl 4.17
 if [ $xen_bed = 1 ]; then

@@ -5,7 +5,8 @@
 # and the md5 of 4 MiB it keeps) is saved, restored and counts on with the
 # same checksum; `save -c` keeps it running and its file restores too; a
 # truncated and a corrupt file are refused by name without leaving a
-# domain.  On Xen the files also cross between our xl and Debian's xl 4.17
+# domain; `xl clone` runs a second copy beside it.  On Xen the files also
+# cross between our xl and Debian's xl 4.17
 # both ways.  Each check inside dom0 becomes "PASS/FAIL: <bed>-<check>";
 # each boot passes only with a SUCCESS verdict.
 # SAVE_BEDS="ours xen" (default) picks the beds.
