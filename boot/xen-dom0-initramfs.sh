@@ -127,6 +127,8 @@ copy_prog "$R" "$U/$XB/xl" usr/lib/xen/bin/debian-xl "$LP"
 copy_prog "$R" "$U/$XB/xen-init-dom0" usr/lib/xen/bin/xen-init-dom0 "$LP"
 # Debian's `xl console` execs its console client from libxl's libexec dir.
 copy_prog "$R" "$U/$XB/xenconsole" "$XB/xenconsole" "$LP"
+# Debian's xl save/restore hands the stream to libxl-save-helper (libxenguest).
+[ "$mode" = save ] && copy_prog "$R" "$U/$XB/libxl-save-helper" usr/lib/xen-4.17/bin/libxl-save-helper "$LP"
 # glibc dlopen()s libgcc_s for pthread_cancel: Debian's xl aborts without it.
 cp -L "$U/lib/x86_64-linux-gnu/libgcc_s.so.1" "$R/lib/x86_64-linux-gnu/"
 cp "$U/etc/xen/xl.conf" "$R/etc/xen/"
