@@ -442,7 +442,9 @@ static int set_vcpu(struct restore_ctx *r, unsigned id, struct vcpu_guest_contex
         c->gdt_frames[i] = mfn;
     }
     for (unsigned reg = 1; reg <= 3; reg += 2) {
-        if (reg == 1 && c->ctrlreg[1] == 0)
+        /* A user page table was translated on save only if bit 0 is set
+         * (libxc's mark); otherwise it is left alone, as libxc does. */
+        if (reg == 1 && !(c->ctrlreg[1] & 1))
             continue;
         mfn = pfn_to_mfn(r, c->ctrlreg[reg] >> 12);
         if (mfn == NO_MFN)

@@ -337,7 +337,9 @@ static int canonicalise_vcpu(struct save_ctx *s, unsigned id, struct vcpu_guest_
         if (pfn == ~0ull)
             return eb_msg(s->eb, -EINVAL, "domain %u: vcpu%u cr%u %#lx is not the guest's",
                           s->domid, id, r, (unsigned long)c->ctrlreg[r]);
-        c->ctrlreg[r] = pfn << 12;
+        /* libxc marks a translated user page table with bit 0: its restore
+         * translates ctrlreg[1] only then. */
+        c->ctrlreg[r] = (pfn << 12) | (r == 1 ? 1 : 0);
     }
     return 0;
 }

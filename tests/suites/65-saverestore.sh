@@ -9,7 +9,8 @@
 # cross between our xl and Debian's xl 4.17
 # both ways.  Each check inside dom0 becomes "PASS/FAIL: <bed>-<check>";
 # each boot passes only with a SUCCESS verdict.
-# SAVE_BEDS="ours xen" (default) picks the beds.
+# SAVE_BEDS="ours xen" (default) picks the beds; SAVE_ONLY=cross runs only
+# the create and the cross-restore part (a diagnostic, not the suite).
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
@@ -47,7 +48,7 @@ for bed in ${SAVE_BEDS:-ours xen}; do
         -m 2048 -smp 2 -nic none \
         -kernel "$kernel" \
         -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot" \
-        -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen $extra,$out/dom0.cpio.gz")
+        -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen $extra${SAVE_ONLY:+ save_only=$SAVE_ONLY},$out/dom0.cpio.gz")
     grep -aoE 'T60 (PASS|FAIL): .*' "$serial" | sed -e 's/^T60 //' -e 's/\r$//' -e "s/^\(PASS\|FAIL\): /&$bed-/"
     grep -aoE 'T60 (SKIP): .*' "$serial" | sed -e 's/^T60 //' -e 's/\r$//' -e "s/^SKIP: /&$bed-/"
     grep -aoE 'T60 (xl save|xl restore|heartbeat).*' "$serial" | sed "s/^T60 /# $bed: /" >&2
