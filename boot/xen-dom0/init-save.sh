@@ -35,7 +35,7 @@ hb_wait() {
     done
 }
 
-# ---- bench mode (tests/bench/65-saverestore.sh, savebench=N on the kernel
+# ---- bench mode (tests/bench/67-saverestore.sh, savebench=N on the kernel
 # command line): N rounds of save and restore of a 256 MiB heartbeat guest
 # with our xl, and on Xen with Debian's xl too; one "T65B" line per run.
 if grep -q "savebench=" /proc/cmdline; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 65-saverestore.sh — xl save and xl restore of the same 256 MiB heartbeat
+# 67-saverestore.sh — xl save and xl restore of the same 256 MiB heartbeat
 # PV guest (boot/xen-dom0/init-save.sh, savebench mode): our hypervisor
 # with our xl, against the real Xen 4.17 with Debian's xl 4.17 (the
 # reference) measured in the same run, same dom0 image, same kernel and
@@ -26,12 +26,12 @@ for bed in ours xen; do
     xen)  kernel=$out/xen; extra="xen_bed=1" ;;
     esac
     python3 "$ROOT/tests/lib/qemu-run.py" --name "savebench-$bed" --timeout $((900 + 400 * rounds)) \
-        --log "$logs/bench-65-saverestore-$bed.serial.log" --grace 5 -- \
+        --log "$logs/bench-67-saverestore-$bed.serial.log" --grace 5 -- \
         -m 2048 -smp 2 -nic none -kernel "$kernel" \
         -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot" \
         -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen $extra savebench=$rounds,$out/dom0.cpio.gz" >&2
 done
-python3 - "$logs/bench-65-saverestore-ours.serial.log" "$logs/bench-65-saverestore-xen.serial.log" <<'PY'
+python3 - "$logs/bench-67-saverestore-ours.serial.log" "$logs/bench-67-saverestore-xen.serial.log" <<'PY'
 import re, sys
 runs = {}
 failed = []
