@@ -237,16 +237,10 @@ fail:
 
 /* ------------------------------------------------------------- pausing */
 
-static void vcpu_sleep(struct vcpu *v)
-{
-    if (v->is_running)
-        raise_softirq(SCHEDULE_SOFTIRQ);
-}
-
 void vcpu_pause(struct vcpu *v)
 {
     v->pause_count++;
-    vcpu_sleep(v);
+    vcpu_sleep_sync(v);
 }
 
 void vcpu_unpause(struct vcpu *v)
@@ -262,7 +256,7 @@ void domain_pause(struct domain *d)
 
     d->pause_count++;
     for_each_vcpu(d, v)
-        vcpu_sleep(v);
+        vcpu_sleep_sync(v);
 }
 
 void domain_unpause(struct domain *d)
@@ -284,7 +278,7 @@ int domain_pause_by_controller(struct domain *d)
         return -EOVERFLOW;
     d->controller_pause_count++;
     for_each_vcpu(d, v)
-        vcpu_sleep(v);
+        vcpu_sleep_sync(v);
     return 0;
 }
 
@@ -360,9 +354,13 @@ int domain_kill(struct domain *d)
     if (d->is_dying != DOMDYING_alive)
         return 0;
     d->is_dying = DOMDYING_dying;
+    /* Off every CPU before its tables and frames go (is_dying keeps it from
+     * being scheduled again, and a second kill returns above). */
     for_each_vcpu(d, v) {
         v->pause_flags |= VPF_down;
-        vcpu_sleep(v);
+        vcpu_sleep_sync(v);
+    }
+    for_each_vcpu(d, v) {
         stop_timer(&v->singleshot_timer);
         stop_timer(&v->periodic_timer);
         stop_timer(&v->poll_timer);

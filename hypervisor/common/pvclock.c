@@ -78,7 +78,7 @@ uint64_t pvclock_read(const volatile struct vcpu_time_info *t, uint64_t tsc)
 void update_vcpu_system_time(struct vcpu *v)
 {
     uint64_t tsc = arch_rdtsc();
-    s_time_t now = NOW();
+    s_time_t now = arch_system_time_at(tsc);    /* the same instant, not a later one */
 
     pvclock_write(&v->vcpu_info->time, tsc, (uint64_t)now, arch_tsc_scale(),
                   arch_tsc_stable() ? XEN_PVCLOCK_TSC_STABLE_BIT : 0);

@@ -1,14 +1,22 @@
 /*
- * schedule.c — the vCPU scheduler (round robin on one CPU), blocking and
+ * schedule.c — the vCPU scheduler (round robin over all CPUs), blocking and
  * waking, per-vCPU timers, runstate accounting, and the scheduling
  * hypercalls: sched_op, set_timer_op and the generic part of vcpu_op.
  *
  * Model: a vCPU is runnable when nothing pauses or blocks it (see
- * vcpu_runnable()).  Runnable vCPUs that are not running wait on one FIFO;
- * schedule() runs from the SCHEDULE softirq (raised by wake-ups, blocking,
- * pausing and the 10 ms slice timer) and hands the CPU to the first of them,
- * or to the idle vCPU when there is none.  The architecture's
- * context_switch() does the actual switch.
+ * vcpu_runnable()).  Runnable vCPUs that are not running wait on one FIFO
+ * shared by the CPUs; each CPU runs schedule() from its own SCHEDULE
+ * softirq (raised by wake-ups, blocking, pausing and its 10 ms slice timer)
+ * and takes the first of them, or its idle vCPU when there is none.  The
+ * architecture's context_switch() does the actual switch.
+ *
+ * Several CPUs: all of this runs under the hypervisor lock (docs/smp.md),
+ * so the queue and the vCPU fields need no lock of their own.  A vCPU is
+ * on the queue only while it is not running, and is_running/processor say
+ * where it runs, so no vCPU ever runs on two CPUs.  A woken vCPU goes to an
+ * idle CPU (the one it last ran on first), which is told by IPI; with none
+ * idle, the slice timers make room.  An event for a vCPU running on another
+ * CPU interrupts that CPU, whose way back to the guest delivers it.
  *
  * A vCPU that blocks (SCHEDOP_block) has events unmasked in the same step,
  * and is woken by any event that would be delivered to it
@@ -31,8 +39,10 @@
 #define PERIOD_DEFAULT  MILLISECS(10)   /* Xen's default periodic tick for PV */
 
 static struct vcpu *runq_head, *runq_tail;
-static struct timer slice_timer;
-static struct domain *held_prev;        /* see schedule() */
+static struct timer slice_timer[NR_CPUS];
+static struct domain *held_prev[NR_CPUS];   /* see schedule() */
+static struct vcpu *running_on[NR_CPUS];    /* guest vCPU per CPU, NULL = idle */
+static cpumask_t tickled;                   /* told to schedule, not done yet */
 
 /* ------------------------------------------------------------ run queue */
 
@@ -133,16 +143,46 @@ void vcpu_update_runstate_area(struct vcpu *v)
 
 /* ------------------------------------------------------ wake and block */
 
+static bool cpu_idles(unsigned int cpu)
+{
+    if (cpumask_test_cpu(cpu, &tickled))
+        return false;                   /* already has one coming */
+    return cpu == smp_processor_id() ? is_idle_vcpu(current) : running_on[cpu] == NULL;
+}
+
+static void tickle_cpu(unsigned int cpu)
+{
+    cpumask_set_cpu(cpu, &tickled);
+    cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
+}
+
+/* v was queued: an idle CPU takes it, else the slice timers make room. */
+static void tickle(struct vcpu *v)
+{
+    unsigned int cpu;
+
+    if (cpu_online(v->processor) && cpu_idles(v->processor)) {
+        tickle_cpu(v->processor);
+        return;
+    }
+    for_each_online_cpu(cpu) {
+        if (cpu_idles(cpu)) {
+            tickle_cpu(cpu);
+            return;
+        }
+    }
+    for_each_online_cpu(cpu)
+        if (!timer_is_active(&slice_timer[cpu]))
+            set_timer(&slice_timer[cpu], NOW() + SLICE);    /* someone waits now */
+}
+
 void vcpu_wake(struct vcpu *v)
 {
     if (is_idle_vcpu(v) || !vcpu_runnable(v) || v->is_running || v->on_runq)
         return;
     runstate_change(v, RUNSTATE_runnable, NOW());
     runq_append(v);
-    if (is_idle_vcpu(current))
-        raise_softirq(SCHEDULE_SOFTIRQ);
-    else if (!timer_is_active(&slice_timer))
-        set_timer(&slice_timer, NOW() + SLICE);     /* someone waits now */
+    tickle(v);
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -152,7 +192,30 @@ void vcpu_kick(struct vcpu *v)
         v->poll_nr = 0;
         stop_timer(&v->poll_timer);
         vcpu_wake(v);
+    } else if (v->is_running && v->processor != smp_processor_id()) {
+        /* In the guest on another CPU: its way back delivers the event. */
+        smp_send_event_check_cpu(v->processor);
     }
+}
+
+/* Make v's CPU reschedule if v runs (it stopped being runnable). */
+void vcpu_sleep(struct vcpu *v)
+{
+    if (!v->is_running)
+        return;
+    if (v->processor == smp_processor_id())
+        raise_softirq(SCHEDULE_SOFTIRQ);
+    else
+        cpu_raise_softirq(v->processor, SCHEDULE_SOFTIRQ);
+}
+
+/* ... and wait until it no longer runs on another CPU (its state is then
+ * saved and its page tables no longer loaded anywhere). */
+void vcpu_sleep_sync(struct vcpu *v)
+{
+    vcpu_sleep(v);
+    while (v->is_running && v->processor != smp_processor_id())
+        arch_smp_relax();
 }
 
 void vcpu_block(struct vcpu *v)
@@ -170,9 +233,10 @@ void vcpu_block(struct vcpu *v)
 
 static void slice_expired(void *data)
 {
-    (void)data;
+    unsigned int cpu = (unsigned int)(uintptr_t)data;
+
     if (sched_has_waiting())
-        raise_softirq(SCHEDULE_SOFTIRQ);
+        cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
 }
 
 static void periodic_fn(void *data)
@@ -190,14 +254,16 @@ void schedule(void)
 {
     struct vcpu *prev = current, *next;
     s_time_t now = NOW();
+    unsigned int cpu = smp_processor_id();
 
+    cpumask_clear_cpu(cpu, &tickled);
     /*
-     * The domain we switched away from last time kept a reference until now:
-     * its vCPU's state was still being saved when we left it.
+     * The domain this CPU switched away from last time kept a reference
+     * until now: its vCPU's state was still being saved when we left it.
      */
-    if (held_prev != NULL) {
-        put_domain(held_prev);
-        held_prev = NULL;
+    if (held_prev[cpu] != NULL) {
+        put_domain(held_prev[cpu]);
+        held_prev[cpu] = NULL;
     }
 
     if (!is_idle_vcpu(prev) && vcpu_runnable(prev))
@@ -207,9 +273,9 @@ void schedule(void)
         next = idle_vcpu;
 
     if (!is_idle_vcpu(next) && sched_has_waiting())
-        set_timer(&slice_timer, now + SLICE);
+        set_timer(&slice_timer[cpu], now + SLICE);
     else
-        stop_timer(&slice_timer);
+        stop_timer(&slice_timer[cpu]);
 
     if (next == prev) {
         runstate_change(prev, RUNSTATE_running, now);
@@ -225,10 +291,12 @@ void schedule(void)
                : vcpu_runnable(prev) ? RUNSTATE_runnable : RUNSTATE_offline;
 
         runstate_change(prev, st, now);
-        held_prev = prev->domain;   /* its running reference, released next time */
+        held_prev[cpu] = prev->domain;  /* its running reference, released next time */
     }
     prev->is_running = false;
     next->is_running = true;
+    next->processor = cpu;
+    running_on[cpu] = is_idle_vcpu(next) ? NULL : next;
     if (!is_idle_vcpu(next)) {
         get_domain(next->domain);   /* held while it runs */
         runstate_change(next, RUNSTATE_running, now);
@@ -253,7 +321,8 @@ void schedule(void)
 void sched_init(void)
 {
     open_softirq(SCHEDULE_SOFTIRQ, schedule);
-    init_timer(&slice_timer, slice_expired, NULL);
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+        init_timer(&slice_timer[cpu], slice_expired, (void *)(uintptr_t)cpu);
 }
 
 /* ---------------------------------------------------------- vCPU timers */
@@ -442,15 +511,14 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, XEN_GUEST_HANDLE_PARAM(void) arg)
     case VCPUOP_down:
         if (!(v->pause_flags & VPF_down)) {
             v->pause_flags |= VPF_down;
-            if (v->is_running)
-                raise_softirq(SCHEDULE_SOFTIRQ);
+            vcpu_sleep(v);
         }
         return 0;
 
     case VCPUOP_get_runstate_info: {
         struct vcpu_runstate_info rs = v->runstate;
 
-        if (v == current)
+        if (v->is_running)
             rs.time[rs.state] += NOW() - rs.state_entry_time;
         return copy_to_guest_va(arg.p, &rs, sizeof(rs)) ? -EFAULT : 0;
     }

@@ -3,7 +3,9 @@
 #   selftest via QEMU -kernel (multiboot1), with boot modules;
 #   selftest with 4.5 GiB and 1 GiB pages (RAM above 4 GiB, 1 GiB direct map);
 #   selftest via the GRUB2 ISO (multiboot2/module2), 2 GiB and 2 vCPUs as in
-#   the reference setup (the second CPU stays parked);
+#   the reference setup;
+#   the other processors brought up (-smp 4, multi-threaded TCG), and left
+#   out as `maxcpus=` / `nosmp` say;
 #   the fault dump (selftest=fault): vector, CR2, registers, symbolised trace;
 #   BUG_ON -> panic (selftest=bug): message and a trace naming the function;
 #   a bad command line: unknown/invalid options warned, boot goes on;
@@ -128,6 +130,23 @@ run --name hv-selftest-kernel-4g-1gpages --timeout 180 --log "$logs/selftest-4g.
     --expect 'Direct map: .*\(1 GiB/2 MiB pages\)' \
     --expect 'selftest: 0 failures' \
     -- -m 4608 -cpu qemu64,+rdrand,+pdpe1gb -kernel "$HV" -append "selftest"
+
+# The APs: every MADT processor started (INIT-SIPI-SIPI) and online before
+# the self tests, under multi-threaded TCG; maxcpus= and nosmp leave some out.
+run --name hv-smp4-bringup --timeout 180 --log "$logs/smp4.log" \
+    --expect 'ACPI: MADT lists 4 enabled processors' \
+    --expect 'SMP: 4 processors up$' \
+    --reject 'did not come up|did not finish' \
+    --expect 'selftest: 0 failures' \
+    -- -m 512 -smp 4 -accel tcg,thread=multi -kernel "$HV" -append "selftest"
+run --name hv-smp-maxcpus --timeout 180 --log "$logs/smp-maxcpus.log" \
+    --expect 'SMP: 2 of 4 processors up \(maxcpus\)$' \
+    --expect 'selftest: 0 failures' \
+    -- -m 512 -smp 4 -kernel "$HV" -append "selftest maxcpus=2"
+run --name hv-smp-nosmp --timeout 180 --log "$logs/smp-nosmp.log" \
+    --expect 'SMP: 1 of 2 processors up \(nosmp\)$' \
+    --expect 'selftest: 0 failures' \
+    -- -m 512 -smp 2 -kernel "$HV" -append "selftest nosmp"
 
 iso=$tmp/selftest.iso
 if ISO=$iso "$ROOT/boot/mkiso.sh" -o "$iso" -a "selftest loglvl=all" \

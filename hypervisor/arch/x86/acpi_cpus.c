@@ -2,8 +2,7 @@
  * acpi_cpus.c — how many processors the machine has, from the firmware's
  * ACPI MADT (enabled local APIC / x2APIC entries), for XEN_SYSCTL_physinfo
  * and cputopoinfo (`xl info`'s nr_cpus, as Xen reports it on the same
- * machine).  This hypervisor runs every vCPU on the boot processor; the
- * others stay parked in the firmware (docs/architecture.md).
+ * machine), and which APIC ids smpboot.c starts (asm/smp.h).
  *
  * Only reading: the RSDP is searched where the ACPI spec puts it for a
  * legacy BIOS (the first KiB of the EBDA, then 0xE0000-0xFFFFF), the RSDT
@@ -17,6 +16,8 @@
 #include <asm/page.h>
 #include <asm/setup.h>
 #include <asm/io_apic.h>
+#include <asm/smp.h>
+#include <xen/smp.h>
 
 static unsigned int machine_cpus = 1;
 static const uint8_t *madt_found;       /* io_apic.c reads it too */
@@ -121,20 +122,32 @@ void acpi_count_cpus(void)
             break;
         if (type == 0 && elen >= 8) {           /* processor local APIC */
             memcpy(&flags, madt + off + 4, 4);
-            n += flags & 1;
+            if (flags & 1) {
+                n++;
+                acpi_cpus_add(madt[off + 3]);
+            }
         } else if (type == 9 && elen >= 16) {   /* processor local x2APIC */
+            uint32_t id;
+
+            memcpy(&id, madt + off + 4, 4);
             memcpy(&flags, madt + off + 8, 4);
-            n += flags & 1;
+            if (flags & 1) {
+                n++;
+                acpi_cpus_add(id);
+            }
         }
         off += elen;
     }
     if (n > 0)
         machine_cpus = n;
-    printk("ACPI: MADT lists %u enabled processor%s (vCPUs run on the boot processor)\n",
-           n, n == 1 ? "" : "s");
+    printk("ACPI: MADT lists %u enabled processor%s\n", n, n == 1 ? "" : "s");
 }
 
+/* Once the APs are started, the processors actually running (Xen counts
+ * online CPUs: `maxcpus=` and CPUs left out lower it). */
 unsigned int arch_nr_cpus(void)
 {
-    return machine_cpus;
+    unsigned int online = num_online_cpus();
+
+    return online ? online : machine_cpus;
 }

@@ -9,6 +9,8 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/regs.h>
+#include <asm/smp.h>
+#include <xen/smp.h>
 
 static volatile uint32_t *apic_mmio;
 
@@ -22,13 +24,13 @@ void apic_write(unsigned int reg, uint32_t val)
     apic_mmio[reg / 4] = val;
 }
 
-/* The timer LVT as last written (see apic_timer_oneshot). */
-static uint32_t lvt_timer;
+/* Each CPU's timer LVT as last written (see apic_timer_oneshot). */
+static uint32_t lvt_timer[NR_CPUS];
 
 static void set_lvt_timer(uint32_t v)
 {
     apic_write(APIC_LVT_TIMER, v);
-    lvt_timer = v;
+    lvt_timer[smp_processor_id()] = v;
 }
 
 void apic_eoi(void)
@@ -61,19 +63,14 @@ paddr_t arch_lapic_base(void)
     return lapic_base;
 }
 
-void apic_init(void)
+/* This CPU's LAPIC: globally enabled, timer masked, LINT0/1 and errors
+ * masked, software-enabled with the spurious vector, timer divider 1.  Every
+ * CPU's LAPIC sits at the same physical address, so one mapping serves all. */
+static void apic_setup_local(void)
 {
     uint64_t base = rdmsr(MSR_APIC_BASE);
 
-    if (!boot_cpu.apic)
-        panic("This CPU has no local APIC\n");
-    /* Global enable (bit 11), xAPIC mode. */
-    wrmsr(MSR_APIC_BASE, base | (1UL << 11));
-    lapic_base = base & PADDR_MASK & ~0xfffUL;
-    apic_mmio = ioremap(lapic_base, PAGE_SIZE);
-    if (!apic_mmio)
-        panic("cannot map the local APIC\n");
-
+    wrmsr(MSR_APIC_BASE, base | (1UL << 11));   /* global enable, xAPIC mode */
     apic_write(APIC_TPR, 0);
     set_lvt_timer(APIC_LVT_MASKED | LAPIC_TIMER_VECTOR);
     apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
@@ -83,6 +80,19 @@ void apic_init(void)
     apic_write(APIC_TDCR, 0xb);                  /* divide by 1 */
     apic_write(APIC_TMICT, 0);
     apic_eoi();
+}
+
+void apic_init(void)
+{
+    uint64_t base = rdmsr(MSR_APIC_BASE);
+
+    if (!boot_cpu.apic)
+        panic("This CPU has no local APIC\n");
+    lapic_base = base & PADDR_MASK & ~0xfffUL;
+    apic_mmio = ioremap(lapic_base, PAGE_SIZE);
+    if (!apic_mmio)
+        panic("cannot map the local APIC\n");
+    apic_setup_local();
     printk("Local APIC id %u, version %#x, at %#lx\n", apic_read(APIC_ID) >> 24,
            apic_read(APIC_VERSION) & 0xff, (unsigned long)(base & PADDR_MASK & ~0xfffUL));
 }
@@ -104,7 +114,33 @@ void apic_timer_oneshot(uint32_t ticks)
      * The LVT keeps its value between shots, so it is written only when it
      * changes (calibration runs the timer periodic): under emulation each
      * register write is an MMIO exit, and this runs at every timer event. */
-    if (lvt_timer != LAPIC_TIMER_VECTOR)
+    if (lvt_timer[smp_processor_id()] != LAPIC_TIMER_VECTOR)
         set_lvt_timer(LAPIC_TIMER_VECTOR);
     apic_write(APIC_TMICT, ticks);
+}
+
+void apic_init_secondary(void)
+{
+    apic_setup_local();
+}
+
+/* The initial APIC id from CPUID: no MMIO, so usable on any path. */
+uint32_t apic_id_self(void)
+{
+    uint32_t a, b, c, d;
+
+    cpuid(1, &a, &b, &c, &d);
+    return b >> 24;
+}
+
+bool apic_icr_idle(void)
+{
+    return !(apic_read(APIC_ICR_LOW) & APIC_ICR_BUSY);
+}
+
+/* One IPI to a physical APIC id (xAPIC: 8-bit destination). */
+void apic_send_ipi_phys(uint32_t apic_id, uint32_t icr_low)
+{
+    apic_write(APIC_ICR_HIGH, apic_id << 24);
+    apic_write(APIC_ICR_LOW, icr_low);
 }

@@ -4,8 +4,8 @@
  *
  *   console -> GDT/IDT -> banner -> CPU features -> boot info (multiboot1 or
  *   2) -> command line -> memory (direct map, frame table, M2P, heap) ->
- *   PIC off, LAPIC -> TSC/LAPIC calibration, NOW(), timer queue -> drop the
- *   identity map -> self tests if asked, else idle.
+ *   PIC off, LAPIC -> TSC/LAPIC calibration, NOW(), timer queue -> the
+ *   other processors (smpboot.c) -> drop the identity map -> self tests if asked, else idle.
  *
  * Options defined here: dom0_mem= (size, or Xen's [min:S,][max:S,]S list;
  * kept for the dom0 builder), noreboot.  loglvl/guest_loglvl live in
@@ -29,15 +29,16 @@
 #include <asm/processor.h>
 #include <asm/pv.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/time.h>
 
 struct boot_info boot_info;
 struct cpu_features boot_cpu;
-/* Page aligned only: a larger alignment would raise the ELF segment
- * alignment and push the multiboot headers past the first 8 KiB of the file.
- * Per-CPU stacks allocated later come from the buddy allocator, which aligns
+/* cpu0_stack: STACK_SIZE bytes at a STACK_SIZE-aligned address, placed by
+ * the linker script (an __aligned(STACK_SIZE) array would raise the ELF
+ * segment alignment and push the multiboot headers past the first 8 KiB of
+ * the file).  The APs' stacks come from the buddy allocator, which aligns
  * them to STACK_SIZE naturally. */
-char cpu0_stack[STACK_SIZE] __aligned(4096);
 
 bool opt_noreboot;
 boolean_param("noreboot", opt_noreboot);
@@ -181,6 +182,7 @@ void __start_xen(unsigned int magic, unsigned int mbi_pa)
 
     serial_init(115200);
     gdt_idt_init();
+    pv_percpu_init(get_cpu_info(), 0);
     printk("Xen version %s (pvlab) (gcc " __VERSION__ ") debug=n\n", XEN_VERSION_STRING);
     printk("Latest ChangeSet: built " __DATE__ " " __TIME__ "\n");
     cpu_init();
@@ -202,6 +204,7 @@ void __start_xen(unsigned int magic, unsigned int mbi_pa)
     apic_init();
     io_apic_init();
     time_init();
+    smp_boot_cpus();                /* needs the identity map (trampoline) */
     mm_drop_identity_map();
     local_irq_enable();
 

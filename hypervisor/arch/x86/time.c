@@ -10,6 +10,7 @@
  * expired timer and re-arms for the next deadline.
  */
 #include <xen/lib.h>
+#include <xen/pvclock.h>
 #include <xen/irqflags.h>
 #include <xen/time.h>
 #include <xen/timer.h>
@@ -32,11 +33,24 @@ uint64_t tsc_to_ns(uint64_t ticks)
     return (uint64_t)(((unsigned __int128)ticks * tsc_to_ns_mul) >> 32);
 }
 
-s_time_t NOW(void)
+/*
+ * System time at a TSC value, with the very scale guests get in their
+ * vcpu_time_info (arch_tsc_scale): so every record written from it, on any
+ * CPU at any moment, lies on the one line NOW() follows, and readings by
+ * different vCPUs never disagree by more than a rounding nanosecond.  (With
+ * the 32.32 multiplier above, records written at different moments would
+ * differ by the two scales' error times the time between them.)
+ */
+s_time_t arch_system_time_at(uint64_t tsc)
 {
     if (!time_ready)
         return 0;
-    return (s_time_t)tsc_to_ns(rdtsc() - tsc_at_boot);
+    return (s_time_t)scale_delta(tsc - tsc_at_boot, arch_tsc_scale());
+}
+
+s_time_t NOW(void)
+{
+    return arch_system_time_at(rdtsc());
 }
 
 void udelay(unsigned long us)

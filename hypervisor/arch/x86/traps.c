@@ -23,8 +23,11 @@
 #include <asm/pv.h>
 #include <asm/regs.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/time.h>
 
+/* The boot processor's GDT and TSS; the APs get theirs from smpboot.c.  The
+ * IDT is one for all CPUs. */
 uint64_t gdt_table[GDT_ENTRIES] __aligned(4096);
 struct tss64 cpu0_tss __aligned(128);
 struct idt_entry idt_table[256] __aligned(16);
@@ -49,14 +52,14 @@ static const char *const trap_names[32] = {
 #define DESC_CODE32(dpl)  (0x00cf9b000000ffffULL | ((uint64_t)(dpl) << 45))
 #define DESC_DATA(dpl)    (0x00cf93000000ffffULL | ((uint64_t)(dpl) << 45))
 
-static void set_tss_desc(unsigned int idx, const struct tss64 *tss)
+static void set_tss_desc(uint64_t *gdt, unsigned int idx, const struct tss64 *tss)
 {
     uint64_t base = (uint64_t)tss, limit = sizeof(*tss) - 1;
 
-    gdt_table[idx] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+    gdt[idx] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
                      (0x89ULL << 40) |                   /* present, 64-bit TSS */
                      (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
-    gdt_table[idx + 1] = base >> 32;
+    gdt[idx + 1] = base >> 32;
 }
 
 static void set_gate(unsigned int vec, unsigned long handler, unsigned int ist, unsigned int dpl)
@@ -77,24 +80,28 @@ void idt_set_dpl(unsigned int vec, unsigned int dpl)
     idt_table[vec & 0xff].type_attr = 0x8e | ((dpl & 3) << 5);
 }
 
-void gdt_idt_init(void)
+/* The hypervisor's descriptors in a CPU's GDT, its TSS (RSP0 below the
+ * stack's cpu_info, own IST stacks), then GDTR, the segment registers, TR
+ * and the shared IDT loaded. */
+static void load_descriptors(uint64_t *gdt, struct tss64 *tss, unsigned long rsp0,
+                             char *ist)
 {
-    struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt_table };
+    struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt };
     struct desc_ptr idtr = { sizeof(idt_table) - 1, (uint64_t)idt_table };
     unsigned int i;
 
-    gdt_table[__HYPERVISOR_CS64 >> 3] = DESC_CODE64(0);
-    gdt_table[__HYPERVISOR_DS >> 3] = DESC_DATA(0);
-    gdt_table[__HYPERVISOR_CS32 >> 3] = DESC_CODE32(0);
-    gdt_table[FLAT_RING3_CS32 >> 3] = DESC_CODE32(3);
-    gdt_table[FLAT_RING3_DS32 >> 3] = DESC_DATA(3);
-    gdt_table[FLAT_RING3_CS64 >> 3] = DESC_CODE64(3);
+    gdt[__HYPERVISOR_CS64 >> 3] = DESC_CODE64(0);
+    gdt[__HYPERVISOR_DS >> 3] = DESC_DATA(0);
+    gdt[__HYPERVISOR_CS32 >> 3] = DESC_CODE32(0);
+    gdt[FLAT_RING3_CS32 >> 3] = DESC_CODE32(3);
+    gdt[FLAT_RING3_DS32 >> 3] = DESC_DATA(3);
+    gdt[FLAT_RING3_CS64 >> 3] = DESC_CODE64(3);
 
-    cpu0_tss.rsp0 = (uint64_t)cpu0_stack + STACK_SIZE;
+    tss->rsp0 = rsp0;
     for (i = 0; i < NR_IST; i++)
-        cpu0_tss.ist[i] = (uint64_t)ist_stacks[i] + IST_STACK_SIZE;
-    cpu0_tss.iomap_base = sizeof(cpu0_tss);              /* no I/O bitmap */
-    set_tss_desc(TSS_SELECTOR >> 3, &cpu0_tss);
+        tss->ist[i] = (uint64_t)ist + (i + 1) * IST_STACK_SIZE;
+    tss->iomap_base = sizeof(*tss);                      /* no I/O bitmap */
+    set_tss_desc(gdt, TSS_SELECTOR >> 3, tss);
 
     __asm__ volatile("lgdt %0" :: "m"(gdtr));
     /* Reload CS with a far return, then the data segments and TR. */
@@ -113,13 +120,53 @@ void gdt_idt_init(void)
                      :: [cs] "i"(__HYPERVISOR_CS64), [ds] "i"(__HYPERVISOR_DS)
                      : "rax", "memory");
     __asm__ volatile("ltr %w0" :: "r"(TSS_SELECTOR));
+    __asm__ volatile("lidt %0" :: "m"(idtr));
+}
+
+void gdt_idt_init(void)
+{
+    unsigned int i;
 
     for (i = 0; i < 256; i++)
         set_gate(i, idt_stubs[i], 0, 0);
     set_gate(TRAP_double_fault, idt_stubs[TRAP_double_fault], IST_DF, 0);
     set_gate(TRAP_nmi, idt_stubs[TRAP_nmi], IST_NMI, 0);
     set_gate(TRAP_machine_check, idt_stubs[TRAP_machine_check], IST_MC, 0);
-    __asm__ volatile("lidt %0" :: "m"(idtr));
+    percpu_x86[0].stack = cpu0_stack;
+    percpu_x86[0].gdt = gdt_table;
+    percpu_x86[0].tss = &cpu0_tss;
+    percpu_x86[0].ist = ist_stacks[0];
+    stack_cpu_info(cpu0_stack)->rsp0 = (unsigned long)stack_cpu_info(cpu0_stack);
+    load_descriptors(gdt_table, &cpu0_tss, (unsigned long)stack_cpu_info(cpu0_stack),
+                     ist_stacks[0]);
+    wrmsr(MSR_SHADOW_GS_BASE, (uint64_t)stack_cpu_info(cpu0_stack));
+}
+
+void cpu_desc_init(unsigned int cpu)
+{
+    struct percpu_x86 *p = &percpu_x86[cpu];
+
+    load_descriptors(p->gdt, p->tss, (unsigned long)stack_cpu_info(p->stack), p->ist);
+}
+
+/* Which CPU faulted: from the stack when on a hypervisor stack (an IST
+ * stack has no cpu_info), else from the LAPIC id. */
+static unsigned int fault_cpu(void)
+{
+    unsigned long sp = (unsigned long)__builtin_frame_address(0);
+    uint32_t id;
+
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+        unsigned long s = (unsigned long)percpu_x86[cpu].stack;
+
+        if (s && sp >= s && sp < s + STACK_SIZE)
+            return cpu;
+    }
+    id = apic_id_self();
+    for (unsigned int cpu = 0; cpu < nr_present_cpus; cpu++)
+        if (percpu_x86[cpu].apic_id == id)
+            return cpu;
+    return 0;
 }
 
 /* Print one frame: address, symbol+offset/size. */
@@ -142,13 +189,18 @@ static bool addr_in_image_text(unsigned long a)
 /* Is [p, p+16) inside one of the hypervisor's stacks? */
 static bool frame_on_stack(unsigned long p)
 {
-    unsigned long s = (unsigned long)cpu0_stack;
-    unsigned long i = (unsigned long)ist_stacks;
-
     if (p & 7)
         return false;
-    return (p >= s && p + 16 <= s + STACK_SIZE) ||
-           (p >= i && p + 16 <= i + sizeof(ist_stacks));
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+        unsigned long s = (unsigned long)percpu_x86[cpu].stack;
+        unsigned long i = (unsigned long)percpu_x86[cpu].ist;
+
+        if (s && p >= s && p + 16 <= s + STACK_SIZE)
+            return true;
+        if (i && p >= i && p + 16 <= i + NR_IST * IST_STACK_SIZE)
+            return true;
+    }
+    return false;
 }
 
 /*
@@ -190,7 +242,7 @@ void show_registers(const struct cpu_user_regs *regs)
 
     __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
                      : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
-    printk("CPU:    0\n");
+    printk("CPU:    %u\n", fault_cpu());
     {
         unsigned long off, size;
         const char *name = symbols_lookup(regs->rip, &off, &size);
@@ -237,7 +289,7 @@ void fatal_trap(const struct cpu_user_regs *regs)
     show_stack_words(regs);
     show_stack_trace(regs->rip, regs->rbp);
     printk("\n****************************************\n");
-    printk("Panic on CPU 0:\n");
+    printk("Panic on CPU %u:\n", fault_cpu());
     if (vec == TRAP_page_fault) {
         printk("FATAL PAGE FAULT\n");
         printk("[error_code=%04x]\n", regs->error_code);
@@ -251,48 +303,75 @@ void fatal_trap(const struct cpu_user_regs *regs)
     machine_fatal_stop();
 }
 
+/*
+ * Every entry: the hypervisor lock (smp.c) is taken on entry from a guest
+ * (and kept until pv_exit_to_guest drops it) and for an interrupt taken
+ * while idling (dropped before returning to the idle loop).  The flush and
+ * event-check IPIs are serviced without it: a flush is what a lock holder
+ * may be waiting for, and an event check only has to bring the CPU here.
+ */
 void do_trap(struct cpu_user_regs *regs)
 {
     unsigned int vec = regs->entry_vector;
     static unsigned int unexpected;
+    bool from_guest = guest_mode(regs), took = false;
 
-    if (vec >= FIRST_IRQ_VECTOR && guest_mode(regs)) {
+    if (vec == FLUSH_VECTOR) {
+        apic_eoi();
+        smp_service_flush();
+        if (!from_guest)
+            return;
+    } else if (vec == EVENT_CHECK_VECTOR) {
+        apic_eoi();
+        if (!from_guest)
+            return;             /* the idle loop looks at its softirqs next */
+    }
+    if (vec == TRAP_nmi && !from_guest) {
+        /* May have interrupted a lock holder or the lock's spin loop. */
+        printk(XENLOG_WARNING "NMI received (ignored)\n");
+        return;
+    }
+    if (from_guest) {
+        hyp_lock_acquire();
+    } else if (!hyp_lock_held() &&
+               (vec >= FIRST_IRQ_VECTOR || regs->rip == (unsigned long)pv_iret_insn)) {
+        /* An interrupt while idling, or the final iretq to a guest faulted
+         * (its failsafe bounce continues to the exit path, which drops the
+         * lock; see pv_fixup_fault). */
+        hyp_lock_acquire();
+        took = vec >= FIRST_IRQ_VECTOR;
+    }
+
+    if (vec >= FIRST_IRQ_VECTOR && from_guest) {
         perf_enter(PERF_IRQ);
         perfc_incr(guest_irq);
         perf_sample(regs->rip);
     }
-    if (vec == LAPIC_TIMER_VECTOR) {
+    if (vec == FLUSH_VECTOR || vec == EVENT_CHECK_VECTOR) {
+        /* From a guest: the exit path does the rest. */
+    } else if (vec == TRAP_nmi) {
+        printk(XENLOG_WARNING "NMI received (ignored)\n");
+    } else if (vec == LAPIC_TIMER_VECTOR) {
         timer_interrupt();
-        return;
-    }
-    if (vec == SPURIOUS_APIC_VECTOR)
-        return;
-    if (arch_irq_vector(vec))           /* a device line routed as a PIRQ */
-        return;
-    if (vec >= FIRST_IRQ_VECTOR) {
+    } else if (vec == SPURIOUS_APIC_VECTOR) {
+    } else if (arch_irq_vector(vec)) {  /* a device line routed as a PIRQ */
+    } else if (vec >= FIRST_IRQ_VECTOR) {
         /* The 8259 is masked, but it can still raise its spurious IRQ7/15
          * (vectors 0x27/0x2f); those must not be acknowledged at the LAPIC. */
         if (vec >= 0x30)
             apic_eoi();
         if (unexpected++ < 10)
             printk(XENLOG_WARNING "unexpected interrupt, vector %#x\n", vec);
-        return;
-    }
-    if (vec == TRAP_nmi) {
-        printk(XENLOG_WARNING "NMI received (ignored)\n");
-        return;
-    }
-    if (guest_mode(regs)) {
+    } else if (from_guest) {
         pv_guest_exception(regs);
-        return;
-    }
-    if (pv_fixup_fault(regs))
-        return;
-    if (vec == TRAP_debug) {
+    } else if (pv_fixup_fault(regs)) {
+    } else if (vec == TRAP_debug) {
         /* A guest's data breakpoint hit by a hypervisor access to guest
          * memory: not ours to report. */
         __asm__ volatile("mov %0, %%db6" :: "r"(0xffff0ff0UL));
-        return;
+    } else {
+        fatal_trap(regs);
     }
-    fatal_trap(regs);
+    if (took)
+        hyp_lock_release();
 }

@@ -61,6 +61,12 @@ SECTIONS
         *(.bss.page_aligned)
         *(.bss .bss.*)
         *(COMMON)
+        /* The boot processor's stack, aligned to its size (asm/smp.h finds
+         * the cpu_info at its top by rounding RSP up); aligning here does not
+         * raise the segment's alignment as an aligned variable would. */
+        . = ALIGN(STACK_SIZE);
+        cpu0_stack = .;
+        . += STACK_SIZE;
         . = ALIGN(4096);
         __bss_end = .;
     } :image

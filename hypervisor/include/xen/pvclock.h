@@ -39,6 +39,7 @@ void update_domain_wallclock_time(struct domain *d);
 /* Architecture hooks. */
 uint64_t arch_rdtsc(void);
 const struct time_scale *arch_tsc_scale(void);     /* TSC ticks -> ns */
+s_time_t arch_system_time_at(uint64_t tsc);         /* NOW() when the TSC read tsc */
 bool arch_tsc_stable(void);
 /* Wall-clock time (seconds and ns since the epoch) at system time 0. */
 void arch_boot_wallclock(uint64_t *sec, uint32_t *nsec);

@@ -18,6 +18,7 @@
 #include <xen/types.h>
 #include <xen/errno.h>
 #include <xen/spinlock.h>
+#include <xen/smp.h>
 #include <xen/timer.h>
 #include <public/xen.h>
 #include <public/vcpu.h>
@@ -59,6 +60,7 @@ struct vcpu {
     unsigned int        pause_flags;      /* VPF_* */
     unsigned int        pause_count;      /* vcpu_pause() nesting */
     bool                is_running;
+    unsigned int        processor;        /* CPU it runs on / last ran on */
     bool                is_initialised;   /* has a guest context */
     struct vcpu_runstate_info runstate;
     uint64_t            runstate_guest;   /* guest VA of the runstate copy, 0 = none */
@@ -150,12 +152,13 @@ struct domain {
     for (unsigned int __i = 0; __i < (d)->max_vcpus; __i++) \
         if (((v) = (d)->vcpu[__i]) != NULL)
 
-/* The vCPU currently executing on this CPU (arch provides); the idle vCPU
- * when no guest runs. */
+/* The vCPU currently executing on this CPU (arch provides); this CPU's idle
+ * vCPU when no guest runs. */
 struct vcpu *current_vcpu(void);
 #define current (current_vcpu())
-extern struct vcpu *idle_vcpu;
-#define is_idle_vcpu(v) ((v) == idle_vcpu)
+extern struct vcpu *idle_vcpus[NR_CPUS];      /* one per CPU (arch provides) */
+#define idle_vcpu (idle_vcpus[smp_processor_id()])
+#define is_idle_vcpu(v) ((v)->domain->domain_id == DOMID_IDLE)
 
 extern struct domain *domain_list;          /* by id, dying ones included */
 extern struct domain *hardware_domain;      /* dom0 */
@@ -220,6 +223,8 @@ bool sched_has_waiting(void);
 void vcpu_wake(struct vcpu *v);          /* make runnable if nothing else blocks it */
 void vcpu_block(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);          /* event arrived: wake if blocked */
+void vcpu_sleep(struct vcpu *v);         /* stopped being runnable: deschedule */
+void vcpu_sleep_sync(struct vcpu *v);    /* ... and wait until off other CPUs */
 void vcpu_update_runstate_area(struct vcpu *v);
 int  vcpu_set_singleshot_timer(struct vcpu *v, uint64_t deadline, uint32_t flags);
 int  sched_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, uint64_t timeout);

@@ -22,7 +22,7 @@ s_time_t h_now;
 unsigned long initial_free;
 static struct domain idle_dom;
 static struct vcpu idle_v;
-struct vcpu *idle_vcpu = &idle_v;
+struct vcpu *idle_vcpus[NR_CPUS] = { &idle_v };
 struct vcpu *h_cur;
 
 void h_setup(void)
@@ -190,6 +190,7 @@ uint64_t h_tsc;
 static struct time_scale h_scale = { .shift = 0, .mul_frac = 1u << 31 };
 uint64_t arch_rdtsc(void) { return h_tsc; }
 const struct time_scale *arch_tsc_scale(void) { return &h_scale; }
+s_time_t arch_system_time_at(uint64_t tsc) { (void)tsc; return NOW(); }
 bool arch_tsc_stable(void) { return true; }
 /* As the arch hook should: dom0's settime wins over the CMOS clock. */
 void arch_boot_wallclock(uint64_t *sec, uint32_t *nsec)
@@ -211,6 +212,11 @@ void arch_hwdom_shutdown(unsigned int reason) { (void)reason; }
 
 void pv_flush_tlb_local(void) { }
 void pv_invlpg(unsigned long va) { (void)va; }
+void pv_flush_tlb_all_cpus(void) { }
+void pv_flush_tlb_this_cpu(void) { }
+void pv_invlpg_this_cpu(unsigned long va) { (void)va; }
+void pv_flush_vcpu_mask(const unsigned long *m, unsigned int n, bool one, unsigned long va)
+{ (void)m; (void)n; (void)one; (void)va; }
 void pv_load_cr3(struct vcpu *v) { (void)v; }
 void arch_init_guest_l4_slots(pte_t *l4, struct domain *d) { (void)l4; (void)d; }
 bool mfn_is_io(mfn_t mfn) { (void)mfn; return false; }

@@ -107,6 +107,11 @@ uint64_t h_count(mfn_t mfn) { return frame_table[mfn].count_info & PGC_count_mas
 
 void pv_flush_tlb_local(void) { flushes++; pv_tlb_stale_writable = false; }
 void pv_invlpg(unsigned long va) { (void)va; invlpgs++; }
+void pv_flush_tlb_all_cpus(void) { flushes++; pv_tlb_stale_writable = false; }
+void pv_flush_tlb_this_cpu(void) { flushes++; }
+void pv_invlpg_this_cpu(unsigned long va) { (void)va; invlpgs++; }
+void pv_flush_vcpu_mask(const unsigned long *m, unsigned int n, bool one, unsigned long va)
+{ (void)m; (void)n; (void)va; if (one) invlpgs++; else flushes++; }
 void pv_load_cr3(struct vcpu *v) { (void)v; cr3_loads++; pv_tlb_stale_writable = false; }
 
 void arch_init_guest_l4_slots(pte_t *l4, struct domain *d)

@@ -109,7 +109,7 @@ start32:
         xor     eax, eax
         rep stosd
 
-        mov     esp, PA(cpu0_stack) + STACK_SIZE
+        mov     esp, PA(cpu0_stack) + STACK_SIZE - CPU_INFO_SIZE
 
         cmp     esi, MB1_LOADER_MAGIC
         je      .magic_ok
@@ -236,7 +236,7 @@ start64_high:
         xor     eax, eax
         mov     fs, ax
         mov     gs, ax
-        mov     rsp, cpu0_stack + STACK_SIZE
+        mov     rsp, cpu0_stack + STACK_SIZE - CPU_INFO_SIZE   ; struct cpu_info above
         ; GDTR's base must stay valid once the identity map is gone.
         mov     rax, boot_gdt
         mov     [rel boot_gdtr + 2], rax

@@ -13,7 +13,8 @@
  *     its initrd unless it starts with "domain=".
  * dom0's memory: dom0_mem=, else everything free minus a reserve for the
  * hypervisor (1/16 of RAM, at least 16 MiB) and what the extra domains ask.
- * dom0's vCPUs: dom0_max_vcpus=N or N-M (the larger), default 1.
+ * dom0's vCPUs: one per online CPU within dom0_max_vcpus=max or min-max
+ * (Xen's rule), but at most 1 unless the option is given.
  *
  * A kernel is an ELF64 PV image or a bzImage with a gzip/xz payload (what
  * users put in grub.cfg).  A kernel that cannot be loaded is refused with a
@@ -42,26 +43,48 @@
 #include <xen/xmalloc.h>
 #include <public/features.h>
 #include <asm/page.h>
+#include <xen/smp.h>
 #include <asm/pv.h>
 #include <asm/pv_emul.h>
 #include <asm/pv_mm.h>
 #include <asm/setup.h>
 
-static unsigned int opt_dom0_vcpus = 1;
+/*
+ * dom0_max_vcpus=<max> or <min>-<max> (Xen's syntax): dom0 gets one vCPU
+ * per online CPU within [min, max], as on Xen.  Unlike Xen the default max
+ * is 1, not every CPU: Linux dom0 on two vCPUs over two CPUs is not yet
+ * validated (docs/smp.md).
+ */
+static unsigned int opt_dom0_vcpus_min = 1, opt_dom0_vcpus_max = 1;
 
 static int parse_dom0_max_vcpus(const char *s)
 {
     const char *end;
-    unsigned long n = simple_strtoul(s, &end, 10);
+    unsigned long lo, hi = simple_strtoul(s, &end, 10);
 
-    if (*end == '-')
-        n = simple_strtoul(end + 1, &end, 10);
-    if (*end || n == 0 || n > MAX_VIRT_CPUS)
+    lo = 1;
+    if (*end == '-') {
+        lo = hi;
+        hi = simple_strtoul(end + 1, &end, 10);
+    }
+    if (*end || lo == 0 || hi == 0 || lo > hi || hi > MAX_VIRT_CPUS)
         return -EINVAL;
-    opt_dom0_vcpus = (unsigned int)n;
+    opt_dom0_vcpus_min = (unsigned int)lo;
+    opt_dom0_vcpus_max = (unsigned int)hi;
     return 0;
 }
 custom_param("dom0_max_vcpus", parse_dom0_max_vcpus);
+
+static unsigned int dom0_vcpus(void)
+{
+    unsigned int n = num_online_cpus();
+
+    if (n < opt_dom0_vcpus_min)
+        n = opt_dom0_vcpus_min;
+    if (n > opt_dom0_vcpus_max)
+        n = opt_dom0_vcpus_max;
+    return n;
+}
 
 struct boot_dom {
     int kernel, initrd;             /* module indexes, initrd -1 = none */
@@ -462,7 +485,7 @@ void pv_build_boot_domains(void)
         bd->kernel = (int)i;
         if (nd == 0 && !starts_with(s, "domain=")) {
             bd->dom0 = true;
-            bd->vcpus = opt_dom0_vcpus;
+            bd->vcpus = dom0_vcpus();
             strlcpy(bd->cmdline, s, sizeof(bd->cmdline));
         } else if (starts_with(s, "domain=unprivileged")) {
             if (parse_domu_opts(s, bd) != 0) {

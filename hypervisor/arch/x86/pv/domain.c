@@ -35,22 +35,37 @@
 #include <asm/pv.h>
 #include <asm/regs.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
+#include <xen/smp.h>
 #include <asm/time.h>
 
-/* The idle vCPU: what runs when no guest vCPU can. */
+/* The idle vCPUs, one per CPU: what a CPU runs when no guest vCPU can. */
 static struct domain idle_domain = { .domain_id = DOMID_IDLE, .refcnt = 1 };
-static struct vcpu idle_vcpu_struct = { .domain = &idle_domain };
-struct vcpu *idle_vcpu = &idle_vcpu_struct;
-static struct vcpu *curr_vcpu = &idle_vcpu_struct;
+static struct vcpu idle_vcpu_structs[NR_CPUS];
+struct vcpu *idle_vcpus[NR_CPUS];
 
 struct vcpu *current_vcpu(void)
 {
-    return curr_vcpu;
+    return get_cpu_info()->curr_vcpu;
 }
 
+/* The frame of the guest running on this CPU: right below its cpu_info. */
 struct cpu_user_regs *guest_cpu_user_regs(void)
 {
-    return (struct cpu_user_regs *)(cpu0_tss.rsp0 - PV_FRAME_SIZE);
+    return (struct cpu_user_regs *)((char *)get_cpu_info() - PV_FRAME_SIZE);
+}
+
+/* A CPU's idle vCPU becomes its current one (before the CPU runs C code
+ * that looks at `current`). */
+void pv_percpu_init(struct cpu_info *ci, unsigned int cpu)
+{
+    struct vcpu *v = &idle_vcpu_structs[cpu];
+
+    v->domain = &idle_domain;
+    v->vcpu_id = cpu;
+    v->is_running = true;
+    idle_vcpus[cpu] = v;
+    ci->curr_vcpu = v;
 }
 
 /* ------------------------------------------------------ guest access */
@@ -154,11 +169,13 @@ void pv_ldt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn)
         unmap_pages_from_xen(va, PAGE_SIZE);
 }
 
-/* LDTR for v: the descriptor (in the hypervisor's shared GDT page, one CPU)
- * points at v's LDT area; no LDT loads the null selector. */
+/* LDTR for v: the descriptor (in this CPU's own GDT page, which v's GDT
+ * maps as its page 15) points at v's LDT area; no LDT loads the null
+ * selector. */
 void pv_load_ldt(struct vcpu *v)
 {
     uint64_t base, limit;
+    uint64_t *gdt = percpu_x86[smp_processor_id()].gdt;
 
     if (v == NULL || v->arch.ldt_ents == 0) {
         __asm__ volatile("lldt %w0" :: "r"(0));
@@ -166,10 +183,10 @@ void pv_load_ldt(struct vcpu *v)
     }
     base = v->arch.gdt_va + GDT_PAGES * PAGE_SIZE;
     limit = v->arch.ldt_ents * 8 - 1;
-    gdt_table[LDT_SELECTOR >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
-                                   (0x82ULL << 40) | (((limit >> 16) & 0xf) << 48) |
-                                   (((base >> 24) & 0xff) << 56);
-    gdt_table[(LDT_SELECTOR >> 3) + 1] = base >> 32;
+    gdt[LDT_SELECTOR >> 3] = (limit & 0xffff) | ((base & 0xffffff) << 16) |
+                             (0x82ULL << 40) | (((limit >> 16) & 0xf) << 48) |
+                             (((base >> 24) & 0xff) << 56);
+    gdt[(LDT_SELECTOR >> 3) + 1] = base >> 32;
     __asm__ volatile("lldt %w0" :: "r"(LDT_SELECTOR));
 }
 
@@ -187,11 +204,28 @@ static int vcpu_gdt_init(struct vcpu *v)
     v->arch.gdt_va = vcpu_gdt_va(v);
     for (i = 0; i < GDT_GUEST_PAGES; i++)
         pv_gdt_map_page(v, i, 0);
-    /* Pages 14 and 15: the hypervisor's own descriptors and the TSS. */
+    /* Pages 14 and 15: the hypervisor's own descriptors and the TSS, of the
+     * CPU it runs on (vcpu_gdt_follow_cpu moves them with it). */
+    v->arch.gdt_cpu = 0;
     rc = map_pages_to_xen(v->arch.gdt_va + GDT_GUEST_PAGES * PAGE_SIZE,
-                          virt_to_maddr(&gdt_table[GDT_GUEST_PAGES * 512]),
+                          virt_to_maddr(&percpu_x86[0].gdt[GDT_GUEST_PAGES * 512]),
                           2 * PAGE_SIZE, PAGE_HYPERVISOR, true);
     return rc;
+}
+
+/* v is about to run on this CPU: its GDT's pages 14-15 must be this CPU's
+ * (TSS descriptor, LDT slot).  The CPU v left flushed its TLB when it
+ * loaded other page tables, so only this CPU's entries matter. */
+static void vcpu_gdt_follow_cpu(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+
+    if (v->arch.gdt_cpu == cpu)
+        return;
+    map_pages_to_xen(v->arch.gdt_va + GDT_GUEST_PAGES * PAGE_SIZE,
+                     virt_to_maddr(&percpu_x86[cpu].gdt[GDT_GUEST_PAGES * 512]),
+                     2 * PAGE_SIZE, PAGE_HYPERVISOR, true);
+    v->arch.gdt_cpu = cpu;
 }
 
 static void load_gdt(unsigned long base)
@@ -362,10 +396,52 @@ void arch_machphys_mapping(struct xen_machphys_mapping *m)
 
 /* ------------------------------------------------------ PV MMU hooks */
 
+/*
+ * The PV MMU's flushes: after a guest page-table change, every CPU that
+ * may cache the old entry must drop it, i.e. this CPU and the CPUs in the
+ * current domain's dirty mask.  Other CPUs get a whole flush (an IPI each);
+ * invlpg stays local when no other CPU runs the domain.  A writable mapping
+ * of any domain may linger on any CPU, so pv_tlb_stale_writable is cleared
+ * only by a flush that reached every online CPU.
+ */
+static void flush_domain_cpus(void)
+{
+    struct vcpu *v = current;
+    cpumask_t mask;
+
+    cpumask_clear(&mask);
+    if (!is_idle_vcpu(v))
+        cpumask_copy_atomic(&mask, &v->domain->arch.dirty_cpumask);
+    cpumask_clear_cpu(smp_processor_id(), &mask);
+    if (!cpumask_empty(&mask))
+        smp_flush_tlb_mask(&mask);
+}
+
 void pv_flush_tlb_local(void)
 {
     perfc_incr(tlb_flush);
     flush_tlb_local();
+    flush_domain_cpus();
+    if (num_online_cpus() == 1)
+        pv_tlb_stale_writable = false;
+}
+
+void pv_flush_tlb_this_cpu(void)
+{
+    perfc_incr(tlb_flush);
+    flush_tlb_local();
+}
+
+void pv_invlpg_this_cpu(unsigned long va)
+{
+    perfc_incr(invlpg);
+    invlpg(va);
+}
+
+void pv_flush_tlb_all_cpus(void)
+{
+    perfc_incr(tlb_flush);
+    smp_flush_tlb_all();
     pv_tlb_stale_writable = false;
 }
 
@@ -373,6 +449,37 @@ void pv_invlpg(unsigned long va)
 {
     perfc_incr(invlpg);
     invlpg(va);
+    flush_domain_cpus();
+}
+
+/* MMUEXT_*_MULTI: the CPUs where the vCPUs in the guest's mask may hold
+ * entries (where they run or last ran, if still dirty for the domain). */
+void pv_flush_vcpu_mask(const unsigned long *vcpumask, unsigned int nr_words, bool one_va,
+                        unsigned long va)
+{
+    struct vcpu *v = current, *w;
+    struct domain *d = v->domain;
+    cpumask_t mask, dirty;
+
+    cpumask_clear(&mask);
+    cpumask_copy_atomic(&dirty, &d->arch.dirty_cpumask);
+    for_each_vcpu(d, w) {
+        if (w->vcpu_id / 64 >= nr_words || !((vcpumask[w->vcpu_id / 64] >> (w->vcpu_id % 64)) & 1))
+            continue;
+        if (cpumask_test_cpu(w->processor, &dirty))
+            cpumask_set_cpu(w->processor, &mask);
+        if (w == v)
+            cpumask_set_cpu(smp_processor_id(), &mask);
+    }
+    if (one_va && cpumask_test_cpu(smp_processor_id(), &mask)) {
+        perfc_incr(invlpg);
+        invlpg(va);
+        cpumask_clear_cpu(smp_processor_id(), &mask);
+    }
+    if (!cpumask_empty(&mask)) {
+        perfc_incr(tlb_flush);
+        smp_flush_tlb_mask(&mask);
+    }
 }
 
 static mfn_t active_table(const struct vcpu *v)
@@ -390,7 +497,8 @@ void pv_load_cr3(struct vcpu *v)
     mfn = active_table(v);
     perfc_incr(cr3_load);
     write_cr3(mfn ? (unsigned long)mfn << PAGE_SHIFT : virt_to_maddr(idle_pg_table));
-    pv_tlb_stale_writable = false;          /* no global pages: CR4.PGE is off */
+    if (num_online_cpus() == 1)
+        pv_tlb_stale_writable = false;      /* no global pages: CR4.PGE is off */
 }
 
 void arch_init_guest_l4_slots(pte_t *l4, struct domain *d)
@@ -481,6 +589,7 @@ static void restore_vcpu(struct vcpu *v)
     unsigned long cr0;
 
     memcpy(guest_cpu_user_regs(), &v->arch.user_regs, PV_FRAME_SIZE);
+    vcpu_gdt_follow_cpu(v);
     load_gdt(v->arch.gdt_va);
     pv_load_ldt(v);
     pv_load_cr3(v);
@@ -504,11 +613,18 @@ void context_switch(struct vcpu *prev, struct vcpu *next)
         vcpu_update_runstate_area(prev);
         save_vcpu(prev);
     }
-    curr_vcpu = next;
+    get_cpu_info()->curr_vcpu = next;
     perfc_incr(sched_switch);
+    /* This CPU is about to load other page tables (a CR3 write flushes:
+     * no global pages), so it holds nothing of prev's domain any more. */
+    if (!is_idle_vcpu(prev) && (is_idle_vcpu(next) || next->domain != prev->domain))
+        cpumask_clear_cpu_atomic(smp_processor_id(), &prev->domain->arch.dirty_cpumask);
+    if (!is_idle_vcpu(next))
+        cpumask_set_cpu_atomic(smp_processor_id(), &next->domain->arch.dirty_cpumask);
     pv_load_debugregs(is_idle_vcpu(next) ? NULL : next);
     if (is_idle_vcpu(next)) {
-        struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1, (uint64_t)gdt_table };
+        struct desc_ptr gdtr = { GDT_ENTRIES * 8 - 1,
+                                 (uint64_t)percpu_x86[smp_processor_id()].gdt };
 
         __asm__ volatile("lgdt %0" :: "m"(gdtr));
         pv_load_ldt(NULL);
@@ -531,9 +647,16 @@ static void reap_boot_domains(void)
 
 restart:
     for (d = domain_list; d != NULL; d = d->next_in_list) {
+        struct vcpu *v;
+        bool running = false;
+
         if (!d->arch.boot_domain || d == hardware_domain || !d->is_shut_down ||
             d->is_dying != DOMDYING_alive || d == current->domain)
             continue;
+        for_each_vcpu(d, v)
+            running |= v->is_running;
+        if (running)
+            continue;                   /* still on another CPU: next pass */
         printk("d%u: boot-time domain shut down (%s): destroyed\n", d->domain_id,
                shutdown_reason_name(d->shutdown_code));
         domain_kill(d);
@@ -541,29 +664,61 @@ restart:
     }
 }
 
+/*
+ * Each CPU's idle loop, on the stack below the frame area.  It takes the
+ * hypervisor lock only when this CPU has softirqs to run (a vCPU woken for
+ * it, a slice or timer event): otherwise it halts without the lock, so an
+ * idle CPU never spins for it (under emulation a spinning CPU costs a host
+ * thread).  A softirq raised for it by another CPU comes with an
+ * event-check IPI, which ends the halt; `sti; hlt` leaves no window for an
+ * IPI sent after the check.  Interrupts taken while halted take the lock
+ * themselves (do_trap).
+ */
+static s_time_t idle_since[NR_CPUS];
+
 static void __noreturn idle_loop(void)
 {
+    unsigned int cpu = smp_processor_id();
+
     for (;;) {
         local_irq_disable();
+        if (!hyp_lock_held()) {
+            if (!softirq_pending()) {
+                safe_halt();
+                continue;
+            }
+            hyp_lock_acquire();
+            if (idle_since[cpu]) {
+                perf_idle(NOW() - idle_since[cpu]);
+                idle_since[cpu] = 0;
+            }
+        }
         while (softirq_pending())
             do_softirq();
         if (!is_idle_vcpu(current))
-            pv_resume_guest();
+            pv_resume_guest();          /* the exit path drops the lock */
         reap_boot_domains();
         if (!softirq_pending()) {
-            s_time_t t = NOW();
-
             perf_leave();
+            idle_since[cpu] = NOW();
+            hyp_lock_release();
             safe_halt();
-            perf_idle(NOW() - t);
         }
     }
+}
+
+/* An AP, set up and online: it idles until the scheduler gives it a vCPU. */
+void pv_secondary_start(void)
+{
+    pv_run_on_idle_stack(idle_loop);
 }
 
 void pv_start_scheduling(void)
 {
     pv_console_input_init();
     perf_start();
+    if (!hyp_lock_held())
+        hyp_lock_acquire();
     raise_softirq(SCHEDULE_SOFTIRQ);
     pv_run_on_idle_stack(idle_loop);
 }
@@ -603,4 +758,5 @@ void pv_exit_to_guest(struct cpu_user_regs *regs)
         break;
     }
     perf_leave();
+    hyp_lock_release();                 /* interrupts stay off until the guest runs */
 }

@@ -1,7 +1,8 @@
 ; pv/entry.asm — the PV guest entry and exit paths.
 ;
-; One CPU, one hypervisor stack (cpu0_stack).  Whenever a guest runs, the
-; top 168 bytes of that stack are the guest's struct cpu_user_regs frame
+; Each CPU has its own hypervisor stack with a struct cpu_info in its top 64
+; bytes (asm/smp.h).  Whenever a guest runs on a CPU, the 168 bytes below
+; that cpu_info (up to TSS.RSP0) are the guest's struct cpu_user_regs frame
 ; (general registers, error code/vector, rip, cs, rflags, rsp, ss): exception
 ; and interrupt entries from ring 3 land there through TSS.RSP0, and the
 ; SYSCALL entry below builds the same frame by hand.  Context switches swap
@@ -26,17 +27,14 @@ default rel
 %include "asm/config.inc"
 %include "asm/gprs.inc"
 
-extern cpu0_tss
 extern pv_do_syscall
 extern pv_exit_to_guest
-extern cpu0_stack
 
 global pv_syscall_entry, pv_ret_to_guest, pv_resume_guest, pv_run_on_idle_stack
 global pv_guest_copy, pv_copy_insn, pv_copy_fixup, pv_copy_insn_tail, pv_copy_fixup_words
 global pv_guest_put16, pv_put16_insn, pv_put16_fixup
 global pv_load_sel, pv_load_sel_insn, pv_load_sel_fixup
 global pv_iret_insn
-global pv_guest_rsp_scratch
 
 %define FRAME_SIZE      168
 %define TRAP_syscall    0x100
@@ -55,22 +53,30 @@ global pv_guest_rsp_scratch
 %define REGS_rsp        152
 %define REGS_ss         160
 
-section .data
-align 8
-pv_guest_rsp_scratch: dq 0
+; RSP -> this CPU's TSS.RSP0 (the frame's upper end), from anywhere on its
+; hypervisor stack.
+%macro RSP_TO_FRAME_TOP 0
+        or      rsp, STACK_SIZE - 1
+        sub     rsp, CPU_INFO_SIZE - 1
+%endmacro
 
 section .text
 BITS 64
 
 
 ; SYSCALL from ring 3: RCX = guest RIP, R11 = guest RFLAGS, RSP = guest's,
-; IF cleared by FMASK.  Build the frame at the top of the hypervisor stack.
+; IF cleared by FMASK.  Build the frame at the top of this CPU's hypervisor
+; stack, found through its cpu_info: SWAPGS makes GS the cpu_info for the
+; three accesses (MSR_SHADOW_GS_BASE, asm/smp.h) and gives the guest its GS
+; base back.  Interrupts are off until the frame is built.
 align 16
 pv_syscall_entry:
-        mov     [pv_guest_rsp_scratch], rsp
-        mov     rsp, [cpu0_tss + 4]             ; TSS.RSP0: top of cpu0_stack
+        swapgs
+        mov     [gs:CPU_INFO_scratch], rsp
+        mov     rsp, [gs:CPU_INFO_rsp0]
         push    FLAT_KERNEL_SS
-        push    qword [pv_guest_rsp_scratch]
+        push    qword [gs:CPU_INFO_scratch]
+        swapgs
         push    r11
         push    FLAT_KERNEL_CS
         push    rcx
@@ -127,14 +133,14 @@ pv_iret_insn:
 ; void pv_resume_guest(void) __noreturn: the frame is final, exit from it.
 pv_resume_guest:
         cli
-        mov     rsp, [cpu0_tss + 4]
+        RSP_TO_FRAME_TOP
         sub     rsp, FRAME_SIZE
         jmp     pv_ret_to_guest
 
 ; void pv_run_on_idle_stack(void (*fn)(void)) __noreturn: the idle loop runs
 ; below the frame area so that guest entries never overwrite it.
 pv_run_on_idle_stack:
-        mov     rsp, [cpu0_tss + 4]
+        RSP_TO_FRAME_TOP
         sub     rsp, FRAME_SIZE + 64
         and     rsp, -16
         xor     ebp, ebp

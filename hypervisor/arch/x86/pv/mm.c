@@ -103,7 +103,7 @@ int get_page_type_slow(struct page_info *pg, uint64_t type)
             if (PGT_type(x) == PGT_writable_page && type != PGT_writable_page) {
                 if (pv_tlb_stale_writable) {
                     perfc_incr(tlb_flush_retype);
-                    pv_flush_tlb_local();
+                    pv_flush_tlb_all_cpus();
                 } else {
                     perfc_incr(tlb_flush_skip);
                 }
@@ -661,17 +661,33 @@ int pv_mmuext_op_one(struct vcpu *v, const struct mmuext_op *op, struct domain *
         return pv_set_baseptr(v, op->arg1.mfn, true);
 
     case MMUEXT_TLB_FLUSH_LOCAL:
-    case MMUEXT_TLB_FLUSH_MULTI:
-    case MMUEXT_TLB_FLUSH_ALL:
-        /* One physical CPU: every vCPU's TLB is this one. */
-        pv_flush_tlb_local();
+        pv_flush_tlb_this_cpu();
         return 0;
 
     case MMUEXT_INVLPG_LOCAL:
-    case MMUEXT_INVLPG_MULTI:
+        pv_invlpg_this_cpu(op->arg1.linear_addr);
+        return 0;
+
+    case MMUEXT_TLB_FLUSH_ALL:
+        /* Every CPU that may hold the domain's entries. */
+        pv_flush_tlb_local();
+        return 0;
+
     case MMUEXT_INVLPG_ALL:
         pv_invlpg(op->arg1.linear_addr);
         return 0;
+
+    case MMUEXT_TLB_FLUSH_MULTI:
+    case MMUEXT_INVLPG_MULTI: {
+        /* The CPUs of the vCPUs in the guest's mask (MAX_VIRT_CPUS bits). */
+        unsigned long mask[(MAX_VIRT_CPUS + 63) / 64];
+
+        if (copy_from_guest_va(mask, op->arg2.vcpumask.p, sizeof(mask)))
+            return -EFAULT;
+        pv_flush_vcpu_mask(mask, ARRAY_SIZE(mask), op->cmd == MMUEXT_INVLPG_MULTI,
+                           op->arg1.linear_addr);
+        return 0;
+    }
 
     case MMUEXT_FLUSH_CACHE:
     case MMUEXT_FLUSH_CACHE_GLOBAL:

@@ -34,6 +34,7 @@
 #include <asm/pv_emul.h>
 #include <asm/pv_mm.h>
 #include <asm/regs.h>
+#include <asm/smp.h>
 #include <asm/setup.h>
 
 #define EFLAGS_TF   (1UL << 8)
@@ -320,6 +321,7 @@ void pv_do_syscall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
 
+    hyp_lock_acquire();                 /* dropped by pv_exit_to_guest */
     if (v->arch.kernel_mode) {
         perf_enter(PERF_HYPERCALL(regs->rax));
         if (regs->rax == __HYPERVISOR_iret) {
@@ -815,6 +817,11 @@ void pv_traps_init(void)
 {
     /* The PV MMU and the builder keep the M2P through its writable view. */
     m2p_rw = (unsigned long *)m2p_table;
+    pv_traps_init_cpu();
+}
+
+void pv_traps_init_cpu(void)
+{
     wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)__HYPERVISOR_CS64 << 32));
     wrmsr(MSR_LSTAR, (uint64_t)pv_syscall_entry);
     wrmsr(MSR_CSTAR, (uint64_t)pv_syscall_entry);

@@ -13,6 +13,9 @@
 #define APIC_EOI        0x0b0
 #define APIC_SVR        0x0f0
 #define APIC_ESR        0x280
+#define APIC_ICR_LOW    0x300
+#define APIC_ICR_HIGH   0x310
+#define APIC_ICR_BUSY   (1u << 12)  /* delivery status: send pending */
 #define APIC_LVT_TIMER  0x320
 #define APIC_LVT_LINT0  0x350
 #define APIC_LVT_LINT1  0x360

@@ -11,6 +11,7 @@
 
 #include <xen/compiler.h>
 #include <xen/types.h>
+#include <xen/cpumask.h>
 #include <public/xen.h>
 
 struct arch_vcpu {
@@ -34,6 +35,7 @@ struct arch_vcpu {
     unsigned int ldt_ents;
     mfn_t ldt_frames[16];             /* typed seg_desc while installed */
     unsigned long gdt_va;             /* this vCPU's 16-page GDT (slot 258) */
+    unsigned int gdt_cpu;             /* whose GDT pages 14-15 it maps */
     uint64_t ctrlreg2;                /* last #PF address bounced */
     bool failsafe_pending;            /* a selector failed to load: bounce */
     uint16_t sel[4];                  /* ds, es, fs, gs while not running */
@@ -46,6 +48,10 @@ struct arch_domain {
     mfn_t hypercall_page_mfn;         /* filled when the ELF note asks */
     bool boot_domain;                 /* started from a multiboot module */
     uint32_t pci_cf8;                 /* its PCI config address latch (port 0xcf8) */
+    /* CPUs that may hold TLB entries of its page tables: set when one of
+     * its vCPUs is switched in, cleared when the CPU loads another
+     * domain's (or the idle) page tables, which flushes (no global pages). */
+    cpumask_t dirty_cpumask;
 };
 
 #endif

@@ -38,12 +38,17 @@ void pv_toggle_guest_mode(struct vcpu *v);
 void pv_load_segments(struct vcpu *v);
 void pv_exit_to_guest(struct cpu_user_regs *regs);
 void pv_start_scheduling(void) __noreturn;
+/* An AP, set up and online, joins (pv/domain.c). */
+void pv_secondary_start(void) __noreturn;
+struct cpu_info;
+void pv_percpu_init(struct cpu_info *ci, unsigned int cpu);
 void pv_gdt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn);
 void pv_ldt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn);
 void pv_load_ldt(struct vcpu *v);      /* NULL: no LDT */
 
 /* ---- traps.c ---- */
 void pv_traps_init(void);
+void pv_traps_init_cpu(void);      /* this CPU's SYSCALL MSRs */
 /* An exception or interrupt vector raised while a guest ran. */
 void pv_guest_exception(struct cpu_user_regs *regs);
 /* Queue vector (with error code, or -1) for the guest: rewrites regs. */

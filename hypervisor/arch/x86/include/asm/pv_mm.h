@@ -103,7 +103,13 @@ static inline void set_gpfn_from_mfn(mfn_t mfn, unsigned long pfn)
 }
 
 /* ---- hooks provided by the rest of the arch code (and by test harnesses) ---- */
-void pv_flush_tlb_local(void);                    /* reload CR3 */
+void pv_flush_tlb_local(void);  /* this CPU and those in the current domain's dirty mask */
+void pv_flush_tlb_all_cpus(void);               /* every online CPU */
+void pv_flush_tlb_this_cpu(void);               /* MMUEXT_TLB_FLUSH_LOCAL */
+void pv_invlpg_this_cpu(unsigned long va);      /* MMUEXT_INVLPG_LOCAL */
+/* MMUEXT_*_MULTI: the CPUs of the vCPUs whose bits are set. */
+void pv_flush_vcpu_mask(const unsigned long *vcpumask, unsigned int nr_words, bool one_va,
+                        unsigned long va);
 /* A guest's writable mapping went away since the last full TLB flush (set by
  * put_page_type, cleared by every CR3 load): only then can a stale writable
  * translation exist, so only then must a frame becoming a page table flush. */

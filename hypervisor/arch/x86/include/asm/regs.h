@@ -39,6 +39,8 @@
 #define TRAP_control_prot       21
 #define FIRST_IRQ_VECTOR        0x20
 #define LAPIC_TIMER_VECTOR      0xf0
+#define EVENT_CHECK_VECTOR      0xf1    /* IPI: look at softirqs and events */
+#define FLUSH_VECTOR            0xf2    /* IPI: flush the TLB (asm/smp.h) */
 #define SPURIOUS_APIC_VECTOR    0xff
 
 /* C side of the entry stubs: every vector lands here. */
