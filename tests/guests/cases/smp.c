@@ -14,8 +14,13 @@
  *    without flushing, then flushes with MMUEXT_TLB_FLUSH_MULTI naming only
  *    vCPU 1: vCPU 1 must see the new frame.  Then the same with
  *    MMUEXT_INVLPG_MULTI and the window's address;
- *  - time: vCPU 0 and vCPU n take turns reading their own vcpu_time_info;
- *    each reading must not be earlier than the other vCPU's previous one.
+ *  - time: vCPU 0 and vCPU n take turns reading their own vcpu_time_info.
+ *    With XEN_PVCLOCK_TSC_STABLE_BIT set no reading may be earlier than the
+ *    other vCPU's previous one.  Without it the records of different vCPUs
+ *    may disagree (Xen 4.17 on QEMU TCG: about a third of the readings go
+ *    back, by up to ~50 ms; Linux then keeps its clock monotonic with a
+ *    shared last value), so the test only reports the count and the largest
+ *    step back; suite 33 requires none on our hypervisor.
  *
  * Secondary vCPUs poll with events masked and yield while idle, so the test
  * also works when they share CPUs.
@@ -41,6 +46,17 @@ static volatile unsigned long upcall_seen[MAXV];
 static volatile int turn;
 static volatile uint64_t last_time;
 static volatile unsigned long time_bad;
+static volatile uint64_t time_back_max;     /* largest step back, ns */
+
+static void time_check(uint64_t t)
+{
+    if (t < last_time) {
+        time_bad++;
+        if (last_time - t > time_back_max)
+            time_back_max = last_time - t;
+    }
+    last_time = t;
+}
 
 static uint8_t frame_a[4096] __aligned(4096);
 static uint8_t frame_b[4096] __aligned(4096);
@@ -131,10 +147,7 @@ void secondary_main(unsigned long id)
             for (unsigned int r = 0; r < TIME_ROUNDS; r++) {
                 while (turn != 1)
                     __builtin_ia32_pause();
-                uint64_t t = vcpu_time(id);
-                if (t < last_time)
-                    time_bad++;
-                last_time = t;
+                time_check(vcpu_time(id));
                 __atomic_store_n(&turn, 0, __ATOMIC_SEQ_CST);
             }
             cmd[id] = CMD_IDLE;
@@ -238,6 +251,7 @@ void test_main(void)
 {
     unsigned int n = 0;
     uint64_t *orig_pte, orig;
+    bool stable;
 
     while (n < MAXV && hc_vcpu_op(VCPUOP_is_up, n, NULL) >= 0)
         n++;
@@ -304,18 +318,17 @@ void test_main(void)
                 test_fail("vCPU %u: time ping-pong stalled at round %u", i, r);
                 break;
             }
-            uint64_t t = vcpu_time(0);
-            if (t < last_time)
-                time_bad++;
-            last_time = t;
+            time_check(vcpu_time(0));
             __atomic_store_n(&turn, 1, __ATOMIC_SEQ_CST);
         }
         WAIT_FOR(cmd[i] == CMD_IDLE, 20);
     }
-    if (time_bad)
-        test_fail("%lu readings of system time went backwards across vCPUs", time_bad);
-    else
-        printk("system time monotonic across vCPUs (%u rounds each)\n", TIME_ROUNDS);
+    stable = shared_info->vcpu_info[0].time.flags & XEN_PVCLOCK_TSC_STABLE_BIT;
+    printk("system time across vCPUs: %lu of %u readings went back, by at most %lu ns "
+           "(TSC_STABLE %s)\n", time_bad, 2 * TIME_ROUNDS * (n - 1),
+           (unsigned long)time_back_max, stable ? "set" : "clear");
+    if (stable && time_bad)
+        test_fail("TSC_STABLE is set, yet system time went backwards across vCPUs");
 
     for (unsigned int i = 1; i < n; i++)
         cmd[i] = CMD_QUIT;
