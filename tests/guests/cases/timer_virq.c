@@ -15,8 +15,27 @@ const char test_title[] = "VIRQ_TIMER: single-shot deadlines in the past and the
 #define MS 1000000ULL
 #define SLACK (200000ULL)        /* our pvclock extrapolation vs the hypervisor's */
 /* Late delivery allowed: a loaded 2-core TCG host can stall the guest for
- * hundreds of ms.  Early delivery is a bug whatever the load: SLACK only. */
+ * hundreds of ms.  Early delivery beyond SLACK is a bug on a hypervisor
+ * whose own clock is the guest's pvclock (ours: NOW() is computed on the
+ * same TSC scale it publishes) or that sets TSC_STABLE.  Xen 4.17 under TCG
+ * does neither: its timers run on its platform clock, the guest extrapolates
+ * the TSC between Xen's once-a-second updates, and the two were seen 1.5 ms
+ * apart (a 9 ms deadline "1464 us early" by the guest's clock).  There the
+ * early delivery is reported, not failed. */
 #define TOLERANCE (1000 * MS)
+
+static bool early_is_bug;
+
+/* The hypervisor's clock and the guest's pvclock are one (see above). */
+static bool clocks_agree(void)
+{
+    static xen_compile_info_t info;
+
+    if (shared_info->vcpu_info[0].time.flags & XEN_PVCLOCK_TSC_STABLE_BIT)
+        return true;
+    return hc_xen_version(XENVER_compile_info, &info) == 0 &&
+           strcmp(info.compile_domain, "pvlab") == 0;
+}
 
 static evtchn_port_t port;
 
@@ -61,6 +80,8 @@ void test_main(void)
     uint64_t now, dl, seen;
     unsigned long ev0;
 
+    early_is_bug = clocks_agree();
+    printk("timer_virq: early delivery %s\n", early_is_bug ? "fails the test" : "is reported only");
     CHECK_RC("stop_periodic_timer", hc_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL), 0);
     CHECK_RC("bind VIRQ_TIMER", hc_event_channel_op(EVTCHNOP_bind_virq, &bv), 0);
     port = bv.port;
@@ -69,15 +90,18 @@ void test_main(void)
     /* past */
     now = guest_time_ns();
     CHECK_RC("singleshot 1 ms in the past", arm(now - MS), 0);
-    seen = spin_until_pending(guest_time_ns() + 5 * MS);
+    /* A past deadline is due at once, but the LAPIC interrupt that runs it
+     * comes from QEMU's timer thread, which a loaded host delays (38 ms
+     * seen): late delivery is allowed, as for the future deadlines. */
+    seen = spin_until_pending(guest_time_ns() + TOLERANCE);
     if (!seen)
-        test_fail("a past deadline did not fire within 5 ms");
+        test_fail("a past deadline did not fire within %lu ms", (unsigned long)(TOLERANCE / MS));
     else
         printk("timer_virq: past deadline pending %lu us after the call\n",
                (unsigned long)((seen - now) / 1000));
     clear();
     CHECK_RC("singleshot at time 1 (long past)", arm(1), 0);
-    if (!spin_until_pending(guest_time_ns() + 5 * MS))
+    if (!spin_until_pending(guest_time_ns() + TOLERANCE))
         test_fail("deadline 1 did not fire");
     clear();
 
@@ -91,9 +115,13 @@ void test_main(void)
         if (!seen) {
             test_fail("a %lu ms deadline had not fired %lu ms after it",
                       (unsigned long)(delta / MS), (unsigned long)(TOLERANCE / MS));
-        } else if (seen + SLACK < dl) {
+        } else if (seen + SLACK < dl && early_is_bug) {
             test_fail("a %lu ms deadline fired %lu us early", (unsigned long)(delta / MS),
                       (unsigned long)((dl - seen) / 1000));
+        } else if (seen + SLACK < dl) {
+            printk("timer_virq: %lu ms deadline seen %lu us early by the guest's "
+                   "extrapolated clock (TSC_STABLE clear: not a failure)\n",
+                   (unsigned long)(delta / MS), (unsigned long)((dl - seen) / 1000));
         } else {
             printk("timer_virq: %lu ms deadline seen %ld us after it\n",
                    (unsigned long)(delta / MS), (long)(seen - dl) / 1000);
@@ -122,7 +150,7 @@ void test_main(void)
     /* pending while masked -> exactly one upcall once unmasked */
     clear();
     CHECK_RC("arm in the past", arm(1), 0);
-    if (!spin_until_pending(guest_time_ns() + 5 * MS))
+    if (!spin_until_pending(guest_time_ns() + TOLERANCE))
         test_fail("no event to deliver");
     ev0 = nr_events;
     vcpu0->evtchn_upcall_mask = 0;
