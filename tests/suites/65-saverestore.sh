@@ -9,7 +9,7 @@
 # cross between our xl and Debian's xl 4.17
 # both ways.  Each check inside dom0 becomes "PASS/FAIL: <bed>-<check>";
 # each boot passes only with a SUCCESS verdict.
-# SAVE_BEDS="ours xen" (default) picks the beds; SAVE_ONLY=cross runs only
+# SAVE_BEDS="ours xen" (make test-xen; `make test` runs "ours" for CI time) picks the beds; SAVE_ONLY=cross runs only
 # the create and the cross-restore part (a diagnostic, not the suite).
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -35,7 +35,9 @@ if ! "$ROOT/boot/xen-dom0-initramfs.sh" save "$out" 2>"$logs/65-initramfs.err"; 
     exit 0
 fi
 
-for bed in ${SAVE_BEDS:-ours xen}; do
+[ "${SAVE_BEDS:-ours}" = ours ] &&
+    echo "SKIP: save-xen the Xen 4.17 bed (and Debian's xl cross-restore) runs with SAVE_BEDS=\"ours xen\" (make test-xen)"
+for bed in ${SAVE_BEDS:-ours}; do
     serial=$logs/65-saverestore-$bed.serial.log
     case $bed in
     ours) kernel=$BUILD/hypervisor.elf; extra="acpi=off pci=off swiotlb=1024" ;;
