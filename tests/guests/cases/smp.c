@@ -123,6 +123,11 @@ void secondary_main(unsigned long id)
         case CMD_IPI_SPIN:
             while (!test_and_clear(to_vcpu[id]))
                 __builtin_ia32_pause();
+            /* The sender's CPU sets the port's bit before upcall_pending
+             * (as Xen does): seen from here, it may still be on its way. */
+            for (uint64_t end = guest_time_ns() + 1000000000ULL;
+                 !vi->evtchn_upcall_pending && guest_time_ns() < end; )
+                __builtin_ia32_pause();
             upcall_seen[id] = vi->evtchn_upcall_pending;
             vi->evtchn_upcall_pending = 0;
             cmd[id] = CMD_IDLE;
