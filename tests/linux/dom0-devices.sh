@@ -4,7 +4,13 @@
 # their interrupts delivered as PIRQ events.  One line per check,
 # "LINUX PASS: name (figures)" or "LINUX FAIL: name why", then the verdict.
 # Kernel command-line parameters it reads:
-#   devphase=write|crash|read
+#   devphase=write|crash|read|bench
+#                          bench (tests/bench/73-dom0-devices.sh): 256 MiB
+#                          written (O_DIRECT, fsync) and read back
+#                          (O_DIRECT) on the disk, 64 MiB fetched from and
+#                          sent to the host over the NIC, each timed as a
+#                          "LINUX BENCH: name MB/s" line; runs bare too
+#                          (no Xen: no PIRQ check);
 #                          write: mount the disk, write + fsync /devtest
 #                          holding the token, then 32 MiB to the disk while
 #                          16 MiB come from the host over the NIC (interrupts
@@ -18,7 +24,9 @@
 #   devport=PORT           fetch http://10.0.2.2:PORT/probe (QEMU's user
 #                          network maps 10.0.2.2 to the host's loopback) after
 #                          udhcpc; absent: no network checks
-#   devfile=WORD           what /probe must contain (/big: 16 MiB of zeros)
+#   devfile=WORD           what /probe must contain (/big: 16 MiB of zeros;
+#                          bench: /big64, 64 MiB)
+#   devsink=PORT           bench: a host port that counts what it is sent
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 fails=0
 pass() { echo "LINUX PASS: $1 ($2)"; }
@@ -30,6 +38,7 @@ for arg in $(cat /proc/cmdline); do
     devport=*) port=${arg#devport=} ;;
     devfile=*) probe=${arg#devfile=} ;;
     devcrashed=*) crashed=${arg#devcrashed=} ;;
+    devsink=*) sink=${arg#devsink=} ;;
     esac
 done
 
@@ -55,6 +64,14 @@ for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_p
          virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4; do
     [ -e "/sys/module/$m" ] || insmod "/lib/modules/$m.ko" || fail insmod "$m"
 done
+
+now() { cut -d' ' -f1 /proc/uptime; }
+# bench NAME BYTES T0: one figure line, MB/s (10^6 bytes) since T0
+bench() {
+    awk -v n="$2" -v t0="$3" -v t1="$(now)" -v name="$1" 'BEGIN {
+        d = t1 - t0; if (d <= 0) d = 0.01
+        printf "LINUX BENCH: %s %.1f MB/s (%d bytes in %.2f s)\n", name, n / d / 1e6, n, d }'
+}
 
 # Interrupts of a driver's lines, summed over CPUs, from /proc/interrupts
 # (Xen's PIRQs show as "xen-pirq").
@@ -96,6 +113,24 @@ else
         echo "dom0-devices: writing until killed"
         if [ $fails -eq 0 ]; then echo "Test result: SUCCESS"; else echo "Test result: FAILURE"; fi
         while :; do sleep 1; done ;;
+    bench)
+        # O_DIRECT both ways, so dom0's page cache does not stand in for the
+        # device; the write's fsync is inside the timed part.
+        t0=$(now)
+        if dd if=/dev/zero of=/mnt/bench bs=1M count=256 oflag=direct conv=fsync 2>/dev/null; then
+            bench disk-write $((256 << 20)) "$t0"
+        else
+            fail disk-write "dd of 256 MiB to /mnt/bench failed"
+        fi
+        echo 3 > /proc/sys/vm/drop_caches
+        t0=$(now)
+        n=$(dd if=/mnt/bench bs=1M iflag=direct 2>/dev/null | wc -c)
+        if [ "$n" = $((256 << 20)) ]; then
+            bench disk-read "$n" "$t0"
+        else
+            fail disk-read "read $n of $((256 << 20)) bytes back"
+        fi
+        rm -f /mnt/bench ;;
     read)
         got=$(cat /mnt/devtest 2>/dev/null)
         if [ "$got" = "${token:-none}" ]; then
@@ -151,6 +186,34 @@ EOF
             fail net-tcp "GET 10.0.2.2:$port/probe got '$got' $(cat /tmp/nc.err)"
         fi
     fi
+fi
+
+# The network rows of the bench: 64 MiB from the host's HTTP server, then
+# 64 MiB to its sink (which answers with the count it received).
+if [ "${phase:-}" = bench ]; then
+    if [ -n "${port:-}" ] && ip -4 addr show dev eth0 2>/dev/null | grep -q 'inet '; then
+        t0=$(now)
+        n=$(printf 'GET /big64 HTTP/1.0\r\nHost: 10.0.2.2\r\n\r\n' | nc -w 60 10.0.2.2 "$port" | wc -c)
+        if [ "$n" -gt $((64 << 20)) ]; then
+            bench net-rx "$n" "$t0"
+        else
+            fail net-rx "got $n bytes of /big64 (> $((64 << 20)) expected)"
+        fi
+        if [ -n "${sink:-}" ]; then
+            t0=$(now)
+            got=$(dd if=/dev/zero bs=64k count=1024 2>/dev/null | nc -w 60 10.0.2.2 "$sink" | tr -dc 0-9)
+            if [ "$got" = $((64 << 20)) ]; then
+                bench net-tx "$got" "$t0"
+            else
+                fail net-tx "the host's sink counted '${got}' bytes of $((64 << 20))"
+            fi
+        fi
+    else
+        fail net "no network for the bench"
+    fi
+    grep -q ' /mnt ' /proc/mounts && umount /mnt
+    if [ $fails -eq 0 ]; then echo "Test result: SUCCESS"; else echo "Test result: FAILURE"; fi
+    exit 0
 fi
 
 # Interrupts under load: 32 MiB to the disk (fsync'd) while 16 MiB come
