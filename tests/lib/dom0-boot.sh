@@ -35,3 +35,18 @@ dom0_hyps() {
     *) printf 'xen\nours\n' ;;
     esac
 }
+
+# dom0_bench NAME OUT TIMEOUT PATTERN [DOM0_ARGS...]: a bench's boots, one
+# per hypervisor BENCH_HYP names (xen, ours or both, the default); serial
+# logs in $BUILD/test-logs/NAME-HYP.serial.log, verdicts on stderr; stdout
+# gets "HYP TEXT" for each serial line's part matching the extended regex
+# PATTERN (what the bench's table is made of).
+dom0_bench() {
+    local name=$1 out=$2 timeout=$3 pat=$4 h serial
+    shift 4
+    for h in $(dom0_hyps "${BENCH_HYP:-both}"); do
+        serial=$BUILD/test-logs/$name-$h.serial.log
+        dom0_boot "$h" "$name-$h" "$out" "$serial" "$timeout" "$@" >&2
+        grep -aoE "$pat" "$serial" | sed "s/\r$//; s/^/$h /"
+    done
+}
