@@ -9,6 +9,18 @@
 ; ss) and calls do_trap(regs).  On return the registers are restored and
 ; iretq resumes the interrupted code.
 ;
+; #DB, NMI and #MC arrive on their own IST stacks (and #DF on its own), so
+; that a #DB the CPU delivers on the first instruction of the SYSCALL entry,
+; before it has switched stacks (a guest's `mov ss` from a watched address
+; right before `syscall`: XSA-260), or an NMI/#MC there, is never pushed onto
+; the guest-chosen RSP.  When one of them interrupted the guest itself,
+; ist_trap_entry moves the frame to the top of the CPU's regular stack (where
+; TSS.RSP0 would have put it) and carries on as any other guest entry: the
+; exit path, context switches and event delivery all expect the guest's
+; frame there.  Interrupted hypervisor code is handled on the IST stack and
+; resumed with iretq.  The top qword of each IST stack holds the regular
+; stack's RSP0 (traps.c), the only per-CPU fact this path needs.
+;
 ; In 64-bit mode the CPU aligns RSP to 16 bytes before pushing its frame, so
 ; after the 6 frame qwords and 15 register pushes RSP is 8 mod 16; one more
 ; qword restores the ABI alignment for the C call.
@@ -36,9 +48,38 @@ trap_stub_ %+ vec:
         push    0
 %endif
         mov     dword [rsp + 4], vec
+%if (vec) == 1 || (vec) == 2 || (vec) == 18
+        jmp     ist_trap_entry
+%else
         jmp     common_trap_entry
+%endif
 %assign vec vec + 1
 %endrep
+
+; RSP -> error_code/entry_vector, rip, cs, rflags, rsp, ss; [rsp + 48] is
+; the top qword of this IST stack: the regular stack's RSP0.  Interrupts are
+; off (interrupt gates).
+align 16
+ist_trap_entry:
+        test    byte [rsp + 16], 3
+        jz      common_trap_entry               ; hypervisor context: stay here
+        push    rax
+        push    rcx
+        mov     rax, [rsp + 64]                 ; RSP0
+%assign i 5
+%rep 6
+        mov     rcx, [rsp + 16 + i * 8]
+        mov     [rax - 48 + i * 8], rcx
+%assign i i - 1
+%endrep
+        mov     rcx, [rsp + 8]                  ; the guest's rax and rcx go
+        mov     [rax - 56], rcx                 ; along, below the frame
+        mov     rcx, [rsp]
+        mov     [rax - 64], rcx
+        lea     rsp, [rax - 64]
+        pop     rcx
+        pop     rax
+        jmp     common_trap_entry
 
 align 16
 common_trap_entry:

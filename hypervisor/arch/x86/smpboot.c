@@ -97,6 +97,8 @@ static void __noreturn start_secondary(void)
 }
 
 /* The per-CPU pieces of an AP; false if memory ran out. */
+_Static_assert(NR_IST * IST_STACK_SIZE <= (PAGE_SIZE << 3), "IST stacks fit an order-3 block");
+
 static bool alloc_cpu(unsigned int cpu)
 {
     struct percpu_x86 *p = &percpu_x86[cpu];
@@ -104,7 +106,7 @@ static bool alloc_cpu(unsigned int cpu)
     p->stack = alloc_xenheap_pages(STACK_ORDER);     /* buddy: naturally aligned */
     p->gdt = alloc_xenheap_pages(4);                  /* 16 pages */
     p->tss = alloc_xenheap_page();
-    p->ist = alloc_xenheap_pages(3);                  /* NR_IST * 8 KiB fits 32 KiB */
+    p->ist = alloc_xenheap_pages(3);                  /* NR_IST * 8 KiB = 32 KiB */
     if (!p->stack || !p->gdt || !p->tss || !p->ist)
         return false;
     memset(p->gdt, 0, GDT_ENTRIES * 8);

@@ -98,8 +98,14 @@ static void load_descriptors(uint64_t *gdt, struct tss64 *tss, unsigned long rsp
     gdt[FLAT_RING3_CS64 >> 3] = DESC_CODE64(3);
 
     tss->rsp0 = rsp0;
-    for (i = 0; i < NR_IST; i++)
-        tss->ist[i] = (uint64_t)ist + (i + 1) * IST_STACK_SIZE;
+    /* Each IST stack starts 16 bytes below its top (keeping the alignment);
+     * the top qword holds RSP0 for entry.asm's move of a guest's frame. */
+    for (i = 0; i < NR_IST; i++) {
+        uint64_t top = (uint64_t)ist + (i + 1) * IST_STACK_SIZE - 16;
+
+        *(uint64_t *)top = rsp0;
+        tss->ist[i] = top;
+    }
     tss->iomap_base = sizeof(*tss);                      /* no I/O bitmap */
     set_tss_desc(gdt, TSS_SELECTOR >> 3, tss);
 
@@ -132,6 +138,9 @@ void gdt_idt_init(void)
     set_gate(TRAP_double_fault, idt_stubs[TRAP_double_fault], IST_DF, 0);
     set_gate(TRAP_nmi, idt_stubs[TRAP_nmi], IST_NMI, 0);
     set_gate(TRAP_machine_check, idt_stubs[TRAP_machine_check], IST_MC, 0);
+    /* #DB too (as Xen since XSA-260): one taken on the SYSCALL entry's first
+     * instruction would otherwise be pushed onto the guest's RSP. */
+    set_gate(TRAP_debug, idt_stubs[TRAP_debug], IST_DB, 0);
     percpu_x86[0].stack = cpu0_stack;
     percpu_x86[0].gdt = gdt_table;
     percpu_x86[0].tss = &cpu0_tss;
@@ -331,6 +340,19 @@ void do_trap(struct cpu_user_regs *regs)
         printk(XENLOG_WARNING "NMI received (ignored)\n");
         return;
     }
+    if (vec == TRAP_debug && !from_guest) {
+        /* A guest's breakpoint hit in hypervisor context: a data breakpoint
+         * on guest memory the hypervisor touched (a copy, a bounce frame),
+         * or one deferred by `mov ss` onto the SYSCALL entry.  As Xen: the
+         * status is dropped, the guest gets nothing, the interrupted code
+         * resumes (a data breakpoint is a trap, the access completed).  This
+         * runs on the IST stack, which has no cpu_info: nothing here may use
+         * current or smp_processor_id(), and it comes before pv_fixup_fault,
+         * which would take a #DB at a guest copy for a fault and fail it. */
+        perfc_incr(debug_in_hyp);       /* never printk: it may have interrupted the console */
+        __asm__ volatile("mov %0, %%db6" :: "r"(0xffff0ff0UL));
+        return;
+    }
     if (from_guest) {
         hyp_lock_acquire();
     } else if (!hyp_lock_held() &&
@@ -365,10 +387,6 @@ void do_trap(struct cpu_user_regs *regs)
     } else if (from_guest) {
         pv_guest_exception(regs);
     } else if (pv_fixup_fault(regs)) {
-    } else if (vec == TRAP_debug) {
-        /* A guest's data breakpoint hit by a hypervisor access to guest
-         * memory: not ours to report. */
-        __asm__ volatile("mov %0, %%db6" :: "r"(0xffff0ff0UL));
     } else {
         fatal_trap(regs);
     }

@@ -30,7 +30,8 @@
     X(upcall,           "event upcalls delivered") \
     X(guest_syscall,    "guest system calls bounced") \
     X(guest_irq,        "interrupts taken in guest context") \
-    X(sched_switch,     "vCPU context switches")
+    X(sched_switch,     "vCPU context switches") \
+    X(debug_in_hyp,     "#DB in hypervisor context (ignored)")
 
 enum perfc_id {
 #define PERFC_ENUM(name, desc) PERFC_##name,

@@ -26,7 +26,8 @@
 #define IST_DF              1
 #define IST_NMI             2
 #define IST_MC              3
-#define NR_IST              3
+#define IST_DB              4
+#define NR_IST              4
 
 struct __packed tss64 {
     uint32_t reserved0;

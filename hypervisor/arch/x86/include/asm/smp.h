@@ -8,7 +8,7 @@
  * it, so a guest's register frame sits right under the cpu_info.  The
  * SYSCALL entry runs on the guest's stack: it reaches the cpu_info through
  * MSR_SHADOW_GS_BASE (SWAPGS, which PV guests cannot execute, so the MSR is
- * the hypervisor's own).  The IST stacks (#DF, NMI, #MC) are separate and
+ * the hypervisor's own).  The IST stacks (#DF, NMI, #MC, #DB) are separate and
  * their handlers do not use the cpu_info.
  *
  * The rest of a CPU's state (TSS, GDT, LAPIC id, stacks) is in
