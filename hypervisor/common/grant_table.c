@@ -20,6 +20,9 @@
  * going back to 1 needs the status frames unmapped: a status frame the guest
  * still maps is never freed (XSA-255), the switch answers -EBUSY instead.
  *
+ * swap_grant_ref and transfer's checks are at the end (transfer itself is
+ * not offered: see transfer_one).
+ *
  * Semantics follow Xen 4.17 (xen/common/grant_table.c) as Linux's
  * grant-table, gntdev, blkback and netback drivers use them.
  */
@@ -974,6 +977,68 @@ void grant_table_destroy(struct domain *d)
     d->grant_table = NULL;
 }
 
+/* ------------------------------------------------- swap and transfer */
+
+static bool entry_pinned(struct grant_table *gt, grant_ref_t ref)
+{
+    const struct active_grant_entry *act = active_entry(gt, ref);
+
+    return act->pin_ro || act->pin_rw;
+}
+
+/* GNTTABOP_swap_grant_ref: exchange two of the caller's own entries (v2:
+ * with their status words), as Xen: a ref past the table -> bad_gntref
+ * (ref_a checked first), the same ref twice -> okay and nothing changes,
+ * an entry in use (mapped or being copied) -> eagain. */
+static int16_t swap_one(struct domain *d, grant_ref_t a, grant_ref_t b)
+{
+    struct grant_table *gt = gt_of(d);
+
+    if (gt == NULL || a >= nr_entries(gt) || b >= nr_entries(gt))
+        return GNTST_bad_gntref;
+    if (a == b)
+        return GNTST_okay;
+    if (entry_pinned(gt, a) || entry_pinned(gt, b))
+        return GNTST_eagain;
+    if (gt->version == 2) {
+        grant_entry_v2_t e = *shared_entry_v2(gt, a);
+        grant_status_t st = *status_entry(gt, a);
+
+        *shared_entry_v2(gt, a) = *shared_entry_v2(gt, b);
+        *status_entry(gt, a) = *status_entry(gt, b);
+        *shared_entry_v2(gt, b) = e;
+        *status_entry(gt, b) = st;
+    } else {
+        grant_entry_v1_t e = *shared_entry_v1(gt, a);
+
+        *shared_entry_v1(gt, a) = *shared_entry_v1(gt, b);
+        *shared_entry_v1(gt, b) = e;
+    }
+    return GNTST_okay;
+}
+
+/*
+ * GNTTABOP_transfer: Xen first checks that the frame can be taken from the
+ * caller (it exists, is the caller's own, not a hypervisor page and not in
+ * use: only its allocation reference) and answers GNTST_bad_page
+ * otherwise.  Those checks are Xen's; moving a page that passes them to
+ * another domain is not offered (no Linux driver of today flips pages):
+ * GNTST_general_error, and the page stays the caller's.
+ */
+static int16_t transfer_one(struct domain *d, const gnttab_transfer_t *op)
+{
+    const struct page_info *pg;
+
+    if (!mfn_valid(op->mfn))
+        return GNTST_bad_page;
+    pg = mfn_to_page(op->mfn);
+    if (pg->owner != d || (pg->count_info & PGC_xen_heap) ||
+        !(pg->count_info & PGC_allocated) || (pg->count_info & PGC_count_mask) != 1 ||
+        (pg->type_info & PGT_count_mask) != 0)
+        return GNTST_bad_page;
+    return GNTST_general_error;
+}
+
 /* ------------------------------------------------------------ hypercall */
 
 #define GNTTAB_MAX_SETUP_FRAMES MAX_GRANT_FRAMES
@@ -1117,8 +1182,38 @@ long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsig
         }
         return 0;
 
+    case GNTTABOP_swap_grant_ref:
+        for (unsigned int i = 0; i < count; i++, p += sizeof(gnttab_swap_grant_ref_t)) {
+            gnttab_swap_grant_ref_t op;
+
+            if (copy_from_guest_va(&op, p, sizeof(op)))
+                return -EFAULT;
+            spin_lock(&gnttab_lock);
+            op.status = swap_one(d, op.ref_a, op.ref_b);
+            spin_unlock(&gnttab_lock);
+            if (copy_to_guest_va(p + offsetof(gnttab_swap_grant_ref_t, status), &op.status,
+                                 sizeof(op.status)))
+                return -EFAULT;
+        }
+        return 0;
+
+    case GNTTABOP_transfer:
+        for (unsigned int i = 0; i < count; i++, p += sizeof(gnttab_transfer_t)) {
+            gnttab_transfer_t op;
+
+            if (copy_from_guest_va(&op, p, sizeof(op)))
+                return -EFAULT;
+            spin_lock(&gnttab_lock);
+            op.status = transfer_one(d, &op);
+            spin_unlock(&gnttab_lock);
+            if (copy_to_guest_va(p + offsetof(gnttab_transfer_t, status), &op.status,
+                                 sizeof(op.status)))
+                return -EFAULT;
+        }
+        return 0;
+
     default:
-        /* transfer, dump_table, swap_grant_ref: not offered. */
+        /* dump_table: not offered. */
         return -ENOSYS;
     }
 }

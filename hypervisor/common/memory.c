@@ -365,6 +365,22 @@ static long add_to_physmap_op(struct domain *caller, XEN_GUEST_HANDLE_PARAM(void
     return -EACCES;             /* not a translated guest */
 }
 
+static long add_to_physmap_batch_op(struct domain *caller, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_add_to_physmap_batch b;
+    struct domain *d;
+
+    if (copy_from_guest_va(&b, arg.p, sizeof(b)))
+        return -EFAULT;
+    if (b.space == XENMAPSPACE_gmfn_range)
+        return -EOPNOTSUPP;
+    d = domain_lookup(caller, b.domid);
+    if (d == NULL)
+        return -ESRCH;
+    put_domain(d);
+    return -EACCES;             /* not a translated guest */
+}
+
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *caller = current->domain;
@@ -436,12 +452,15 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_add_to_physmap:
         return add_to_physmap_op(caller, arg);
 
+    case XENMEM_add_to_physmap_batch:
+        return add_to_physmap_batch_op(caller, arg);
+
     case XENMEM_acquire_resource:
         /* Xen 4.17's tools fall back to grant setup + foreign mapping. */
         return -EOPNOTSUPP;
 
     default:
-        /* add_to_physmap_batch, PoD, sharing, paging, vNUMA... */
+        /* PoD, sharing, paging, vNUMA... */
         return -ENOSYS;
     }
 }

@@ -473,7 +473,7 @@ Test(gnttab, hypercall_errors)
     sv.version = 2;
     cr_expect_eq(do_grant_table_op(GNTTABOP_set_version, h, 1), -ENOSYS);
     cr_expect_eq(sv.version, 1);
-    cr_expect_eq(do_grant_table_op(GNTTABOP_transfer, h, 1), -ENOSYS);
+    cr_expect_eq(do_grant_table_op(GNTTABOP_dump_table, h, 1), -ENOSYS);
     cr_expect_eq(do_grant_table_op(99, h, 1), -ENOSYS);
 }
 
@@ -882,4 +882,73 @@ Test(gnttab, cache_flush_checks_the_owner_and_the_grant)
     c.offset = 4090;
     cr_expect_eq(cache_flush_one(D2, &c), -EINVAL, "past the page");
     cr_expect_eq(unmap(D2, op.handle), GNTST_okay);
+}
+
+/* One GNTTABOP_swap_grant_ref / GNTTABOP_transfer batch by d. */
+static long grant_batch(struct domain *d, unsigned int cmd, void *ops, unsigned int n)
+{
+    XEN_GUEST_HANDLE_PARAM(void) h = { ops };
+
+    h_set_current(d);
+    return do_grant_table_op(cmd, h, n);
+}
+
+/* GNTTABOP_swap_grant_ref (was -ENOSYS; guest test grant_ops has Xen's answers). */
+Test(gnttab, swap_grant_ref_v1_bounds_and_busy_entries)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    gnttab_swap_grant_ref_t s[3] = {
+        { .ref_a = 10, .ref_b = 11, .status = 99 },
+        { .ref_a = 10, .ref_b = 512, .status = 99 },    /* one frame: 512 entries */
+        { .ref_a = 12, .ref_b = 13, .status = 99 },
+    };
+    gnttab_map_grant_ref_t op;
+
+    mapper_for(D2);
+    grant(gt, 10, 2, 0x1111, false);
+    grant(gt, 11, 3, 0x2222, true);
+    grant(gt, 12, 2, page, false);
+    op = map(D2, 1, 12, 0);
+    cr_assert_eq(op.status, GNTST_okay);
+    cr_expect_eq(grant_batch(D1, GNTTABOP_swap_grant_ref, s, 3), 0);
+    cr_expect_eq(s[0].status, GNTST_okay);
+    cr_expect_eq(gt[10].frame, 0x2222);
+    cr_expect_eq(gt[10].domid, 3);
+    cr_expect_eq(gt[10].flags, GTF_permit_access | GTF_readonly);
+    cr_expect_eq(gt[11].frame, 0x1111);
+    cr_expect_eq(s[1].status, GNTST_bad_gntref);
+    cr_expect_eq(s[2].status, GNTST_eagain, "entry 12 is mapped by D2");
+    cr_expect_eq(gt[12].frame, page);
+    cr_expect_eq(unmap(D2, op.handle), GNTST_okay);
+    s[2].status = 99;
+    cr_expect_eq(grant_batch(D1, GNTTABOP_swap_grant_ref, &s[2], 1), 0);
+    cr_expect_eq(s[2].status, GNTST_okay, "idle once unmapped");
+    cr_expect_eq(gt[13].frame, page);
+    s[0] = (gnttab_swap_grant_ref_t){ .ref_a = 10, .ref_b = 10, .status = 99 };
+    cr_expect_eq(grant_batch(D1, GNTTABOP_swap_grant_ref, s, 1), 0);
+    cr_expect_eq(s[0].status, GNTST_okay);
+    cr_expect_eq(gt[10].frame, 0x2222, "a ref swapped with itself stays");
+}
+
+/* GNTTABOP_transfer: Xen's checks before a page changes hands. */
+Test(gnttab, transfer_refuses_what_cannot_be_taken)
+{
+    mfn_t idle = h_alloc(D1), other = h_alloc(D2);
+    struct mapper m = mapper_for(D1);
+    mfn_t mapped = h_alloc(D1);
+    gnttab_transfer_t t[4] = {
+        { .mfn = 0xfffffff, .domid = 2 },
+        { .mfn = other, .domid = 2 },
+        { .mfn = mapped, .domid = 2 },
+        { .mfn = idle, .domid = 2 },
+    };
+
+    cr_assert_eq(mmu(D1, D1, m.l1, 256, ((pte_t)mapped << PAGE_SHIFT) | RW, MMU_NORMAL_PT_UPDATE), 0);
+    cr_expect_eq(grant_batch(D1, GNTTABOP_transfer, t, 4), 0);
+    cr_expect_eq(t[0].status, GNTST_bad_page, "no such frame");
+    cr_expect_eq(t[1].status, GNTST_bad_page, "another domain's frame");
+    cr_expect_eq(t[2].status, GNTST_bad_page, "a mapped frame cannot be taken");
+    cr_expect_eq(t[3].status, GNTST_general_error, "moving a page is not offered");
+    cr_expect_eq(mfn_to_page(idle)->owner, D1, "the page stays the caller's");
 }
