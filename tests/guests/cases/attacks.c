@@ -294,12 +294,20 @@ static void attacker(void)
     evtchn_port_t ok, bad;
     long rc = -1;
 
+    /* The victim allocates port 1, then port 2: this domain may run in
+     * between, so each bind waits for its port. */
     for (int i = 0; i < 100000 && rc; i++)
         if ((rc = hc_event_channel_op(EVTCHNOP_bind_interdomain, &bi)))
             hc_sched_op(SCHEDOP_yield, NULL);
+    if (rc)
+        guest_shutdown(SHUTDOWN_crash);
     ok = bi.local_port;
     bi.remote_port = 2;
-    if (rc || hc_event_channel_op(EVTCHNOP_bind_interdomain, &bi))
+    rc = -1;
+    for (int i = 0; i < 100000 && rc; i++)
+        if ((rc = hc_event_channel_op(EVTCHNOP_bind_interdomain, &bi)))
+            hc_sched_op(SCHEDOP_yield, NULL);
+    if (rc)
         guest_shutdown(SHUTDOWN_crash);
     bad = bi.local_port;
     attack_mmu();
