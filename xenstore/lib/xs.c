@@ -214,6 +214,13 @@ static struct xs_handle *get_handle(const char *path)
 struct xs_handle *xs_open(unsigned long flags)
 {
     struct xs_handle *h = get_handle(xs_daemon_socket());
+    /* A socket file that refuses the connection is a local xenstored that
+     * died (killed: it never removed its socket).  /dev/xen/xenbus would
+     * only reach that same daemon through dom0's ring, where a request
+     * waits for ever; say ECONNREFUSED instead, so the caller can name the
+     * cause.  Xen's libxenstore falls back here and hangs. */
+    if (!h && errno == ECONNREFUSED)
+        return NULL;
     if (!h && !(flags & XS_OPEN_SOCKETONLY))
         h = get_handle(xs_domain_dev());
     if (h)

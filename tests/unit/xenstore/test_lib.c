@@ -11,7 +11,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -312,6 +315,35 @@ Test(lib, connection_conventions)
     cr_assert(xs_path_is_subpath("/a", "/a/b"));
     cr_assert(xs_path_is_subpath("/a", "/a"));
     cr_assert(!xs_path_is_subpath("/a", "/ab"));
+}
+
+/* xenstored killed: its socket file stays behind with nobody listening.
+ * xs_open must answer ECONNREFUSED at once rather than fall back to the
+ * xenbus device, which in dom0 leads to the same dead daemon and never
+ * answers (tools then name "cannot connect to xenstored"). */
+Test(lib_start, stale_socket_refused_without_fallback)
+{
+    char d[64], sk[128];
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    int fd;
+
+    strcpy(d, "/tmp/xsstale.XXXXXX");
+    cr_assert_not_null(mkdtemp(d));
+    snprintf(sk, sizeof(sk), "%s/socket", d);
+    strcpy(sa.sun_path, sk);
+    fd = socket(AF_UNIX, SOCK_STREAM, 0);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    close(fd);                      /* bound, never listening: a dead daemon's file */
+    setenv("XENSTORED_PATH", sk, 1);
+    errno = 0;
+    cr_assert_null(xs_open(0));
+    cr_assert_eq(errno, ECONNREFUSED, "errno %d (%s)", errno, strerror(errno));
+    errno = 0;
+    cr_assert_null(xs_open(XS_OPEN_SOCKETONLY));
+    cr_assert_eq(errno, ECONNREFUSED);
+    unlink(sk);
+    rmdir(d);
 }
 
 /* regression: the socket file appeared at bind(), before listen(), so a
