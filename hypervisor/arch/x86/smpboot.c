@@ -153,7 +153,11 @@ static bool boot_one(unsigned int cpu)
     ci = stack_cpu_info(p->stack);
     ci->cpu_id = cpu;
     ci->rsp0 = (unsigned long)ci;
-    pv_percpu_init(ci, cpu);
+    if (pv_percpu_init(ci, cpu) < 0) {
+        printk(XENLOG_ERR "CPU%u: no memory for its idle vCPU: left out\n", cpu);
+        free_cpu(cpu);
+        return false;
+    }
 
     tp = (struct trampoline_params *)((uint8_t *)maddr_to_virt(TRAMPOLINE_PA) + off);
     tp->cr3 = virt_to_maddr(idle_pg_table);

@@ -39,9 +39,12 @@
 #include <xen/smp.h>
 #include <asm/time.h>
 
-/* The idle vCPUs, one per CPU: what a CPU runs when no guest vCPU can. */
+/* The idle vCPUs, one per CPU: what a CPU runs when no guest vCPU can.
+ * The boot CPU's is static (it is needed before the heap exists); an AP's
+ * comes from the heap when the AP is brought up, so the image does not
+ * carry NR_CPUS of them (6 KiB each, 388 KiB in all) on a 2-CPU host. */
 static struct domain idle_domain = { .domain_id = DOMID_IDLE, .refcnt = 1 };
-static struct vcpu idle_vcpu_structs[NR_CPUS];
+static struct vcpu boot_idle_vcpu;
 struct vcpu *idle_vcpus[NR_CPUS];
 
 struct vcpu *current_vcpu(void)
@@ -56,16 +59,23 @@ struct cpu_user_regs *guest_cpu_user_regs(void)
 }
 
 /* A CPU's idle vCPU becomes its current one (before the CPU runs C code
- * that looks at `current`). */
-void pv_percpu_init(struct cpu_info *ci, unsigned int cpu)
+ * that looks at `current`).  -ENOMEM if an AP's cannot be allocated; an AP
+ * brought up again keeps the one it had. */
+int pv_percpu_init(struct cpu_info *ci, unsigned int cpu)
 {
-    struct vcpu *v = &idle_vcpu_structs[cpu];
+    struct vcpu *v = idle_vcpus[cpu];
+
+    if (!v)
+        v = cpu == 0 ? &boot_idle_vcpu : xzalloc(struct vcpu);
+    if (!v)
+        return -ENOMEM;
 
     v->domain = &idle_domain;
     v->vcpu_id = cpu;
     v->is_running = true;
     idle_vcpus[cpu] = v;
     ci->curr_vcpu = v;
+    return 0;
 }
 
 /* ------------------------------------------------------ guest access */

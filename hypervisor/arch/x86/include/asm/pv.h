@@ -41,7 +41,7 @@ void pv_start_scheduling(void) __noreturn;
 /* An AP, set up and online, joins (pv/domain.c). */
 void pv_secondary_start(void) __noreturn;
 struct cpu_info;
-void pv_percpu_init(struct cpu_info *ci, unsigned int cpu);
+int pv_percpu_init(struct cpu_info *ci, unsigned int cpu);
 void pv_gdt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn);
 void pv_ldt_map_page(struct vcpu *v, unsigned int i, mfn_t mfn);
 void pv_load_ldt(struct vcpu *v);      /* NULL: no LDT */
