@@ -39,6 +39,10 @@ static char *xs_get(struct consoled *c, uint32_t domid, const char *node)
 {
     char path[128];
     unsigned int len;
+    if (!c->xs) {           /* xenstored is gone: the console waits for it */
+        errno = ECONNREFUSED;
+        return NULL;
+    }
     snprintf(path, sizeof(path), "/local/domain/%u/%s", domid, node);
     return xs_read(c->xs, XBT_NULL, path, &len);
 }
@@ -111,7 +115,7 @@ static int open_pty(struct consoled *c, struct cons_dom *d)
     fcntl(d->master, F_SETFD, FD_CLOEXEC);
     fcntl(d->slave, F_SETFD, FD_CLOEXEC);
     snprintf(path, sizeof(path), "/local/domain/%u/console/tty", d->domid);
-    if (!xs_write(c->xs, XBT_NULL, path, d->tty, strlen(d->tty)))
+    if (!c->xs || !xs_write(c->xs, XBT_NULL, path, d->tty, strlen(d->tty)))
         return -errno ? -errno : -EIO;
     return 0;
 }
@@ -200,7 +204,8 @@ static void wait_add(struct consoled *c, uint32_t domid)
     c->waits = w;
     snprintf(path, sizeof(path), "/local/domain/%u/console", domid);
     snprintf(token, sizeof(token), "con-%u", domid);
-    xs_watch(c->xs, path, token);
+    if (c->xs)
+        xs_watch(c->xs, path, token);
 }
 
 static void wait_drop(struct consoled *c, uint32_t domid)
@@ -214,7 +219,8 @@ static void wait_drop(struct consoled *c, uint32_t domid)
             free(w);
             snprintf(path, sizeof(path), "/local/domain/%u/console", domid);
             snprintf(token, sizeof(token), "con-%u", domid);
-            xs_unwatch(c->xs, path, token);
+            if (c->xs)
+                xs_unwatch(c->xs, path, token);
             return;
         }
 }
@@ -304,6 +310,47 @@ int consoled_init(struct consoled *c, struct errbuf *eb)
     return 0;
 }
 
+/*
+ * xenstored went away (killed, or stopped to be restarted): its socket
+ * stays readable (hung up), so polling it would spin.  Drop the connection;
+ * the consoles already served keep working (their rings and event channels
+ * do not go through xenstore) and a new connection is tried once a second.
+ */
+static void drop_waits(struct consoled *c)
+{
+    while (c->waits) {
+        struct cons_wait *w = c->waits;
+        c->waits = w->next;
+        free(w);
+    }
+}
+
+static void xs_lost(struct consoled *c, int err)
+{
+    /* fill() reports the daemon's hang-up as EBADF. */
+    fprintf(stderr, "xenconsoled: lost the connection to xenstored (%s); "
+            "new consoles wait until it is back\n",
+            err == EBADF ? "it closed the connection" : strerror(err));
+    xs_close(c->xs);
+    c->xs = NULL;
+    drop_waits(c);          /* their watches died with the connection */
+}
+
+static void xs_reconnect(struct consoled *c)
+{
+    c->xs = xs_open(0);
+    if (!c->xs)
+        return;
+    if (!xs_watch(c->xs, "@introduceDomain", "intro") || !xs_watch(c->xs, "@releaseDomain", "release")) {
+        xs_close(c->xs);
+        c->xs = NULL;
+        return;
+    }
+    fprintf(stderr, "xenconsoled: connected to xenstored again\n");
+    drop_waits(c);          /* recorded without a watch while disconnected */
+    rescan(c);
+}
+
 int consoled_run(struct consoled *c, volatile int *stop)
 {
     while (!*stop) {
@@ -311,7 +358,11 @@ int consoled_run(struct consoled *c, volatile int *stop)
         struct cons_dom *who[256];
         int n = 0;
 
-        pfd[n++] = (struct pollfd){ .fd = xs_fileno(c->xs), .events = POLLIN };
+        if (!c->xs)
+            xs_reconnect(c);
+        /* A negative fd is ignored by poll(): without xenstored the loop
+         * wakes once a second (the timeout below) to try again. */
+        pfd[n++] = (struct pollfd){ .fd = c->xs ? xs_fileno(c->xs) : -1, .events = POLLIN };
         pfd[n++] = (struct pollfd){ .fd = xc_evtchn_fd(c->xce), .events = POLLIN };
         for (struct cons_dom *d = c->doms; d && n < (int)(sizeof(pfd) / sizeof(pfd[0])); d = d->next)
             if (d->master >= 0) {
@@ -330,6 +381,8 @@ int consoled_run(struct consoled *c, volatile int *stop)
         if (pfd[0].revents & POLLIN) {
             unsigned int num;
             char **w = xs_read_watch(c->xs, &num);
+            if (!w && errno != EINTR && errno != EAGAIN)
+                xs_lost(c, errno);
             free(w);
             rescan(c);
         }

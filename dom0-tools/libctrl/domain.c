@@ -118,6 +118,9 @@ int domain_list(struct domain_info **out, struct errbuf *eb)
         goto out;
     }
     xs = xs_open(0);    /* optional: names are blank without xenstored */
+    if (!xs)
+        fprintf(stderr, "xl: cannot connect to xenstored (%s): domain names are not shown\n",
+                strerror(errno ? errno : ECONNREFUSED));
     for (int i = 0; i < rc; i++) {
         info_from_dominfo(&res[i], &raw[i]);
         info_add_xs(xs, &res[i]);

@@ -87,9 +87,9 @@ static const char *reason_name(unsigned int r)
 }
 
 /* Waits for a @releaseDomain event, or at most timeout_ms. */
-static void wait_event(struct xs_handle *xs, int timeout_ms)
+static void wait_event(struct xs_handle **xs, int timeout_ms)
 {
-    struct pollfd p = { .fd = xs ? xs_fileno(xs) : -1, .events = POLLIN };
+    struct pollfd p = { .fd = *xs ? xs_fileno(*xs) : -1, .events = POLLIN };
 
     if (p.fd < 0) {
         usleep((useconds_t)timeout_ms * 1000);
@@ -97,7 +97,16 @@ static void wait_event(struct xs_handle *xs, int timeout_ms)
     }
     if (poll(&p, 1, timeout_ms) > 0 && (p.revents & POLLIN)) {
         unsigned int n;
-        char **ev = xs_read_watch(xs, &n);
+        char **ev = xs_read_watch(*xs, &n);
+
+        /* xenstored went away (killed or restarting): its hung-up socket
+         * stays readable, so keep polling the domain once a second instead
+         * of spinning on it. */
+        if (!ev && errno != EINTR && errno != EAGAIN) {
+            logf_("lost the connection to xenstored: polling the domain");
+            xs_close(*xs);
+            *xs = NULL;
+        }
         free(ev);
     }
 }
@@ -199,7 +208,7 @@ int xl_monitor_run(struct domain_config *cfg, uint32_t domid)
             break;
         }
         if (v == XL_MON_WAIT) {
-            wait_event(xs, 1000);
+            wait_event(&xs, 1000);
             continue;
         }
         logf_("domain %u has shut down, reason code %u (%s): action %s", domid,
