@@ -70,11 +70,12 @@ test-xen: deps
 	    BLK_HYP=both NET_HYP=both SAVE_BEDS="ours xen" XEN=1 $(ROOT)/tests/run-all.sh $$s || rc=1; \
 	done; exit $$rc
 
-# Suite 61 with 200 create/destroy rounds (make test runs 3) and six
-# 128 MiB guests side by side.
+# Suite 61 with 200 create -> init marker -> destroy rounds (make test runs
+# 3, destroyed while booting), dom0's leftovers checked after them, six
+# 128 MiB guests side by side, and xenstored killed and restarted under load.
 toolstack-soak: deps
 	+@$(MAKE) --no-print-directory all
-	@TOOLSTACK_LOOP=200 TOOLSTACK_SIX=1 $(ROOT)/tests/suites/61-toolstack-ours.sh
+	@TOOLSTACK_LOOP=200 TOOLSTACK_SIX=1 TOOLSTACK_SOAK=1 TOOLSTACK_XSRESTART=1 $(ROOT)/tests/suites/61-toolstack-ours.sh
 
 # The fuzz_domu guest with 10^6 calls (make test runs 10^5): suite 31's
 # rows marked named=fuzz-long.

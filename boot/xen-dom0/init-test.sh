@@ -243,16 +243,69 @@ done
 
 # ---- a short create/destroy loop (the guest is destroyed while its kernel
 # starts): each round gives every page back and leaves no xenstore node.
+# toolstack_soak=1 (`make toolstack-soak`): each round waits for the guest's
+# init marker before destroying it, and what dom0's daemons hold (xenstore
+# paths, user event channels, grant/foreign mappings, open files, console
+# logs) and free_memory must be exactly as before the loop.
 nloop=${toolstack_loop:-3}
+soak=${toolstack_soak:-0}
 doms0=$(xenstore-list /local/domain | wc -l)
-i=1; ok=0
+# held: one line of counts; the full xenstore path list goes to $1.
+held() {
+    _xsd=$(cat /run/xen/xenstored.pid); _xcd=$(cat /run/xen/xenconsoled.pid)
+    xenstore-ls -f / 2>/dev/null | sed 's/ = .*//' | sort > "$1"
+    echo "nodes=$(wc -l < "$1") evtchn=$(grep -c 'evtchn:' /proc/interrupts)" \
+         "maps=$(cat /proc/$_xsd/maps /proc/$_xcd/maps | grep -c 'gntdev\|privcmd')" \
+         "fds=$(( $(ls /proc/$_xsd/fd | wc -l) + $(ls /proc/$_xcd/fd | wc -l) ))" \
+         "logs=$(ls -l /proc/$_xcd/fd 2>/dev/null | grep -c /var/log/xen/console/)"
+}
+if [ "$soak" = 1 ]; then
+    # The monitors of the guests destroyed just before may still be tidying
+    # up (their xenstore connections count): wait for them to exit first.
+    t0=$(up); while pidof xl > /dev/null && ! past "$t0" 60; do sleep 1; done
+    lfree0=$(free_mem); lheld0=$(held /tmp/paths0)
+    echo "T60 soak before: free_memory $lfree0 $lheld0"
+fi
+i=1; ok=0; mk=0
 while [ $i -le "$nloop" ]; do
-    xl create /etc/xen/domu.cfg "name=\"loop$i\"" > /tmp/loop.out 2>&1 && xl destroy "loop$i" && ok=$((ok + 1))
+    if [ "$soak" = 1 ]; then
+        lclog=/var/log/xen/console/guest-loop$i.log; rm -f $lclog
+        t0=$(up)
+        if xl create /etc/xen/domu.cfg "name=\"loop$i\"" > /tmp/loop.out 2>&1; then
+            if wait_for $lclog "DOMU-MARKER init-start" 600; then
+                mk=$((mk + 1))
+            else
+                echo "T60 soak round $i: no marker within 600s"
+            fi
+            xl destroy "loop$i" && ok=$((ok + 1))
+        else
+            sed "s/^/T60 soak round $i create| /" /tmp/loop.out
+        fi
+        [ $((i % 20)) = 0 ] && echo "T60 soak round $i: $(sub "$(up)" "$t0")s, free_memory $(free_mem), $(held /tmp/pathsN)"
+        rm -f $lclog
+    else
+        xl create /etc/xen/domu.cfg "name=\"loop$i\"" > /tmp/loop.out 2>&1 && xl destroy "loop$i" && ok=$((ok + 1))
+    fi
     i=$((i + 1))
 done
 echo "T60 create/destroy loop: $ok of $nloop rounds"
 check "create-destroy-loop" [ "$ok" = "$nloop" ]
 check "loop-leaves-no-xenstore-domain" [ "$(xenstore-list /local/domain | wc -l)" = "$doms0" ]
+if [ "$soak" = 1 ]; then
+    check "soak-every-round-reached-marker" [ "$mk" = "$nloop" ]
+    # Destroy returns before every daemon has seen @releaseDomain: allow 20 s.
+    t0=$(up)
+    while :; do
+        lfreeN=$(free_mem); lheldN=$(held /tmp/pathsN)
+        [ "$lfreeN" = "$lfree0" ] && [ "$lheldN" = "$lheld0" ] && break
+        past "$t0" 20 && break
+        sleep 1
+    done
+    echo "T60 soak after: free_memory $lfreeN $lheldN"
+    diff /tmp/paths0 /tmp/pathsN | grep '^[-+]/' | head -n 20 | sed 's/^/T60 soak xenstore diff| /'
+    check "soak-free-memory-exact" [ "$lfreeN" = "$lfree0" ]
+    check "soak-dom0-holds-nothing-more" [ "$lheldN" = "$lheld0" ]
+fi
 
 # ---- consolidation (toolstack_six=1 on dom0's command line; `make
 # toolstack-soak`): six guests of 128 MiB side by side, each reaching its
@@ -311,6 +364,89 @@ neg "reject-kernel-too-big-for-memory" kernel-too-big.cfg "layout needs .* but t
 xl list
 xl dmesg > /tmp/dmesg.out 2>&1
 check "xl-dmesg" grep -q "Xen version 4.17" /tmp/dmesg.out
+
+# ---- xenstored killed and restarted under load (toolstack_xsrestart=1, the
+# last checks: they leave a new xenstored with only dom0's and the new
+# guests' state).  While xl lists and creates/destroys paused guests in a
+# loop, xenstored gets SIGKILL and is started again.  Every command either
+# succeeds or names xenstored; a domain whose xenstore state died with the
+# old daemon is destroyed by its id; afterwards a guest is created and
+# reaches init (xenconsoled reconnected), and no domain or page is left.
+if [ "${toolstack_xsrestart:-0}" = 1 ]; then
+    T="timeout 120"
+    xfree0=$(free_mem); xnd0=$(nr_domains)
+    xl list | awk 'NR > 1 { print $(NF-4) }' > /tmp/xsr-ids0
+    $T xl create -p /etc/xen/domu.cfg 'name="xsr0"' memory=128 > /tmp/xsr0.out 2>&1 || sed 's/^/xsr0| /' /tmp/xsr0.out
+    xid0=$(xl domid xsr0 2>/dev/null)
+    rm -f /tmp/xsr.*
+    ( j=1
+      while [ ! -e /tmp/xsr.stop ]; do
+          $T xl list > /tmp/xsr.l$j 2>&1; echo $? > /tmp/xsr.l$j.rc
+          if $T xl create -p /etc/xen/domu.cfg "name=\"xsl$j\"" memory=128 > /tmp/xsr.c$j 2>&1; then
+              echo 0 > /tmp/xsr.c$j.rc
+              $T xl destroy "xsl$j" > /tmp/xsr.d$j 2>&1; echo $? > /tmp/xsr.d$j.rc
+          else
+              echo $? > /tmp/xsr.c$j.rc
+          fi
+          : > /tmp/xsr.round$j
+          j=$((j + 1))
+      done ) &
+    xload=$!
+    # Kill it once the load has done a round or two (not a pass/fail timing).
+    t0=$(up); while [ ! -e /tmp/xsr.round2 ] && ! past "$t0" 120; do usleep 100000; done
+    kill -9 "$(cat /run/xen/xenstored.pid)"
+    echo "T60 xsrestart: xenstored killed at $(up)s"
+    $T xl list > /tmp/xsr.down 2>&1; rc=$?
+    sed 's/^/xsr down| /' /tmp/xsr.down
+    check "xsrestart-list-while-down-names-xenstored" grep -q "cannot connect to xenstored" /tmp/xsr.down
+    $T xl create -p /etc/xen/domu.cfg 'name="xsrdown"' memory=128 > /tmp/xsr.cdown 2>&1; rc=$?
+    sed 's/^/xsr down| /' /tmp/xsr.cdown
+    check "xsrestart-create-while-down-fails-naming-xenstored" sh -c "[ $rc -ne 0 ] && grep -q 'xenstored' /tmp/xsr.cdown"
+    # Started again as base_setup does (pid file, dom0's own nodes).
+    rm -f /run/xen/xenstored.pid
+    $XENSTORED
+    t0=$(up); while [ ! -s /run/xen/xenstored.pid ] && ! past "$t0" 30; do usleep 100000; done
+    $T xenstore-write /local/domain/0/name Domain-0 /local/domain/0/domid 0 /local/pool/0/name Pool-0
+    check "xsrestart-new-xenstored-serves" sh -c "[ \"\$($T xenstore-read /local/domain/0/name)\" = Domain-0 ]"
+    # Let the load run against the new daemon for a round, then stop it.
+    j0=$(ls /tmp/xsr.round* | wc -l); t0=$(up)
+    while [ "$(ls /tmp/xsr.round* | wc -l)" -le $((j0 + 1)) ] && ! past "$t0" 300; do usleep 100000; done
+    touch /tmp/xsr.stop; wait $xload
+    nbad=0; nok=0; nall=0
+    for f in /tmp/xsr.[lcd]*.rc; do
+        nall=$((nall + 1))
+        if [ "$(cat "$f")" = 0 ]; then nok=$((nok + 1)); continue; fi
+        grep -qi "xenstore" "${f%.rc}" && continue
+        nbad=$((nbad + 1)); echo "T60 xsrestart: ${f%.rc} rc=$(cat "$f"): $(head -c 200 "${f%.rc}" | tr '\n' '|')"
+    done
+    echo "T60 xsrestart: load ran $nall commands, $nok succeeded, $nbad failed without naming xenstored"
+    check "xsrestart-load-commands-succeed-or-name-xenstored" [ "$nbad" = 0 ]
+    # A guest created now reaches init (its console log needs xenconsoled,
+    # which lost its xenstored connection) and is destroyed.
+    rm -f /var/log/xen/console/guest-xsrnew.log
+    $T xl create /etc/xen/domu.cfg 'name="xsrnew"' memory=128 > /tmp/xsr.new 2>&1; rc=$?
+    sed 's/^/xsr new| /' /tmp/xsr.new
+    check "xsrestart-create-after-restart" [ $rc = 0 ]
+    check "xsrestart-new-guest-reaches-init" wait_for /var/log/xen/console/guest-xsrnew.log "DOMU-MARKER init-start" 600
+    $T xl destroy xsrnew
+    # Left: xsr0 (made before the kill) and each load guest that was
+    # created but whose destroy failed (naming xenstored); a failed create
+    # leaves nothing.  Their names died with the old daemon: xl list's ID
+    # column (5th from the end) names them, and they are destroyed by id.
+    orphans=1
+    for f in /tmp/xsr.d*.rc; do [ -e "$f" ] && [ "$(cat "$f")" != 0 ] && orphans=$((orphans + 1)); done
+    xl list > /tmp/xsr.left 2>&1; sed 's/^/xsr left| /' /tmp/xsr.left
+    check "xsrestart-only-orphans-left" [ "$(nr_domains)" = $((xnd0 + orphans)) ]
+    for id in $(awk 'NR > 1 { print $(NF-4) }' /tmp/xsr.left | grep -vxF -f /tmp/xsr-ids0); do
+        $T xl destroy "$id" || echo "T60 xsrestart: destroying domain $id failed"
+    done
+    echo "T60 xsrestart: the guest created before the kill was domain '$xid0', $orphans orphan(s)"
+    t0=$(up)
+    while { [ "$(nr_domains)" != "$xnd0" ] || [ "$(free_mem)" != "$xfree0" ]; } && ! past "$t0" 30; do sleep 1; done
+    check "xsrestart-no-domain-left" [ "$(nr_domains)" = "$xnd0" ]
+    check "xsrestart-every-page-back" [ "$(free_mem)" = "$xfree0" ]
+    echo "T60 xsrestart: free_memory before $xfree0 after $(free_mem)"
+fi
 if [ $nfail -eq 0 ]; then v=SUCCESS; else v=FAILURE; fi
 echo "Test result: $v ($npass passed, $nfail failed)"
 sync

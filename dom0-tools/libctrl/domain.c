@@ -198,7 +198,21 @@ int domain_lookup(const char *s, uint32_t *domid, struct errbuf *eb)
             rc = 0;
             goto out;
         }
-    eb_msg(eb, -ESRCH, "domain '%s' not found", s);
+    {
+        /* Names live in xenstore: domains without one are what a restarted
+         * xenstored (which lost its state) leaves; point the user at them. */
+        char ids[96] = "";
+        size_t len = 0;
+        for (int i = 0; i < n && len < sizeof(ids) - 12; i++)
+            if (!list[i].name[0])
+                len += (size_t)snprintf(ids + len, sizeof(ids) - len, "%s%u", len ? ", " : "",
+                                        list[i].domid);
+        if (len)
+            eb_msg(eb, -ESRCH, "domain '%s' not found (domain %s %s no name in xenstore: "
+                   "xenstored was restarted? use the id)", s, ids, strchr(ids, ',') ? "have" : "has");
+        else
+            eb_msg(eb, -ESRCH, "domain '%s' not found", s);
+    }
 out:
     free(list);
     return rc;
