@@ -112,7 +112,10 @@ def main(argv):
     lines = []
     log_dir = os.path.dirname(os.path.abspath(opts.log))
     os.makedirs(log_dir, exist_ok=True)
-    log = open(opts.log, "w", encoding="utf-8", errors="replace")
+    # Line-buffered: someone watching a slow boot's log (tail -f) must see
+    # each line as it comes, not a block every few KiB (a silent log was
+    # taken for a hung guest and killed).
+    log = open(opts.log, "w", encoding="utf-8", errors="replace", buffering=1)
     log.write("# qemu-run %s: %s\n" % (opts.name, " ".join(cmd)))
 
     t0 = time.monotonic()
