@@ -200,6 +200,8 @@ int conn_flush(struct conn *c)
             o->cap = 0;
         }
     }
+    if (c->ops->flushed)
+        c->ops->flushed(c);
     if (c->fd >= 0 && !conn_is_ring(c))
         io_update(c);
     return 0;

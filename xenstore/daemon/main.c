@@ -9,6 +9,9 @@
  *   --fake-ring-dir DIR  test mode: INTRODUCE maps DIR/ring-<domid> and uses
  *                        the kick FIFOs in DIR instead of Xen devices
  *   --sched batch|normal Linux scheduling policy (default batch, see below)
+ *   --no-peek            read socket requests with plain reads (default:
+ *                        MSG_PEEK, taken off the socket after the reply;
+ *                        see sock_read in io.c)
  */
 #include <getopt.h>
 #include <sched.h>
@@ -44,7 +47,8 @@ static void usage(FILE *f)
 "  -V, --verbose           log to stderr\n"
 "      --socket <path>     unix socket to listen on\n"
 "      --fake-ring-dir <dir> test mode for guest rings (see docs/xenstore.md)\n"
-"      --sched batch|normal  scheduling policy (default batch)\n");
+"      --sched batch|normal  scheduling policy (default batch)\n"
+"      --no-peek           plain reads of socket requests (see docs)\n");
 }
 
 /*
@@ -121,6 +125,7 @@ int main(int argc, char **argv)
         { "socket", 1, NULL, 1 },
         { "fake-ring-dir", 1, NULL, 2 },
         { "sched", 1, NULL, 3 },
+        { "no-peek", 0, NULL, 4 },
         { NULL, 0, NULL, 0 },
     };
     const char *pidfile = NULL, *sock = NULL, *key, *sched = "batch";
@@ -181,6 +186,7 @@ int main(int argc, char **argv)
         case 1: sock = optarg; break;
         case 2: xsd_fake_ring_dir = optarg; break;
         case 3: sched = optarg; break;
+        case 4: xsd_sock_peek = false; break;
         default:
             usage(stderr);
             return 1;

@@ -186,6 +186,8 @@ struct transport_ops {
     ssize_t (*read)(struct conn *c, void *buf, size_t len);
     ssize_t (*write)(struct conn *c, const void *buf, size_t len);
     void (*destroy)(struct conn *c);
+    /* Optional: called once the output queue has been written. */
+    void (*flushed)(struct conn *c);
 };
 
 struct obuf {
@@ -221,6 +223,8 @@ struct conn {
     struct watch *watches;
     unsigned nwatches;
     struct domain *dom;             /* ring connections */
+    size_t peeked;                  /* socket bytes read with MSG_PEEK, not
+                                       yet taken off the socket */
 };
 
 extern struct conn *xsd_conns;
@@ -283,6 +287,7 @@ struct conn *sock_conn_new(int fd);
 int io_listen(const char *path);
 int io_init(void);
 int io_run(void);
+extern bool xsd_sock_peek;
 void io_fini(void);
 
 /* ---- logging/trace -------------------------------------------------------- */
