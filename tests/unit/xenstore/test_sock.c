@@ -31,6 +31,13 @@ static struct conn *pair(int *client)
     return c;
 }
 
+/* The kernel may refuse SO_PEEK_OFF (the daemon then reads plainly). */
+static void need_peek(struct conn *c)
+{
+    if (c->peeked == (size_t)-1)
+        cr_skip_test("this kernel refuses SO_PEEK_OFF on unix sockets");
+}
+
 static size_t msg(char *buf, uint32_t type, uint32_t req, const void *p,
                   uint32_t len)
 {
@@ -74,6 +81,7 @@ Test(sock, request_stays_on_socket_until_its_reply_is_written)
     char buf[64];
     size_t n = msg(buf, XS_WRITE, 5, "/a\0x", 4);
 
+    need_peek(c);
     cr_assert_eq(c->peeked, 0);
     cr_assert_eq(write(cl, buf, n), (ssize_t)n);
     cr_assert_eq(conn_handle_input(c), 0);
@@ -96,6 +104,7 @@ Test(sock, split_and_pipelined_requests_are_read_once)
     size_t n1 = msg(buf, XS_WRITE, 1, "/b\0one", 6);
     size_t n2 = msg(buf + n1, XS_READ, 2, "/b", 3);
 
+    need_peek(c);
     /* header alone: nothing to dispatch yet */
     cr_assert_eq(write(cl, buf, sizeof(struct xsd_sockmsg)), 16);
     cr_assert_eq(conn_handle_input(c), 0);
