@@ -9,9 +9,9 @@
  *   --fake-ring-dir DIR  test mode: INTRODUCE maps DIR/ring-<domid> and uses
  *                        the kick FIFOs in DIR instead of Xen devices
  *   --sched batch|normal Linux scheduling policy (default batch, see below)
- *   --no-peek            read socket requests with plain reads (default:
- *                        MSG_PEEK, taken off the socket after the reply;
- *                        see sock_read in io.c)
+ *   --peek, --no-peek    read socket requests with MSG_PEEK and take them
+ *                        off the socket after the reply (see sock_read in
+ *                        io.c), or with plain reads (the default)
  */
 #include <getopt.h>
 #include <sched.h>
@@ -48,7 +48,7 @@ static void usage(FILE *f)
 "      --socket <path>     unix socket to listen on\n"
 "      --fake-ring-dir <dir> test mode for guest rings (see docs/xenstore.md)\n"
 "      --sched batch|normal  scheduling policy (default batch)\n"
-"      --no-peek           plain reads of socket requests (see docs)\n");
+"      --peek, --no-peek   peek socket requests, or plain reads (default)\n");
 }
 
 /*
@@ -126,6 +126,7 @@ int main(int argc, char **argv)
         { "fake-ring-dir", 1, NULL, 2 },
         { "sched", 1, NULL, 3 },
         { "no-peek", 0, NULL, 4 },
+        { "peek", 0, NULL, 5 },
         { NULL, 0, NULL, 0 },
     };
     const char *pidfile = NULL, *sock = NULL, *key, *sched = "batch";
@@ -187,6 +188,7 @@ int main(int argc, char **argv)
         case 2: xsd_fake_ring_dir = optarg; break;
         case 3: sched = optarg; break;
         case 4: xsd_sock_peek = false; break;
+        case 5: xsd_sock_peek = true; break;
         default:
             usage(stderr);
             return 1;

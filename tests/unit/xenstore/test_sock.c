@@ -17,15 +17,21 @@
 
 TestSuite(sock, .init = h_setup, .fini = h_teardown);
 
-/* Our end non-blocking (as accept4 gives it), the client's end blocking. */
+/* Our end non-blocking (as accept4 gives it), the client's end blocking;
+ * peeking on (--peek) unless a test turns it off. */
+static bool want_peek = true;
+
 static struct conn *pair(int *client)
 {
     int sv[2];
     struct conn *c;
+    bool saved = xsd_sock_peek;
 
     cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
     cr_assert_eq(fcntl(sv[0], F_SETFL, O_NONBLOCK), 0);
+    xsd_sock_peek = want_peek;
     c = sock_conn_new(sv[0]);
+    xsd_sock_peek = saved;
     cr_assert_not_null(c);
     *client = sv[1];
     return c;
@@ -133,9 +139,9 @@ Test(sock, plain_reads_when_peeking_is_off)
     char buf[64];
     size_t n = msg(buf, XS_WRITE, 9, "/c\0y", 4);
 
-    xsd_sock_peek = false;
+    want_peek = false;
     c = pair(&cl);
-    xsd_sock_peek = true;
+    want_peek = true;
     cr_assert_eq(c->peeked, (size_t)-1);
     cr_assert_eq(write(cl, buf, n), (ssize_t)n);
     cr_assert_eq(conn_handle_input(c), 0);
