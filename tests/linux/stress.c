@@ -10,12 +10,18 @@
  *   stress mmap N            N rounds of mmap, touch, mprotect, munmap of
  *                            1..64 pages (page-table churn)
  *   stress forkexec N PROG   N times fork + exec PROG and wait for it
+ *   stress files N KB        N rounds of create, write KB KiB, fsync,
+ *                            read back and compare, unlink, in the current
+ *                            directory (tmpfs file I/O in the benchmarks)
+ *   stress now               print CLOCK_MONOTONIC in seconds (the guest's
+ *                            clock, so a shell script can time its parts)
  *
- * Each prints one line "<what>: ok <figures>" and exits 0, or prints the
- * failure and exits 1.
+ * Each workload prints one line "<what>: ok <figures>" and exits 0, or
+ * prints the failure and exits 1.
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,8 +165,53 @@ static int do_forkexec(long n, const char *prog)
     return 0;
 }
 
+static int do_files(long n, long kb)
+{
+    size_t len = (size_t)kb << 10;
+    char *buf = malloc(len), *back = malloc(len), name[32];
+    double t0 = now();
+
+    if (buf == NULL || back == NULL) {
+        printf("files: malloc(%ld KiB) failed\n", kb);
+        return 1;
+    }
+    for (long i = 0; i < n; i++) {
+        int fd;
+
+        /* Each round's bytes differ, so a stale page cannot pass. */
+        for (size_t k = 0; k < len; k++)
+            buf[k] = (char)(k * 31 + i);
+        snprintf(name, sizeof(name), "stress-%ld", i);
+        fd = open(name, O_CREAT | O_EXCL | O_RDWR, 0600);
+        if (fd < 0 || write(fd, buf, len) != (ssize_t)len || fsync(fd) ||
+            pread(fd, back, len, 0) != (ssize_t)len) {
+            printf("files: round %ld: %s\n", i, strerror(errno));
+            return 1;
+        }
+        close(fd);
+        if (memcmp(buf, back, len)) {
+            printf("files: round %ld: read back differs\n", i);
+            return 1;
+        }
+        if (unlink(name)) {
+            printf("files: unlink: %s\n", strerror(errno));
+            return 1;
+        }
+    }
+    free(buf);
+    free(back);
+    printf("files: ok %ld x %ld KiB in %.2fs\n", n, kb, now() - t0);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 2 && !strcmp(argv[1], "now")) {
+        printf("%.6f\n", now());
+        return 0;
+    }
+    if (argc >= 4 && !strcmp(argv[1], "files"))
+        return do_files(atol(argv[2]), atol(argv[3]));
     if (argc >= 4 && !strcmp(argv[1], "mem"))
         return do_mem(atol(argv[2]), atol(argv[3]));
     if (argc >= 3 && !strcmp(argv[1], "pingpong"))
@@ -169,6 +220,6 @@ int main(int argc, char **argv)
         return do_mmap(atol(argv[2]));
     if (argc >= 4 && !strcmp(argv[1], "forkexec"))
         return do_forkexec(atol(argv[2]), argv[3]);
-    fprintf(stderr, "usage: stress mem MB ROUNDS | pingpong N | mmap N | forkexec N PROG\n");
+    fprintf(stderr, "usage: stress mem MB ROUNDS | pingpong N | mmap N | forkexec N PROG | files N KB | now\n");
     return 2;
 }
