@@ -15,7 +15,8 @@
 # Also QEMU start -> the /init marker of the same boots.  Per row: the
 # median over the runs that finished the workload, the range, and how many
 # did; a row with none prints FAILED and no figure.  Ratios ours/direct and
-# ours/Xen of the medians.
+# ours/Xen of the medians.  The rounds interleave the rows (ours, direct,
+# xen, then again), so the host's load drifts over all of them alike.
 # Env: RUNS (default 3), BENCH_XEN (default 1), XEN_REF (gunzipped Xen ELF).
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -63,23 +64,23 @@ stats() { sort -n | awk '{ v[++n] = $1 } END { if (!n) { print "-"; exit }
     m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
     printf "%.3f %.3f %.3f\n", m, v[1], v[n] }'; }
 declare -A VAL MED RANGE OK
-# measure ROW MEM QEMU-ARGS...: RUNS boots; a run counts only if it finished.
-measure() {
-    local row=$1 mem=$2 i p v; shift 2
-    OK[$row]=0
-    for p in "${PARTS[@]}"; do VAL[$row,$p]=""; done
-    for i in $(seq 1 "$RUNS"); do
-        local res
-        res=$(one "$row-$i" "$mem" "$@")
-        if [[ $res == run-failed* ]]; then
-            echo "($row run $i failed: ${res#run-failed } — see $logs/$row-$i.log)"
-            continue
-        fi
-        OK[$row]=$((OK[$row] + 1))
-        while read -r p v; do
-            [ "$v" = - ] || VAL[$row,$p]+="$v"$'\n'
-        done <<<"$res"
-    done
+# run_row ROW RUN MEM QEMU-ARGS...: one boot of ROW; a run counts only if it
+# finished the workload.
+run_row() {
+    local row=$1 i=$2 mem=$3 p v res; shift 3
+    res=$(one "$row-$i" "$mem" "$@")
+    if [[ $res == run-failed* ]]; then
+        echo "($row run $i failed: ${res#run-failed } — see $logs/$row-$i.log)"
+        return
+    fi
+    OK[$row]=$((OK[$row] + 1))
+    while read -r p v; do
+        [ "$v" = - ] || VAL[$row,$p]+="$v"$'\n'
+    done <<<"$res"
+}
+# summarise ROW: medians and ranges of its finished runs.
+summarise() {
+    local row=$1 p m lo hi
     for p in "${PARTS[@]}"; do
         read -r m lo hi <<<"$(printf '%s' "${VAL[$row,$p]}" | grep . | stats)"
         MED[$row,$p]=$m
@@ -90,13 +91,10 @@ ratio() { { [ "$1" = - ] || [ "$2" = - ] || [ -z "$1" ] || [ -z "$2" ]; } && { e
     awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 rows=(ours direct)
-measure ours 2048 -kernel "$BUILD/hypervisor.elf" -append "$HVARGS" -initrd "$L/vmlinuz $DOM0,$L/dom0.cpio.gz"
-measure direct 1024 -kernel "$L/vmlinuz" -initrd "$L/dom0.cpio.gz" -append "$DIRECT"
 xen_note=""
 if [ "${BENCH_XEN:-1}" = 1 ]; then
     XEN_REF=${XEN_REF:-$("$ROOT/tests/lib/find-xen.sh" 2>/dev/null)}
     if [ -n "$XEN_REF" ] && [ -f "$XEN_REF" ]; then
-        measure xen 2048 -kernel "$XEN_REF" -append "$XENARGS" -initrd "$L/vmlinuz $DOM0,$L/dom0.cpio.gz"
         rows+=(xen)
     else
         xen_note="SKIP: xen row: no reference Xen 4.17 found (tests/lib/find-xen.sh)"
@@ -104,6 +102,20 @@ if [ "${BENCH_XEN:-1}" = 1 ]; then
 else
     xen_note="SKIP: xen row: BENCH_XEN=0"
 fi
+for r in "${rows[@]}"; do
+    OK[$r]=0
+    for p in "${PARTS[@]}"; do VAL[$r,$p]=""; done
+done
+# Rounds interleave the rows, so a change in the host's load spreads over
+# all of them instead of landing on one.
+for i in $(seq 1 "$RUNS"); do
+    run_row ours "$i" 2048 -kernel "$BUILD/hypervisor.elf" -append "$HVARGS" \
+        -initrd "$L/vmlinuz $DOM0,$L/dom0.cpio.gz"
+    run_row direct "$i" 1024 -kernel "$L/vmlinuz" -initrd "$L/dom0.cpio.gz" -append "$DIRECT"
+    [ -n "${OK[xen]+set}" ] &&
+        run_row xen "$i" 2048 -kernel "$XEN_REF" -append "$XENARGS" -initrd "$L/vmlinuz $DOM0,$L/dom0.cpio.gz"
+done
+for r in "${rows[@]}"; do summarise "$r"; done
 
 echo "ours:   2 GiB machine, -smp 1, hypervisor '$HVARGS', dom0 '$DOM0'"
 [ -n "${OK[xen]:-}" ] && echo "xen:    2 GiB machine, -smp 1, Xen 4.17 '$XENARGS', dom0 '$DOM0'"
