@@ -114,7 +114,6 @@ struct ctl_domain {
     bool vcpus_hidden;          /* created by domctl, max_vcpus not yet called */
     int64_t time_offset;        /* settimeoffset, seconds */
     uint32_t tsc_mode, gtsc_khz, incarnation;
-    uint16_t sched_weight, sched_cap;
     uint32_t emulation_flags, misc_flags;
     struct ctl_rangeset iomem, ioports;
 };
@@ -159,7 +158,6 @@ static struct ctl_domain *ctl_get(const struct domain *d)
         return NULL;
     c->d = d;
     c->domid = d->domain_id;
-    c->sched_weight = 256;
     c->tsc_mode = TSC_MODE_DEFAULT;
     c->next = ctl_list;
     ctl_list = c;
@@ -332,8 +330,7 @@ static int bitmap_to_guest(const struct xenctl_bitmap *b, uint64_t mask, unsigne
     return 0;
 }
 
-/* One physical CPU, one NUMA node. */
-#define CTL_CPU_MASK    1ULL
+/* One NUMA node. */
 #define CTL_NODE_MASK   1ULL
 
 /* ------------------------------------------------------------ helpers */
@@ -508,73 +505,84 @@ static int domctl_getvcpuinfo(struct domain *d, const struct ctl_domain *c,
     vi->blocked = !!(v->pause_flags & VPF_blocked);
     vi->running = v->is_running;
     vi->cpu_time = vcpu_running_time(v);
-    vi->cpu = 0;
+    vi->cpu = v->sched.cpu;
     return 0;
 }
 
+/*
+ * Affinities as Xen 4.17 handles them: a hard map that names no online CPU
+ * is -EINVAL; set reports the effective maps back (hard & online; soft &
+ * hard & online), get reports what was set, both over the CPUs there are.
+ */
 static int domctl_vcpuaffinity(struct domain *d, const struct ctl_domain *c,
                                struct xen_domctl *op, bool set)
 {
     struct xen_domctl_vcpuaffinity *va = &op->u.vcpuaffinity;
-    uint64_t hard = CTL_CPU_MASK, soft = CTL_CPU_MASK;
-    int rc;
+    unsigned int nbits = sched_policy_nr_cpus();
+    sched_cpumask_t online = sched_policy_online(), hard, soft;
+    struct vcpu *v;
+    int rc, tickle;
 
     if (va->vcpu >= d->max_vcpus)
         return -EINVAL;
-    if (ctl_vcpu(d, c, va->vcpu) == NULL)
+    v = ctl_vcpu(d, c, va->vcpu);
+    if (v == NULL)
         return -ESRCH;
     if (!(va->flags & (XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT)))
         return -EINVAL;
+    hard = v->sched.hard;
+    soft = v->sched.soft;
     if (set) {
-        /* Only CPU 0 exists: a hard map without it leaves nowhere to run.
-         * A soft map is a preference and may name nothing we have. */
         if (va->flags & XEN_VCPUAFFINITY_HARD) {
             rc = bitmap_from_guest(&va->cpumap_hard, &hard);
             if (rc)
                 return rc;
-            if (!(hard & CTL_CPU_MASK))
-                return -EINVAL;
         }
         if (va->flags & XEN_VCPUAFFINITY_SOFT) {
             rc = bitmap_from_guest(&va->cpumap_soft, &soft);
             if (rc)
                 return rc;
         }
+        rc = sched_policy_set_affinity(&v->sched, &hard, &soft, NOW(), &tickle);
+        if (rc)
+            return rc;
+        if (tickle >= 0)
+            sched_reschedule(tickle);
+        soft &= hard;
     }
-    /* Both set and get report the effective maps back. */
+    hard &= online;
+    soft &= online;
     if (va->flags & XEN_VCPUAFFINITY_HARD) {
-        rc = bitmap_to_guest(&va->cpumap_hard, CTL_CPU_MASK, 1);
+        rc = bitmap_to_guest(&va->cpumap_hard, hard, nbits);
         if (rc)
             return rc;
     }
     if (va->flags & XEN_VCPUAFFINITY_SOFT) {
-        rc = bitmap_to_guest(&va->cpumap_soft, CTL_CPU_MASK, 1);
+        rc = bitmap_to_guest(&va->cpumap_soft, soft, nbits);
         if (rc)
             return rc;
     }
     return 0;
 }
 
-static int domctl_scheduler_op(struct domain *d, struct ctl_domain *c, struct xen_domctl *op)
+static int domctl_scheduler_op(struct domain *d, struct xen_domctl *op)
 {
     struct xen_domctl_scheduler_op *s = &op->u.scheduler_op;
+    unsigned int weight, cap;
 
     if (s->sched_id != CTL_SCHEDULER_ID)
         return -EINVAL;
     switch (s->cmd) {
     case XEN_DOMCTL_SCHEDOP_getinfo:
-        s->u.credit.weight = c->sched_weight;
-        s->u.credit.cap = c->sched_cap;
+        sched_policy_get_params(&d->sched, &weight, &cap);
+        s->u.credit2.weight = weight;
+        s->u.credit2.cap = cap;
         return 0;
     case XEN_DOMCTL_SCHEDOP_putinfo:
         /* credit2: weight 0 leaves it; a cap is a percentage of one CPU per
          * vCPU at most, 0 removing it. */
-        if (s->u.credit.cap > 100 * d->max_vcpus)
-            return -EINVAL;
-        if (s->u.credit.weight != 0)
-            c->sched_weight = s->u.credit.weight;
-        c->sched_cap = s->u.credit.cap;
-        return 0;
+        return sched_policy_set_params(&d->sched, s->u.credit2.weight, s->u.credit2.cap,
+                                       d->max_vcpus);
     case XEN_DOMCTL_SCHEDOP_putvcpuinfo:
     case XEN_DOMCTL_SCHEDOP_getvcpuinfo:
         return -EINVAL;                 /* credit2 has no per-vCPU parameters */
@@ -930,7 +938,7 @@ static int domctl_op(struct domain *caller, struct xen_domctl *op, bool *copybac
         rc = bitmap_to_guest(&op->u.nodeaffinity.nodemap, CTL_NODE_MASK, 1);
         break;
     case XEN_DOMCTL_scheduler_op:
-        rc = domctl_scheduler_op(d, c, op);
+        rc = domctl_scheduler_op(d, op);
         *copyback = rc == 0;
         break;
     case XEN_DOMCTL_settimeoffset:

@@ -1,22 +1,16 @@
 /*
- * schedule.c — the vCPU scheduler (round robin over all CPUs), blocking and
- * waking, per-vCPU timers, runstate accounting, and the scheduling
- * hypercalls: sched_op, set_timer_op and the generic part of vcpu_op.
+ * schedule.c — the scheduler's mechanics: blocking and waking, the slice
+ * timer, context switches, per-vCPU timers, runstate accounting, and the
+ * scheduling hypercalls: sched_op, set_timer_op and the generic part of
+ * vcpu_op.  Who runs next and for how long is the policy's decision
+ * (common/sched_credit2.c through xen/sched_policy.h).
  *
  * Model: a vCPU is runnable when nothing pauses or blocks it (see
- * vcpu_runnable()).  Runnable vCPUs that are not running wait on one FIFO
- * shared by the CPUs; each CPU runs schedule() from its own SCHEDULE
- * softirq (raised by wake-ups, blocking, pausing and its 10 ms slice timer)
- * and takes the first of them, or its idle vCPU when there is none.  The
- * architecture's context_switch() does the actual switch.
- *
- * Several CPUs: all of this runs under the hypervisor lock (docs/smp.md),
- * so the queue and the vCPU fields need no lock of their own.  A vCPU is
- * on the queue only while it is not running, and is_running/processor say
- * where it runs, so no vCPU ever runs on two CPUs.  A woken vCPU goes to an
- * idle CPU (the one it last ran on first), which is told by IPI; with none
- * idle, the slice timers make room.  An event for a vCPU running on another
- * CPU interrupts that CPU, whose way back to the guest delivers it.
+ * vcpu_runnable()).  A vCPU that becomes runnable is handed to the policy
+ * (vcpu_wake), which queues it and may name a CPU to re-schedule; schedule()
+ * runs from the SCHEDULE softirq (raised by wake-ups, blocking, pausing and
+ * the slice timer), asks the policy for the next vCPU and its slice, arms
+ * the slice timer and lets the architecture's context_switch() switch.
  *
  * A vCPU that blocks (SCHEDOP_block) has events unmasked in the same step,
  * and is woken by any event that would be delivered to it
@@ -27,6 +21,7 @@
 #include <xen/lib.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <xen/sched_policy.h>
 #include <xen/event.h>
 #include <xen/softirq.h>
 #include <xen/time.h>
@@ -35,70 +30,26 @@
 #include <public/sched.h>
 #include <public/vcpu.h>
 
-#define SLICE           MILLISECS(10)
 #define PERIOD_DEFAULT  MILLISECS(10)   /* Xen's default periodic tick for PV */
 
-static struct vcpu *runq_head, *runq_tail;
 static struct timer slice_timer[NR_CPUS];
 static struct domain *held_prev[NR_CPUS];   /* see schedule() */
-static struct vcpu *running_on[NR_CPUS];    /* guest vCPU per CPU, NULL = idle */
-static cpumask_t tickled;                   /* told to schedule, not done yet */
 
-/* ------------------------------------------------------------ run queue */
-
-static void runq_append(struct vcpu *v)
+/* Make `cpu` run its scheduler (a CPU the policy named, or -1: none). */
+void sched_reschedule(int cpu)
 {
-    v->on_runq = true;
-    v->next_runnable = NULL;
-    if (runq_tail != NULL)
-        runq_tail->next_runnable = v;
-    else
-        runq_head = v;
-    runq_tail = v;
+    if (cpu >= 0 && cpu < NR_CPUS && cpu_online((unsigned int)cpu))
+        cpu_raise_softirq((unsigned int)cpu, SCHEDULE_SOFTIRQ);
 }
 
-static void runq_remove(struct vcpu *v)
+static bool unit_runnable(const struct sched_unit *u)
 {
-    struct vcpu **pp, *prev = NULL;
-
-    if (!v->on_runq)
-        return;
-    for (pp = &runq_head; *pp != NULL; prev = *pp, pp = &(*pp)->next_runnable) {
-        if (*pp == v) {
-            *pp = v->next_runnable;
-            if (runq_tail == v)
-                runq_tail = prev;
-            break;
-        }
-    }
-    v->on_runq = false;
-    v->next_runnable = NULL;
-}
-
-/* First runnable vCPU on the queue; queued ones that stopped being
- * runnable meanwhile are dropped (they are re-queued when woken). */
-static struct vcpu *runq_pop(void)
-{
-    struct vcpu *v;
-
-    while ((v = runq_head) != NULL) {
-        runq_head = v->next_runnable;
-        if (runq_head == NULL)
-            runq_tail = NULL;
-        v->on_runq = false;
-        v->next_runnable = NULL;
-        if (vcpu_runnable(v))
-            return v;
-    }
-    return NULL;
+    return vcpu_runnable(container_of(u, struct vcpu, sched));
 }
 
 bool sched_has_waiting(void)
 {
-    for (struct vcpu *v = runq_head; v != NULL; v = v->next_runnable)
-        if (vcpu_runnable(v))
-            return true;
-    return false;
+    return sched_policy_has_waiting(smp_processor_id());
 }
 
 /* ------------------------------------------------------------- runstate */
@@ -143,46 +94,14 @@ void vcpu_update_runstate_area(struct vcpu *v)
 
 /* ------------------------------------------------------ wake and block */
 
-static bool cpu_idles(unsigned int cpu)
-{
-    if (cpumask_test_cpu(cpu, &tickled))
-        return false;                   /* already has one coming */
-    return cpu == smp_processor_id() ? is_idle_vcpu(current) : running_on[cpu] == NULL;
-}
-
-static void tickle_cpu(unsigned int cpu)
-{
-    cpumask_set_cpu(cpu, &tickled);
-    cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
-}
-
-/* v was queued: an idle CPU takes it, else the slice timers make room. */
-static void tickle(struct vcpu *v)
-{
-    unsigned int cpu;
-
-    if (cpu_online(v->processor) && cpu_idles(v->processor)) {
-        tickle_cpu(v->processor);
-        return;
-    }
-    for_each_online_cpu(cpu) {
-        if (cpu_idles(cpu)) {
-            tickle_cpu(cpu);
-            return;
-        }
-    }
-    for_each_online_cpu(cpu)
-        if (!timer_is_active(&slice_timer[cpu]))
-            set_timer(&slice_timer[cpu], NOW() + SLICE);    /* someone waits now */
-}
-
 void vcpu_wake(struct vcpu *v)
 {
-    if (is_idle_vcpu(v) || !vcpu_runnable(v) || v->is_running || v->on_runq)
+    s_time_t now = NOW();
+
+    if (is_idle_vcpu(v) || !vcpu_runnable(v) || v->is_running || v->sched.queued)
         return;
-    runstate_change(v, RUNSTATE_runnable, NOW());
-    runq_append(v);
-    tickle(v);
+    runstate_change(v, RUNSTATE_runnable, now);
+    sched_reschedule(sched_policy_wake(&v->sched, now));
 }
 
 void vcpu_kick(struct vcpu *v)
@@ -235,8 +154,7 @@ static void slice_expired(void *data)
 {
     unsigned int cpu = (unsigned int)(uintptr_t)data;
 
-    if (sched_has_waiting())
-        cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
+    cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);
 }
 
 static void periodic_fn(void *data)
@@ -253,10 +171,11 @@ static void periodic_fn(void *data)
 void schedule(void)
 {
     struct vcpu *prev = current, *next;
-    s_time_t now = NOW();
+    struct sched_unit *nu;
+    s_time_t now = NOW(), slice;
     unsigned int cpu = smp_processor_id();
+    int tickle;
 
-    cpumask_clear_cpu(cpu, &tickled);
     /*
      * The domain this CPU switched away from last time kept a reference
      * until now: its vCPU's state was still being saved when we left it.
@@ -266,16 +185,14 @@ void schedule(void)
         held_prev[cpu] = NULL;
     }
 
-    if (!is_idle_vcpu(prev) && vcpu_runnable(prev))
-        runq_append(prev);
-    next = runq_pop();
-    if (next == NULL)
-        next = idle_vcpu;
-
-    if (!is_idle_vcpu(next) && sched_has_waiting())
-        set_timer(&slice_timer[cpu], now + SLICE);
+    nu = sched_policy_pick(cpu, now, is_idle_vcpu(prev) ? NULL : &prev->sched,
+                           !is_idle_vcpu(prev) && vcpu_runnable(prev), &slice, &tickle);
+    next = nu != NULL ? container_of(nu, struct vcpu, sched) : idle_vcpu;
+    if (slice >= 0)
+        set_timer(&slice_timer[cpu], now + slice);
     else
         stop_timer(&slice_timer[cpu]);
+    sched_reschedule(tickle);
 
     if (next == prev) {
         runstate_change(prev, RUNSTATE_running, now);
@@ -296,7 +213,6 @@ void schedule(void)
     prev->is_running = false;
     next->is_running = true;
     next->processor = cpu;
-    running_on[cpu] = is_idle_vcpu(next) ? NULL : next;
     if (!is_idle_vcpu(next)) {
         get_domain(next->domain);   /* held while it runs */
         runstate_change(next, RUNSTATE_running, now);
@@ -318,8 +234,22 @@ void schedule(void)
     context_switch(prev, next);     /* may not return */
 }
 
+/*
+ * The policy numbers its CPUs 0..n-1: it gets the online CPUs up to the
+ * first one that did not come up.  CPUs past such a gap (an AP that failed
+ * to start, rare) stay online but idle: the policy never places a vCPU
+ * there, and their schedule() finds nothing to run.
+ */
 void sched_init(void)
 {
+    unsigned int n = 0;
+
+    while (n < NR_CPUS && n < SCHED_NR_CPUS_MAX && cpu_online(n))
+        n++;
+    if (n < num_online_cpus())
+        printk(XENLOG_WARNING "sched: CPUs from %u on are not scheduled (CPU%u is not up)\n",
+               n, n);
+    sched_policy_init(n, unit_runnable);
     open_softirq(SCHEDULE_SOFTIRQ, schedule);
     for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
         init_timer(&slice_timer[cpu], slice_expired, (void *)(uintptr_t)cpu);
@@ -342,6 +272,13 @@ static void poll_timeout_fn(void *data)
 
 void sched_init_vcpu(struct vcpu *v)
 {
+    struct domain *d = v->domain;
+
+    /* The domain's policy state starts with its first vCPU (a new domain
+     * is zeroed: weight 0 means not yet set up). */
+    if (d->sched.weight == 0)
+        sched_policy_dom_init(&d->sched);
+    sched_policy_unit_init(&v->sched, &d->sched, v->vcpu_id % sched_policy_nr_cpus());
     init_timer(&v->singleshot_timer, singleshot_fn, v);
     init_timer(&v->periodic_timer, periodic_fn, v);
     init_timer(&v->poll_timer, poll_timeout_fn, v);
@@ -353,7 +290,7 @@ void sched_destroy_vcpu(struct vcpu *v)
     stop_timer(&v->singleshot_timer);
     stop_timer(&v->periodic_timer);
     stop_timer(&v->poll_timer);
-    runq_remove(v);
+    sched_policy_unit_destroy(&v->sched);
 }
 
 /*
@@ -399,6 +336,7 @@ long do_sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     switch (cmd) {
     case SCHEDOP_yield:
+        sched_policy_yield(&v->sched);
         if (sched_has_waiting())
             raise_softirq(SCHEDULE_SOFTIRQ);
         return 0;

@@ -187,7 +187,8 @@ struct xen_domctl_scheduler_op {
     uint32_t sched_id;
     uint32_t cmd;
     union {
-        struct { uint16_t weight, cap; } credit;   /* credit and credit2 alike */
+        struct xen_domctl_sched_credit { uint16_t weight, cap; } credit;
+        struct xen_domctl_sched_credit2 { uint16_t weight, cap; } credit2;
         uint8_t pad[16];            /* the largest member: a vCPU array handle */
     } u;
 };

@@ -24,6 +24,7 @@
 #include <public/vcpu.h>
 #include <public/event_channel.h>
 #include <xen/iocap.h>
+#include <xen/sched_policy.h>
 #include <asm/domain.h>
 
 #define MAX_VIRT_CPUS       32      /* vcpu_info slots in shared_info */
@@ -46,8 +47,7 @@ struct e820entry;
 struct vcpu {
     unsigned int        vcpu_id;
     struct domain      *domain;
-    struct vcpu        *next_runnable;    /* scheduler run queue link */
-    bool                on_runq;
+    struct sched_unit   sched;            /* the scheduling policy's state */
 
     /* Event delivery: where the guest looks for pending events. */
     struct vcpu_info   *vcpu_info;        /* shared_info slot or registered page */
@@ -94,6 +94,7 @@ struct domain {
     unsigned int        refcnt;
 
     /* vCPUs */
+    struct sched_dom    sched;            /* weight, cap (the scheduling policy) */
     unsigned int        max_vcpus;
     struct vcpu        *vcpu[MAX_VIRT_CPUS];
 
@@ -220,6 +221,7 @@ void sched_init_vcpu(struct vcpu *v);
 void sched_destroy_vcpu(struct vcpu *v);
 void schedule(void);                     /* the SCHEDULE softirq */
 bool sched_has_waiting(void);
+void sched_reschedule(int cpu);          /* run `cpu`'s scheduler soon (-1: none) */
 void vcpu_wake(struct vcpu *v);          /* make runnable if nothing else blocks it */
 void vcpu_block(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);          /* event arrived: wake if blocked */
