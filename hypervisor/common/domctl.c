@@ -520,8 +520,9 @@ static int domctl_vcpuaffinity(struct domain *d, const struct ctl_domain *c,
     struct xen_domctl_vcpuaffinity *va = &op->u.vcpuaffinity;
     unsigned int nbits = sched_policy_nr_cpus();
     sched_cpumask_t online = sched_policy_online(), hard, soft;
+    sched_cpumask_t tickle;
     struct vcpu *v;
-    int rc, tickle;
+    int rc;
 
     if (va->vcpu >= d->max_vcpus)
         return -EINVAL;
@@ -546,8 +547,7 @@ static int domctl_vcpuaffinity(struct domain *d, const struct ctl_domain *c,
         rc = sched_policy_set_affinity(&v->sched, &hard, &soft, NOW(), &tickle);
         if (rc)
             return rc;
-        if (tickle >= 0)
-            sched_reschedule(tickle);
+        sched_reschedule(tickle);
         soft &= hard;
     }
     hard &= online;

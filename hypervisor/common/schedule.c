@@ -35,11 +35,12 @@
 static struct timer slice_timer[NR_CPUS];
 static struct domain *held_prev[NR_CPUS];   /* see schedule() */
 
-/* Make `cpu` run its scheduler (a CPU the policy named, or -1: none). */
-void sched_reschedule(int cpu)
+/* Make the CPUs of `cpus` run their scheduler (ones the policy named). */
+void sched_reschedule(sched_cpumask_t cpus)
 {
-    if (cpu >= 0 && cpu < NR_CPUS && cpu_online((unsigned int)cpu))
-        cpu_raise_softirq((unsigned int)cpu, SCHEDULE_SOFTIRQ);
+    for (unsigned int c = 0; c < NR_CPUS && c < SCHED_NR_CPUS_MAX; c++)
+        if ((cpus & SCHED_CPU_BIT(c)) && cpu_online(c))
+            cpu_raise_softirq(c, SCHEDULE_SOFTIRQ);
 }
 
 static bool unit_runnable(const struct sched_unit *u)
@@ -174,7 +175,7 @@ void schedule(void)
     struct sched_unit *nu;
     s_time_t now = NOW(), slice;
     unsigned int cpu = smp_processor_id();
-    int tickle;
+    sched_cpumask_t tickle;
 
     /*
      * The domain this CPU switched away from last time kept a reference
@@ -249,7 +250,7 @@ void sched_init(void)
     if (n < num_online_cpus())
         printk(XENLOG_WARNING "sched: CPUs from %u on are not scheduled (CPU%u is not up)\n",
                n, n);
-    sched_policy_init(n, unit_runnable);
+    sched_policy_init(n, 0, unit_runnable);
     open_softirq(SCHEDULE_SOFTIRQ, schedule);
     for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
         init_timer(&slice_timer[cpu], slice_expired, (void *)(uintptr_t)cpu);

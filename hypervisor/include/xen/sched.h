@@ -221,7 +221,7 @@ void sched_init_vcpu(struct vcpu *v);
 void sched_destroy_vcpu(struct vcpu *v);
 void schedule(void);                     /* the SCHEDULE softirq */
 bool sched_has_waiting(void);
-void sched_reschedule(int cpu);          /* run `cpu`'s scheduler soon (-1: none) */
+void sched_reschedule(sched_cpumask_t cpus); /* run their schedulers soon */
 void vcpu_wake(struct vcpu *v);          /* make runnable if nothing else blocks it */
 void vcpu_block(struct vcpu *v);
 void vcpu_kick(struct vcpu *v);          /* event arrived: wake if blocked */

@@ -7,7 +7,7 @@
  * domains (one per domain).  It knows nothing of the architecture, of real
  * time or of timers: every call that depends on time is given `now`, and it
  * answers with a slice length and the CPUs to "tickle" (make re-run their
- * scheduler); the caller arms the timers and sends the IPIs.
+ * scheduler, a cpumask); the caller arms the timers and sends the IPIs.
  *
  * Calls are serialised by the caller (one lock around the policy, or one CPU).
  *
@@ -56,13 +56,17 @@ struct sched_unit {
     sched_cpumask_t hard, soft;     /* affinities (as set; the policy ANDs online CPUs) */
     s_time_t credit;                /* ns of "weight-256" time left */
     s_time_t start;                 /* running: when it started (accounted up to) */
-    unsigned int cpu;               /* CPU it runs on, is queued on, or last ran on */
+    unsigned int cpu;               /* CPU it runs on, or last ran on */
+    unsigned int rq;                /* run queue it belongs to */
     bool queued, running, yielding;
 };
 
-/* Set up nr_cpus CPUs (0..nr_cpus-1), each with its own run queue.
- * `runnable` tells whether a unit may still run (see the contract above). */
-void sched_policy_init(unsigned int nr_cpus, bool (*runnable)(const struct sched_unit *u));
+/* Set up nr_cpus CPUs (0..nr_cpus-1) sharing a run queue per group of
+ * cpus_per_runq consecutive CPUs (0: one run queue for all, as Xen's credit2
+ * has per socket).  `runnable` tells whether a unit may still run (see the
+ * contract above). */
+void sched_policy_init(unsigned int nr_cpus, unsigned int cpus_per_runq,
+                       bool (*runnable)(const struct sched_unit *u));
 unsigned int sched_policy_nr_cpus(void);
 
 void sched_policy_dom_init(struct sched_dom *sd);
@@ -71,9 +75,9 @@ void sched_policy_unit_init(struct sched_unit *u, struct sched_dom *sd, unsigned
 /* Forget the unit (it must not be running on a CPU). */
 void sched_policy_unit_destroy(struct sched_unit *u);
 
-/* u became runnable: queue it on a CPU of its affinity (an idle one if there
- * is one).  Returns the CPU to tickle, or -1. */
-int  sched_policy_wake(struct sched_unit *u, s_time_t now);
+/* u became runnable: queue it for a CPU of its affinity (an idle one if there
+ * is one).  Returns the CPUs to tickle. */
+sched_cpumask_t sched_policy_wake(struct sched_unit *u, s_time_t now);
 /* u stopped being runnable while not running: take it off its run queue. */
 void sched_policy_sleep(struct sched_unit *u);
 /* u yields: others of its run queue go first at the next pick. */
@@ -85,20 +89,22 @@ bool sched_policy_has_waiting(unsigned int cpu);
  * The scheduling decision for `cpu` at `now`.  `prev` is the unit that ran
  * there (NULL: idle), `prev_runnable` whether it may go on.  Returns the unit
  * to run (NULL: idle); *slice is how long before the next decision (< 0: no
- * need for one); *tickle another CPU to re-schedule (a unit moved there), or
- * -1.
+ * need for one); *tickle other CPUs to re-schedule (work is waiting for
+ * them).
  */
 struct sched_unit *sched_policy_pick(unsigned int cpu, s_time_t now, struct sched_unit *prev,
-                                     bool prev_runnable, s_time_t *slice, int *tickle);
+                                     bool prev_runnable, s_time_t *slice,
+                                     sched_cpumask_t *tickle);
 
 /* Parameters.  set: weight 1..65535 (0 leaves it), cap 0..100*max_cap_cpus. */
 int  sched_policy_set_params(struct sched_dom *sd, unsigned int weight, unsigned int cap,
                              unsigned int nr_vcpus);
 void sched_policy_get_params(const struct sched_dom *sd, unsigned int *weight, unsigned int *cap);
 /* Affinities (NULL leaves one as it is).  -EINVAL if the hard one holds no
- * online CPU.  *tickle: a CPU to re-schedule (u must move), or -1. */
+ * online CPU.  *tickle: CPUs to re-schedule (u must move). */
 int  sched_policy_set_affinity(struct sched_unit *u, const sched_cpumask_t *hard,
-                               const sched_cpumask_t *soft, s_time_t now, int *tickle);
+                               const sched_cpumask_t *soft, s_time_t now,
+                               sched_cpumask_t *tickle);
 sched_cpumask_t sched_policy_online(void);
 
 #endif
