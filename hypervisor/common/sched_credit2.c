@@ -47,7 +47,7 @@
 #include <xen/sched_policy.h>
 
 #define CREDIT_INIT     MILLISECS(10)
-#define SLICE_MIN       MILLISECS(1)    /* Xen's default ratelimit */
+#define SLICE_MIN       slice_min       /* the ratelimit: Xen's default 1 ms */
 #define SLICE_MAX       MILLISECS(10)
 #define YIELD_BIAS      MILLISECS(1)
 #define CAP_PERIOD      MILLISECS(10)
@@ -64,6 +64,7 @@ struct pcpu {
     bool tickled;                   /* told to re-schedule, has not yet */
 };
 
+static s_time_t slice_min = MILLISECS(1);
 static struct runq runqs[SCHED_NR_CPUS_MAX];
 static struct pcpu pcpus[SCHED_NR_CPUS_MAX];
 static unsigned int nr_cpus = 1, nr_runqs = 1, cpus_per_rq = 1;
@@ -420,6 +421,7 @@ void sched_policy_init(unsigned int n, unsigned int per_rq,
         runqs[rq_of(c)].cpus |= SCHED_CPU_BIT(c);
     all_units = NULL;
     unit_runnable = runnable;
+    slice_min = MILLISECS(1);
 }
 
 void sched_policy_dom_init(struct sched_dom *sd)
@@ -694,6 +696,19 @@ int sched_policy_set_params(struct sched_dom *sd, unsigned int weight, unsigned 
         sd->budget = cap_budget(sd);
     }
     return 0;
+}
+
+int sched_policy_set_ratelimit(unsigned int us)
+{
+    if (us < SCHED_RATELIMIT_MIN_US || us > SCHED_RATELIMIT_MAX_US)
+        return -EINVAL;
+    slice_min = MICROSECS(us);
+    return 0;
+}
+
+unsigned int sched_policy_ratelimit(void)
+{
+    return (unsigned int)(slice_min / 1000);
 }
 
 void sched_policy_get_params(const struct sched_dom *sd, unsigned int *weight, unsigned int *cap)

@@ -17,6 +17,7 @@
 #include <xen/mm.h>
 #include <xen/xmalloc.h>
 #include <xen/sched.h>
+#include <xen/sched_policy.h>
 #include <xen/console.h>
 #include <xen/guest_access.h>
 #include <xen/control.h>
@@ -442,6 +443,26 @@ static int sysctl_cpu_policy(struct xen_sysctl *op)
     return ctl_cpu_policy_to_guest(view, p->leaves.p, &p->nr_leaves, p->msrs.p, &p->nr_msrs);
 }
 
+/* The pool's scheduler parameters: credit2 has the ratelimit only. */
+static int sysctl_scheduler_op(struct xen_sysctl *op)
+{
+    struct xen_sysctl_scheduler_op *so = &op->u.scheduler_op;
+
+    if (so->cpupool_id != 0)
+        return -ESRCH;
+    if (so->sched_id != CTL_SCHEDULER_ID)
+        return -EINVAL;
+    switch (so->cmd) {
+    case XEN_SYSCTL_SCHEDOP_getinfo:
+        so->u.sched_credit2.ratelimit_us = sched_policy_ratelimit();
+        return 0;
+    case XEN_SYSCTL_SCHEDOP_putinfo:
+        return sched_policy_set_ratelimit(so->u.sched_credit2.ratelimit_us);
+    default:
+        return -EINVAL;
+    }
+}
+
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(void) u_sysctl)
 {
     struct xen_sysctl op;
@@ -466,6 +487,9 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(void) u_sysctl)
     case XEN_SYSCTL_sched_id:
         op.u.sched_id.sched_id = CTL_SCHEDULER_ID;
         rc = 0;
+        break;
+    case XEN_SYSCTL_scheduler_op:
+        rc = sysctl_scheduler_op(&op);
         break;
     case XEN_SYSCTL_getdomaininfolist:
         rc = sysctl_getdomaininfolist(&op);

@@ -118,6 +118,28 @@ struct xen_sysctl_cpupool_op {
     struct xenctl_bitmap cpumap;
 };
 
+/* XEN_SYSCTL_scheduler_op: a cpupool's scheduler-wide parameters. */
+#define XEN_SYSCTL_SCHEDOP_putinfo      0
+#define XEN_SYSCTL_SCHEDOP_getinfo      1
+#define XEN_SYSCTL_SCHED_RATELIMIT_MAX  500000
+#define XEN_SYSCTL_SCHED_RATELIMIT_MIN  100
+struct xen_sysctl_credit_schedule {
+    uint32_t tslice_ms, ratelimit_us, vcpu_migr_delay_us;
+};
+struct xen_sysctl_credit2_schedule {
+    uint32_t ratelimit_us;
+};
+struct xen_sysctl_scheduler_op {
+    uint32_t cpupool_id;            /* 0: the only pool */
+    uint32_t sched_id;              /* XEN_SCHEDULER_* */
+    uint32_t cmd;                   /* XEN_SYSCTL_SCHEDOP_* */
+    union {
+        struct { xen_domctl_gptr_t schedule; } sched_arinc653;
+        struct xen_sysctl_credit_schedule sched_credit;
+        struct xen_sysctl_credit2_schedule sched_credit2;
+    } u;
+};
+
 #define XEN_SYSCTL_cpu_featureset_raw     0
 #define XEN_SYSCTL_cpu_featureset_host    1
 #define XEN_SYSCTL_cpu_featureset_pv      2
@@ -152,6 +174,7 @@ struct xen_sysctl {
         struct xen_sysctl_readconsole readconsole;
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_sched_id sched_id;
+        struct xen_sysctl_scheduler_op scheduler_op;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
         struct xen_sysctl_cputopoinfo cputopoinfo;
         struct xen_sysctl_numainfo numainfo;

@@ -106,5 +106,10 @@ int  sched_policy_set_affinity(struct sched_unit *u, const sched_cpumask_t *hard
                                const sched_cpumask_t *soft, s_time_t now,
                                sched_cpumask_t *tickle);
 sched_cpumask_t sched_policy_online(void);
+/* The shortest slice when others wait (Xen's ratelimit_us, 100..500000). */
+#define SCHED_RATELIMIT_MIN_US  100
+#define SCHED_RATELIMIT_MAX_US  500000
+int  sched_policy_set_ratelimit(unsigned int us);
+unsigned int sched_policy_ratelimit(void);
 
 #endif

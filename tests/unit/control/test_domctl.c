@@ -938,3 +938,55 @@ Test(domctl, getdomaininfo_reports_the_claim)
     cr_assert_eq(domain_set_outstanding_pages(d, 0), 0);
     put_domain(d);
 }
+
+Test(domctl, scheduler_params_reach_the_policy_and_are_checked)
+{
+    struct xen_domctl op;
+
+    h_make_dom0();
+    cr_assert_eq(h_create(0, 1), 1);
+    h_domctl_init(&op, XEN_DOMCTL_scheduler_op, 1);
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_putinfo;
+    op.u.scheduler_op.u.credit2.weight = 65535;
+    op.u.scheduler_op.u.credit2.cap = 50;
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_expect_eq(dom(1)->sched.weight, 65535);
+    cr_expect_eq(dom(1)->sched.cap, 50);
+    op.u.scheduler_op.u.credit2.cap = 101;
+    cr_expect_eq(h_domctl(&op), -EINVAL, "cap above 100%% of its one vCPU");
+    cr_expect_eq(dom(1)->sched.cap, 50, "a refused call changes nothing");
+    op.u.scheduler_op.u.credit2.weight = 1;
+    op.u.scheduler_op.u.credit2.cap = 0;
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_expect_eq(dom(1)->sched.weight, 1);
+    cr_expect_eq(dom(1)->sched.cap, 0, "cap 0 removes it");
+
+    /* A guest may not change its own weight, nor anyone else's. */
+    h_run_as(dom(1)->vcpu[0]);
+    op.u.scheduler_op.u.credit2.weight = 1000;
+    cr_expect_eq(h_domctl(&op), -EPERM);
+    h_domctl_init(&op, XEN_DOMCTL_getvcpuinfo, 1);
+    cr_expect_eq(h_domctl(&op), -EPERM);
+    cr_expect_eq(dom(1)->sched.weight, 1);
+}
+
+Test(domctl, getvcpuinfo_reports_cpu_state_and_time)
+{
+    struct xen_domctl op;
+
+    h_make_dom0();
+    cr_assert_eq(h_create(0, 2), 1);
+    h_domctl_init(&op, XEN_DOMCTL_max_vcpus, 1);
+    op.u.max_vcpus.max = 2;
+    cr_assert_eq(h_domctl(&op), 0);
+    h_domctl_init(&op, XEN_DOMCTL_getvcpuinfo, 1);
+    op.u.getvcpuinfo.vcpu = 1;
+    cr_assert_eq(h_domctl(&op), 0);
+    cr_expect_eq(op.u.getvcpuinfo.online, 0, "down until it is given a context");
+    cr_expect_eq(op.u.getvcpuinfo.running, 0);
+    cr_expect_eq(op.u.getvcpuinfo.cpu, 0, "the only CPU");
+    cr_expect_eq(op.u.getvcpuinfo.cpu_time, 0);
+    op.u.getvcpuinfo.vcpu = 2;
+    cr_expect_eq(h_domctl(&op), -EINVAL, "beyond max_vcpus");
+}

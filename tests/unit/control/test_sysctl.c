@@ -473,3 +473,38 @@ Test(sysctl, cpu_policy_size_negotiation_per_array)
     cr_assert_eq(op.u.cpu_policy.nr_msrs, CTL_MSR_MAX_ENTRIES, "null msrs: the maximum");
     cr_assert(op.u.cpu_policy.nr_leaves < CTL_CPUID_MAX_LEAVES);
 }
+
+Test(sysctl, scheduler_op_credit2_ratelimit)
+{
+    struct xen_sysctl op;
+    struct domain *u;
+
+    h_make_dom0();
+    h_sysctl_init(&op, XEN_SYSCTL_scheduler_op);
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
+    op.u.scheduler_op.cmd = XEN_SYSCTL_SCHEDOP_getinfo;
+    cr_assert_eq(h_sysctl(&op), 0);
+    cr_expect_eq(op.u.scheduler_op.u.sched_credit2.ratelimit_us, 1000, "Xen's default");
+    op.u.scheduler_op.cmd = XEN_SYSCTL_SCHEDOP_putinfo;
+    op.u.scheduler_op.u.sched_credit2.ratelimit_us = 2000;
+    cr_assert_eq(h_sysctl(&op), 0);
+    op.u.scheduler_op.u.sched_credit2.ratelimit_us = 99;
+    cr_expect_eq(h_sysctl(&op), -EINVAL, "below XEN_SYSCTL_SCHED_RATELIMIT_MIN");
+    op.u.scheduler_op.u.sched_credit2.ratelimit_us = 500001;
+    cr_expect_eq(h_sysctl(&op), -EINVAL);
+    op.u.scheduler_op.cmd = XEN_SYSCTL_SCHEDOP_getinfo;
+    cr_assert_eq(h_sysctl(&op), 0);
+    cr_expect_eq(op.u.scheduler_op.u.sched_credit2.ratelimit_us, 2000, "a refused value changes nothing");
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT;
+    cr_expect_eq(h_sysctl(&op), -EINVAL, "not the scheduler in use");
+    op.u.scheduler_op.sched_id = XEN_SCHEDULER_CREDIT2;
+    op.u.scheduler_op.cpupool_id = 3;
+    cr_expect_eq(h_sysctl(&op), -ESRCH, "no such pool");
+    op.u.scheduler_op.cpupool_id = 0;
+    op.u.scheduler_op.cmd = 9;
+    cr_expect_eq(h_sysctl(&op), -EINVAL);
+    cr_assert_eq(domain_create(1, 0, 1, &u), 0);
+    h_run_as(u->vcpu[0]);
+    op.u.scheduler_op.cmd = XEN_SYSCTL_SCHEDOP_putinfo;
+    cr_expect_eq(h_sysctl(&op), -EPERM);
+}
