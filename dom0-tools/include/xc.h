@@ -173,6 +173,21 @@ struct xc_vcpuinfo {
 int xc_vcpu_getinfo(xc_handle *xch, uint32_t domid, unsigned vcpu,
                     struct xc_vcpuinfo *vi, struct errbuf *eb);
 
+/* vCPU affinity (sched.c): nbytes of bitmap each, bit i = CPU i; NULL
+ * leaves that map alone (set) — set writes the effective maps back. */
+int xc_vcpu_setaffinity(xc_handle *xch, uint32_t domid, unsigned vcpu, uint8_t *hard,
+                        uint8_t *soft, unsigned nbytes, struct errbuf *eb);
+int xc_vcpu_getaffinity(xc_handle *xch, uint32_t domid, unsigned vcpu, uint8_t *hard,
+                        uint8_t *soft, unsigned nbytes, struct errbuf *eb);
+/* credit2: a domain's weight (1..65535, 0 = unchanged on set) and cap (%). */
+int xc_sched_credit2_domain_get(xc_handle *xch, uint32_t domid, unsigned *weight,
+                                unsigned *cap, struct errbuf *eb);
+int xc_sched_credit2_domain_set(xc_handle *xch, uint32_t domid, unsigned weight,
+                                unsigned cap, struct errbuf *eb);
+/* credit2: pool 0's ratelimit in microseconds (get, or set when `set`). */
+int xc_sched_credit2_ratelimit(xc_handle *xch, unsigned *ratelimit_us, bool set,
+                               struct errbuf *eb);
+
 /* domctl hypercall_init: fill the guest's hypercall page at gmfn. */
 int xc_domain_hypercall_init(xc_handle *xch, uint32_t domid, uint64_t gmfn, struct errbuf *eb);
 

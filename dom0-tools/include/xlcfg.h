@@ -10,6 +10,7 @@
 #define DOM0_TOOLS_XLCFG_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdbool.h>
 
 #define XLCFG_MAX_DISKS 16
@@ -56,6 +57,14 @@ struct xlcfg_vif {               /* xl-network-configuration(5) */
     char backend_domname[64];    /* backend=<domain>, "" = dom0 */
 };
 
+#define XLCFG_CPUMAP_BYTES  64     /* 512 CPUs */
+#define XLCFG_MAX_AFFINITY  32     /* per-vCPU maps in a cpus=[...] list */
+
+/* "all", "0-3", "0,2", "^1": 0, or -1 with *bad the offending part. */
+int xlcfg_parse_cpumap(const char *s, uint8_t *map, unsigned nbytes, const char **bad);
+/* As xl's print_bitmap(): "all", "none" or ranges over nr CPUs. */
+void xlcfg_print_cpumap(FILE *out, const uint8_t *map, unsigned nr);
+
 struct domain_config {
     char name[64];
     char type[8];                /* "pv" (only PV is supported) */
@@ -65,6 +74,15 @@ struct domain_config {
     uint64_t maxmem_mb;          /* ceiling (defaults to memory_mb) */
     unsigned int vcpus;          /* online vCPUs at boot */
     unsigned int maxvcpus;       /* defaults to vcpus */
+    /* Scheduling: cpus= (hard affinity), cpus_soft=, cpu_weight=, cap=.
+     * A map string applies to every vCPU ([0], n == 0); a list gives one
+     * per vCPU ([0..n-1]), the vCPUs past it keep "all". */
+    uint8_t cpus_hard[XLCFG_MAX_AFFINITY][XLCFG_CPUMAP_BYTES];
+    uint8_t cpus_soft[XLCFG_MAX_AFFINITY][XLCFG_CPUMAP_BYTES];
+    unsigned int cpus_hard_n, cpus_soft_n;
+    bool cpus_hard_set, cpus_soft_set;
+    unsigned int cpu_weight;     /* 1..65535, 0 = not given (256) */
+    unsigned int cap;            /* % of one CPU, 0 = none */
     char kernel[1024];
     char ramdisk[1024];          /* "" = none */
     char cmdline[1024];          /* cmdline, or root= + extra= combined as xl does */

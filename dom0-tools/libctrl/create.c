@@ -274,6 +274,36 @@ static int name_in_use(const char *name, struct errbuf *eb)
     return 0;
 }
 
+/* cpus=, cpus_soft= for every vCPU, cpu_weight= and cap=, as libxl applies
+ * them before the domain first runs. */
+static int apply_sched(xc_handle *xch, uint32_t domid, const struct domain_config *cfg,
+                       struct errbuf *eb)
+{
+    int rc;
+
+    for (unsigned v = 0; (cfg->cpus_hard_set || cfg->cpus_soft_set) && v < cfg->maxvcpus; v++) {
+        uint8_t hard[XLCFG_CPUMAP_BYTES], soft[XLCFG_CPUMAP_BYTES];
+
+        /* A list names vCPUs one by one; past its end, "all". */
+        if (cfg->cpus_hard_n == 0 || v < cfg->cpus_hard_n)
+            memcpy(hard, cfg->cpus_hard[cfg->cpus_hard_n ? v : 0], sizeof(hard));
+        else
+            memset(hard, 0xff, sizeof(hard));
+        if (cfg->cpus_soft_n == 0 || v < cfg->cpus_soft_n)
+            memcpy(soft, cfg->cpus_soft[cfg->cpus_soft_n ? v : 0], sizeof(soft));
+        else
+            memset(soft, 0xff, sizeof(soft));
+        rc = xc_vcpu_setaffinity(xch, domid, v, cfg->cpus_hard_set ? hard : NULL,
+                                 cfg->cpus_soft_set ? soft : NULL, sizeof(hard), eb);
+        if (rc < 0)
+            return rc;
+    }
+    if (cfg->cpu_weight || cfg->cap)
+        return xc_sched_credit2_domain_set(xch, domid, cfg->cpu_weight, cfg->cap, eb);
+    return 0;
+}
+
+
 int domain_create(const struct domain_config *in, unsigned flags,
                   uint32_t *domid_out, struct errbuf *eb)
 {
@@ -359,6 +389,8 @@ int domain_create_with(const struct domain_config *in, unsigned flags,
         goto out;
     created = true;
     if ((rc = xc_domain_max_vcpus(xch, domid, cfg.maxvcpus, eb)) < 0)
+        goto out;
+    if ((rc = apply_sched(xch, domid, &cfg, eb)) < 0)
         goto out;
     /* libxl__build_pre: the hypervisor's limit is the target (memory=), not
      * maxmem; the RAM map reaches maxmem, but the guest gets more only when

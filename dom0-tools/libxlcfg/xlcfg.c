@@ -117,6 +117,61 @@ static int get_number(struct ctx *c, const char *key, long long min,
     return 0;
 }
 
+/*
+ * cpus= / cpus_soft=: a CPU map string for every vCPU, or a list of them,
+ * one per vCPU (vCPUs past the list's end keep "all"), as xl takes them.
+ */
+static int get_cpumap(struct ctx *c, const char *key, uint8_t (*maps)[XLCFG_CPUMAP_BYTES],
+                      unsigned int *n, bool *present)
+{
+    const struct cfgsetting *s = cfg_find(&c->cf, key);
+    const char *bad = NULL;
+    unsigned int i;
+
+    *present = s != NULL;
+    *n = 0;
+    if (!s)
+        return 0;
+    if (s->val->type == CFGVAL_STRING) {
+        if (xlcfg_parse_cpumap(s->val->str, maps[0], XLCFG_CPUMAP_BYTES, &bad))
+            goto bad;
+        return 0;
+    }
+    if (s->val->nitems > XLCFG_MAX_AFFINITY)
+        return fail(c, s, s->val, "at most %d per-vCPU maps", XLCFG_MAX_AFFINITY);
+    for (i = 0; i < s->val->nitems; i++)
+        if (xlcfg_parse_cpumap(s->val->items[i]->str, maps[i], XLCFG_CPUMAP_BYTES, &bad))
+            return fail(c, s, s->val->items[i], "`%s' is not a CPU list (\"all\", \"0-3\", "
+                        "\"0,2\", \"^1\"): bad part `%s'", s->val->items[i]->str, bad);
+    *n = s->val->nitems;
+    return 0;
+bad:
+    return fail(c, s, s->val, "`%s' is not a CPU list (\"all\", \"0-3\", \"0,2\", "
+                "\"^1\"): bad part `%s'", s->val->str, bad ? bad : "");
+}
+
+static int parse_sched(struct ctx *c, struct domain_config *cfg)
+{
+    long long v;
+    bool set;
+    int rc;
+
+    rc = get_cpumap(c, "cpus", cfg->cpus_hard, &cfg->cpus_hard_n, &cfg->cpus_hard_set);
+    if (!rc)
+        rc = get_cpumap(c, "cpus_soft", cfg->cpus_soft, &cfg->cpus_soft_n,
+                        &cfg->cpus_soft_set);
+    if (!rc)
+        rc = get_number(c, "cpu_weight", 1, 65535, &v, &set);
+    if (rc)
+        return rc;
+    cfg->cpu_weight = set ? (unsigned int)v : 0;
+    rc = get_number(c, "cap", 0, 100LL * cfg->maxvcpus, &v, &set);
+    if (rc)
+        return rc;
+    cfg->cap = set ? (unsigned int)v : 0;
+    return 0;
+}
+
 /* A list of strings; an absent key gives *present = false. */
 static int get_list(struct ctx *c, const char *key,
                     const struct cfgsetting **sp, bool *present)
@@ -409,6 +464,10 @@ static int interpret(struct ctx *c)
         return fail(c, s, s->val, "maxvcpus (%u) is smaller than vcpus (%u)",
                     cfg->maxvcpus, cfg->vcpus);
     }
+
+    rc = parse_sched(c, cfg);
+    if (rc)
+        return rc;
 
     rc = parse_action(c, "on_poweroff", XLCFG_ACTION_DESTROY,
                       &cfg->on_poweroff);

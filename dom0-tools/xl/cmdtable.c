@@ -85,6 +85,37 @@ const struct xl_cmd xl_cmds[] = {
       "                        forever; interactive: until 'q').\n"
       "-o, --plot=FILE.svg     Sample (for -i updates, default 60) and draw CPU %\n"
       "                        and memory over time per domain as an SVG file." },
+    { "vcpu-list", xl_cmd_vcpu_list, false, false,
+      "List the VCPUs for all/some domains",
+      "[Domain, ...]", NULL },
+    { "vcpu-pin", xl_cmd_vcpu_pin, true, true,
+      "Set which CPUs a VCPU can use",
+      "[option] <Domain> <VCPU|all> <Hard affinity|-|all> <Soft affinity|-|all>",
+      "-f, --force        undo an override pinning done by the kernel" },
+    { "vcpu-set", xl_cmd_vcpu_set, false, true,
+      "Set the number of active VCPUs allowed for the domain",
+      "[option] <Domain> <vCPUs>",
+      "-i, --ignore-host  Don't limit the vCPU based on the host CPU count" },
+    { "sched-credit", xl_cmd_sched_credit, false, true,
+      "Get/set credit scheduler parameters",
+      "[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]] [-s [-t TSLICE] [-r RATELIMIT]] [-p CPUPOOL]",
+      "-d DOMAIN, --domain=DOMAIN        Domain to modify\n"
+      "-w WEIGHT, --weight=WEIGHT        Weight (int)\n"
+      "-c CAP,    --cap=CAP              Cap (int)\n"
+      "-s         --schedparam           Query / modify scheduler parameters\n"
+      "-t TSLICE, --tslice_ms=TSLICE     Set the timeslice, in milliseconds\n"
+      "-r RLIMIT, --ratelimit_us=RLIMIT  Set the scheduling rate limit, in microseconds\n"
+      "-m DLY, --migration_delay_us=DLY  Set the migration delay, in microseconds\n"
+      "-p CPUPOOL, --cpupool=CPUPOOL     Restrict output to CPUPOOL" },
+    { "sched-credit2", xl_cmd_sched_credit2, false, true,
+      "Get/set credit2 scheduler parameters",
+      "[-d <Domain> [-w[=WEIGHT]]] [-p CPUPOOL]",
+      "-d DOMAIN, --domain=DOMAIN     Domain to modify\n"
+      "-w WEIGHT, --weight=WEIGHT     Weight (int)\n"
+      "-c CAP,    --cap=CAP           Cap (int)\n"
+      "-s         --schedparam        Query / modify scheduler parameters\n"
+      "-r RLIMIT, --ratelimit_us=RLIMIT Set the scheduling rate limit, in microseconds\n"
+      "-p CPUPOOL, --cpupool=CPUPOOL  Restrict output to CPUPOOL" },
     { "info", xl_cmd_info, false, false,
       "Get information about Xen host",
       "[item]", NULL },

@@ -171,6 +171,24 @@ void xl_top_plot_free(struct xl_top_plot *p);
 /* 1, 2 or 5 x 10^n at or above v (1 for v <= 0). */
 double xl_top_axis_max(double v);
 
+/* ------------------------------------------------------------ vCPUs, scheduler (sched.c) */
+
+#define XL_MAX_CPUS     512     /* bits in the CPU maps we pass */
+#define XL_MAX_VCPUS    512
+int xl_cmd_vcpu_list(int argc, char **argv);
+int xl_cmd_vcpu_pin(int argc, char **argv);
+int xl_cmd_vcpu_set(int argc, char **argv);
+int xl_cmd_sched_credit(int argc, char **argv);
+int xl_cmd_sched_credit2(int argc, char **argv);
+struct xc_vcpuinfo;
+/* xl's print_bitmap(): "all", "none" or ranges over nr CPUs. */
+void xl_print_cpumap(FILE *out, const uint8_t *map, unsigned nr);
+/* xl's parse_cpurange(): 0, or -1 after printing why. */
+int xl_parse_cpumap(const char *s, uint8_t *map, unsigned nbytes);
+void xl_print_vcpu_line(FILE *out, const char *name, uint32_t domid, unsigned vcpu,
+                        const struct xc_vcpuinfo *vi, const uint8_t *hard,
+                        const uint8_t *soft, unsigned nr_cpus);
+
 /* ------------------------------------------------------------ vbd (dev_vbd.c) */
 
 struct xs_handle;
