@@ -518,7 +518,10 @@ static int domctl_vcpuaffinity(struct domain *d, const struct ctl_domain *c,
                                struct xen_domctl *op, bool set)
 {
     struct xen_domctl_vcpuaffinity *va = &op->u.vcpuaffinity;
-    unsigned int nbits = sched_policy_nr_cpus();
+    /* Maps cover the CPUs there are (Xen's nr_cpu_ids), not only the
+     * ones scheduling, so an untouched map reads "all". */
+    unsigned int nbits = arch_nr_cpus() < 64 ? arch_nr_cpus() : 64;
+    sched_cpumask_t present = nbits >= 64 ? ~(sched_cpumask_t)0 : ((sched_cpumask_t)1 << nbits) - 1;
     sched_cpumask_t online = sched_policy_online(), hard, soft;
     sched_cpumask_t tickle;
     struct vcpu *v;
@@ -548,10 +551,11 @@ static int domctl_vcpuaffinity(struct domain *d, const struct ctl_domain *c,
         if (rc)
             return rc;
         sched_reschedule(tickle);
+        hard &= online;
         soft &= hard;
     }
-    hard &= online;
-    soft &= online;
+    hard &= present;
+    soft &= present;
     if (va->flags & XEN_VCPUAFFINITY_HARD) {
         rc = bitmap_to_guest(&va->cpumap_hard, hard, nbits);
         if (rc)
