@@ -4,7 +4,7 @@
 # xenstored (Debian's oxenstored if ours is not built), our xenconsoled and
 # xl, a Debian kernel + busybox initramfs for the domUs, and a scripted /init.
 #
-#   boot/xen-dom0-initramfs.sh [test|mem|bench|blk|net|netbench|save] [OUTDIR]
+#   boot/xen-dom0-initramfs.sh [test|mem|bench|blk|net|netbench|save|sched] [OUTDIR]
 #
 # test  : /init = boot/xen-dom0/init-test.sh (PASS/FAIL lines, "Test result:")
 # net   : /init = boot/xen-dom0/init-net.sh; also ships netbackd, the vif
@@ -15,6 +15,8 @@
 # mem   : /init = boot/xen-dom0/init-mem.sh (xl mem-set, mem-max, top;
 #         tests/suites/64-dynres.sh)
 # bench : /init = boot/xen-dom0/init-bench.sh
+# sched : /init = boot/xen-dom0/init-sched.sh (vCPUs and the scheduler:
+#         tests/suites/64-sched.sh)
 # blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
 #         domU image (boot/xen-dom0/blk-image.sh).
 # save  : /init = boot/xen-dom0/init-save.sh; adds the heartbeat domU image
@@ -33,7 +35,7 @@ out=${2:-$BUILD/xen-toolstack/$mode}
 here=$ROOT/boot/xen-dom0
 log() { echo "[xen-dom0-initramfs] $*" >&2; }
 . "$ROOT/boot/initramfs-lib.sh"     # busybox_root, mkcpio, copy_prog, unpack_debs
-case $mode in test|mem|bench|blk|net|netbench|save) ;; *) echo "usage: $0 [test|mem|bench|blk|net|netbench|save] [OUTDIR]" >&2; exit 2;; esac
+case $mode in test|mem|bench|blk|net|netbench|save|sched) ;; *) echo "usage: $0 [test|mem|bench|blk|net|netbench|save|sched] [OUTDIR]" >&2; exit 2;; esac
 net=; case $mode in net|netbench) net=1;; esac
 for t in dpkg cpio gzip ldd awk gcc; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }

@@ -25,6 +25,20 @@ if grep -qw memwatch /proc/cmdline; then
         sleep 1
     done) &
 fi
+# Asked for on the kernel command line (the scheduler tests, suite 64):
+# domu_spin keeps one CPU busy; domu_cpuwatch reports every change of
+# cpu1's online state (xl vcpu-set).
+case " $(cat /proc/cmdline) " in
+*" domu_spin "*) echo "DOMU-SPIN started"; ( while :; do :; done ) & ;;
+esac
+case " $(cat /proc/cmdline) " in
+*" domu_cpuwatch "*)
+    ( last=; while :; do
+        c=$(cat /sys/devices/system/cpu/cpu1/online 2>/dev/null)
+        [ "$c" != "$last" ] && echo "DOMU-CPU1 online=$c"
+        last=$c; sleep 1
+      done ) & ;;
+esac
 # "DOMU-CRASH" typed on the console makes the guest crash itself (the
 # toolstack tests check on_crash).
 while read -r line; do
