@@ -27,7 +27,9 @@ if grep -qw memwatch /proc/cmdline; then
 fi
 # Asked for on the kernel command line (the scheduler tests, suite 64):
 # domu_spin keeps one CPU busy; domu_cpuwatch reports every change of
-# cpu1's online state (xl vcpu-set).
+# cpu1's online state (xl vcpu-set): Linux unregisters a vCPU the toolstack
+# takes away ("absent") and registers it again offline when it is given
+# back; onlining it then is userspace's job (udev's), done here.
 case " $(cat /proc/cmdline) " in
 *" domu_spin "*) echo "DOMU-SPIN started"; ( while :; do :; done ) & ;;
 esac
@@ -35,7 +37,9 @@ case " $(cat /proc/cmdline) " in
 *" domu_cpuwatch "*)
     ( last=; while :; do
         c=$(cat /sys/devices/system/cpu/cpu1/online 2>/dev/null)
+        [ -n "$c" ] || c=absent
         [ "$c" != "$last" ] && echo "DOMU-CPU1 online=$c"
+        [ "$c" = 0 ] && echo 1 > /sys/devices/system/cpu/cpu1/online
         last=$c; sleep 1
       done ) & ;;
 esac

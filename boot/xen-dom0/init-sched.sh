@@ -95,9 +95,9 @@ xl destroy c50
 # ---- vcpu-set on the 2-vCPU guest, last (a guest that does not follow
 # would otherwise hold up the rest)
 xl vcpu-set smp 1; rc=$?
-wait_for $clog "DOMU-CPU1 online=0" 240
-check "vcpu-set-1-guest-offlines-cpu1" sh -c "[ $rc = 0 ] && grep -aq 'DOMU-CPU1 online=0' $clog"
-grep -aq 'DOMU-CPU1 online=0' $clog || { xl vcpu-list smp; tail -c 2000 $clog | tr -d '\r' | sed 's/^/smp-console| /'; }
+wait_for $clog "DOMU-CPU1 online=absent" 240
+check "vcpu-set-1-guest-offlines-cpu1" sh -c "[ $rc = 0 ] && grep -aq 'DOMU-CPU1 online=absent' $clog"
+grep -aq 'DOMU-CPU1 online=absent' $clog || { xl vcpu-list smp; tail -c 2000 $clog | tr -d '\r' | sed 's/^/smp-console| /'; }
 check "vcpu-set-1-availability" [ "$(xenstore-read /local/domain/$(xl domid smp)/cpu/1/availability)" = offline ]
 sleep 2
 xl vcpu-list smp > /tmp/vl 2>&1; cat /tmp/vl
