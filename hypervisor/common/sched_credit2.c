@@ -12,7 +12,8 @@
  * more (as many times as the candidate needs to be above zero, so debts are
  * carried) and positive credit is clamped to CREDIT_INIT (a unit that slept
  * does not hoard).  The slice is the time until the runner's credit falls to
- * the next candidate's, within [SLICE_MIN, SLICE_MAX].  On a tie the running
+ * the next candidate's, within [SLICE_MIN, SLICE_MAX].  A yielding unit gives
+ * way to any waiting one.  On a tie the running
  * unit goes on, unless its credit is used up (then the waiting one runs:
  * equals take turns).
  *
@@ -49,7 +50,6 @@
 #define CREDIT_INIT     MILLISECS(10)
 #define SLICE_MIN       slice_min       /* the ratelimit: Xen's default 1 ms */
 #define SLICE_MAX       MILLISECS(10)
-#define YIELD_BIAS      MILLISECS(1)
 #define CAP_PERIOD      MILLISECS(10)
 
 struct runq {
@@ -591,8 +591,10 @@ struct sched_unit *sched_policy_pick(unsigned int cpu, s_time_t now, struct sche
         /* Its hard affinity no longer has this CPU: it moves. */
         *tickle |= enqueue_placed(prev, now);
     }
+    /* A yielding unit gives way to anyone waiting (guests yield to let
+     * another domain or vCPU in, e.g. between sends to a poller). */
     if (prev_ok && prev->yielding)
-        bias = YIELD_BIAS;
+        bias = CREDIT_CLAMP;
     if (prev != NULL)
         prev->yielding = false;
 
