@@ -16,7 +16,7 @@
 #         tests/suites/64-dynres.sh)
 # bench : /init = boot/xen-dom0/init-bench.sh
 # sched : /init = boot/xen-dom0/init-sched.sh (vCPUs and the scheduler:
-#         tests/suites/64-sched.sh)
+#         tests/suites/66-sched.sh)
 # blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
 #         domU image (boot/xen-dom0/blk-image.sh).
 # save  : /init = boot/xen-dom0/init-save.sh; adds the heartbeat domU image

@@ -25,7 +25,7 @@ if grep -qw memwatch /proc/cmdline; then
         sleep 1
     done) &
 fi
-# Asked for on the kernel command line (the scheduler tests, suite 64):
+# Asked for on the kernel command line (the scheduler tests, suite 66):
 # domu_spin keeps one CPU busy; domu_cpuwatch reports every change of
 # cpu1's online state (xl vcpu-set): Linux unregisters a vCPU the toolstack
 # takes away ("absent") and registers it again offline when it is given

@@ -1,5 +1,5 @@
 #!/bin/sh
-# /init of the scheduler test dom0 (xen-dom0-initramfs.sh sched; suite 64),
+# /init of the scheduler test dom0 (xen-dom0-initramfs.sh sched; suite 66),
 # the same on the real Xen 4.17 (the oracle) and on ours: `xl info`'s CPUs,
 # sched-credit2 / sched-credit output, a 2-vCPU Debian domU seen by
 # vcpu-list, re-pinned by vcpu-pin, its vCPU 1 taken away and given back by

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 64-sched.sh — vCPUs and the scheduler from the toolstack's side: the dom0
+# 66-sched.sh — vCPUs and the scheduler from the toolstack's side: the dom0
 # image of boot/xen-dom0/init-sched.sh (Debian's Linux as dom0 with our
 # xenstored, xenconsoled and xl; Debian PV domUs) booted on OUR hypervisor
 # and on the real Xen 4.17, the oracle (SCHED_XEN=0 leaves Xen out with a
@@ -23,18 +23,18 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
     echo "SKIP: sched qemu-system-x86_64 not installed (make deps)"; exit 0
 fi
 out=$BUILD/xen-toolstack/sched
-if ! "$ROOT/boot/xen-dom0-initramfs.sh" sched "$out" 2>"$logs/64-initramfs.err"; then
-    if grep -q "apt-get download" "$logs/64-initramfs.err"; then
-        echo "SKIP: sched cannot download Debian's Xen/Linux packages: $(tail -n1 "$logs/64-initramfs.err")"
+if ! "$ROOT/boot/xen-dom0-initramfs.sh" sched "$out" 2>"$logs/66-initramfs.err"; then
+    if grep -q "apt-get download" "$logs/66-initramfs.err"; then
+        echo "SKIP: sched cannot download Debian's Xen/Linux packages: $(tail -n1 "$logs/66-initramfs.err")"
     else
-        echo "FAIL: sched building the dom0 initramfs failed: $(tail -n1 "$logs/64-initramfs.err")"
+        echo "FAIL: sched building the dom0 initramfs failed: $(tail -n1 "$logs/66-initramfs.err")"
     fi
     exit 0
 fi
 
 # run <ours|xen> <kernel> <hypervisor options> <dom0 options>: 2 GiB, 2 CPUs.
 run() {
-    local who=$1 kernel=$2 hv=$3 d0=$4 serial=$logs/64-sched-$1.serial.log verdict
+    local who=$1 kernel=$2 hv=$3 d0=$4 serial=$logs/66-sched-$1.serial.log verdict
     verdict=$(nice -n 10 python3 "$ROOT/tests/lib/qemu-run.py" --name "sched-$who-boot" \
         --timeout 1500 --log "$serial" --grace 5 -- \
         -m 2048 -smp 2 -nic none -kernel "$kernel" \
