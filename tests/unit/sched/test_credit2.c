@@ -509,3 +509,54 @@ Test(credit2, yield_lets_an_equal_go_first)
     sched_policy_yield(&S.u[a]);
     cr_expect_eq(sched_policy_pick(0, S.now, &S.u[a], true, &slice, &t), &S.u[b]);
 }
+
+/*
+ * The toolstack suite's scene: dom0 (affinity all, waking often for short
+ * bursts) beside two CPU-bound guests of weights 256 and 512 pinned to
+ * CPU 0.  On 2 CPUs dom0 belongs on CPU 1 and the guests share CPU 0 1:2;
+ * on 1 CPU dom0 still gets the little it asks for, promptly, and the
+ * guests share the rest 1:2.
+ */
+static void dom0_and_two_pinned_spinners(unsigned int ncpu)
+{
+    sim_init(ncpu, 0);
+    unsigned int d0 = sim_unit(0), a = sim_unit(1), b = sim_unit(2);
+    sched_cpumask_t cpu0 = SCHED_CPU_BIT(0);
+    sched_cpumask_t t;
+
+    cr_assert_eq(sched_policy_set_params(&S.dom[2], 512, 0, 1), 0);
+    cr_assert_eq(sched_policy_set_affinity(&S.u[a], &cpu0, NULL, S.now, &t), 0);
+    cr_assert_eq(sched_policy_set_affinity(&S.u[b], &cpu0, NULL, S.now, &t), 0);
+    S.burst[d0] = MICROSECS(500);
+    S.nap[d0] = MILLISECS(4);               /* ~11% of a CPU */
+    sim_wake(d0);
+    sim_wake(a);
+    sim_wake(b);
+    sim_run(SECONDS(20));
+    double r = (double)S.ran[b] / (double)S.ran[a];
+
+    cr_expect(r > 1.9 && r < 2.1, "%u CPU(s): 512 vs 256 pinned to CPU 0: ratio %.3f", ncpu, r);
+    cr_expect(S.ran[d0] > SECONDS(20) / 10, "%u CPU(s): dom0 got %.3f of a CPU, it asks ~0.11",
+              ncpu, share(d0, SECONDS(20)));
+    cr_expect_lt(S.longest_wait[d0], MILLISECS(11), "%u CPU(s): dom0 waited %lld ns at worst",
+                 ncpu, (long long)S.longest_wait[d0]);
+    cr_expect_eq(S.violations, 0);
+    if (ncpu > 1) {
+        /* dom0 may start on CPU 0 (it woke first) but does not stay. */
+        cr_expect_gt(S.ran[a] + S.ran[b], SECONDS(20) - MILLISECS(20), "CPU 0 theirs: %.4f",
+                     share(a, SECONDS(20)) + share(b, SECONDS(20)));
+        cr_expect_gt(S.ran_on[d0][1], S.ran[d0] - MILLISECS(20), "dom0 on CPU 1");
+    } else {
+        cr_expect_eq(S.ran[a] + S.ran[b] + S.ran[d0], SECONDS(20), "work conserving");
+    }
+}
+
+Test(credit2, dom0_beside_two_pinned_weighted_spinners_on_two_cpus)
+{
+    dom0_and_two_pinned_spinners(2);
+}
+
+Test(credit2, dom0_beside_two_pinned_weighted_spinners_on_one_cpu)
+{
+    dom0_and_two_pinned_spinners(1);
+}
