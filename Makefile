@@ -29,7 +29,7 @@ SUBMAKE = $(MAKE) -s --no-print-directory -f $(ROOT)/Rules.mk BUILD=$(BUILD)
 COMPONENTS := hypervisor xenstore dom0-tools pv-drivers
 flavour = $(if $(filter hypervisor,$(1)),hyp,host)
 
-.PHONY: all iso run test test-xen bench deps clean $(COMPONENTS) tests-build toolstack-soak fuzz-long
+.PHONY: all iso run test test-xen bench deps clean $(COMPONENTS) tests-build toolstack-soak fuzz-long sched-long
 
 all: $(COMPONENTS)
 
@@ -82,6 +82,12 @@ toolstack-soak: deps
 fuzz-long: deps
 	+@$(MAKE) --no-print-directory all
 	@FUZZ_LONG=1 $(ROOT)/tests/suites/31-guests-ours.sh fuzz_domu_long
+
+# Suite 66 with 60 s windows for the weights and cap measurements (make
+# test uses 12 s).
+sched-long: deps
+	+@$(MAKE) --no-print-directory all
+	@SCHED_WINDOW=60 $(ROOT)/tests/suites/66-sched.sh
 
 clean:
 	rm -rf $(BUILD)
