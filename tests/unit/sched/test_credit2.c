@@ -514,10 +514,13 @@ Test(credit2, yield_lets_an_equal_go_first)
  * The toolstack suite's scene: dom0 (affinity all, waking often for short
  * bursts) beside two CPU-bound guests of weights 256 and 512 pinned to
  * CPU 0.  On 2 CPUs dom0 belongs on CPU 1 and the guests share CPU 0 1:2;
- * on 1 CPU dom0 still gets the little it asks for, promptly, and the
- * guests share the rest 1:2.
+ * on 1 CPU dom0 gets what it asks for up to its weight's due (a quarter
+ * here), within a slice, and the guests share the rest 1:2.  (Suite 66 saw
+ * dom0 take half of CPU 0 and 2.6:1 on the one-CPU hypervisor: the policy
+ * alone does not do that.)
  */
-static void dom0_and_two_pinned_spinners(unsigned int ncpu)
+static void dom0_and_two_pinned_spinners(unsigned int ncpu, s_time_t burst, s_time_t nap,
+                                         double rmin, double rmax)
 {
     sim_init(ncpu, 0);
     unsigned int d0 = sim_unit(0), a = sim_unit(1), b = sim_unit(2);
@@ -527,17 +530,19 @@ static void dom0_and_two_pinned_spinners(unsigned int ncpu)
     cr_assert_eq(sched_policy_set_params(&S.dom[2], 512, 0, 1), 0);
     cr_assert_eq(sched_policy_set_affinity(&S.u[a], &cpu0, NULL, S.now, &t), 0);
     cr_assert_eq(sched_policy_set_affinity(&S.u[b], &cpu0, NULL, S.now, &t), 0);
-    S.burst[d0] = MICROSECS(500);
-    S.nap[d0] = MILLISECS(4);               /* ~11% of a CPU */
+    S.burst[d0] = burst;
+    S.nap[d0] = nap;
     sim_wake(d0);
     sim_wake(a);
     sim_wake(b);
     sim_run(SECONDS(20));
     double r = (double)S.ran[b] / (double)S.ran[a];
 
-    cr_expect(r > 1.9 && r < 2.1, "%u CPU(s): 512 vs 256 pinned to CPU 0: ratio %.3f", ncpu, r);
-    cr_expect(S.ran[d0] > SECONDS(20) / 10, "%u CPU(s): dom0 got %.3f of a CPU, it asks ~0.11",
-              ncpu, share(d0, SECONDS(20)));
+    cr_expect(r > rmin && r < rmax, "%u CPU(s): 512 vs 256 pinned to CPU 0: ratio %.3f", ncpu, r);
+    double want = (double)burst / (double)(burst + nap), got = share(d0, SECONDS(20));
+
+    cr_expect(got > 0.9 * want || got > 0.24, "%u CPU(s): dom0 got %.3f of a CPU, it asks %.2f",
+              ncpu, got, want);
     cr_expect_lt(S.longest_wait[d0], MILLISECS(11), "%u CPU(s): dom0 waited %lld ns at worst",
                  ncpu, (long long)S.longest_wait[d0]);
     cr_expect_eq(S.violations, 0);
@@ -553,10 +558,25 @@ static void dom0_and_two_pinned_spinners(unsigned int ncpu)
 
 Test(credit2, dom0_beside_two_pinned_weighted_spinners_on_two_cpus)
 {
-    dom0_and_two_pinned_spinners(2);
+    dom0_and_two_pinned_spinners(2, MICROSECS(500), MILLISECS(4), 1.9, 2.1);
+    /*
+     * A busy dom0 on CPU 1 shares the run queue: the credit resets it
+     * triggers come at any point of the guests' cycle on CPU 0 and clamp
+     * the weight-512 one's lead, so 1:2 drifts (1.86 here), still within
+     * the 15% the toolstack suite allows.
+     */
+    dom0_and_two_pinned_spinners(2, MICROSECS(500), MICROSECS(500), 1.7, 2.3);
 }
 
 Test(credit2, dom0_beside_two_pinned_weighted_spinners_on_one_cpu)
 {
-    dom0_and_two_pinned_spinners(1);
+    dom0_and_two_pinned_spinners(1, MICROSECS(500), MILLISECS(4), 1.9, 2.1);
+}
+
+Test(credit2, a_busy_dom0_beside_two_pinned_weighted_spinners_on_one_cpu)
+{
+    /* dom0 asking half the CPU (the toolstack under TCG): it gets about its
+     * due, and the guests still share the rest 1:2. */
+    dom0_and_two_pinned_spinners(1, MICROSECS(500), MICROSECS(500), 1.9, 2.1);
+    dom0_and_two_pinned_spinners(1, MILLISECS(3), MILLISECS(2), 1.9, 2.1);
 }
