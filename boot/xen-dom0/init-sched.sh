@@ -112,6 +112,7 @@ xl vcpu-set smp 2; rc=$?
 t0=$(up)
 while [ "$(grep -ac 'DOMU-CPU1 online=1' $clog)" -lt 2 ] && ! past "$t0" 240; do sleep 1; done
 check "vcpu-set-2-guest-onlines-cpu1" sh -c "[ $rc = 0 ] && [ \$(grep -ac 'DOMU-CPU1 online=1' $clog) -ge 2 ]"
+[ "$(grep -ac 'DOMU-CPU1 online=1' $clog)" -ge 2 ] || { xl vcpu-list smp; tail -c 3000 $clog | tr -d '\r' | sed 's/^/smp-console| /'; }
 xl vcpu-set smp 3 > /tmp/vs.out 2>&1; rc=$?; cat /tmp/vs.out
 check "vcpu-set-above-maxvcpus-refused" [ $rc != 0 ]
 xl destroy smp
