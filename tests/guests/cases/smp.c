@@ -14,6 +14,12 @@
  *    without flushing, then flushes with MMUEXT_TLB_FLUSH_MULTI naming only
  *    vCPU 1: vCPU 1 must see the new frame.  Then the same with
  *    MMUEXT_INVLPG_MULTI and the window's address;
+ *  - replug, as Linux's vCPU hot-unplug and replug (xen_pv_play_dead,
+ *    xen_pv_cpu_up): vCPU 1 takes itself down with VCPUOP_down; vCPU 0
+ *    closes its IPI port, binds a new one to the downed vCPU and says
+ *    VCPUOP_up without a second VCPUOP_initialise (Linux initialises a
+ *    vCPU's context once); vCPU 1 must return from its VCPUOP_down and
+ *    answer an IPI on the new port;
  *  - time: vCPU 0 and vCPU n take turns reading their own vcpu_time_info.
  *    With XEN_PVCLOCK_TSC_STABLE_BIT set no reading may be earlier than the
  *    other vCPU's previous one.  Without it the records of different vCPUs
@@ -35,7 +41,7 @@ const char test_title[] = "SMP: vCPU bring-up, IPIs, remote TLB flush, time acro
 #define MAXV        8
 #define TIME_ROUNDS 200
 
-enum { CMD_IDLE, CMD_READ_WINDOW, CMD_IPI_SPIN, CMD_IPI_POLL, CMD_TIME, CMD_QUIT };
+enum { CMD_IDLE, CMD_READ_WINDOW, CMD_IPI_SPIN, CMD_IPI_POLL, CMD_TIME, CMD_REPLUG, CMD_QUIT };
 
 static struct vcpu_guest_context ctx __aligned(16);
 static char stacks[MAXV][8192] __aligned(16);
@@ -160,6 +166,13 @@ void secondary_main(unsigned long id)
             }
             cmd[id] = CMD_IDLE;
             break;
+        case CMD_REPLUG:
+            alive[id] = 2;
+            hc_vcpu_op(VCPUOP_down, (unsigned int)id, NULL);
+            /* Back here once vCPU 0 says VCPUOP_up. */
+            __atomic_store_n(&alive[id], 3, __ATOMIC_SEQ_CST);
+            cmd[id] = CMD_IDLE;
+            break;
         case CMD_QUIT:
             alive[id] = 2;
             for (;;)
@@ -255,6 +268,37 @@ static void tlb_test(unsigned int cmdno, const char *name)
     cmd[1] = CMD_IDLE;
 }
 
+static void replug_test(void)
+{
+    struct evtchn_close cl = { .port = to_vcpu[1] };
+    struct vcpu_info *vi1 = &shared_info->vcpu_info[1];
+
+    cmd[1] = CMD_REPLUG;
+    if (!WAIT_FOR(hc_vcpu_op(VCPUOP_is_up, 1, NULL) == 0, 20)) {
+        test_fail("replug: vCPU 1 did not go down");
+        return;
+    }
+    CHECK_RC("replug: close the old IPI port", hc_event_channel_op(EVTCHNOP_close, &cl), 0);
+    to_vcpu[1] = bind_ipi(1);
+    vi1->evtchn_upcall_mask = 1;
+    CHECK_RC("replug: initialise again", hc_vcpu_op(VCPUOP_initialise, 1, &ctx), -XEN_EEXIST);
+    CHECK_RC("replug: up", hc_vcpu_op(VCPUOP_up, 1, NULL), 0);
+    if (!WAIT_FOR(alive[1] == 3, 30)) {
+        test_fail("replug: vCPU 1 did not return from VCPUOP_down after VCPUOP_up");
+        return;
+    }
+    WAIT_FOR(cmd[1] == CMD_IDLE, 5);
+    cmd[1] = CMD_IPI_SPIN;
+    CHECK_RC("replug: send", send(to_vcpu[1]), 0);
+    if (!WAIT_FOR(test_and_clear(to_boss), 20)) {
+        test_fail("replug: vCPU 1 did not answer an IPI on its new port");
+        cmd[1] = CMD_IDLE;
+        return;
+    }
+    vcpu0->evtchn_upcall_pending = 0;
+    printk("replug: vCPU 1 down, up again and answering IPIs\n");
+}
+
 void test_main(void)
 {
     unsigned int n = 0;
@@ -337,6 +381,8 @@ void test_main(void)
            (unsigned long)time_back_max, stable ? "set" : "clear");
     if (stable && time_bad)
         test_fail("TSC_STABLE is set, yet system time went backwards across vCPUs");
+
+    replug_test();
 
     for (unsigned int i = 1; i < n; i++)
         cmd[i] = CMD_QUIT;

@@ -420,3 +420,47 @@ Test(sched, periodic_timer_only_while_running)
     cr_expect(v->pause_flags & VPF_blocked, "the periodic tick does not wake a blocked vCPU");
     domain_kill(a);
 }
+
+/*
+ * Linux's vCPU hot-unplug and replug (xen_pv_play_dead, xen_pv_cpu_up):
+ * vCPU 1 takes itself down with VCPUOP_down and expects to return from that
+ * hypercall when vCPU 0 later says VCPUOP_up (no second initialise: Linux
+ * initialises a vCPU's context once).  It must then run again.
+ */
+Test(sched, vcpu_downed_by_itself_runs_again_after_up)
+{
+    struct domain *a = mk(1, false, 2);
+    struct vcpu *v0 = a->vcpu[0], *v1 = a->vcpu[1];
+    char ctx[16] = { 0 };
+
+    domain_unpause_by_controller(a);
+    h_exit_path();
+    cr_assert_eq(h_cur, v0);
+    cr_assert_eq(vcpu_op(v0, VCPUOP_initialise, 1, ctx), 0);
+    cr_assert_eq(vcpu_op(v0, VCPUOP_up, 1, NULL), 0);
+    h_exit_path();
+    for (int i = 0; i < 4 && h_cur != v1; i++)
+        h_tick(MILLISECS(10));
+    cr_assert_eq(h_cur, v1, "vCPU 1 runs once up");
+
+    cr_assert_eq(vcpu_op(v1, VCPUOP_down, 1, NULL), 0);
+    h_exit_path();
+    cr_expect_neq(h_cur, v1, "a downed vCPU stops at once");
+    for (int i = 0; i < 4; i++) {
+        h_tick(MILLISECS(10));
+        cr_expect_neq(h_cur, v1, "and stays off");
+    }
+    cr_expect_eq(vcpu_op(v0, VCPUOP_is_up, 1, NULL), 0);
+    cr_expect_eq(v1->runstate.state, RUNSTATE_offline);
+
+    cr_assert_eq(vcpu_op(v0, VCPUOP_up, 1, NULL), 0);
+    cr_expect_eq(vcpu_op(v0, VCPUOP_is_up, 1, NULL), 1);
+    h_exit_path();
+    bool ran = h_cur == v1;
+    for (int i = 0; i < 4 && !ran; i++) {
+        h_tick(MILLISECS(10));
+        ran = h_cur == v1;
+    }
+    cr_expect(ran, "vCPU 1 runs again after VCPUOP_up");
+    domain_kill(a);
+}
