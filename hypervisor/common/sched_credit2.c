@@ -737,6 +737,12 @@ int sched_policy_set_affinity(struct sched_unit *u, const sched_cpumask_t *hard,
         *tickle = tickle_for(u, now);
     } else if (u->running && !(hard_of(u) & SCHED_CPU_BIT(u->cpu))) {
         *tickle = tickle_cpu(u->cpu);   /* its CPU must let it go */
+    } else if (!u->running && !(hard_of(u) & SCHED_CPU_BIT(u->cpu))) {
+        /* Blocked or down: it moves now, as on Xen, so its CPU (vcpu-list's
+         * column, where it wakes) is one it may run on; hard_of(u) is not
+         * empty (checked above). */
+        u->cpu = (unsigned int)__builtin_ctzll(hard_of(u));
+        u->rq = rq_of(u->cpu);
     }
     return 0;
 }
