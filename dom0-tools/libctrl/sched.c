@@ -8,16 +8,21 @@
 #include <string.h>
 #include "internal.h"
 
-/* Bitmaps travel as nbytes bytes of bounce buffer, bit i = CPU i. */
-int xc_vcpu_setaffinity(xc_handle *xch, uint32_t domid, unsigned vcpu, uint8_t *hard,
-                        uint8_t *soft, unsigned nbytes, struct errbuf *eb)
+/*
+ * Bitmaps travel as nbytes bytes of bounce buffer, bit i = CPU i.  Set
+ * sends the maps given (a NULL one is left as it is) and get asks for both;
+ * either way the hypervisor writes the maps back (set: the effective ones).
+ */
+static int vcpu_affinity_op(xc_handle *xch, uint32_t cmd, const char *what, uint32_t domid,
+                            unsigned vcpu, uint8_t *hard, uint8_t *soft, unsigned nbytes,
+                            struct errbuf *eb)
 {
-    struct xen_domctl *d = domctl_start(xch, XEN_DOMCTL_setvcpuaffinity, domid);
+    struct xen_domctl *d = domctl_start(xch, cmd, domid);
     uint8_t *hb = hbuf_alloc(xch, 2 * nbytes);
     int rc;
 
     if (!d || !hb) {
-        rc = eb_fail(eb, -ENOMEM, "domctl setvcpuaffinity (dom %u)", domid);
+        rc = eb_fail(eb, -ENOMEM, "domctl %s (dom %u)", what, domid);
         goto out;
     }
     d->u.vcpuaffinity.vcpu = vcpu;
@@ -35,10 +40,9 @@ int xc_vcpu_setaffinity(xc_handle *xch, uint32_t domid, unsigned vcpu, uint8_t *
     }
     rc = do_domctl(xch, d);
     if (rc < 0) {
-        rc = eb_fail(eb, rc, "domctl setvcpuaffinity (dom %u, vcpu %u)", domid, vcpu);
+        rc = eb_fail(eb, rc, "domctl %s (dom %u, vcpu %u)", what, domid, vcpu);
         goto out;
     }
-    /* The effective maps come back. */
     if (hard)
         memcpy(hard, hb, nbytes);
     if (soft)
@@ -51,36 +55,19 @@ out:
     return rc;
 }
 
+int xc_vcpu_setaffinity(xc_handle *xch, uint32_t domid, unsigned vcpu, uint8_t *hard,
+                        uint8_t *soft, unsigned nbytes, struct errbuf *eb)
+{
+    return vcpu_affinity_op(xch, XEN_DOMCTL_setvcpuaffinity, "setvcpuaffinity", domid, vcpu,
+                            hard, soft, nbytes, eb);
+}
+
+/* Both maps are asked for (hard and soft must be given). */
 int xc_vcpu_getaffinity(xc_handle *xch, uint32_t domid, unsigned vcpu, uint8_t *hard,
                         uint8_t *soft, unsigned nbytes, struct errbuf *eb)
 {
-    struct xen_domctl *d = domctl_start(xch, XEN_DOMCTL_getvcpuaffinity, domid);
-    uint8_t *hb = hbuf_alloc(xch, 2 * nbytes);
-    int rc;
-
-    if (!d || !hb) {
-        rc = eb_fail(eb, -ENOMEM, "domctl getvcpuaffinity (dom %u)", domid);
-        goto out;
-    }
-    d->u.vcpuaffinity.vcpu = vcpu;
-    d->u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT;
-    d->u.vcpuaffinity.cpumap_hard.bitmap.p = hb;
-    d->u.vcpuaffinity.cpumap_hard.nr_bits = nbytes * 8;
-    d->u.vcpuaffinity.cpumap_soft.bitmap.p = hb + nbytes;
-    d->u.vcpuaffinity.cpumap_soft.nr_bits = nbytes * 8;
-    rc = do_domctl(xch, d);
-    if (rc < 0) {
-        rc = eb_fail(eb, rc, "domctl getvcpuaffinity (dom %u, vcpu %u)", domid, vcpu);
-        goto out;
-    }
-    memcpy(hard, hb, nbytes);
-    memcpy(soft, hb + nbytes, nbytes);
-out:
-    if (hb)
-        hbuf_free(hb, 2 * nbytes);
-    if (d)
-        hbuf_free(d, sizeof(*d));
-    return rc;
+    return vcpu_affinity_op(xch, XEN_DOMCTL_getvcpuaffinity, "getvcpuaffinity", domid, vcpu,
+                            hard, soft, nbytes, eb);
 }
 
 static int credit2_op(xc_handle *xch, uint32_t domid, uint32_t cmd, unsigned *weight,
