@@ -1,0 +1,2 @@
+/* The hypervisor source, compiled unchanged for the host. */
+#include "../../../hypervisor/common/grant_copy.c"
