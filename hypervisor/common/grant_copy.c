@@ -3,6 +3,15 @@
  * backends: copies between frames named by grant reference or, for one's
  * own frames and the control domain, by frame number) and
  * GNTTABOP_cache_flush of granted frames.
+ *
+ * Transitive grants (v2, GTF_transitive) serve copies only, as in Xen: rd's
+ * entry, made out to the copying domain, names another domain's grant
+ * (trans_domid, gref) made out to rd, and the copy reaches that grant's
+ * frame and bytes.  Xen's rules: one level only (the grant named must be
+ * an ordinary full_page or sub_page grant, so chains and loops end there),
+ * never rd itself, a domain that exists; the domain at the far end may be
+ * the copying domain itself (a grant handed on and back).  While in use both
+ * entries carry GTF_reading (and GTF_writing for a destination).
  */
 #include <xen/types.h>
 #include <xen/lib.h>
@@ -17,6 +26,118 @@
 #include "grant_private.h"
 
 /* ---------------------------------------------------------------- copy */
+
+/*
+ * Pin rd's grant ref for a copy by ld (gnttab_lock held): an ordinary grant
+ * through pin_grant(), a transitive one by pinning the grant it names on
+ * rd's behalf.  allow_trans is false for that inner pin, which keeps
+ * transitivity to one level as Xen's acquire_grant_for_copy().  Returns
+ * GNTST_*; on success the active entry's start and length bound the copy.
+ */
+int16_t pin_grant_for_copy(struct domain *rd, grant_ref_t ref, struct domain *ld, bool readonly,
+                           bool allow_trans, mfn_t *mfn)
+{
+    struct grant_table *rgt = gt_of(rd);
+    struct active_grant_entry *act;
+    grant_entry_v2_t *e;
+    struct domain *td;
+    grant_ref_t tref;
+    domid_t tdom;
+    bool first;
+    int16_t rc;
+
+    if (rgt == NULL || ref >= nr_entries(rgt))
+        return GNTST_bad_gntref;
+    act = active_entry(rgt, ref);
+    first = act->pin_ro == 0 && act->pin_rw == 0;
+    if (rgt->version != 2 || (first && (__atomic_load_n(entry_word(rgt, ref), __ATOMIC_ACQUIRE) &
+                                         GTF_type_mask) != GTF_transitive) ||
+        (!first && !act->trans))
+        return pin_grant(rd, ref, ld, readonly, false, mfn);
+
+    if (!first && act->domid != ld->domain_id)
+        return GNTST_general_error;
+    if (first || (!readonly && act->pin_rw == 0)) {
+        rc = set_status_v2(entry_word(rgt, ref), status_entry(rgt, ref), ld->domain_id,
+                           readonly, false, true, first);
+        if (rc != GNTST_okay)
+            return rc;
+    }
+    rc = GNTST_general_error;
+    if (!allow_trans)
+        goto undo;                          /* a transitive grant naming another */
+    if (first) {
+        e = shared_entry_v2(rgt, ref);
+        tdom = __atomic_load_n(&e->transitive.trans_domid, __ATOMIC_RELAXED);
+        tref = __atomic_load_n(&e->transitive.gref, __ATOMIC_RELAXED);
+        if (tdom == rd->domain_id || tdom == DOMID_SELF)
+            goto undo;                      /* self-referential */
+        td = domain_lookup(rd, tdom);
+        if (td == NULL)
+            goto undo;
+    } else {
+        td = act->trans_d;
+        tref = act->trans_gref;
+    }
+    rc = pin_grant_for_copy(td, tref, rd, readonly, false, mfn);
+    if (rc != GNTST_okay) {
+        if (first)
+            put_domain(td);
+        goto undo;
+    }
+    if (first) {
+        const struct active_grant_entry *tact = active_entry(gt_of(td), tref);
+
+        act->domid = ld->domain_id;
+        act->trans = true;
+        act->trans_d = td;                  /* keeps the reference taken above */
+        act->trans_gref = tref;
+        act->mfn = *mfn;
+        act->start = tact->start;
+        act->length = tact->length;
+    }
+    if (readonly)
+        act->pin_ro++;
+    else
+        act->pin_rw++;
+    return GNTST_okay;
+
+undo:
+    if (act->pin_ro == 0 && act->pin_rw == 0)
+        clear_entry_flags(rgt, ref, GTF_reading | GTF_writing);
+    else if (act->pin_rw == 0)
+        clear_entry_flags(rgt, ref, GTF_writing);
+    return rc;
+}
+
+/* Undo pin_grant_for_copy() (gnttab_lock held). */
+void unpin_grant_for_copy(struct domain *rd, grant_ref_t ref, bool readonly)
+{
+    struct grant_table *rgt = gt_of(rd);
+    struct active_grant_entry *act = active_entry(rgt, ref);
+    struct domain *td = act->trans_d;
+
+    if (!act->trans) {
+        unpin_grant(rd, ref, readonly);
+        return;
+    }
+    if (readonly) {
+        BUG_ON(act->pin_ro == 0);
+        act->pin_ro--;
+    } else {
+        BUG_ON(act->pin_rw == 0);
+        act->pin_rw--;
+    }
+    if (act->pin_rw == 0)
+        clear_entry_flags(rgt, ref,
+                          act->pin_ro == 0 ? (GTF_reading | GTF_writing) : GTF_writing);
+    unpin_grant_for_copy(td, act->trans_gref, readonly);
+    if (act->pin_ro == 0 && act->pin_rw == 0) {
+        act->trans = false;
+        act->trans_d = NULL;
+        put_domain(td);
+    }
+}
 
 /*
  * One side (source or destination) of a grant copy.  As Xen's
@@ -72,7 +193,7 @@ static __copy_inline void copy_buf_release(struct copy_buf *b, bool write)
         return;
     }
     if (tag & COPY_GREF) {
-        unpin_grant(b->d, (grant_ref_t)b->key, !write);
+        unpin_grant_for_copy(b->d, (grant_ref_t)b->key, !write);
     } else {
         if (write)
             put_page_type(mfn_to_page(b->mfn));
@@ -107,7 +228,7 @@ static __copy_inline int16_t copy_buf_claim(struct domain *ld, const struct gntt
         ref = true;
     }
     if (is_gref) {
-        rc = pin_grant(d, p->u.ref, ld, !write, false, &mfn);
+        rc = pin_grant_for_copy(d, p->u.ref, ld, !write, true, &mfn);
         if (rc != GNTST_okay)
             goto fail;
         b->start = active_entry(gt_of(d), p->u.ref)->start;

@@ -47,16 +47,20 @@ static int16_t set_status_v1(uint32_t *word, domid_t ldom, bool readonly)
     return GNTST_okay;
 }
 
-/* The header's checks for a v2 entry (first user: type and grantee too). */
-static bool v2_header_ok(uint32_t hdr, domid_t ldom, bool readonly, bool map, bool first)
+/*
+ * The header's checks for a v2 entry (first user: type and grantee too).
+ * trans: the entry must be transitive (a copy following it), else an
+ * ordinary full_page or sub_page grant; a mapping is of a whole page, so
+ * it also refuses sub_page, and is never asked with trans.
+ */
+static bool v2_header_ok(uint32_t hdr, domid_t ldom, bool readonly, bool map, bool trans,
+                         bool first)
 {
     uint16_t flags = hdr & 0xffff;
-    /* A mapping is of a whole page: a sub_page grant only serves copies.
-     * Transitive grants are refused (Xen refuses them to maps, and to
-     * copies when they point back at their own domain). */
     uint16_t mask = GTF_type_mask | (map ? GTF_sub_page : 0);
 
-    if (first && ((flags & mask) != GTF_permit_access || (domid_t)(hdr >> 16) != ldom))
+    if (first && ((flags & mask) != (trans ? GTF_transitive : GTF_permit_access) ||
+                  (domid_t)(hdr >> 16) != ldom))
         return false;
     return readonly || !(flags & GTF_readonly);
 }
@@ -67,15 +71,16 @@ static bool v2_header_ok(uint32_t hdr, domid_t ldom, bool readonly, bool map, bo
  * moment either sees the bits (and waits) or we see the revocation (and
  * back out), as Xen's _set_status_v2.
  */
-static int16_t set_status_v2(uint32_t *word, uint16_t *status, domid_t ldom, bool readonly,
-                             bool map, bool first)
+int16_t set_status_v2(uint32_t *word, uint16_t *status, domid_t ldom, bool readonly,
+                      bool map, bool trans, bool first)
 {
     uint16_t bits = GTF_reading | (readonly ? 0 : GTF_writing);
 
-    if (!v2_header_ok(__atomic_load_n(word, __ATOMIC_ACQUIRE), ldom, readonly, map, first))
+    if (!v2_header_ok(__atomic_load_n(word, __ATOMIC_ACQUIRE), ldom, readonly, map, trans, first))
         return GNTST_general_error;
     __atomic_fetch_or(status, bits, __ATOMIC_SEQ_CST);
-    if (!v2_header_ok(__atomic_load_n(word, __ATOMIC_SEQ_CST), ldom, readonly, map, first)) {
+    if (!v2_header_ok(__atomic_load_n(word, __ATOMIC_SEQ_CST), ldom, readonly, map, trans,
+                      first)) {
         __atomic_fetch_and(status, (uint16_t)~(first ? (GTF_reading | GTF_writing) : GTF_writing),
                            __ATOMIC_RELEASE);
         return GNTST_general_error;
@@ -83,7 +88,7 @@ static int16_t set_status_v2(uint32_t *word, uint16_t *status, domid_t ldom, boo
     return GNTST_okay;
 }
 
-static void clear_entry_flags(struct grant_table *gt, grant_ref_t ref, uint16_t bits)
+void clear_entry_flags(struct grant_table *gt, grant_ref_t ref, uint16_t bits)
 {
     __atomic_fetch_and(entry_status(gt, ref), (uint16_t)~bits, __ATOMIC_RELEASE);
 }
@@ -112,11 +117,14 @@ int16_t pin_grant(struct domain *rd, grant_ref_t ref, struct domain *ld,
 
     if (!first && act->domid != ld->domain_id)
         return GNTST_general_error;
-    if (!first && map && (act->start != 0 || act->length != PAGE_SIZE))
-        return GNTST_general_error;         /* a sub_page grant in use by a copy */
+    if (!first && map && (act->trans || act->start != 0 || act->length != PAGE_SIZE))
+        return GNTST_general_error;         /* a sub_page or transitive grant in use by a copy */
+    if (!first && act->trans)
+        return GNTST_general_error;         /* only grant_copy.c's pin_grant_for_copy() follows it */
     if (first || (!readonly && act->pin_rw == 0)) {
         if (rgt->version == 2)
-            rc = set_status_v2(word, status_entry(rgt, ref), ld->domain_id, readonly, map, first);
+            rc = set_status_v2(word, status_entry(rgt, ref), ld->domain_id, readonly, map, false,
+                               first);
         else
             rc = set_status_v1(word, ld->domain_id, readonly);
         if (rc != GNTST_okay)
@@ -124,6 +132,7 @@ int16_t pin_grant(struct domain *rd, grant_ref_t ref, struct domain *ld,
     }
     if (first) {
         act->domid = ld->domain_id;
+        act->trans = false;
         act->start = 0;
         act->length = PAGE_SIZE;
         if (rgt->version == 2) {

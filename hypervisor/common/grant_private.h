@@ -7,7 +7,8 @@
  *
  * The files: grant_table.c (setup, size, version and status frames,
  * swap/transfer, teardown, the hypercall), grant_map.c (pin/unpin,
- * maptrack, map and unmap), grant_copy.c (GNTTABOP_copy, cache_flush).
+ * maptrack, map and unmap), grant_copy.c (GNTTABOP_copy and the transitive
+ * grants it follows, cache_flush).
  */
 #ifndef COMMON_GRANT_PRIVATE_H
 #define COMMON_GRANT_PRIVATE_H
@@ -78,11 +79,17 @@ static inline struct active_grant_entry *active_entry(struct grant_table *gt, gr
 }
 
 /* grant_map.c */
+int16_t set_status_v2(uint32_t *word, uint16_t *status, domid_t ldom, bool readonly,
+                      bool map, bool trans, bool first);
+void clear_entry_flags(struct grant_table *gt, grant_ref_t ref, uint16_t bits);
 int16_t pin_grant(struct domain *rd, grant_ref_t ref, struct domain *ld,
                   bool readonly, bool map, mfn_t *mfn);
 void unpin_grant(struct domain *rd, grant_ref_t ref, bool readonly);
 
 /* grant_copy.c */
+int16_t pin_grant_for_copy(struct domain *rd, grant_ref_t ref, struct domain *ld, bool readonly,
+                           bool allow_trans, mfn_t *mfn);
+void unpin_grant_for_copy(struct domain *rd, grant_ref_t ref, bool readonly);
 long gnttab_copy_batch(struct vcpu *v, char *uop, unsigned int count);
 long cache_flush_one(struct domain *d, const gnttab_cache_flush_t *c);
 

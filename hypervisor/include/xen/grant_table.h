@@ -44,6 +44,12 @@ struct active_grant_entry {
     domid_t  domid;             /* the grantee while pinned */
     mfn_t    mfn;               /* the frame, fixed while pinned */
     uint16_t start, length;     /* the granted bytes: a v2 sub_page grant, else 0, PAGE_SIZE */
+    /* A v2 transitive grant, pinned by copies only: each pin here holds a
+     * pin of trans_gref in trans_d, whose frame and bytes are the ones
+     * above; trans_d is referenced while pinned. */
+    bool     trans;
+    grant_ref_t trans_gref;
+    struct domain *trans_d;
 };
 
 struct grant_mapping {          /* maptrack entry, in the mapping domain */

@@ -133,11 +133,15 @@ int pv_set_ldt(struct vcpu *v, unsigned long base, unsigned int ents)
 struct vcpu *current_vcpu(void) { return h_cur; }
 void h_set_current(struct domain *d) { h_cur = d->vcpu[0]; }
 
+/* Lookups take a reference as the real ones do; refcnt only counts them
+ * (nothing is freed), so tests can check that every one is given back. */
 struct domain *domain_lookup(struct domain *caller, domid_t id)
 {
-    if (id == DOMID_SELF)
-        return caller;
-    return id < H_NR_DOMS ? hdom[id] : NULL;
+    struct domain *d = id == DOMID_SELF ? caller : id < H_NR_DOMS ? hdom[id] : NULL;
+
+    if (d != NULL)
+        d->refcnt++;
+    return d;
 }
 
 void domain_crash(struct domain *d, const char *why)
@@ -147,6 +151,6 @@ void domain_crash(struct domain *d, const char *why)
 }
 
 struct domain *get_domain_by_id(domid_t id) { return id < H_NR_DOMS ? hdom[id] : NULL; }
-void get_domain(struct domain *d) { (void)d; }
-void put_domain(struct domain *d) { (void)d; }
+void get_domain(struct domain *d) { d->refcnt++; }
+void put_domain(struct domain *d) { d->refcnt--; }
 
