@@ -381,6 +381,38 @@ static long add_to_physmap_batch_op(struct domain *caller, XEN_GUEST_HANDLE_PARA
     return -EACCES;             /* not a translated guest */
 }
 
+/*
+ * XENMEM_acquire_resource with Xen 4.17's argument checks in its order:
+ * pad, a first frame above 32 bits (-EINVAL), the domain by id only
+ * (DOMID_SELF and unknown ids -ESRCH), never the caller itself (-EPERM),
+ * another domain's only for the control domain (-EPERM, XSM_DM_PRIV).
+ * No resource is offered past those checks: -EOPNOTSUPP, the one answer on
+ * which Xen 4.17's toolstack (xc_dom_gnttab_seed) falls back to seeding the
+ * grant table through a foreign mapping, as Debian's xl must here.
+ */
+static long acquire_resource_op(struct domain *caller, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_mem_acquire_resource r;
+    struct domain *d;
+    long rc;
+
+    if (copy_from_guest_va(&r, arg.p, sizeof(r)))
+        return -EFAULT;
+    if (r.pad != 0 || (r.frame >> 32) != 0)
+        return -EINVAL;
+    d = get_domain_by_id(r.domid);
+    if (d == NULL)
+        return -ESRCH;
+    if (d == caller)
+        rc = -EPERM;
+    else if (!caller->is_privileged)
+        rc = -EPERM;
+    else
+        rc = -EOPNOTSUPP;
+    put_domain(d);
+    return rc;
+}
+
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *caller = current->domain;
@@ -456,8 +488,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         return add_to_physmap_batch_op(caller, arg);
 
     case XENMEM_acquire_resource:
-        /* Xen 4.17's tools fall back to grant setup + foreign mapping. */
-        return -EOPNOTSUPP;
+        return acquire_resource_op(caller, arg);
 
     default:
         /* PoD, sharing, paging, vNUMA... */

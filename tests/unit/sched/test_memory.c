@@ -216,6 +216,42 @@ Test(memop, exchange_refuses_frames_in_use)
     domain_kill(e);
 }
 
+/* XENMEM_acquire_resource: Xen 4.17's errors by domain and caller; past
+ * them -EOPNOTSUPP, on which Xen's toolstack falls back. */
+Test(memop, acquire_resource_errors)
+{
+    struct domain *d0 = mk(0, true), *d = mk(1, false);
+    struct xen_mem_acquire_resource r = { .type = XENMEM_resource_grant_table, .nr_frames = 1 };
+    xen_pfn_t list[1] = { 0 };
+    unsigned int refs0 = d0->refcnt, refs = d->refcnt;
+
+    r.frame_list.p = list;
+    r.domid = 1;
+    r.pad = 1;
+    cr_expect_eq(memop(d0, XENMEM_acquire_resource, &r), -EINVAL, "pad");
+    r.pad = 0;
+    r.frame = 1ULL << 32;
+    cr_expect_eq(memop(d0, XENMEM_acquire_resource, &r), -EINVAL, "frame above 32 bits");
+    r.frame = 0;
+    cr_expect_eq(memop(d0, XENMEM_acquire_resource, &r), -EOPNOTSUPP, "dom0 for domain 1");
+    r.domid = DOMID_SELF;
+    cr_expect_eq(memop(d0, XENMEM_acquire_resource, &r), -ESRCH, "by id only");
+    r.domid = 7;
+    cr_expect_eq(memop(d0, XENMEM_acquire_resource, &r), -ESRCH, "no such domain");
+    r.domid = 0;
+    cr_expect_eq(memop(d0, XENMEM_acquire_resource, &r), -EPERM, "itself");
+    cr_expect_eq(memop(d, XENMEM_acquire_resource, &r), -EPERM, "a domU for dom0");
+    r.domid = 1;
+    cr_expect_eq(memop(d, XENMEM_acquire_resource, &r), -EPERM, "a domU itself");
+    r.type = 77;
+    cr_expect_eq(memop(d, XENMEM_acquire_resource, &r), -EPERM, "before the type");
+    cr_expect_eq(list[0], 0, "nothing written");
+    cr_expect_eq(d0->refcnt, refs0, "lookups given back");
+    cr_expect_eq(d->refcnt, refs);
+    domain_kill(d);
+    domain_kill(d0);
+}
+
 Test(memop, sizes_and_maps)
 {
     struct domain *d0 = mk(0, true), *d = mk(1, false);
@@ -251,7 +287,7 @@ Test(memop, sizes_and_maps)
     cr_assert_eq(memop(d, XENMEM_machphys_mapping, &mm), 0);
     cr_expect_eq(mm.v_start, 0xffff800000000000UL);
     cr_expect_eq(memop(d, XENMEM_machphys_mapping, BAD), -EFAULT);
-    cr_expect_eq(memop(d, XENMEM_acquire_resource, NULL), -EOPNOTSUPP);
+    cr_expect_eq(memop(d, XENMEM_acquire_resource, BAD), -EFAULT);
     cr_expect_eq(memop(d, XENMEM_claim_pages, NULL), -EFAULT, "claims exist (no more -ENOSYS)");
     cr_expect_eq(memop(d, XENMEM_populate_physmap | (5UL << 6), NULL), -ENOSYS);
     cr_expect_eq(memop(d, XENMEM_populate_physmap, BAD), -EFAULT);
