@@ -1,5 +1,6 @@
 /*
- * grant_table.h — grant tables, versions 1 and 2 (common/grant_table.c).
+ * grant_table.h — grant tables, versions 1 and 2 (common/grant_table.c,
+ * grant_map.c, grant_copy.c).
  *
  * A domain grants another access to one of its frames by filling an entry
  * of its grant table (frames it shares with the hypervisor): type
@@ -12,7 +13,8 @@
  * Version 2 (GNTTABOP_set_version) has 16-byte entries (full_page,
  * sub_page, transitive) and keeps GTF_reading/GTF_writing in separate
  * status frames, one 16-bit word per entry, which the guest maps
- * (GNTTABOP_get_status_frames).
+ * (GNTTABOP_get_status_frames).  A transitive entry hands another
+ * domain's grant on: only grant copies follow it (common/grant_copy.c).
  *
  * Helpers take kernel copies of the arguments and report through the
  * op's status field (GNTST_*) as Xen does; do_grant_table_op() copies.
