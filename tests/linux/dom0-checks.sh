@@ -6,6 +6,8 @@
 #   expect_kernel=RELEASE   uname -r must match (the packaged kernel)
 #   expect_mem=MiB          the domain's reservation (dom0_mem) must be exactly
 #                           this; MemTotal within 20% below it
+#   expect_cpus=N           dom0 must have N vCPUs online (0..N-1)
+#   checks=parallel         only the vCPU count and the work on all vCPUs at once
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 fails=0
 pass() { echo "LINUX PASS: $1 ($2)"; }
@@ -14,6 +16,8 @@ for arg in $(cat /proc/cmdline); do
     case $arg in
     expect_kernel=*) expect_kernel=${arg#expect_kernel=} ;;
     expect_mem=*) expect_mem=${arg#expect_mem=} ;;
+    expect_cpus=*) expect_cpus=${arg#expect_cpus=} ;;
+    checks=*) checks=${arg#checks=} ;;
     esac
 done
 
@@ -50,14 +54,34 @@ else
 fi
 free | sed 's/^/    /'
 
+# vCPUs: Linux must have brought every vCPU the hypervisor gave it online.
+online=$(cat /sys/devices/system/cpu/online 2>/dev/null)
+if [ -n "${expect_cpus:-}" ]; then
+    want=0; [ "$expect_cpus" -gt 1 ] && want="0-$((expect_cpus - 1))"
+    if [ "$online" = "$want" ]; then
+        pass vcpus "online $online"
+    else
+        fail vcpus "online '$online', expected '$want'"
+    fi
+fi
+
 run() {     # run NAME CMD...: the command's own line becomes the figures
     name=$1; shift
     out=$("$@" 2>&1) && pass "$name" "$out" || fail "$name" "$out"
 }
-run forkexec /bin/stress forkexec 500 /bin/true
-run pingpong /bin/stress pingpong 2000
-run mem256x3 /bin/stress mem 256 3
-run mmap /bin/stress mmap 1000
+if [ "${checks:-all}" = all ]; then
+    run forkexec /bin/stress forkexec 500 /bin/true
+    run pingpong /bin/stress pingpong 2000
+    run mem256x3 /bin/stress mem 256 3
+    run mmap /bin/stress mmap 1000
+fi
+# With several vCPUs, the same work on all of them at once (IPIs, remote
+# TLB flushes of the shared address spaces, events between vCPUs).
+if [ "${expect_cpus:-1}" -gt 1 ]; then
+    run parallel sh -c '/bin/stress forkexec 100 /bin/true & a=$!
+        /bin/stress mmap 250 & b=$!
+        /bin/stress pingpong 500 && wait $a && wait $b'
+fi
 
 bad=$(dmesg | grep -E 'BUG|WARNING|Oops' | head -n 5)
 if [ -n "$bad" ]; then
