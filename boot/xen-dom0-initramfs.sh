@@ -4,7 +4,7 @@
 # xenstored (Debian's oxenstored if ours is not built), our xenconsoled and
 # xl, a Debian kernel + busybox initramfs for the domUs, and a scripted /init.
 #
-#   boot/xen-dom0-initramfs.sh [test|mem|bench|blk|net|netbench|save|sched] [OUTDIR]
+#   boot/xen-dom0-initramfs.sh [test|mem|bench|blk|net|netbench|save|sched|smp] [OUTDIR]
 #
 # test  : /init = boot/xen-dom0/init-test.sh (PASS/FAIL lines, "Test result:")
 # net   : /init = boot/xen-dom0/init-net.sh; also ships netbackd, the vif
@@ -17,6 +17,10 @@
 # bench : /init = boot/xen-dom0/init-bench.sh
 # sched : /init = boot/xen-dom0/init-sched.sh (vCPUs and the scheduler:
 #         tests/suites/66-sched.sh)
+# smp   : /init = boot/xen-dom0/init-smp.sh (tests/bench/76-smp.sh and
+#         tests/soak/smp-soak.sh); the domU image's /init is
+#         boot/xen-dom0/domu-smp-init.sh with the static smp-work load
+#         (boot/xen-dom0/smp-work.c) and our xenstore client.
 # blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
 #         domU image (boot/xen-dom0/blk-image.sh).
 # save  : /init = boot/xen-dom0/init-save.sh; adds the heartbeat domU image
@@ -35,7 +39,7 @@ out=${2:-$BUILD/xen-toolstack/$mode}
 here=$ROOT/boot/xen-dom0
 log() { echo "[xen-dom0-initramfs] $*" >&2; }
 . "$ROOT/boot/initramfs-lib.sh"     # busybox_root, mkcpio, copy_prog, unpack_debs
-case $mode in test|mem|bench|blk|net|netbench|save|sched) ;; *) echo "usage: $0 [test|mem|bench|blk|net|netbench|save|sched] [OUTDIR]" >&2; exit 2;; esac
+case $mode in test|mem|bench|blk|net|netbench|save|sched|smp) ;; *) echo "usage: $0 [test|mem|bench|blk|net|netbench|save|sched|smp] [OUTDIR]" >&2; exit 2;; esac
 net=; case $mode in net|netbench) net=1;; esac
 for t in dpkg cpio gzip ldd awk gcc; do
     command -v $t >/dev/null || { log "missing host tool: $t"; exit 1; }
@@ -67,6 +71,14 @@ if [ -n "$net" ]; then
     f=$(find "$U/lib/modules/$kver" -name xen-netfront.ko | head -n1)
     [ -n "$f" ] || { log "module xen-netfront not found in linux-image $kver"; exit 1; }
     cp "$f" "$D/lib/modules/"
+elif [ "$mode" = smp ]; then
+    install -m 0755 "$here/domu-smp-init.sh" "$D/init"
+    gcc -O2 -static -Wall -Wextra -Werror -o "$BUILD/xen-toolstack/smp-work" "$here/smp-work.c"
+    install -m 0755 "$BUILD/xen-toolstack/smp-work" "$D/bin/smp-work"
+    [ -x "$BUILD/xenstore/xenstore" ] ||
+        { log "$BUILD/xenstore/xenstore not built (make -f Rules.mk obj=xenstore)"; exit 1; }
+    copy_prog "$D" "$BUILD/xenstore/xenstore" usr/bin/xenstore
+    for t in read write; do ln -sf xenstore "$D/usr/bin/xenstore-$t"; done
 else
     install -m 0755 "$here/domu-init.sh" "$D/init"
 fi

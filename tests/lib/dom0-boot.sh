@@ -10,21 +10,31 @@
 # 1 GiB.  On ours dom0's kernel also gets the lab's options
 # (docs/linux-dom0.md: no ACPI/PCI to probe, a small swiotlb pool), as suite
 # 61 does; they change nothing the checks look at.  QEMU runs under
-# nice -n 10: the host is shared.
+# nice -n 10: the host is shared.  DOM0_HV_ARGS (hypervisor options, e.g.
+# dom0_max_vcpus=2) and DOM0_QEMU_ARGS (e.g. -accel tcg,thread=multi) are
+# added on both hypervisors when set.
 dom0_boot() {
     local hyp=$1 name=$2 out=$3 serial=$4 timeout=$5 kernel extra
     shift 5
     case $hyp in
-    xen)  kernel=$out/xen; extra= ;;
-    ours) kernel=$BUILD/hypervisor.elf; extra="acpi=off pci=off swiotlb=1024" ;;
+    xen)  kernel=$out/xen ;;
+    ours) kernel=$BUILD/hypervisor.elf ;;
     *)    echo "FAIL: $name unknown hypervisor '$hyp'"; return 0 ;;
     esac
+    extra=$(dom0_boot_extra "$hyp")
     nice -n 10 python3 "$ROOT/tests/lib/qemu-run.py" --name "$name" --timeout "$timeout" \
         --log "$serial" --grace 5 -- \
-        -m 2048 -smp 2 -nic none \
+        -m 2048 -smp 2 -nic none ${DOM0_QEMU_ARGS:-} \
         -kernel "$kernel" \
-        -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot" \
+        -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot${DOM0_HV_ARGS:+ $DOM0_HV_ARGS}" \
         -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen $extra $*,$out/dom0.cpio.gz"
+}
+
+# dom0_boot_extra HYP: the dom0 kernel options dom0_boot adds on HYP (for
+# benches that print both sides' options).
+dom0_boot_extra() {
+    [ "$1" = ours ] && echo "acpi=off pci=off swiotlb=1024"
+    return 0
 }
 
 # dom0_hyps VAR_VALUE: the hypervisors a suite boots ("xen ours" unless the
