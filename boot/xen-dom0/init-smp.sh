@@ -26,18 +26,25 @@ cdir=/var/log/xen/console
 bad_re='Kernel panic|Oops|BUG:|general protection|soft lockup|hard LOCKUP|rcu.*stall|blocked for more than|DOMU-MEM CORRUPT|DOMU-XS write failed|segfault|Call Trace'
 
 bench() {
-    iters=$(arg smp_work); iters=${iters:-500000000}
+    iters=$(arg smp_work); iters=${iters:-400000000}
     reps=$(arg smp_reps); reps=${reps:-2}
     order=$(arg smp_order | tr : ' '); order=${order:-2 1}
+    wait=$(arg smp_wait); wait=${wait:-1800}
     for v in $order; do
         n=work$v
         xl create /etc/xen/domu.cfg "name=\"$n\"" "vcpus=$v" 'memory=256' \
             "extra=\"console=hvc0 quiet smp_work=$iters smp_reps=$reps\"" > /tmp/c.out 2>&1; rc=$?
         cat /tmp/c.out
         check "create-$n" [ $rc -eq 0 ]
-        # generous: 2 x N rounds on a loaded host under emulation
-        wait_for $cdir/guest-$n.log "DOMU-WORK-DONE" 1800
+        # smp_wait= seconds (the host sizes it to the work; generous: a
+        # loaded host under emulation), the guest's last line every 2 min
+        t0=$(up)
+        while ! wait_for $cdir/guest-$n.log "DOMU-WORK-DONE" 120 && ! past "$t0" "$wait"; do
+            echo "T60 $n at $(sub "$(up)" "$t0")s: $(tail -n1 $cdir/guest-$n.log | tr -d '\r')"
+        done
         check "$n-finished" grep -aq "DOMU-WORK-DONE" $cdir/guest-$n.log
+        grep -aq "DOMU-WORK-DONE" $cdir/guest-$n.log ||
+            { xl vcpu-list; tail -c 3000 $cdir/guest-$n.log | tr -d '\r' | sed "s/^/$n-console| /"; }
         grep -a "DOMU-WORK" $cdir/guest-$n.log | tr -d '\r' | sed "s/^/SMPBENCH vcpus=$v /"
         if grep -aE "$bad_re" $cdir/guest-$n.log >/dev/null; then
             grep -aE "$bad_re" $cdir/guest-$n.log | head -n 20 | sed "s/^/$n-console| /"
