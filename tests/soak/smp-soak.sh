@@ -21,7 +21,7 @@ mins=${SOAK_MIN:-10}
 case $mins in ''|*[!0-9]*) echo "SOAK_MIN must be a number of minutes" >&2; exit 2;; esac
 smp_image smp-soak || { echo "FAIL: smp-soak build (see above)"; exit 1; }
 serial=$BUILD/test-logs/smp-soak.serial.log
-verdict=$(smp_boot ours smp-soak-boot "$serial" $((2400 + 90 * mins)) "" "smpmode=soak soak_min=$mins")
+verdict=$(smp_boot ours smp-soak-boot "$serial" $((3600 + 90 * mins)) "" "smpmode=soak soak_min=$mins")
 grep -aoE 'T60 (PASS|FAIL): .*' "$serial" | sed -e 's/^T60 //' -e 's/\r$//' -e 's/^\(PASS\|FAIL\): /&smp-soak-/'
 grep -aE 'T60 soak|soak[0-9]-console\||dom0-dmesg\|' "$serial" | sed 's/\r$//' >&2
 rc=0
