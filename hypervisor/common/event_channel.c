@@ -110,8 +110,14 @@ static struct evtchn *alloc_port(struct domain *d, uint8_t state, int *port)
         return NULL;
     chn = evtchn_from_port(d, *port);
     evtchn_set_state(d, chn, state);
-    chn->priority = chn->last_priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
-    chn->last_vcpu_id = 0;
+    chn->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+    /*
+     * last_vcpu_id/last_priority (the FIFO queue the port was last linked
+     * on) are kept, as in Xen: that queue may still name the port as its
+     * tail, and raising the port elsewhere must clear that tail (see
+     * evtchn_fifo_set_pending), or the old queue's next event would be
+     * linked behind this one into the new queue.
+     */
     chn->fifo_pending = false;
     return chn;
 }

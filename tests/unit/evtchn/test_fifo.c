@@ -201,6 +201,46 @@ Test(fifo, linked_port_is_not_reused_and_close_clears_pending)
     cr_expect_eq(ipi(D1, 0), a, "once unlinked it is");
 }
 
+/*
+ * A port's last queue outlives the channel (as in Xen): a vCPU's queue
+ * keeps the port it linked last as its tail after the guest consumed it.
+ * Linux offlining a vCPU closes that vCPU's ports; one handed out again for
+ * vCPU 0 and raised there must clear vCPU 1's stale tail, or vCPU 1's next
+ * event (the reschedule IPI Linux sends when it brings the vCPU back) is
+ * linked behind it into vCPU 0's queue: vCPU 1 gets no READY bit and no
+ * upcall and sleeps on (Linux's `xl vcpu-set` back up hung that way).
+ */
+Test(fifo, reused_port_clears_the_old_queues_tail)
+{
+    evtchn_fifo_control_block_t *cb1;
+    evtchn_port_t a, b, x;
+
+    fifo_on();
+    cr_assert_eq(init_control(D1, h_frame_of(D1, 2), 8, 1), 0);
+    cb1 = cb_of(D1, 2, 8);
+    a = ipi(D1, 1);
+    cr_assert_eq(evtchn_send(D1, a), 0);
+    cr_expect_eq(cb1->head[EVTCHN_FIFO_PRIORITY_DEFAULT], a);
+    /* vCPU 1 consumes a, then goes offline: Linux closes its ports. */
+    *word(D1, 1, a) = 0;
+    cb1->ready = 0;
+    cr_assert_eq(evtchn_close(D1, a), 0);
+    /* The port comes back bound to vCPU 0 and is raised there (linked). */
+    b = ipi(D1, 0);
+    cr_assert_eq(b, a, "the lowest free port is reused");
+    cr_assert_eq(evtchn_send(D1, b), 0);
+    cr_expect_eq(*word(D1, 1, b), P | L);
+    cr_expect_eq(cb_of(D1, 0, 0)->head[EVTCHN_FIFO_PRIORITY_DEFAULT], b);
+    /* vCPU 1 is back and gets an event before vCPU 0 consumed b. */
+    x = ipi(D1, 1);
+    D1->vcpu[1]->vcpu_info->evtchn_upcall_pending = 0;
+    cr_assert_eq(evtchn_send(D1, x), 0);
+    cr_expect_eq(*word(D1, 1, b), P | L, "not linked behind vCPU 0's event");
+    cr_expect_eq(cb1->head[EVTCHN_FIFO_PRIORITY_DEFAULT], x, "heads vCPU 1's own queue");
+    cr_expect_eq(cb1->ready, 1u << EVTCHN_FIFO_PRIORITY_DEFAULT);
+    cr_expect_eq(h_upcall(D1, 1), 1, "vCPU 1 is told");
+}
+
 Test(fifo, no_control_block_on_the_vcpu_drops_the_link)
 {
     evtchn_port_t a;
