@@ -19,6 +19,7 @@
 #include <xen/mm.h>
 #include <xen/param.h>
 #include <xen/sched.h>
+#include <xen/timer.h>
 #include <xen/shutdown.h>
 #include <xen/version.h>
 #include <asm/apic.h>
@@ -204,6 +205,7 @@ void __start_xen(unsigned int magic, unsigned int mbi_pa)
     apic_init();
     io_apic_init();
     time_init();
+    timer_init();                   /* TIMER_SOFTIRQ, before other CPUs run */
     smp_boot_cpus();                /* needs the identity map (trampoline) */
     mm_drop_identity_map();
     local_irq_enable();

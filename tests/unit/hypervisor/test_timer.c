@@ -3,10 +3,13 @@
  * equal deadlines, stop, re-arming from handlers, the reprogram hook, and
  * growth past the static slots (which needs xmalloc, hence fake RAM).
  */
+#include <pthread.h>
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
+#include <xen/smp.h>
+#include <xen/softirq.h>
 #include <xen/timer.h>
 #include "harness.h"
 
@@ -339,5 +342,241 @@ Test(timer, random_against_shadow_model)
             }
         cr_assert_eq(timer_count(), active);
         cr_assert_eq(timer_next_deadline(), min);
+    }
+}
+
+/* ---- one queue per CPU (host_test_cpu plays the CPU) ---- */
+
+static unsigned int fired_cpu[64];
+
+static void cpu_log_fn(void *data)
+{
+    struct timer *t = data;
+
+    fired_cpu[nr_fired] = host_test_cpu;
+    log_fn(t);
+}
+
+static void percpu_setup(void)
+{
+    setup();
+    timer_init();
+    host_test_cpu = 0;
+}
+
+static bool softirq_pending_on(unsigned int cpu)
+{
+    unsigned int me = host_test_cpu;
+    bool p;
+
+    host_test_cpu = cpu;
+    p = softirq_pending();
+    host_test_cpu = me;
+    return p;
+}
+
+Test(timer_percpu, each_cpu_runs_only_its_own_queue, .init = percpu_setup)
+{
+    static struct timer a, b;
+
+    init_timer_on(&a, cpu_log_fn, &a, 0);
+    init_timer_on(&b, cpu_log_fn, &b, 1);
+    set_timer(&a, 100);
+    host_test_cpu = 1;
+    set_timer(&b, 100);
+    cr_expect_eq(last_reprog(), 100);
+    cr_expect_eq(harness_reprog_cpu[harness_nr_reprog - 1], 1, "CPU 1 armed its own LAPIC");
+    cr_expect_eq(timer_count_cpu(0), 1);
+    cr_expect_eq(timer_count_cpu(1), 1);
+    cr_expect_eq(timer_count(), 2);
+
+    timer_run_expired(200);             /* CPU 1's interrupt */
+    cr_assert_eq(nr_fired, 1);
+    cr_expect_eq(fired[0], &b);
+    cr_expect_eq(fired_cpu[0], 1);
+    cr_expect(timer_is_active(&a), "CPU 0's timer waits for CPU 0");
+    host_test_cpu = 0;
+    timer_run_expired(200);
+    cr_assert_eq(nr_fired, 2);
+    cr_expect_eq(fired[1], &a);
+    cr_expect_eq(fired_cpu[1], 0);
+}
+
+/*
+ * A timer set from another CPU that becomes its owner's earliest deadline:
+ * the setter must not program its own LAPIC (the timer would be run by a
+ * CPU whose queue does not hold it, i.e. never) but tell the owner, which
+ * programs its LAPIC from TIMER_SOFTIRQ; the timer then fires on the owner.
+ */
+Test(timer_percpu, remote_set_fires_on_owner, .init = percpu_setup)
+{
+    static struct timer t, later;
+
+    init_timer_on(&t, cpu_log_fn, &t, 1);
+    init_timer_on(&later, cpu_log_fn, &later, 1);
+    host_test_cpu = 0;
+    harness_nr_reprog = 0;
+    set_timer(&t, 500);
+    cr_expect_eq(harness_nr_reprog, 0, "CPU 0 did not arm its LAPIC for CPU 1's timer");
+    cr_expect(softirq_pending_on(1), "CPU 1 was told");
+    cr_expect_not(softirq_pending_on(0));
+
+    host_test_cpu = 1;
+    harness_now = 10;
+    do_softirq();
+    cr_assert_eq(harness_nr_reprog, 1);
+    cr_expect_eq(harness_reprog[0], 500);
+    cr_expect_eq(harness_reprog_cpu[0], 1, "the owner armed its LAPIC");
+    cr_expect_eq(nr_fired, 0, "not due yet");
+
+    /* A later deadline set remotely needs no message: CPU 1 is armed earlier. */
+    host_test_cpu = 0;
+    set_timer(&later, 900);
+    cr_expect_not(softirq_pending_on(1));
+
+    host_test_cpu = 0;
+    timer_run_expired(600);
+    cr_expect_eq(nr_fired, 0, "CPU 0 does not run CPU 1's timers");
+    host_test_cpu = 1;
+    timer_run_expired(600);
+    cr_assert_eq(nr_fired, 1);
+    cr_expect_eq(fired[0], &t);
+    cr_expect_eq(fired_cpu[0], 1);
+    cr_expect_eq(last_reprog(), 900);
+    cr_expect_eq(harness_reprog_cpu[harness_nr_reprog - 1], 1);
+}
+
+Test(timer_percpu, migration_moves_an_armed_timer, .init = percpu_setup)
+{
+    static struct timer t, stay;
+
+    init_timer(&t, cpu_log_fn, &t);     /* on the initialising CPU, 0 */
+    init_timer(&stay, cpu_log_fn, &stay);
+    cr_expect_eq(t.cpu, 0);
+    set_timer(&t, 300);
+    set_timer(&stay, 700);
+    migrate_timer(&t, 1);
+    cr_expect(timer_is_active(&t), "still armed");
+    cr_expect_eq(t.expires, 300, "same deadline");
+    cr_expect_eq(timer_count_cpu(0), 1);
+    cr_expect_eq(timer_count_cpu(1), 1);
+    cr_expect_eq(timer_next_deadline(), 700, "CPU 0's earliest is now the other one");
+    cr_expect_eq(last_reprog(), 700);
+    cr_expect(softirq_pending_on(1), "CPU 1 told of its new earliest deadline");
+
+    timer_run_expired(1000);            /* CPU 0 */
+    cr_assert_eq(nr_fired, 1);
+    cr_expect_eq(fired[0], &stay);
+    host_test_cpu = 1;
+    harness_now = 1000;
+    do_softirq();                       /* TIMER_SOFTIRQ runs what is due */
+    cr_assert_eq(nr_fired, 2, "fired on CPU 1 after the move");
+    cr_expect_eq(fired[1], &t);
+    cr_expect_eq(fired_cpu[1], 1);
+
+    /* An inactive timer moves too: set later, it is queued on its new CPU. */
+    host_test_cpu = 0;
+    migrate_timer(&stay, 1);
+    set_timer(&stay, 2000);
+    cr_expect_eq(timer_count_cpu(0), 0);
+    cr_expect_eq(timer_count_cpu(1), 1);
+    migrate_timer(&stay, 1);            /* already there: nothing changes */
+    cr_expect_eq(timer_count_cpu(1), 1);
+    stop_timer(&stay);                  /* from another CPU */
+    cr_expect_eq(timer_count(), 0);
+}
+
+/* A handler on one CPU re-arming a timer that lives on the other. */
+static struct timer *cross_target;
+
+static void cross_fn(void *data)
+{
+    (void)data;
+    set_timer(cross_target, 50);
+}
+
+Test(timer_percpu, handler_arms_a_timer_of_another_cpu, .init = percpu_setup)
+{
+    static struct timer src, dst;
+
+    init_timer_on(&src, cross_fn, &src, 0);
+    init_timer_on(&dst, cpu_log_fn, &dst, 1);
+    cross_target = &dst;
+    set_timer(&src, 10);
+    timer_run_expired(20);
+    cr_expect(timer_is_active(&dst));
+    cr_expect(softirq_pending_on(1));
+    host_test_cpu = 1;
+    harness_now = 60;
+    do_softirq();
+    cr_assert_eq(nr_fired, 1);
+    cr_expect_eq(fired_cpu[0], 1);
+}
+
+/*
+ * Two host threads as two CPUs, each setting, stopping and migrating
+ * timers that live on either CPU while running its own queue: the heaps
+ * stay consistent (heap_remove checks every slot it touches), nothing is
+ * lost (a timer marked active but missing from its queue would stay active
+ * once both queues ran dry) and no timer fires more often than it was set.
+ */
+#define XCPU_TIMERS 64
+static struct timer xt[XCPU_TIMERS];
+static unsigned int xt_fired[XCPU_TIMERS];
+static unsigned int xt_sets[XCPU_TIMERS];
+
+static void xt_fn(void *data)
+{
+    __atomic_fetch_add(&xt_fired[(struct timer *)data - xt], 1, __ATOMIC_SEQ_CST);
+}
+
+static void *xcpu_worker(void *arg)
+{
+    unsigned int cpu = (unsigned int)(uintptr_t)arg, seed = 7 + cpu;
+
+    host_test_cpu = cpu;
+    for (int i = 0; i < 20000; i++) {
+        unsigned int k = rand_r(&seed) % XCPU_TIMERS;
+
+        switch (rand_r(&seed) % 5) {
+        case 0:
+            migrate_timer(&xt[k], rand_r(&seed) % 2);
+            break;
+        case 1:
+            __atomic_fetch_add(&xt_sets[k], 1, __ATOMIC_SEQ_CST);
+            set_timer(&xt[k], rand_r(&seed) % 100);
+            break;
+        case 2:
+            stop_timer(&xt[k]);
+            break;
+        case 3:
+            timer_run_expired(rand_r(&seed) % 100);
+            break;
+        default:
+            break;
+        }
+    }
+    return NULL;
+}
+
+Test(timer_percpu, two_cpus_from_threads, .init = percpu_setup)
+{
+    pthread_t th[2];
+
+    for (unsigned int k = 0; k < XCPU_TIMERS; k++)
+        init_timer_on(&xt[k], xt_fn, &xt[k], k % 2);
+    for (uintptr_t c = 0; c < 2; c++)
+        pthread_create(&th[c], NULL, xcpu_worker, (void *)c);
+    for (unsigned int c = 0; c < 2; c++)
+        pthread_join(th[c], NULL);
+    for (unsigned int c = 0; c < 2; c++) {
+        host_test_cpu = c;
+        timer_run_expired(STIME_MAX - 1);
+    }
+    cr_expect_eq(timer_count(), 0);
+    for (unsigned int k = 0; k < XCPU_TIMERS; k++) {
+        cr_expect_not(timer_is_active(&xt[k]));
+        cr_expect_leq(xt_fired[k], xt_sets[k], "timer %u: fired %u times, set %u",
+                      k, xt_fired[k], xt_sets[k]);
     }
 }
