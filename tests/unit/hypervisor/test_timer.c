@@ -1,7 +1,9 @@
 /*
  * test_timer.c — the timer queue (hypervisor/common/timer.c): expiry order,
- * equal deadlines, stop, re-arming from handlers, the reprogram hook, and
- * growth past the static slots (which needs xmalloc, hence fake RAM).
+ * equal deadlines, stop, re-arming from handlers, the reprogram hook,
+ * growth past the static slots (which needs xmalloc, hence fake RAM), and
+ * the per-CPU queues: a timer runs on its CPU, a remote change tells the
+ * owner, migration, and two host threads as two CPUs.
  */
 #include <pthread.h>
 #include <criterion/criterion.h>
