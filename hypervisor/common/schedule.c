@@ -33,7 +33,6 @@
 #define PERIOD_DEFAULT  MILLISECS(10)   /* Xen's default periodic tick for PV */
 
 static struct timer slice_timer[NR_CPUS];
-static struct domain *held_prev[NR_CPUS];   /* see schedule() */
 
 /* Make the CPUs of `cpus` run their scheduler (ones the policy named). */
 void sched_reschedule(sched_cpumask_t cpus)
@@ -176,15 +175,7 @@ void schedule(void)
     s_time_t now = NOW(), slice;
     unsigned int cpu = smp_processor_id();
     sched_cpumask_t tickle;
-
-    /*
-     * The domain this CPU switched away from last time kept a reference
-     * until now: its vCPU's state was still being saved when we left it.
-     */
-    if (held_prev[cpu] != NULL) {
-        put_domain(held_prev[cpu]);
-        held_prev[cpu] = NULL;
-    }
+    struct domain *prev_dom = NULL;
 
     nu = sched_policy_pick(cpu, now, is_idle_vcpu(prev) ? NULL : &prev->sched,
                            !is_idle_vcpu(prev) && vcpu_runnable(prev), &slice, &tickle);
@@ -209,7 +200,7 @@ void schedule(void)
                : vcpu_runnable(prev) ? RUNSTATE_runnable : RUNSTATE_offline;
 
         runstate_change(prev, st, now);
-        held_prev[cpu] = prev->domain;  /* its running reference, released next time */
+        prev_dom = prev->domain;        /* its running reference, dropped below */
     }
     prev->is_running = false;
     next->is_running = true;
@@ -237,7 +228,17 @@ void schedule(void)
             set_timer(&next->periodic_timer, next->periodic_last + next->periodic_period);
         }
     }
-    context_switch(prev, next);     /* may not return */
+    context_switch(prev, next);
+    /*
+     * prev's state is saved and this CPU runs on other page tables: the
+     * running reference goes now.  (Kept until this CPU's next schedule(),
+     * as it once was, a domain destroyed after it last ran on a CPU that
+     * then stayed idle was listed dying with 0 pages until something else
+     * ran there: minutes, with dom0 on one vCPU.)  A dying domain whose
+     * last reference this was is freed here.
+     */
+    if (prev_dom != NULL)
+        put_domain(prev_dom);
 }
 
 /*

@@ -86,6 +86,35 @@ Test(sched, kill_returns_every_frame_and_frees_the_domain)
     cr_expect_eq(heap_free_pages(), initial_free, "every frame back, shared_info included");
 }
 
+/*
+ * The reference a running vCPU holds on its domain goes with the switch
+ * away from it, not at the CPU's next schedule(): a guest destroyed after
+ * it last ran on a CPU that then stays idle (dom0 on one vCPU, the other
+ * CPU the guests') must leave the domain list at once, not linger as a
+ * dying domain with 0 pages until something else runs there.
+ */
+Test(sched, destroyed_domain_leaves_the_list_when_its_cpu_goes_idle)
+{
+    struct domain *d0 = mk(0, true, 1), *a = mk(1, false, 1);
+
+    cr_assert_not_null(alloc_domheap_pages(a, 0, 0));
+    cr_assert_eq(domain_unpause_by_controller(a), 0);
+    h_exit_path();
+    cr_assert_eq(h_cur, a->vcpu[0], "a runs");
+    cr_assert_eq(domain_kill(a), 0);
+    struct domain *g = get_domain_by_id(1);
+    cr_expect_eq(g, a, "listed (dying) while its vCPU is still on the CPU");
+    if (g != NULL) {
+        cr_expect(g->is_dying != DOMDYING_alive);
+        put_domain(g);
+    }
+    h_exit_path();                      /* the switch to idle */
+    cr_assert(is_idle_vcpu(h_cur));
+    cr_expect_null(get_domain_by_id(1), "gone once its vCPU is off the CPU, with nothing else scheduled");
+    domain_kill(d0);
+    cr_expect_eq(heap_free_pages(), initial_free);
+}
+
 Test(sched, unpause_runs_vcpu0_and_round_robin_between_domains)
 {
     struct domain *a = mk(1, false, 1), *b = mk(2, false, 1);
