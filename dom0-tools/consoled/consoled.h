@@ -20,6 +20,7 @@ struct cons_dom {
     int master, slave;        /* pty: we keep the slave open so the master never sees EIO */
     char tty[64];
     int log_fd;               /* -1: not logging */
+    struct cons_rate rate;    /* events handled this period (ring.h) */
     struct cons_dom *next;
 };
 

@@ -4,7 +4,10 @@
  * guest's console ring (grant ref 0 through gntdev, else a foreign map of
  * console/ring-ref), bind its event channel, give it a pty recorded at
  * /local/domain/<id>/console/tty (what `xl console` opens) and copy its
- * output to /var/log/xen/console/guest-<name>.log.
+ * output to /var/log/xen/console/guest-<name>.log.  A guest's events are
+ * rate limited as Xen's xenconsoled does (ring.h), and each event moves at
+ * most one ring of output, so a flooding guest cannot keep the daemon from
+ * its other guests or from xenstore.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -60,21 +64,44 @@ static void write_all(int fd, const char *buf, size_t len)
     }
 }
 
-/* Move everything the guest has written to the log and the pty. */
+/*
+ * Move what the guest has written (at most one ring: a guest refilling it
+ * as fast as we read must not keep us here) to the log and the pty.
+ */
 static void drain(struct consoled *c, struct cons_dom *d)
 {
-    char buf[4096];
-    size_t n, total = 0;
+    char buf[sizeof(d->intf->out)];
+    size_t n = cons_ring_read(d->intf, buf, sizeof(buf));
 
-    while ((n = cons_ring_read(d->intf, buf, sizeof(buf))) > 0) {
-        total += n;
-        if (d->log_fd >= 0)
-            write_all(d->log_fd, buf, n);
-        if (d->master >= 0)
-            write_all(d->master, buf, n);
-    }
-    if (total)
-        xc_evtchn_notify(c->xce, (uint32_t)d->local_port, NULL);
+    if (n == 0)
+        return;
+    if (d->log_fd >= 0)
+        write_all(d->log_fd, buf, n);
+    if (d->master >= 0)
+        write_all(d->master, buf, n);
+    xc_evtchn_notify(c->xce, (uint32_t)d->local_port, NULL);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* A rate-limit period ended: unmask (and serve) the guests left masked. */
+static void rate_period(struct consoled *c)
+{
+    for (struct cons_dom *d = c->doms; d; d = d->next)
+        if (cons_rate_period(&d->rate) && d->local_port >= 0) {
+            if (d->rate.throttled == 1)
+                fprintf(stderr, "xenconsoled: dom %u (%s): console events over %u per %u ms, "
+                        "rate limited\n", d->domid, d->name, CONS_RATE_ALLOWANCE,
+                        CONS_RATE_PERIOD_MS);
+            drain(c, d);
+            xc_evtchn_unmask(c->xce, (uint32_t)d->local_port);
+        }
 }
 
 static void teardown(struct consoled *c, struct cons_dom *d)
@@ -353,6 +380,8 @@ static void xs_reconnect(struct consoled *c)
 
 int consoled_run(struct consoled *c, volatile int *stop)
 {
+    uint64_t period_end = now_ms() + CONS_RATE_PERIOD_MS;
+
     while (!*stop) {
         struct pollfd pfd[2 + 256];
         struct cons_dom *who[256];
@@ -369,7 +398,17 @@ int consoled_run(struct consoled *c, volatile int *stop)
                 who[n - 2] = d;
                 pfd[n++] = (struct pollfd){ .fd = d->master, .events = POLLIN };
             }
-        int r = poll(pfd, (nfds_t)n, 1000);
+        /* While a guest is rate limited, wake when its period ends. */
+        int timeout = 1000;
+        uint64_t now = now_ms();
+        if (now >= period_end) {
+            rate_period(c);
+            period_end = now + CONS_RATE_PERIOD_MS;
+        }
+        for (struct cons_dom *d = c->doms; d; d = d->next)
+            if (d->rate.events >= CONS_RATE_ALLOWANCE)
+                timeout = (int)(period_end - now);
+        int r = poll(pfd, (nfds_t)n, timeout);
         if (r < 0 && errno != EINTR)
             return -errno;
         if (r <= 0) {
@@ -389,12 +428,16 @@ int consoled_run(struct consoled *c, volatile int *stop)
         if (pfd[1].revents & POLLIN) {
             int port = xc_evtchn_pending(c->xce);
             if (port >= 0) {
+                bool unmask = true;
                 if (port == c->hv_port)
                     hv_log(c);
                 for (struct cons_dom *d = c->doms; d; d = d->next)
-                    if (d->local_port == port)
+                    if (d->local_port == port) {
                         drain(c, d);
-                xc_evtchn_unmask(c->xce, (uint32_t)port);
+                        unmask = cons_rate_event(&d->rate);
+                    }
+                if (unmask)
+                    xc_evtchn_unmask(c->xce, (uint32_t)port);
             }
         }
         for (int i = 2; i < n; i++) {

@@ -1,7 +1,7 @@
 /*
  * ring.c — console ring transfer (see ring.h).  Memory barriers order the
  * index reads against the data accesses, as the guest side on another CPU
- * expects.
+ * expects.  Also the per-guest event rate limit (ring.h).
  */
 #include "ring.h"
 
@@ -38,4 +38,21 @@ size_t cons_ring_write(volatile struct xencons_interface *intf, const char *buf,
     __atomic_thread_fence(__ATOMIC_RELEASE);
     intf->in_prod = prod;
     return n;
+}
+
+bool cons_rate_event(struct cons_rate *r)
+{
+    if (r->events < CONS_RATE_ALLOWANCE)
+        r->events++;
+    return r->events < CONS_RATE_ALLOWANCE;
+}
+
+bool cons_rate_period(struct cons_rate *r)
+{
+    bool masked = r->events >= CONS_RATE_ALLOWANCE;
+
+    if (masked)
+        r->throttled++;
+    r->events = 0;
+    return masked;
 }

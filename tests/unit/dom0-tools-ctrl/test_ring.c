@@ -1,6 +1,7 @@
 /*
  * test_ring.c — the console daemon's ring transfer with honest and hostile
- * guest indices (a guest must never make us read or write out of bounds).
+ * guest indices (a guest must never make us read or write out of bounds),
+ * and the per-guest event rate limit.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -59,4 +60,31 @@ Test(ctrl_ring, input_respects_space_and_hostile_indices)
     memset(&intf, 0, sizeof(intf));
     intf.in_prod = 5000;                                       /* over-full claim */
     cr_assert_eq(cons_ring_write(&intf, "z", 1), 0);
+}
+
+/* Xen's xenconsoled limit: 30 events handled per period, then the port
+ * stays masked until the period ends. */
+Test(ctrl_ring, rate_limit_masks_a_flooding_guest_until_the_period_ends)
+{
+    struct cons_rate r = { 0 };
+
+    for (unsigned int i = 1; i < CONS_RATE_ALLOWANCE; i++)
+        cr_assert(cons_rate_event(&r), "event %u is unmasked at once", i);
+    cr_assert_not(cons_rate_event(&r), "the allowance's last event leaves the port masked");
+    cr_assert_not(cons_rate_event(&r), "still masked (no count overflow)");
+    cr_assert_eq(r.events, CONS_RATE_ALLOWANCE);
+    cr_assert(cons_rate_period(&r), "the period's end unmasks it");
+    cr_assert_eq(r.throttled, 1);
+    cr_assert(cons_rate_event(&r), "a new allowance");
+    cr_assert_not(cons_rate_period(&r), "a quiet guest was never masked");
+    cr_assert_eq(r.throttled, 1);
+}
+
+Test(ctrl_ring, one_read_moves_at_most_one_ring)
+{
+    static char buf[3 * sizeof(intf.out)];
+    memset(&intf, 0, sizeof(intf));
+    intf.out_prod = 3 * sizeof(intf.out);          /* a guest refilling as we read */
+    cr_assert_eq(cons_ring_read(&intf, buf, sizeof(buf)), sizeof(intf.out));
+    cr_assert_eq(cons_ring_read(&intf, buf, sizeof(buf)), 0);
 }
