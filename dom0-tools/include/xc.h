@@ -215,6 +215,10 @@ int xc_sched_id(xc_handle *xch, int *sched_id, struct errbuf *eb);
 int xc_readconsole(xc_handle *xch, char *buf, size_t *len, bool clear,
                    uint32_t *index, struct errbuf *eb);
 
+/* XEN_SYSCTL_debug_keys: run the hypervisor's debug keys (their output
+ * goes to its console, read with xc_readconsole / `xl dmesg`). */
+int xc_send_debug_keys(xc_handle *xch, const char *keys, struct errbuf *eb);
+
 /* ------------------------------------------------------------ memory */
 
 /*

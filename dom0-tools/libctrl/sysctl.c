@@ -89,6 +89,29 @@ out:
     return rc;
 }
 
+int xc_send_debug_keys(xc_handle *xch, const char *keys, struct errbuf *eb)
+{
+    struct xen_sysctl *s = sysctl_start(xch, XEN_SYSCTL_debug_keys);
+    size_t len = strlen(keys);
+    char *hb = hbuf_alloc(xch, len + 1);
+    int rc;
+
+    if (!s || !hb) {
+        rc = eb_fail(eb, -ENOMEM, "sysctl debug_keys");
+        goto out;
+    }
+    memcpy(hb, keys, len + 1);
+    s->u.debug_keys.keys.p = (uint64_t)(uintptr_t)hb;
+    s->u.debug_keys.nr_keys = (uint32_t)len;
+    rc = do_sysctl(xch, s);
+    if (rc < 0)
+        eb_fail(eb, rc, "sysctl debug_keys");
+out:
+    hbuf_free(hb, len + 1);
+    hbuf_free(s, sizeof(*s));
+    return rc;
+}
+
 int xc_domain_getinfolist(xc_handle *xch, uint32_t first, unsigned max,
                           struct xc_dominfo *out, struct errbuf *eb)
 {

@@ -70,6 +70,7 @@ int xl_cmd_unpause(int argc, char **argv);
 int xl_cmd_console(int argc, char **argv);
 int xl_cmd_info(int argc, char **argv);
 int xl_cmd_dmesg(int argc, char **argv);
+int xl_cmd_debug_keys(int argc, char **argv);   /* debug.c */
 int xl_cmd_domid(int argc, char **argv);
 int xl_cmd_domname(int argc, char **argv);
 int xl_cmd_uptime(int argc, char **argv);

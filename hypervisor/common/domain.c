@@ -399,6 +399,67 @@ static void domain_free(struct domain *d)
     xfree(d);
 }
 
+/*
+ * Debug key 'q' (`xl debug-keys q`, then `xl dmesg`): each domain's state,
+ * references and frames.  For a dying domain it tells what still holds
+ * it: the frames left (their general count beyond none means someone maps
+ * them: a foreign mapping or a grant mapping), the grant mappings of its
+ * frames other domains hold, and a vCPU still on a CPU.
+ */
+void domain_dump_all(void)
+{
+    struct domain *d, *next;
+
+    printk("'q' pressed -> dumping domain info\n");
+    /* Walked with a reference on each, not under domlist_lock (the grant
+     * dump takes gnttab_lock, which is taken before domlist_lock
+     * elsewhere); refcnt is printed without the dump's own. */
+    for (d = domain_first_from(0); d != NULL; d = next) {
+        unsigned int shown = 0, running = 0, maps = 0;
+        struct domain *ld, *ld_next;
+        struct vcpu *v;
+
+        printk("d%u: %s refcnt=%u tot_pages=%lu xenheap_pages=%lu max_pages=%lu%s%s\n",
+               d->domain_id,
+               d->is_dying == DOMDYING_alive ? "alive" :
+               d->is_dying == DOMDYING_dying ? "dying" : "dead (dying)",
+               (unsigned int)d->refcnt - 1, (unsigned long)d->tot_pages,
+               (unsigned long)d->xenheap_pages, (unsigned long)d->max_pages,
+               d->is_shut_down ? " shut down" : "", d->is_privileged ? " privileged" : "");
+        for_each_vcpu(d, v) {
+            if (v->is_running) {
+                running++;
+                printk("    vcpu%u running on CPU%u\n", v->vcpu_id, v->processor);
+            }
+        }
+        if (d->is_dying != DOMDYING_alive) {
+            /* What holds it: its frames (one reference between them), grant
+             * maps of them (one each), vCPUs still on a CPU (one each). */
+            spin_lock(&d->page_alloc_lock);
+            for (uint32_t i = d->page_list_head; i != PAGE_LIST_NULL && shown < 8;
+                 i = frame_table[i].next, shown++) {
+                const struct page_info *pg = &frame_table[i];
+
+                printk("    frame mfn %#x count %u type %#x typecount %u%s\n", (unsigned int)i,
+                       (unsigned int)(pg->count_info & PGC_count_mask),
+                       (unsigned int)(pg->type_info & PGT_type_mask),
+                       (unsigned int)(pg->type_info & PGT_count_mask),
+                       (pg->count_info & PGC_xen_heap) ? " (xenheap)" : "");
+            }
+            spin_unlock(&d->page_alloc_lock);
+            for (ld = domain_first_from(0); ld != NULL; ld = ld_next) {
+                maps += gnttab_dump_maps_of(ld, d);
+                ld_next = domain_first_from(ld->domain_id + 1);
+                put_domain(ld);
+            }
+            printk("    held by: frames %u, grant maps %u, running vCPUs %u\n",
+                   d->tot_pages + d->xenheap_pages != 0, maps, running);
+        }
+        next = domain_first_from(d->domain_id + 1);
+        put_domain(d);
+    }
+}
+
 /* ------------------------------------------------- registered vCPU areas */
 
 /*

@@ -326,3 +326,33 @@ void gnttab_unmap_and_replace_one(struct vcpu *v, gnttab_unmap_and_replace_t *op
     op->status = unmap_common(v, op->handle, op->host_addr, 0, op->new_addr);
     spin_unlock(&gnttab_lock);
 }
+
+/*
+ * Debug dump ('q'): print the mappings ld holds of rd's grants (each holds
+ * a reference on rd) and return how many there are.
+ */
+unsigned int gnttab_dump_maps_of(struct domain *ld, struct domain *rd)
+{
+    struct grant_table *gt = gt_of(ld);
+    unsigned int n = 0;
+
+    if (gt == NULL)
+        return 0;
+    spin_lock(&gnttab_lock);
+    for (unsigned int c = 0; c < MAX_MAPTRACK / MAPTRACK_CHUNK; c++) {
+        if (gt->maptrack[c] == NULL)
+            continue;
+        for (unsigned int i = 0; i < MAPTRACK_CHUNK; i++) {
+            const struct grant_mapping *m = &gt->maptrack[c][i];
+
+            if (!m->in_use || m->rd != rd)
+                continue;
+            if (n++ < 8)
+                printk("    d%u maps its grant ref %u (mfn %#lx, flags %#x, handle %u)\n",
+                       ld->domain_id, m->ref, (unsigned long)m->mfn, m->flags,
+                       c * MAPTRACK_CHUNK + i);
+        }
+    }
+    spin_unlock(&gnttab_lock);
+    return n;
+}

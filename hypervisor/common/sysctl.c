@@ -463,6 +463,34 @@ static int sysctl_scheduler_op(struct xen_sysctl *op)
     }
 }
 
+/*
+ * Xen's debug keys, as typed on its serial console or sent by `xl
+ * debug-keys`.  'q' dumps every domain (domain.c: references, frames left
+ * and who maps them, which is what tells why a domain stays dying); other
+ * keys are reported as unknown, as Xen does.
+ */
+static int sysctl_debug_keys(struct xen_sysctl *op)
+{
+    struct xen_sysctl_debug_keys *dk = &op->u.debug_keys;
+    char keys[16];
+
+    for (uint32_t done = 0; done < dk->nr_keys;) {
+        uint32_t n = dk->nr_keys - done < sizeof(keys) ? dk->nr_keys - done : sizeof(keys);
+
+        if (copy_from_guest_va(keys, dk->keys.p + done, n) != 0)
+            return -EFAULT;
+        for (uint32_t i = 0; i < n; i++) {
+            if (keys[i] == 'q')
+                domain_dump_all();
+            else
+                printk("'%c' (ascii %02x) => unknown debug key\n",
+                       keys[i] >= 0x20 && keys[i] < 0x7f ? keys[i] : '?', (uint8_t)keys[i]);
+        }
+        done += n;
+    }
+    return 0;
+}
+
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(void) u_sysctl)
 {
     struct xen_sysctl op;
@@ -479,6 +507,10 @@ long do_sysctl(XEN_GUEST_HANDLE_PARAM(void) u_sysctl)
     switch (op.cmd) {
     case XEN_SYSCTL_readconsole:
         rc = sysctl_readconsole(&op);
+        break;
+    case XEN_SYSCTL_debug_keys:
+        rc = sysctl_debug_keys(&op);
+        copyback = false;
         break;
     case XEN_SYSCTL_physinfo:
         sysctl_physinfo(&op);

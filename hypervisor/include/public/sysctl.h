@@ -48,6 +48,13 @@
 #define XEN_SCHEDULER_RTDS      8
 #define XEN_SCHEDULER_NULL      9
 
+/* XEN_SYSCTL_debug_keys: the console's debug keys, run in order (Xen's
+ * layout; `xl debug-keys`).  Ours: 'q' dumps the domains. */
+struct xen_sysctl_debug_keys {
+    xen_domctl_gptr_t keys;       /* IN: char array */
+    uint32_t nr_keys;             /* IN */
+};
+
 struct xen_sysctl_readconsole {
     uint8_t  clear;               /* IN: empty the ring after reading */
     uint8_t  incremental;         /* IN: start at index instead of the oldest byte */
@@ -172,6 +179,7 @@ struct xen_sysctl {
     uint32_t interface_version;   /* XEN_SYSCTL_INTERFACE_VERSION */
     union {
         struct xen_sysctl_readconsole readconsole;
+        struct xen_sysctl_debug_keys debug_keys;
         struct xen_sysctl_physinfo physinfo;
         struct xen_sysctl_sched_id sched_id;
         struct xen_sysctl_scheduler_op scheduler_op;

@@ -80,6 +80,7 @@ struct grant_table {
 int  grant_table_init(struct domain *d);
 void grant_table_destroy(struct domain *d);        /* d is being freed */
 void gnttab_release_mappings(struct domain *d);    /* d is dying */
+unsigned int gnttab_dump_maps_of(struct domain *ld, struct domain *rd); /* debug dump: ld's maps of rd's grants */
 
 /* frames: room for op->nr_frames MFNs, filled on success. */
 int gnttab_setup_table(struct domain *caller, gnttab_setup_table_t *op, xen_pfn_t *frames);

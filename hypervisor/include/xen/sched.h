@@ -168,6 +168,7 @@ extern struct domain *hardware_domain;      /* dom0 */
 int  domain_create(domid_t id, unsigned int flags, unsigned int max_vcpus,
                    struct domain **out);
 int  domain_kill(struct domain *d);         /* destroy: tear down, drop list ref */
+void domain_dump_all(void);                 /* debug key 'q' */
 struct domain *get_domain_by_id(domid_t id);        /* takes a reference */
 struct domain *domain_lookup(struct domain *caller, domid_t id); /* DOMID_SELF aware, ref */
 struct domain *domain_first_from(domid_t id);       /* first id >= id, ref */

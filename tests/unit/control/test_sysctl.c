@@ -2,7 +2,8 @@
  * test_sysctl.c — XEN_SYSCTL_* through do_sysctl(): entry checks,
  * readconsole (whole, incremental, clear, chunked, overwritten ring),
  * physinfo, sched_id, getdomaininfolist across gaps, topology, NUMA,
- * cpupools, featuresets and CPU policies.
+ * cpupools, featuresets and CPU policies, debug keys (the 'q' dump of a
+ * dying domain and what holds it).
  */
 #include <string.h>
 #include <criterion/criterion.h>
@@ -507,4 +508,55 @@ Test(sysctl, scheduler_op_credit2_ratelimit)
     h_run_as(u->vcpu[0]);
     op.u.scheduler_op.cmd = XEN_SYSCTL_SCHEDOP_putinfo;
     cr_expect_eq(h_sysctl(&op), -EPERM);
+}
+
+/* ------------------------------------------------------------ debug keys */
+
+static long debug_keys(const char *keys, uint32_t n)
+{
+    struct xen_sysctl op;
+
+    h_sysctl_init(&op, XEN_SYSCTL_debug_keys);
+    op.u.debug_keys.keys.p = (uint64_t)(uintptr_t)keys;
+    op.u.debug_keys.nr_keys = n;
+    return h_sysctl(&op);
+}
+
+/* 'q' names what keeps a destroyed domain listed: here a frame someone
+ * still references (as a foreign mapping in dom0 would). */
+Test(sysctl, debug_key_q_shows_what_holds_a_dying_domain)
+{
+    static char buf[8192];
+    uint32_t idx = 0, got;
+    struct domain *d;
+    struct page_info *pg;
+
+    h_make_dom0();
+    cr_assert_eq(domain_create(1, 0, 1, &d), 0);
+    d->max_pages = 16;
+    pg = alloc_domheap_pages(d, 0, 0);
+    cr_assert_not_null(pg);
+    cr_assert(get_page(pg, d), "a mapping's reference");
+    cr_assert_eq(domain_kill(d), 0);
+    cr_assert_eq(readconsole(buf, sizeof(buf), true, &idx, false, &got), 0);
+    cr_assert_eq(debug_keys("q", 1), 0);
+    cr_assert_eq(readconsole(buf, sizeof(buf), true, &idx, false, &got), 0);
+    buf[got] = 0;
+    cr_expect_not_null(strstr(buf, "'q' pressed -> dumping domain info"), "%s", buf);
+    cr_expect_not_null(strstr(buf, "d0: alive"), "%s", buf);
+    cr_expect_not_null(strstr(buf, "d1: dead (dying) refcnt=1 tot_pages=1 xenheap_pages=0"), "%s", buf);
+    cr_expect_not_null(strstr(buf, " count 1 type 0"), "the frame and its one reference: %s", buf);
+    cr_expect_not_null(strstr(buf, "held by: frames 1, grant maps 0, running vCPUs 0"), "%s", buf);
+    put_page(pg);
+    cr_expect_null(get_domain_by_id(1), "gone with the last reference");
+    cr_assert_eq(debug_keys("xq", 2), 0);
+    cr_assert_eq(readconsole(buf, sizeof(buf), true, &idx, false, &got), 0);
+    buf[got] = 0;
+    cr_expect_not_null(strstr(buf, "'x' (ascii 78) => unknown debug key"), "%s", buf);
+    cr_expect_null(strstr(buf, "d1:"), "%s", buf);
+    cr_assert_eq(debug_keys((const char *)H_BAD_PTR, 1), -EFAULT);
+    cr_assert_eq(debug_keys("q", 0), 0, "no keys, nothing to do");
+    cr_assert_eq(domain_create(2, 0, 1, &d), 0);
+    h_run_as(d->vcpu[0]);
+    cr_assert_eq(debug_keys("q", 1), -EPERM, "a domU may not");
 }
