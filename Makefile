@@ -30,7 +30,7 @@ SUBMAKE = $(MAKE) -s --no-print-directory -f $(ROOT)/Rules.mk BUILD=$(BUILD)
 COMPONENTS := hypervisor xenstore dom0-tools pv-drivers
 flavour = $(if $(filter hypervisor,$(1)),hyp,host)
 
-.PHONY: all iso run test test-xen bench deps clean $(COMPONENTS) tests-build toolstack-soak fuzz-long sched-long smp-soak
+.PHONY: all iso run test test-xen bench deps clean $(COMPONENTS) tests-build toolstack-soak toolstack-hostile fuzz-long sched-long smp-soak
 
 all: $(COMPONENTS)
 
@@ -77,6 +77,12 @@ test-xen: deps
 toolstack-soak: deps
 	+@$(MAKE) --no-print-directory all
 	@TOOLSTACK_LOOP=200 TOOLSTACK_SIX=1 TOOLSTACK_SOAK=1 TOOLSTACK_XSRESTART=1 $(ROOT)/tests/suites/61-toolstack-ours.sh
+
+# Suite 61 with hostile guests: one floods xenstore past its quotas and
+# then its console, another keeps its service (docs/toolstack.md).
+toolstack-hostile: deps
+	+@$(MAKE) --no-print-directory all
+	@TOOLSTACK_HOSTILE=1 TOOLSTACK_LOOP=1 $(ROOT)/tests/suites/61-toolstack-ours.sh
 
 # The fuzz_domu guest with 10^6 calls (make test runs 10^5): suite 31's
 # rows marked named=fuzz-long.

@@ -376,6 +376,60 @@ xl dmesg > /tmp/dmesg.out 2>&1
 check "xl-dmesg" grep -q "Xen version 4.17" /tmp/dmesg.out
 
 fi  # toolstack_only
+# ---- hostile guests (toolstack_hostile=1; docs/toolstack.md): a guest
+# floods xenstore past its quotas, then its console (each line an event on
+# xenconsoled's channel), while a second guest keeps its service.  The
+# flooder is refused by xenstored's quotas (ENOSPC for nodes, E2BIG for
+# watches) and rate limited by xenconsoled; dom0 answers; both daemons stay
+# up; the victim answers on its console and shuts down through xenstore;
+# destroying the flooder leaves nothing.
+if [ "${toolstack_hostile:-0}" = 1 ]; then
+    T="timeout 120"
+    hfree0=$(free_mem); hnd0=$(nr_domains)
+    # xenconsoled again, in the foreground: its notes (the rate limit) go
+    # to a file instead of a daemon's /dev/null.
+    oldxcd=$(cat /run/xen/xenconsoled.pid); kill "$oldxcd"
+    t0=$(up); while kill -0 "$oldxcd" 2>/dev/null && ! past "$t0" 20; do usleep 50000; done
+    xenconsoled -i --log=guest --log-dir=/var/log/xen/console --pid-file=/run/xen/xenconsoled.pid \
+        2> /var/log/xen/xenconsoled.err &
+    xcd=$!; xsd=$(cat /run/xen/xenstored.pid)
+    vlog=/var/log/xen/console/guest-victim.log hlog=/var/log/xen/console/guest-hostile.log
+    rm -f $vlog $hlog
+    $T xl create /etc/xen/domu.cfg 'name="victim"' memory=128 > /tmp/hv.out 2>&1 || sed 's/^/victim| /' /tmp/hv.out
+    check "hostile-victim-reaches-init" wait_for $vlog "DOMU-MARKER init-start" 600
+    vid=$(xl domid victim 2>/dev/null)
+    $T xl create /etc/xen/domu.cfg 'name="hostile"' memory=128 \
+        'extra="console=hvc0 quiet domu_hostile"' > /tmp/hh.out 2>&1 || sed 's/^/hostile| /' /tmp/hh.out
+    hid=$(xl domid hostile 2>/dev/null)
+    wait_for $hlog "DOMU-XSFLOOD watches" 900
+    grep -a "DOMU-XSFLOOD" $hlog | tr -d '\r' | sed 's/^/T60 hostile: /'
+    # The guest owns a few nodes already (control/, data/, ...) and its
+    # kernel's own watches share its one connection: it is refused within
+    # the 1000-node and the 128-watch quotas (Linux answers a watch request
+    # itself: xenstored's E2BIG comes back as the write's errno).
+    check "hostile-xenstore-nodes-quota" sh -c "grep -aqE 'DOMU-XSFLOOD nodes tried=(9[0-9][0-9]|1000|1001) last=ENOSPC' $hlog"
+    check "hostile-xenstore-watches-quota" sh -c "grep -aqE 'DOMU-XSFLOOD watches tried=1[0-2][0-9] last=(E2BIG|WRITE-REFUSED:Argument_list_too_long)' $hlog"
+    wait_for $hlog "DOMU-FLOOD start" 300
+    check "hostile-console-rate-limited" wait_for /var/log/xen/xenconsoled.err \
+        "dom $hid (hostile): console events over" 120
+    sed 's/^/T60 xenconsoled| /' /var/log/xen/xenconsoled.err
+    # While it floods: dom0's tools answer, the victim's console and
+    # xenstore serve it (xl shutdown goes through its control/shutdown).
+    check "hostile-dom0-xl-list-answers" sh -c "$T xl list > /tmp/hl.out 2>&1 && grep -q '^hostile ' /tmp/hl.out"
+    check "hostile-dom0-xenstore-ls-answers" sh -c "$T xenstore-ls /local/domain/0 > /dev/null"
+    ( sleep 2; printf 'hello-victim\n'; sleep 6 ) | timeout 30 xl console victim > /tmp/hvc.out 2>&1
+    check "hostile-victim-console-answers" grep -q "DOMU-ECHO hello-victim" /tmp/hvc.out
+    echo "T60 hostile: flooder's console log $(wc -c < $hlog) bytes"
+    check "hostile-victim-shuts-down" $T xl shutdown -w victim
+    check "hostile-daemons-alive" sh -c "kill -0 $xsd && kill -0 $xcd"
+    check "hostile-flooder-destroyed" $T xl destroy hostile
+    t0=$(up)
+    while { [ "$(nr_domains)" != "$hnd0" ] || [ "$(free_mem)" != "$hfree0" ]; } && ! past "$t0" 30; do sleep 1; done
+    xl list | sed 's/^/T60 hostile left| /'
+    check "hostile-no-domain-left" [ "$(nr_domains)" = "$hnd0" ]
+    check "hostile-every-page-back" [ "$(free_mem)" = "$hfree0" ]
+    check "hostile-no-flooder-node-left" sh -c "! xenstore-exists /local/domain/$hid"
+fi
 # ---- xenstored killed and restarted under load (toolstack_xsrestart=1, the
 # last checks: they leave a new xenstored with only dom0's and the new
 # guests' state).  While xl lists and creates/destroys paused guests in a

@@ -30,15 +30,21 @@ if ! "$ROOT/boot/xen-dom0-initramfs.sh" test "$out" 2>"$logs/60-initramfs.err"; 
     exit 0
 fi
 
-verdict=$(python3 "$ROOT/tests/lib/qemu-run.py" --name toolstack-xen-boot --timeout 3000 \
+# TOOLSTACK_HOSTILE=1 and TOOLSTACK_ONLY=loop (with TOOLSTACK_LOOP=N) as in
+# suite 61: the same hostile-guest checks, on Xen 4.17.
+args=
+[ "${TOOLSTACK_HOSTILE:-0}" = 1 ] && args+=" toolstack_hostile=1"
+[ -n "${TOOLSTACK_ONLY:-}" ] && args+=" toolstack_only=$TOOLSTACK_ONLY"
+[ -n "${TOOLSTACK_LOOP:-}" ] && args+=" toolstack_loop=$TOOLSTACK_LOOP"
+verdict=$(python3 "$ROOT/tests/lib/qemu-run.py" --name toolstack-xen-boot --timeout $((3000 + ${TOOLSTACK_HOSTILE:-0} * 1800)) \
     --log "$serial" --grace 5 -- \
     -m 2048 -smp 2 -nic none \
     -kernel "$out/xen" \
     -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot" \
-    -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen,$out/dom0.cpio.gz")
+    -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen$args,$out/dom0.cpio.gz")
 
 # Per-check lines from inside dom0 ("(XEN) " or kernel prefixes may precede them).
 grep -aoE 'T60 (PASS|FAIL): .*' "$serial" | sed -e 's/^T60 //' -e 's/\r$//' -e 's/^\(PASS\|FAIL\): /&xen-/'
-grep -aoE 'T60 (xl create|marker|shutdown|free_memory).*' "$serial" | sed 's/^T60 /# /' >&2
+grep -aoE 'T60 (xl create|marker|shutdown|free_memory|hostile|xenconsoled).*' "$serial" | sed 's/^T60 /# /' >&2
 echo "$verdict"
 exit 0

@@ -38,14 +38,17 @@ fi
 # guest's init marker, and dom0's leftovers after the loop are checked (the
 # soak target).  TOOLSTACK_XSRESTART=1: last, xenstored is killed and
 # started again while xl lists and creates guests (docs/toolstack.md).
-# The timeout grows with them.
+# TOOLSTACK_HOSTILE=1 (`make toolstack-hostile`): a guest flooding xenstore
+# past its quotas and then its console, next to a guest that keeps its
+# service (docs/toolstack.md).  The timeout grows with them.
 loop=${TOOLSTACK_LOOP:-3}
 six=${TOOLSTACK_SIX:-0}
 soak=${TOOLSTACK_SOAK:-0}
 xsr=${TOOLSTACK_XSRESTART:-0}
+hostile=${TOOLSTACK_HOSTILE:-0}
 # TOOLSTACK_ONLY=loop: only the loop and what follows it (debugging the soak).
 only=${TOOLSTACK_ONLY:+ toolstack_only=$TOOLSTACK_ONLY}
-timeout=$((2400 + loop * (20 + soak * 60) + six * 1800 + xsr * 900))
+timeout=$((2400 + loop * (20 + soak * 60) + six * 1800 + xsr * 900 + hostile * 1800))
 
 # The same machine as suite 60 (2 GiB, 2 CPUs, dom0 1 GiB).  dom0's kernel
 # options beyond suite 60's are the lab's (docs/linux-dom0.md: no ACPI/PCI
@@ -55,10 +58,10 @@ verdict=$(nice -n 10 python3 "$ROOT/tests/lib/qemu-run.py" --name toolstack-ours
     -m 2048 -smp 2 -nic none \
     -kernel "$BUILD/hypervisor.elf" \
     -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot" \
-    -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=1024 toolstack_loop=$loop toolstack_six=$six toolstack_soak=$soak toolstack_xsrestart=$xsr$only,$out/dom0.cpio.gz")
+    -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen acpi=off pci=off swiotlb=1024 toolstack_loop=$loop toolstack_six=$six toolstack_soak=$soak toolstack_xsrestart=$xsr toolstack_hostile=$hostile$only,$out/dom0.cpio.gz")
 
 grep -aoE 'T60 (PASS|FAIL): .*' "$serial" | sed -e 's/^T60 //' -e 's/\r$//' -e 's/^\(PASS\|FAIL\): /&ours-/'
-grep -aoE 'T60 (xl create|marker|shutdown|free_memory|reboot|soak|xsrestart).*' "$serial" | sed 's/^T60 /# /' >&2
+grep -aoE 'T60 (xl create|marker|shutdown|free_memory|reboot|soak|xsrestart|hostile|xenconsoled).*' "$serial" | sed 's/^T60 /# /' >&2
 # The hypervisor's own memory (docs/architecture.md): the boot modules
 # went back to the heap once dom0 was built, and what it keeps of the 2 GiB
 # (frame table, M2P, image, first MiB) stays within 22 MiB (Xen: ~23).
