@@ -103,10 +103,7 @@ int16_t pin_grant_for_copy(struct domain *rd, grant_ref_t ref, struct domain *ld
     return GNTST_okay;
 
 undo:
-    if (act->pin_ro == 0 && act->pin_rw == 0)
-        clear_entry_flags(rgt, ref, GTF_reading | GTF_writing);
-    else if (act->pin_rw == 0)
-        clear_entry_flags(rgt, ref, GTF_writing);
+    release_entry_flags(rgt, ref, act);
     return rc;
 }
 
@@ -128,9 +125,7 @@ void unpin_grant_for_copy(struct domain *rd, grant_ref_t ref, bool readonly)
         BUG_ON(act->pin_rw == 0);
         act->pin_rw--;
     }
-    if (act->pin_rw == 0)
-        clear_entry_flags(rgt, ref,
-                          act->pin_ro == 0 ? (GTF_reading | GTF_writing) : GTF_writing);
+    release_entry_flags(rgt, ref, act);
     unpin_grant_for_copy(td, act->trans_gref, readonly);
     if (act->pin_ro == 0 && act->pin_rw == 0) {
         act->trans = false;

@@ -93,6 +93,15 @@ void clear_entry_flags(struct grant_table *gt, grant_ref_t ref, uint16_t bits)
     __atomic_fetch_and(entry_status(gt, ref), (uint16_t)~bits, __ATOMIC_RELEASE);
 }
 
+/* After act's pins changed: clear what no pin needs any more (GTF_writing
+ * once no writable pin is left, GTF_reading too once there is no pin). */
+void release_entry_flags(struct grant_table *gt, grant_ref_t ref,
+                         const struct active_grant_entry *act)
+{
+    if (act->pin_rw == 0)
+        clear_entry_flags(gt, ref, act->pin_ro == 0 ? (GTF_reading | GTF_writing) : GTF_writing);
+}
+
 /*
  * Pin rd's grant ref for ld (gnttab_lock held): validate, take the frame's
  * references, count the user.  map: for a mapping (whole pages only), else
@@ -167,10 +176,7 @@ int16_t pin_grant(struct domain *rd, grant_ref_t ref, struct domain *ld,
     return GNTST_okay;
 
 undo:
-    if (act->pin_ro == 0 && act->pin_rw == 0)
-        clear_entry_flags(rgt, ref, GTF_reading | GTF_writing);
-    else if (act->pin_rw == 0)
-        clear_entry_flags(rgt, ref, GTF_writing);
+    release_entry_flags(rgt, ref, act);
     return rc;
 }
 
@@ -188,9 +194,7 @@ void unpin_grant(struct domain *rd, grant_ref_t ref, bool readonly)
         act->pin_rw--;
         put_page_type(pg);
     }
-    if (act->pin_rw == 0)
-        clear_entry_flags(rgt, ref,
-                          act->pin_ro == 0 ? (GTF_reading | GTF_writing) : GTF_writing);
+    release_entry_flags(rgt, ref, act);
     put_page(pg);
 }
 

@@ -82,6 +82,8 @@ static inline struct active_grant_entry *active_entry(struct grant_table *gt, gr
 int16_t set_status_v2(uint32_t *word, uint16_t *status, domid_t ldom, bool readonly,
                       bool map, bool trans, bool first);
 void clear_entry_flags(struct grant_table *gt, grant_ref_t ref, uint16_t bits);
+void release_entry_flags(struct grant_table *gt, grant_ref_t ref,
+                         const struct active_grant_entry *act);
 int16_t pin_grant(struct domain *rd, grant_ref_t ref, struct domain *ld,
                   bool readonly, bool map, mfn_t *mfn);
 void unpin_grant(struct domain *rd, grant_ref_t ref, bool readonly);
