@@ -206,11 +206,6 @@ void schedule(void)
     next->is_running = true;
     next->processor = cpu;
     if (!is_idle_vcpu(next)) {
-        /* A vCPU's timers live on the CPU it runs on (no-ops unless it
-         * moved): its single-shot then fires on the CPU that delivers it. */
-        migrate_timer(&next->singleshot_timer, cpu);
-        migrate_timer(&next->periodic_timer, cpu);
-        migrate_timer(&next->poll_timer, cpu);
         get_domain(next->domain);   /* held while it runs */
         runstate_change(next, RUNSTATE_running, now);
         /*
@@ -259,7 +254,7 @@ void sched_init(void)
     sched_policy_init(n, 0, unit_runnable);
     open_softirq(SCHEDULE_SOFTIRQ, schedule);
     for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-        init_timer_on(&slice_timer[cpu], slice_expired, (void *)(uintptr_t)cpu, cpu);
+        init_timer(&slice_timer[cpu], slice_expired, (void *)(uintptr_t)cpu);
 }
 
 /* ---------------------------------------------------------- vCPU timers */

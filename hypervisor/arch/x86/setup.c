@@ -19,7 +19,6 @@
 #include <xen/mm.h>
 #include <xen/param.h>
 #include <xen/sched.h>
-#include <xen/timer.h>
 #include <xen/shutdown.h>
 #include <xen/version.h>
 #include <asm/apic.h>
@@ -205,7 +204,6 @@ void __start_xen(unsigned int magic, unsigned int mbi_pa)
     apic_init();
     io_apic_init();
     time_init();
-    timer_init();                   /* TIMER_SOFTIRQ, before other CPUs run */
     smp_boot_cpus();                /* needs the identity map (trampoline) */
     mm_drop_identity_map();
     local_irq_enable();

@@ -5,9 +5,9 @@
  * latched counter reads at both ends of the window), and the LAPIC timer in
  * the same window.
  * NOW() = (rdtsc() - tsc_at_boot) scaled to ns with a 32.32 fixed-point
- * multiplier.  The generic timer queues (common/timer.c, one per CPU) drive
- * each CPU's one-shot LAPIC timer through arch_timer_reprogram(); the
- * interrupt runs every expired timer of its CPU and re-arms for the next.
+ * multiplier.  The generic timer queue (common/timer.c) drives a one-shot
+ * LAPIC timer through arch_timer_reprogram(); the interrupt runs every
+ * expired timer and re-arms for the next deadline.
  */
 #include <xen/lib.h>
 #include <xen/pvclock.h>

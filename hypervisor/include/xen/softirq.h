@@ -12,7 +12,6 @@
 #include <xen/types.h>
 
 enum {
-    TIMER_SOFTIRQ,          /* another CPU moved this CPU's earliest timer (common/timer.c) */
     SCHEDULE_SOFTIRQ,       /* pick the next vCPU (common/schedule.c) */
     NR_SOFTIRQS
 };

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
-#include <xen/smp.h>
 #include <xen/time.h>
 #include <xen/timer.h>
 #include "harness.h"
@@ -38,7 +37,6 @@ const char *__asan_default_options(void)
     return "detect_leaks=0";
 }
 s_time_t harness_reprog[HARNESS_MAX_REPROG];
-unsigned int harness_reprog_cpu[HARNESS_MAX_REPROG];
 unsigned int harness_nr_reprog;
 
 void harness_log_clear(void)
@@ -142,11 +140,7 @@ s_time_t NOW(void)
 
 void arch_timer_reprogram(s_time_t deadline)
 {
-    /* One slot per call, also from several host threads (test_timer.c). */
-    unsigned int i = __atomic_fetch_add(&harness_nr_reprog, 1, __ATOMIC_SEQ_CST);
-
-    if (i < HARNESS_MAX_REPROG) {
-        harness_reprog[i] = deadline;
-        harness_reprog_cpu[i] = smp_processor_id();
-    }
+    if (harness_nr_reprog < HARNESS_MAX_REPROG)
+        harness_reprog[harness_nr_reprog] = deadline;
+    harness_nr_reprog++;
 }

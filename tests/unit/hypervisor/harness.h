@@ -62,7 +62,6 @@ extern s_time_t harness_now;
 /* ---- arch_timer_reprogram recording ---- */
 #define HARNESS_MAX_REPROG 4096
 extern s_time_t harness_reprog[HARNESS_MAX_REPROG];
-extern unsigned int harness_reprog_cpu[HARNESS_MAX_REPROG];    /* the CPU that programmed */
 extern unsigned int harness_nr_reprog;
 
 #endif
