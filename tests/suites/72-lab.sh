@@ -92,7 +92,7 @@ lab_session() {
         --step "$(ck demo-disk-create)" 'l=/var/log/xen/console/guest-demo-disk.log; i=0; while ! grep -q "init up after" $l && [ $i -lt 300 ]; do sleep 1; i=$((i+1)); done; grep -a "demo guest:" $l' \
         --step "demo guest: init up after.*\\s+$P" 'chk guest-disk grep -q "demo guest: disk /dev/xvda (64 MiB)" $l; chk guest-vif grep -q "demo guest: network eth0 00:16:3e:.* 192.168.99.2/24" $l' \
         --step "$(ck guest-vif)" 'chk ping-guest ping -c 3 -w 60 192.168.99.2; chk destroy-disk-guest xl destroy demo-disk' \
-        --step "$(ck destroy-disk-guest)" 'i=0; while [ "$(xl info free_memory)" != "$f0" ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done; echo "free_memory after: $(xl info free_memory)"; chk free-memory-back test "$(xl info free_memory)" = "$f0"' \
+        --step "$(ck destroy-disk-guest)" 'i=0; while [ "$(xl info free_memory)" != "$f0" ] && [ $i -lt 20 ]; do sleep 1; i=$((i+1)); done; echo "free_memory after: $(xl info free_memory)"; [ "$(xl info free_memory)" = "$f0" ] || { xl list; xl debug-keys q; xl dmesg | tail -n 40; }; chk free-memory-back test "$(xl info free_memory)" = "$f0"' \
         --step "$(ck free-memory-back)" 'poweroff -f' \
         --final "$final" -- "$@"
 }
