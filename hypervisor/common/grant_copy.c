@@ -55,7 +55,7 @@ int16_t pin_grant_for_copy(struct domain *rd, grant_ref_t ref, struct domain *ld
         (!first && !act->trans))
         return pin_grant(rd, ref, ld, readonly, false, mfn);
 
-    if (!first && act->domid != ld->domain_id)
+    if (!first && (act->domid != ld->domain_id || pin_full(act, readonly)))
         return GNTST_general_error;
     if (first || (!readonly && act->pin_rw == 0)) {
         rc = set_status_v2(entry_word(rgt, ref), status_entry(rgt, ref), ld->domain_id,
@@ -96,10 +96,7 @@ int16_t pin_grant_for_copy(struct domain *rd, grant_ref_t ref, struct domain *ld
         act->start = tact->start;
         act->length = tact->length;
     }
-    if (readonly)
-        act->pin_ro++;
-    else
-        act->pin_rw++;
+    pin_take(act, readonly);
     return GNTST_okay;
 
 undo:
@@ -118,13 +115,7 @@ void unpin_grant_for_copy(struct domain *rd, grant_ref_t ref, bool readonly)
         unpin_grant(rd, ref, readonly);
         return;
     }
-    if (readonly) {
-        BUG_ON(act->pin_ro == 0);
-        act->pin_ro--;
-    } else {
-        BUG_ON(act->pin_rw == 0);
-        act->pin_rw--;
-    }
+    pin_put(act, readonly);
     release_entry_flags(rgt, ref, act);
     unpin_grant_for_copy(td, act->trans_gref, readonly);
     if (act->pin_ro == 0 && act->pin_rw == 0) {

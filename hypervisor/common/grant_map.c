@@ -124,7 +124,7 @@ int16_t pin_grant(struct domain *rd, grant_ref_t ref, struct domain *ld,
     act = active_entry(rgt, ref);
     first = act->pin_ro == 0 && act->pin_rw == 0;
 
-    if (!first && act->domid != ld->domain_id)
+    if (!first && (act->domid != ld->domain_id || pin_full(act, readonly)))
         return GNTST_general_error;
     if (!first && map && (act->trans || act->start != 0 || act->length != PAGE_SIZE))
         return GNTST_general_error;         /* a sub_page or transitive grant in use by a copy */
@@ -168,10 +168,7 @@ int16_t pin_grant(struct domain *rd, grant_ref_t ref, struct domain *ld,
         put_page(pg);
         goto undo;
     }
-    if (readonly)
-        act->pin_ro++;
-    else
-        act->pin_rw++;
+    pin_take(act, readonly);
     *mfn = act->mfn;
     return GNTST_okay;
 
@@ -186,14 +183,9 @@ void unpin_grant(struct domain *rd, grant_ref_t ref, bool readonly)
     struct active_grant_entry *act = active_entry(rgt, ref);
     struct page_info *pg = mfn_to_page(act->mfn);
 
-    if (readonly) {
-        BUG_ON(act->pin_ro == 0);
-        act->pin_ro--;
-    } else {
-        BUG_ON(act->pin_rw == 0);
-        act->pin_rw--;
+    pin_put(act, readonly);
+    if (!readonly)
         put_page_type(pg);
-    }
     release_entry_flags(rgt, ref, act);
     put_page(pg);
 }

@@ -17,6 +17,7 @@
 #include <xen/spinlock.h>
 #include <xen/sched.h>
 #include <xen/grant_table.h>
+#include <xen/lib.h>
 
 /* One lock for every grant table: map/unmap/copy touch two domains. */
 extern spinlock_t gnttab_lock;
@@ -76,6 +77,36 @@ static inline unsigned int status_frames_for(unsigned int nr)
 static inline struct active_grant_entry *active_entry(struct grant_table *gt, grant_ref_t ref)
 {
     return &gt->active[ref / GRANT_ENTRIES_PER_FRAME][ref % GRANT_ENTRIES_PER_FRAME];
+}
+
+/*
+ * Pin counts.  Xen keeps each kind of pin in an 8-bit field and refuses a
+ * new pin once the field's top bit is set, so at most PIN_MAX pins of one
+ * kind (read-only or writable) are held at once; the same limit here keeps
+ * a guest mapping one grant over and over from wrapping a counter (which
+ * would let the granter take back a page still mapped) and answers as Xen.
+ */
+#define PIN_MAX 128
+
+static inline bool pin_full(const struct active_grant_entry *act, bool readonly)
+{
+    return (readonly ? act->pin_ro : act->pin_rw) >= PIN_MAX;
+}
+
+static inline void pin_take(struct active_grant_entry *act, bool readonly)
+{
+    if (readonly)
+        act->pin_ro++;
+    else
+        act->pin_rw++;
+}
+
+static inline void pin_put(struct active_grant_entry *act, bool readonly)
+{
+    uint16_t *cnt = readonly ? &act->pin_ro : &act->pin_rw;
+
+    BUG_ON(*cnt == 0);
+    (*cnt)--;
 }
 
 /* grant_map.c */

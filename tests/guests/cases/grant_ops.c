@@ -4,7 +4,8 @@
  * (v1 and v2 entries, bounds, busy entries, batches, bad arrays), the
  * argument checks of GNTTABOP_transfer that come before any page changes
  * hands, and XENMEM_add_to_physmap_batch (for translated guests only: a PV
- * target is refused after the argument checks).
+ * target is refused after the argument checks), and the limit on pins of
+ * one grant: 128 device maps of one entry, the 129th refused.
  */
 #include "guest.h"
 #include <public/grant_table.h>
@@ -23,6 +24,7 @@ static union {
 } gt __aligned(4096);
 static char frame1[4096] __aligned(4096);
 static char va4[4096] __aligned(4096);
+static char frame2[4096] __aligned(4096);
 
 static domid_t self_id(void)
 {
@@ -182,6 +184,48 @@ static void physmap_batch(void)
     printk("add_to_physmap_batch: done\n");
 }
 
+/* One read-only grant of our own mapped for a device again and again: Xen
+ * keeps 8-bit pin counters and refuses the 129th pin of a kind; all maps
+ * undone, the entry is idle again. */
+static void pin_limit(void)
+{
+    static grant_handle_t h[128];
+    struct gnttab_map_grant_ref m;
+    struct gnttab_unmap_grant_ref u;
+    uint64_t maddr = (uint64_t)virt_to_mfn(frame2) << 12;
+    unsigned int n = 0;
+
+    gt.v1[40] = (grant_entry_v1_t){ .domid = self_id(),
+                                    .frame = virt_to_mfn(frame2) };
+    __atomic_store_n(&gt.v1[40].flags, GTF_permit_access | GTF_readonly, __ATOMIC_RELEASE);
+    for (unsigned int i = 0; i < 128; i++) {
+        m = (struct gnttab_map_grant_ref){ .flags = GNTMAP_device_map | GNTMAP_readonly,
+                                           .ref = 40, .dom = self_id() };
+        CHECK_RC("map_grant_ref rc", hc_grant_table_op(GNTTABOP_map_grant_ref, &m, 1), 0);
+        if (m.status != GNTST_okay) {
+            printk("pin %u: status %d\n", i + 1, m.status);
+            break;
+        }
+        h[n++] = m.handle;
+    }
+    CHECK_RC("device maps of one entry granted", n, 128);
+    m = (struct gnttab_map_grant_ref){ .flags = GNTMAP_device_map | GNTMAP_readonly, .ref = 40,
+                                       .dom = self_id() };
+    CHECK_RC("map 129 rc", hc_grant_table_op(GNTTABOP_map_grant_ref, &m, 1), 0);
+    CHECK_RC("map 129 refused", m.status, GNTST_general_error);
+    for (unsigned int i = 0; i < n; i++) {
+        u = (struct gnttab_unmap_grant_ref){ .dev_bus_addr = maddr, .handle = h[i] };
+        CHECK_RC("unmap rc", hc_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1), 0);
+        if (u.status != GNTST_okay) {
+            test_fail("unmap %u: status %d", i, u.status);
+            break;
+        }
+    }
+    CHECK_RC("entry idle after the unmaps", gt.v1[40].flags, GTF_permit_access | GTF_readonly);
+    gt.v1[40].flags = 0;
+    printk("pin limit: done\n");
+}
+
 void test_main(void)
 {
     struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
@@ -196,4 +240,5 @@ void test_main(void)
     swap_v2();
     transfer_checks();
     physmap_batch();
+    pin_limit();
 }

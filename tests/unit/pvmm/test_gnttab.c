@@ -16,6 +16,8 @@
 #define D0 hdom[0]
 #define D1 hdom[1]
 #define D2 hdom[2]
+/* Xen's limit of pins of one kind on one grant entry. */
+#define PIN_LIMIT_TESTED 128
 #define RW (_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
 
 TestSuite(gnttab, .init = h_setup, .fini = h_teardown);
@@ -951,4 +953,50 @@ Test(gnttab, transfer_refuses_what_cannot_be_taken)
     cr_expect_eq(t[2].status, GNTST_bad_page, "a mapped frame cannot be taken");
     cr_expect_eq(t[3].status, GNTST_general_error, "moving a page is not offered");
     cr_expect_eq(mfn_to_page(idle)->owner, D1, "the page stays the caller's");
+}
+
+/* A device-only, read-only map: no PTE is needed, so it can be repeated. */
+static gnttab_map_grant_ref_t dev_map_ro(struct domain *ld, domid_t rd, grant_ref_t ref)
+{
+    gnttab_map_grant_ref_t op = { .flags = GNTMAP_device_map | GNTMAP_readonly, .ref = ref,
+                                  .dom = rd };
+
+    gnttab_map_one(ld->vcpu[0], &op);
+    return op;
+}
+
+/*
+ * One grant mapped over and over by the same domain: as Xen, the 129th pin
+ * of a kind is refused (a 16-bit count would otherwise wrap to zero after
+ * 65,536 maps, the entry would read as unpinned and the next unmap would hit
+ * the count's BUG_ON).  Once the maps are gone the entry is free again.
+ */
+Test(gnttab, pin_count_cannot_overflow)
+{
+    grant_entry_v1_t *gt = table_of(D1);
+    mfn_t page = h_alloc(D1);
+    uint64_t c0 = h_count(page);
+    uint64_t maddr = (uint64_t)page << PAGE_SHIFT;
+    grant_handle_t h[PIN_LIMIT_TESTED + 1];
+    gnttab_map_grant_ref_t op;
+    gnttab_unmap_grant_ref_t u;
+
+    grant(gt, 13, 2, page, true);
+    for (unsigned int i = 0; i < PIN_LIMIT_TESTED; i++) {
+        op = dev_map_ro(D2, 1, 13);
+        cr_assert_eq(op.status, GNTST_okay, "map %u", i);
+        h[i] = op.handle;
+    }
+    op = dev_map_ro(D2, 1, 13);
+    cr_expect_eq(op.status, GNTST_general_error, "pin %d refused", PIN_LIMIT_TESTED + 1);
+    cr_expect_eq(h_count(page), c0 + PIN_LIMIT_TESTED, "the refused map took no reference");
+    for (unsigned int i = 0; i < PIN_LIMIT_TESTED; i++) {
+        u = (gnttab_unmap_grant_ref_t){ .handle = h[i], .dev_bus_addr = maddr };
+        gnttab_unmap_one(D2->vcpu[0], &u);
+        cr_assert_eq(u.status, GNTST_okay, "unmap %u", i);
+    }
+    cr_expect_eq(gt[13].flags, GTF_permit_access | GTF_readonly);
+    cr_expect_eq(h_count(page), c0);
+    op = dev_map_ro(D2, 1, 13);
+    cr_expect_eq(op.status, GNTST_okay, "mappable again");
 }
