@@ -31,11 +31,6 @@ static char scratch[NPAGES][4096] __aligned(4096);
 
 struct fig { uint64_t cyc, ns; };
 
-static inline long hc_gnttab(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 static void report(const char *key, struct fig f, unsigned long ops)
 {
     printk("BENCH %s %lu %lu per-op (%lu ops)\n", key, (unsigned long)(f.cyc / ops),
@@ -100,7 +95,7 @@ static struct gnttab_copy gc[NPAGES];
 static long run_gcopy(unsigned long n)
 {
     for (unsigned long i = 0; i < n; i++) {
-        long rc = hc_gnttab(GNTTABOP_copy, gc, NPAGES);
+        long rc = hc_grant_table_op(GNTTABOP_copy, gc, NPAGES);
 
         if (rc)
             return rc;

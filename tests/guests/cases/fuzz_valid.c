@@ -24,11 +24,6 @@ const char test_title[] = "fuzzer of mutated valid arguments (PTEs, grants, mult
 
 #define ITERATIONS 4000
 
-static inline long hc_grant_table_op(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 static grant_entry_v1_t gnttab[512] __aligned(4096);
 static char scratch[4096] __aligned(4096);
 static char zero_frame[4096] __aligned(4096);   /* granted; kept read-only in our map */
@@ -298,18 +293,12 @@ static void fuzz_multicalls(void)
 
 void test_main(void)
 {
-    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
     uint64_t *l4 = (uint64_t *)start_info->pt_base, *l3, *l2;
     uint64_t seed = rdtsc();
-    xen_pfn_t frame;
 
     random_seed(seed);
     printk("fuzz_valid: seed %#lx, %u iterations per part\n", (unsigned long)seed, ITERATIONS);
-    st.frame_list.p = &frame;
-    if (hc_grant_table_op(GNTTABOP_setup_table, &st, 1) || st.status != GNTST_okay)
-        test_abort("setup_table failed (%d)", st.status);
-    if (hc_update_va_mapping((unsigned long)gnttab, ((uint64_t)frame << 12) | 0x67, UVMF_INVLPG))
-        test_abort("cannot map the grant table");
+    gnttab_map_own(gnttab);
     memset(zero_frame, 0, sizeof(zero_frame));
     if (remap(zero_frame, 0x65) != 0)
         test_abort("cannot make the granted frame read-only");

@@ -13,11 +13,6 @@
 
 const char test_title[] = "grant swap_grant_ref / transfer checks, add_to_physmap_batch";
 
-static inline long hc_grant_table_op(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 static union {
     grant_entry_v1_t v1[512];
     grant_entry_v2_t v2[256];
@@ -228,14 +223,8 @@ static void pin_limit(void)
 
 void test_main(void)
 {
-    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
-    xen_pfn_t frame;
 
-    st.frame_list.p = &frame;
-    if (hc_grant_table_op(GNTTABOP_setup_table, &st, 1) || st.status != GNTST_okay)
-        test_abort("setup_table failed (%d)", st.status);
-    if (hc_update_va_mapping((unsigned long)&gt, ((uint64_t)frame << 12) | 0x67, UVMF_INVLPG))
-        test_abort("cannot map the grant table");
+    gnttab_map_own(&gt);
     swap_v1();
     swap_v2();
     transfer_checks();

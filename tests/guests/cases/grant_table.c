@@ -13,11 +13,6 @@
 
 const char test_title[] = "grant_table_op setup";
 
-static inline long hc_grant_table_op(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 static uint32_t gnttab[1024] __aligned(4096);
 static char ro_ops[4096] __aligned(4096);
 static char copy_src[4096] __aligned(4096), copy_dst[4096] __aligned(4096);

@@ -18,11 +18,6 @@
 
 const char test_title[] = "transitive grants one domain can try: all refused, nothing left set";
 
-static inline long hc_grant_table_op(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 static union {
     grant_entry_v1_t v1[512];
     grant_entry_v2_t v2[256];
@@ -115,19 +110,13 @@ static void refused(const char *what, grant_ref_t ref)
 
 void test_main(void)
 {
-    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
     struct gnttab_get_status_frames gs = { .nr_frames = 1, .dom = DOMID_SELF };
     unsigned long gmfn = virt_to_mfn(granted);
     domid_t me = self_id();
     struct gnttab_copy batch[3];
     uint64_t sframe;
-    xen_pfn_t frame;
 
-    st.frame_list.p = &frame;
-    if (hc_grant_table_op(GNTTABOP_setup_table, &st, 1) || st.status != GNTST_okay)
-        test_abort("setup_table failed (%d)", st.status);
-    if (hc_update_va_mapping((unsigned long)&gnttab, ((uint64_t)frame << 12) | 0x67, UVMF_INVLPG))
-        test_abort("cannot map the grant table");
+    gnttab_map_own(&gnttab);
     memcpy(granted, "granted bytes", 14);
 
     /* v1 first: the transitive type means nothing there. */

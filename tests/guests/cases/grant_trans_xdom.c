@@ -24,11 +24,6 @@
 
 const char test_title[] = "transitive grants between two domains; acquire_resource from a domU";
 
-static inline long hc_gnttab(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 static grant_entry_v2_t gnttab[256] __aligned(4096);
 static volatile grant_status_t status[2048] __aligned(4096);
 static char page_p[4096] __aligned(4096);
@@ -54,10 +49,10 @@ static bool v2_table(void)
 
     su.frame_list.p = &frame;
     set_xen_guest_handle(gs.frame_list, &sframe);
-    return hc_gnttab(GNTTABOP_setup_table, &su, 1) == 0 && su.status == GNTST_okay &&
+    return hc_grant_table_op(GNTTABOP_setup_table, &su, 1) == 0 && su.status == GNTST_okay &&
            hc_update_va_mapping((unsigned long)gnttab, (frame << 12) | 0x67, UVMF_INVLPG) == 0 &&
-           hc_gnttab(GNTTABOP_set_version, &sv, 1) == 0 &&
-           hc_gnttab(GNTTABOP_get_status_frames, &gs, 1) == 0 && gs.status == GNTST_okay &&
+           hc_grant_table_op(GNTTABOP_set_version, &sv, 1) == 0 &&
+           hc_grant_table_op(GNTTABOP_get_status_frames, &gs, 1) == 0 && gs.status == GNTST_okay &&
            hc_update_va_mapping((unsigned long)status, (sframe << 12) | 0x65, UVMF_INVLPG) == 0;
 }
 
@@ -85,7 +80,7 @@ static int16_t copy(grant_ref_t ref, bool from_gref, uint16_t off, uint16_t len)
     l->offset = off;
     c.len = len;
     c.flags = from_gref ? GNTCOPY_source_gref : GNTCOPY_dest_gref;
-    rc = hc_gnttab(GNTTABOP_copy, &c, 1);
+    rc = hc_grant_table_op(GNTTABOP_copy, &c, 1);
     return rc ? -100 + (int16_t)rc : c.status;
 }
 
@@ -133,7 +128,7 @@ static void domain0(void)
         test_fail("the copy through (1, 21) gave \"%.12s\"", buf);
     CHECK_RC("copy into (1, 21): the named grant is read-only", copy(21, false, 0, 8),
              GNTST_general_error);
-    CHECK_RC("map_grant_ref call", hc_gnttab(GNTTABOP_map_grant_ref, &m, 1), 0);
+    CHECK_RC("map_grant_ref call", hc_grant_table_op(GNTTABOP_map_grant_ref, &m, 1), 0);
     CHECK_RC("map of (1, 20)", m.status, GNTST_general_error);
     CHECK_RC("copy from (1, 22): self-referential", copy(22, true, 0, 8), GNTST_general_error);
     CHECK_RC("copy from (1, 23): two levels", copy(23, true, 0, 8), GNTST_general_error);

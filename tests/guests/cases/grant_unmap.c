@@ -13,11 +13,6 @@
 
 const char test_title[] = "grant device maps, partial unmap, unmap_and_replace";
 
-static inline long hc_grant_table_op(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 static grant_entry_v1_t gnttab[512] __aligned(4096);
 static char granted[4096] __aligned(4096);
 static char host_va[4096] __aligned(4096);
@@ -53,19 +48,13 @@ static uint16_t pins(void)
 
 void test_main(void)
 {
-    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
     struct gnttab_map_grant_ref m;
-    xen_pfn_t frame;
     uint64_t maddr = (uint64_t)virt_to_mfn(granted) << 12;
     uint64_t spare_pte = ((uint64_t)virt_to_mfn(spare) << 12) | 0x67;
     uint64_t host_pte = ((uint64_t)virt_to_mfn(host_va) << 12) | 0x67;
     long rc;
 
-    st.frame_list.p = &frame;
-    if (hc_grant_table_op(GNTTABOP_setup_table, &st, 1) || st.status != GNTST_okay)
-        test_abort("setup_table failed (%d)", st.status);
-    if (hc_update_va_mapping((unsigned long)gnttab, ((uint64_t)frame << 12) | 0x67, UVMF_INVLPG))
-        test_abort("cannot map the grant table");
+    gnttab_map_own(gnttab);
     memset(granted, 0, sizeof(granted));
     memcpy(granted, "the granted page", sizeof("the granted page"));
     memcpy(spare, "the spare page", sizeof("the spare page"));

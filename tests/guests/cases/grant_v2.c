@@ -15,11 +15,6 @@
 
 const char test_title[] = "grant tables v2: versions, status frames, entry formats";
 
-static inline long hc_grant_table_op(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 /* The grant frame mapped once, seen as either version's entries. */
 static union {
     grant_entry_v1_t v1[512];
@@ -134,19 +129,13 @@ static void physmap(void)
 
 void test_main(void)
 {
-    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
     struct gnttab_query_size qs = { .dom = DOMID_SELF };
     unsigned long gmfn = virt_to_mfn(granted);
     uint64_t sframes[4] = { 0 };
-    xen_pfn_t frame;
     grant_handle_t h;
     uint32_t now;
 
-    st.frame_list.p = &frame;
-    if (hc_grant_table_op(GNTTABOP_setup_table, &st, 1) || st.status != GNTST_okay)
-        test_abort("setup_table failed (%d)", st.status);
-    if (hc_update_va_mapping((unsigned long)&gnttab, ((uint64_t)frame << 12) | 0x67, UVMF_INVLPG))
-        test_abort("cannot map the grant table");
+    gnttab_map_own(&gnttab);
     memset(granted, 0, sizeof(granted));
     memcpy(granted, "the granted page", sizeof("the granted page"));
 

@@ -29,11 +29,6 @@ const char test_title[] = "grant map/write/unmap/copy between domains, and refus
 #define REF_NONE 10
 #define REPORT_OFF 2048
 
-static inline long hc_gnttab(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 static grant_entry_v1_t gnttab[512] __aligned(4096);
 static char page_g[4096] __aligned(4096);
 static char page_r[4096] __aligned(4096);
@@ -51,7 +46,7 @@ static int16_t map_ref(grant_ref_t ref, uint32_t flags, grant_handle_t *h)
 {
     struct gnttab_map_grant_ref m = { .host_addr = (unsigned long)map_va, .flags = flags,
                                       .ref = ref, .dom = 1 };
-    long rc = hc_gnttab(GNTTABOP_map_grant_ref, &m, 1);
+    long rc = hc_grant_table_op(GNTTABOP_map_grant_ref, &m, 1);
 
     if (rc)
         return -100 + (int16_t)rc;   /* the call itself failed: distinct value */
@@ -62,7 +57,7 @@ static int16_t map_ref(grant_ref_t ref, uint32_t flags, grant_handle_t *h)
 static int16_t unmap_handle(grant_handle_t h)
 {
     struct gnttab_unmap_grant_ref u = { .host_addr = (unsigned long)map_va, .handle = h };
-    long rc = hc_gnttab(GNTTABOP_unmap_grant_ref, &u, 1);
+    long rc = hc_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1);
 
     return rc ? -100 + (int16_t)rc : u.status;
 }
@@ -87,7 +82,7 @@ static int16_t copy(bool src_gref, unsigned long src, bool dst_gref, unsigned lo
     c.dest.offset = doff;
     c.len = len;
     c.flags = (src_gref ? GNTCOPY_source_gref : 0) | (dst_gref ? GNTCOPY_dest_gref : 0);
-    rc = hc_gnttab(GNTTABOP_copy, &c, 1);
+    rc = hc_grant_table_op(GNTTABOP_copy, &c, 1);
     return rc ? -100 + (int16_t)rc : c.status;
 }
 
@@ -187,7 +182,7 @@ static void domain1(void)
     long rc = -1;
 
     su.frame_list.p = &frame;
-    if (hc_gnttab(GNTTABOP_setup_table, &su, 1) || su.status ||
+    if (hc_grant_table_op(GNTTABOP_setup_table, &su, 1) || su.status ||
         hc_update_va_mapping((unsigned long)gnttab, (frame << 12) | 0x67, UVMF_INVLPG)) {
         printk("grant_xdom: dom1 cannot map its grant table\n");
         guest_shutdown(SHUTDOWN_crash);

@@ -14,11 +14,6 @@
 
 const char test_title[] = "XSA patterns for x86 PV (single domain)";
 
-static inline long hc_grant_table_op(unsigned int cmd, void *arg, unsigned int count)
-{
-    return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count);
-}
-
 static grant_entry_v1_t gnttab[512] __aligned(4096);
 static char frame1[4096] __aligned(4096);
 static char frame2[4096] __aligned(4096);
@@ -494,14 +489,8 @@ static void xsa286(void)
 
 void test_main(void)
 {
-    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
-    xen_pfn_t frame;
 
-    st.frame_list.p = &frame;
-    if (hc_grant_table_op(GNTTABOP_setup_table, &st, 1) || st.status != GNTST_okay)
-        test_abort("setup_table failed (%d)", st.status);
-    if (hc_update_va_mapping((unsigned long)gnttab, ((uint64_t)frame << 12) | 0x67, UVMF_INVLPG))
-        test_abort("cannot map the grant table");
+    gnttab_map_own(gnttab);
     memset(frame1, 0, sizeof(frame1));
     memset(frame2, 0, sizeof(frame2));
     va4[0] = va8[0] = 0;

@@ -75,6 +75,11 @@ extern uint8_t boot_upcall_pending, boot_upcall_mask;   /* as the domain started
 unsigned long virt_to_mfn(const void *va);
 uint64_t *l1_entry_of(const void *va);   /* NULL if not reachable */
 
+/* This domain's grant table: one frame set up (GNTTABOP_setup_table) and
+ * mapped writable at va (page-aligned); its frame number.  Aborts the test
+ * with ERROR if either step is refused. */
+unsigned long gnttab_map_own(void *va);
+
 /* Page-table helpers for tests that build their own tables: the table an
  * entry names (through the M2P: tables are mapped at their pseudo-physical
  * address, virtual base 0), one mmu_update of an entry, one mmuext op on a

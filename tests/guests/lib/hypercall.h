@@ -98,5 +98,7 @@ static inline long hc_get_debugreg(unsigned int reg)
 { return hypercall1(__HYPERVISOR_get_debugreg, reg); }
 static inline long hc_set_timer_op(uint64_t timeout)
 { return hypercall1(__HYPERVISOR_set_timer_op, timeout); }
+static inline long hc_grant_table_op(unsigned int cmd, void *arg, unsigned int count)
+{ return hypercall3(__HYPERVISOR_grant_table_op, cmd, arg, count); }
 
 #endif

@@ -9,6 +9,7 @@
  * dereferences fault, then runs the test and prints exactly one verdict.
  */
 #include "guest.h"
+#include <public/grant_table.h>
 
 struct start_info *start_info;
 struct shared_info *shared_info;
@@ -149,6 +150,19 @@ uint64_t *l1_entry_of(const void *va)
         t = table_va(e);
     }
     return &t[(v >> 12) & 511];
+}
+
+unsigned long gnttab_map_own(void *va)
+{
+    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1 };
+    xen_pfn_t frame;
+
+    st.frame_list.p = &frame;
+    if (hc_grant_table_op(GNTTABOP_setup_table, &st, 1) || st.status != GNTST_okay)
+        test_abort("setup_table failed (%d)", st.status);
+    if (hc_update_va_mapping((unsigned long)va, ((uint64_t)frame << 12) | 0x67, UVMF_INVLPG))
+        test_abort("cannot map the grant table");
+    return frame;
 }
 
 uint64_t *table_va(uint64_t e)
