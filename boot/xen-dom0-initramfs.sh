@@ -81,6 +81,10 @@ elif [ "$mode" = smp ]; then
     for t in read write; do ln -sf xenstore "$D/usr/bin/xenstore-$t"; done
 else
     install -m 0755 "$here/domu-init.sh" "$D/init"
+    # the hostile guest's floods (no libc: a few KiB)
+    gcc -Os -static -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -s \
+        -Wall -Wextra -Werror -o "$BUILD/xen-toolstack/hostile" "$here/hostile.c"
+    install -m 0755 "$BUILD/xen-toolstack/hostile" "$D/bin/hostile"
 fi
 # Linux runs /sbin/poweroff for a xenbus shutdown request; without an init
 # daemon busybox's poweroff would signal PID 1, so power off directly.

@@ -44,52 +44,11 @@ case " $(cat /proc/cmdline) " in
       done ) & ;;
 esac
 # domu_hostile (suite 61's hostile mode): a guest attacking dom0's daemons
-# through the interfaces every guest has.  First xenstore, raw requests on
-# /dev/xen/xenbus one at a time: node writes under data/ until xenstored
-# refuses one (its nodes quota), then watches until refused (its watches
-# quota); each result is printed with the error xenstored answered.  Then
-# it floods its console for good (every line a notification to
-# xenconsoled's event channel) until the toolstack destroys it.
-xs_req() {      # TYPE(octal) LEN(<64) PAYLOAD-FORMAT ARGS...: one request; sets r to the reply's status
-    _t=$1 _len=$2 _f=$3; shift 3
-    _o=$(( (_len / 8) * 10 + _len % 8 ))       # octal digits, no fork per request
-    printf "\\$_t\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\000\\0$_o\\000\\000\\000$_f" "$@" > /tmp/xsreq
-    # One write of the whole message.  Linux answers a watch request
-    # itself, after xenstored did: a refused one fails the write (errno
-    # text on dd's stderr) and queues no reply.
-    if ! dd if=/tmp/xsreq bs=4096 2>/tmp/xserr >&3; then
-        r=WRITE-REFUSED:$(grep -o 'rror writing.*' /tmp/xserr | sed 's/.*: //' | tr ' ' _)
-        return
-    fi
-    # The reply ("OK" or an error name; the header's bytes are all small):
-    # watch events (lowercase path and token) read meanwhile are skipped.
-    while :; do
-        dd bs=4096 count=1 <&3 of=/tmp/xsrep 2>/dev/null
-        grep -qE 'OK|E[A-Z0-9]' /tmp/xsrep && break
-    done
-    r=OK
-    grep -q OK /tmp/xsrep || r=$(grep -o 'E[A-Z0-9]*' /tmp/xsrep | head -n1)
-}
+# through the interfaces every guest has (/bin/hostile, hostile.c): xenstore
+# until its nodes quota and then its watches quota refuse it, then its
+# console for good, until the toolstack destroys it.
 case " $(cat /proc/cmdline) " in
-*" domu_hostile "*)
-    mkdir -p /tmp
-    exec 3<>/dev/xen/xenbus
-    i=0; r=OK
-    while [ "$r" = OK ] && [ $i -lt 1500 ]; do
-        i=$((i + 1)); p=data/flood$i
-        xs_req 013 $((${#p} + 2)) '%s\000x' $p
-    done
-    echo "DOMU-XSFLOOD nodes tried=$i last=$r"
-    i=0; r=OK
-    while [ "$r" = OK ] && [ $i -lt 400 ]; do
-        i=$((i + 1)); p=data/w$i
-        xs_req 004 $((${#p} + ${#i} + 3)) '%s\000t%s\000' $p $i
-    done
-    echo "DOMU-XSFLOOD watches tried=$i last=$r"
-    exec 3>&-
-    echo "DOMU-FLOOD start"
-    l=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx
-    while :; do echo "DOMU-FLOOD $l"; done ;;
+*" domu_hostile "*) exec /bin/hostile ;;
 esac
 # "DOMU-CRASH" typed on the console makes the guest crash itself (the
 # toolstack tests check on_crash).
