@@ -136,7 +136,8 @@ clog3=/var/log/xen/console/guest-domu3.log
 xl create /etc/xen/domu.cfg 'name="domu3"' 'vcpus=2' 'on_crash="preserve"' > /tmp/create3.out 2>&1; rc=$?
 cat /tmp/create3.out
 check "create-domu3-vcpus-2" [ $rc -eq 0 ]
-wait_for $clog3 "DOMU-CHECK" 300
+# (600 s: a 2-vCPU guest on a loaded 2-core host was seen to need over 300)
+wait_for $clog3 "DOMU-CHECK" 600
 grep -a "DOMU-CHECK" $clog3 | sed 's/^/T60 domu3 /'
 check "domu3-two-cpus-online" grep -aq "DOMU-CHECK .*cpus=2" $clog3
 check "xl-list-domu3-two-vcpus" sh -c "xl list domu3 | awk '\$1==\"domu3\" && \$4==2 {ok=1} END{exit !ok}'"
