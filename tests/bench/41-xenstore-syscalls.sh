@@ -90,13 +90,13 @@ row() {  # label daemon(ref|ours) client(deb|ours) row ops
         echo "FAILED: $1 $4: $(tail -n1 "$d/out")"
         return 1
     fi
-    printf "| %-7s | %-8s | %9s | daemon:%s\n" "$4" "$1" \
+    printf "| %-9s | %-8s | %9s | daemon:%s\n" "$4" "$1" \
         "$(sed -n 's/.*: \([0-9.]*\) us\/op.*/\1/p' "$d/out")" "$(per_op "$d/perf-daemon" "$5")"
-    printf "| %-7s | %-8s | %9s | client:%s\n" "" "" "" "$(per_op "$d/perf-client" "$5")"
+    printf "| %-9s | %-8s | %9s | client:%s\n" "" "" "" "$(per_op "$d/perf-client" "$5")"
 }
 
 echo "per operation; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf "| %-7s | %-8s | %9s | %s\n" row config "us/op" "system calls, context switches, CPU us per op"
+printf "| %-9s | %-8s | %9s | %s\n" row config "us/op" "system calls, context switches, CPU us per op"
 for r in $ROWS; do
     for cfg in "ref ref deb" "ours ours deb" "ours+lib ours ours"; do
         # shellcheck disable=SC2086
