@@ -37,8 +37,8 @@ gcc -O2 -Wall -o "$W/xsrow-ours" -I"$ROOT/xenstore/include" -I"$ROOT/hypervisor/
 names="epoll_wait poll read write recvfrom sendto readv writev epoll_ctl rt_sigaction futex"
 EV=raw_syscalls:sys_enter,context-switches,task-clock
 for s in $names; do
-    [ -d /sys/kernel/tracing/events/syscalls/sys_enter_$s ] ||
-        [ -d /sys/kernel/debug/tracing/events/syscalls/sys_enter_$s ] &&
+    [ -d /sys/kernel/tracing/events/syscalls/sys_enter_"$s" ] ||
+        [ -d /sys/kernel/debug/tracing/events/syscalls/sys_enter_"$s" ] &&
         EV=$EV,syscalls:sys_enter_$s
 done
 if ! command -v perf >/dev/null || ! perf stat -e "$EV" -o /dev/null true 2>/dev/null; then
@@ -60,14 +60,14 @@ per_op() {  # file ops
 }
 
 row() {  # label daemon(ref|ours) client(deb|ours) row ops
-    local d=$W/$1-$4 cp p1 p2 i rc
+    local d=$W/$1-$4 cp p1 p2 rc
     if [ "$2" = ref ]; then xs_start_ref "$d"; else xs_start_ours "$d"; fi || {
         echo "FAILED: $1 $4: cannot start the daemon"; return 1; }
     mkfifo "$d/go"
     exec 3<>"$d/go"
     XENSTORED_PATH=$d/socket "$W/xsrow-$3" "$4" "$5" <"$d/go" >"$d/out" 2>&1 &
     cp=$!
-    for i in $(seq 1 1200); do
+    for _ in $(seq 1 1200); do
         grep -q '^ready' "$d/out" && break
         kill -0 $cp 2>/dev/null || break
         sleep 0.05
@@ -78,7 +78,7 @@ row() {  # label daemon(ref|ours) client(deb|ours) row ops
     fi
     perf stat -x, -e "$EV" -p "$XS_PID" -o "$d/perf-daemon" & p1=$!
     perf stat -x, -e "$EV" -p "$cp" -o "$d/perf-client" & p2=$!
-    PERF_PIDS=($p1 $p2)
+    PERF_PIDS=("$p1" "$p2")
     sleep 1    # perf attaches asynchronously
     echo go >&3
     wait $cp; rc=$?
