@@ -76,7 +76,7 @@ void trace_msg(struct conn *c, const char *dir, const struct xsd_sockmsg *h,
  * client (measured in docs/xenstore.md).  Once our reply is queued the
  * client is awake anyway and the freeing wakes nobody.
  */
-bool xsd_sock_peek;    /* --peek: off by default until checked on a real dom0 */
+bool xsd_sock_peek = true;    /* --no-peek: plain reads */
 
 static ssize_t sock_read(struct conn *c, void *buf, size_t len)
 {

@@ -11,7 +11,7 @@
  *   --sched batch|normal Linux scheduling policy (default batch, see below)
  *   --peek, --no-peek    read socket requests with MSG_PEEK and take them
  *                        off the socket after the reply (see sock_read in
- *                        io.c), or with plain reads (the default)
+ *                        io.c; the default), or with plain reads
  */
 #include <getopt.h>
 #include <sched.h>
@@ -48,7 +48,7 @@ static void usage(FILE *f)
 "      --socket <path>     unix socket to listen on\n"
 "      --fake-ring-dir <dir> test mode for guest rings (see docs/xenstore.md)\n"
 "      --sched batch|normal  scheduling policy (default batch)\n"
-"      --peek, --no-peek   peek socket requests, or plain reads (default)\n");
+"      --peek, --no-peek   peek socket requests (default), or plain reads\n");
 }
 
 /*

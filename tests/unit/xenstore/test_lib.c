@@ -112,6 +112,55 @@ Test(lib, big_directory_via_directory_part)
     xs_close(h);
 }
 
+/* Xen's callers free() a listing as one block: the pointers, a NULL, then
+ * the names, in order and NUL-terminated.  Checked for an empty, a small and
+ * a multi-chunk directory (built in place from the stitched chunks). */
+static void check_block(char **d, unsigned num, const char *prefix)
+{
+    char want[64], *p = (char *)(d + num + 1);
+    unsigned i;
+
+    cr_assert_null(d[num]);
+    for (i = 0; i < num; i++) {
+        snprintf(want, sizeof(want), "%s%u", prefix, i);
+        cr_assert_eq(d[i], p, "name %u not where the block puts it", i);
+        cr_assert_str_eq(d[i], want);
+        p += strlen(p) + 1;
+    }
+}
+
+Test(lib, directory_listing_is_one_block)
+{
+    struct xs_handle *h = xs_open(XS_OPEN_SOCKETONLY);
+    char p[64];
+    unsigned i, num = 99;
+    char **d;
+
+    cr_assert(xs_write(h, XBT_NULL, "/empty", "", 0));
+    d = xs_directory(h, XBT_NULL, "/empty", &num);
+    cr_assert_not_null(d);
+    cr_assert_eq(num, 0);
+    check_block(d, 0, "");
+    free(d);
+    for (i = 0; i < 10000; i++) {
+        snprintf(p, sizeof(p), "/many/n%u", i);
+        cr_assert(xs_write(h, XBT_NULL, p, "", 0));
+        if (i == 2) {
+            d = xs_directory(h, XBT_NULL, "/many", &num);
+            cr_assert_not_null(d);
+            cr_assert_eq(num, 3);
+            check_block(d, 3, "n");
+            free(d);
+        }
+    }
+    d = xs_directory(h, XBT_NULL, "/many", &num);
+    cr_assert_not_null(d);
+    cr_assert_eq(num, 10000);
+    check_block(d, 10000, "n");
+    free(d);
+    xs_close(h);
+}
+
 Test(lib, big_directory_with_long_names_and_changes)
 {
     /* long names make the pipelined chunks leave gaps to fill */

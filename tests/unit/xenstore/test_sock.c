@@ -18,7 +18,7 @@
 TestSuite(sock, .init = h_setup, .fini = h_teardown);
 
 /* Our end non-blocking (as accept4 gives it), the client's end blocking;
- * peeking on (--peek) unless a test turns it off. */
+ * peeking on (the default) unless a test turns it off. */
 static bool want_peek = true;
 
 static struct conn *pair(int *client)
@@ -130,6 +130,22 @@ Test(sock, split_and_pipelined_requests_are_read_once)
     cr_assert_eq(conn_handle_input(c), 0);
     cr_assert_eq(conn_flush(c), 0);
     cr_assert_str_eq(reply(cl), "READ 3 one");
+}
+
+/* The daemon peeks unless started with --no-peek (Criterion runs each test
+ * in its own process, so the variable is as the daemon starts with it). */
+Test(sock, peeking_is_the_default)
+{
+    int sv[2];
+    struct conn *c;
+
+    cr_assert(xsd_sock_peek);
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    c = sock_conn_new(sv[0]);
+    cr_assert_not_null(c);
+    need_peek(c);
+    cr_assert_eq(c->peeked, 0);
+    close(sv[1]);
 }
 
 Test(sock, plain_reads_when_peeking_is_off)
