@@ -1,6 +1,7 @@
 /*
- * smp.c — what the processors do to each other once they are up: the one
- * hypervisor lock, inter-processor interrupts (event check, TLB flush) and
+ * smp.c — what the processors do to each other once they are up: the
+ * CPU side of the hypervisor lock's waiting (the lock is hyp_lock.c),
+ * inter-processor interrupts (event check, TLB flush, lock wake-up) and
  * TLB shoot-downs to a set of CPUs.
  *
  * Locking model (docs/smp.md): one lock, hyp_lock, serialises all
@@ -16,9 +17,10 @@
  * the old entry has flushed before it goes on (frees the frame, retypes
  * it).  Those CPUs are in a guest, halted, or spinning for the lock.  So
  * the flush is serviced without the lock: by the FLUSH IPI's handler
- * (guest or idle: interrupts are on there) and by the lock's spin loop,
- * which polls the request mask.  Nothing else is done under IPI, so no CPU
- * ever waits on another while holding the lock except for a flush.
+ * (guest, idle or halted for the lock: that IPI reaches them there) and
+ * by the lock's spin loop, which polls the request mask.  Nothing else is
+ * done under IPI, so no CPU ever waits on another while holding the lock
+ * except for a flush.
  */
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -28,9 +30,6 @@
 #include <asm/processor.h>
 #include <asm/regs.h>
 #include <asm/smp.h>
-
-static spinlock_t hyp_lock = SPIN_LOCK_UNLOCKED;
-static volatile int hyp_lock_owner = -1;
 
 /* CPUs asked to flush their whole TLB and not done yet. */
 static cpumask_t flush_request;
@@ -46,31 +45,62 @@ void smp_service_flush(void)
     }
 }
 
-bool hyp_lock_held(void)
+/* ---- what the lock's waiting needs (asm/hyp_lock.h, hyp_lock.c) ---- */
+
+/* CPUs whose LAPIC and IDT are up: they may halt for the lock. */
+static bool lock_halt_ready[NR_CPUS];
+
+void smp_lock_halt_ready(void)
 {
-    return hyp_lock_owner == (int)smp_processor_id();
+    lock_halt_ready[smp_processor_id()] = true;
 }
 
-/* Interrupts off.  Spins polling flush requests (see the top comment). */
-void hyp_lock_acquire(void)
+void arch_lock_poll(void)
 {
-    unsigned int cpu = smp_processor_id();
-    uint16_t me;
+    smp_service_flush();
+    cpu_relax();
+}
 
-    BUG_ON(hyp_lock_owner == (int)cpu);
-    me = __atomic_fetch_add(&hyp_lock.tail, 1, __ATOMIC_ACQUIRE);
-    while (__atomic_load_n(&hyp_lock.head, __ATOMIC_ACQUIRE) != me) {
-        smp_service_flush();
+bool arch_lock_may_halt(void)
+{
+    return lock_halt_ready[smp_processor_id()];
+}
+
+unsigned long arch_lock_irq_save(void)
+{
+    unsigned long flags;
+
+    local_irq_save(flags);
+    return flags;
+}
+
+void arch_lock_irq_restore(unsigned long flags)
+{
+    local_irq_restore(flags);
+}
+
+/*
+ * TPR class 0xe: only vectors 0xf0-0xff (event check, flush, lock wake-up;
+ * the spurious vector) are delivered, everything else (the LAPIC timer at
+ * 0xe0, device IRQs) stays pending in the IRR until the TPR drops.  None of
+ * the deliverable ones takes the lock in hypervisor context (do_trap).
+ * `sti; hlt` back to back: an IPI pending at the sti ends the hlt.
+ */
+void arch_lock_halt(void)
+{
+    unsigned long tpr = read_cr8();
+
+    write_cr8(LOCK_WAKE_TPR >> 4);
+    safe_halt();
+    local_irq_disable();
+    write_cr8(tpr);
+}
+
+void arch_lock_kick(unsigned int cpu)
+{
+    while (!apic_icr_idle())
         cpu_relax();
-    }
-    hyp_lock_owner = (int)cpu;
-}
-
-void hyp_lock_release(void)
-{
-    BUG_ON(hyp_lock_owner != (int)smp_processor_id());
-    hyp_lock_owner = -1;
-    __atomic_fetch_add(&hyp_lock.head, 1, __ATOMIC_RELEASE);
+    apic_send_ipi_phys(percpu_x86[cpu].apic_id, LOCK_WAKE_VECTOR);
 }
 
 /* Let other CPUs in while waiting for one of them to do something. */

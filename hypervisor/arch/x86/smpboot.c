@@ -92,6 +92,7 @@ static void __noreturn start_secondary(void)
     wrmsr(MSR_SHADOW_GS_BASE, (uint64_t)ci);
     apic_init_secondary();
     pv_traps_init_cpu();
+    smp_lock_halt_ready();
     cpumask_set_cpu_atomic(cpu, &cpu_online_map);
     pv_secondary_start();
 }
@@ -213,6 +214,7 @@ void smp_boot_cpus(void)
      * of boot, building the boot domains): the APs wait in their idle loops
      * until the scheduler starts. */
     hyp_lock_acquire();
+    smp_lock_halt_ready();              /* its LAPIC and IDT are up */
 
     /* The boot processor is CPU 0 whatever its place in the MADT. */
     for (cpu = 0; cpu < nr_present_cpus; cpu++) {

@@ -315,9 +315,12 @@ void fatal_trap(const struct cpu_user_regs *regs)
 /*
  * Every entry: the hypervisor lock (smp.c) is taken on entry from a guest
  * (and kept until pv_exit_to_guest drops it) and for an interrupt taken
- * while idling (dropped before returning to the idle loop).  The flush and
- * event-check IPIs are serviced without it: a flush is what a lock holder
- * may be waiting for, and an event check only has to bring the CPU here.
+ * while idling (dropped before returning to the idle loop).  The flush,
+ * event-check and lock wake-up IPIs are serviced without it: a flush is
+ * what a lock holder may be waiting for, the others only have to bring the
+ * CPU here or end its halt.  They, NMIs and the spurious vector are all
+ * that can reach a CPU halted for the lock (hyp_lock.c), which must not
+ * take the lock again.
  */
 void do_trap(struct cpu_user_regs *regs)
 {
@@ -330,10 +333,12 @@ void do_trap(struct cpu_user_regs *regs)
         smp_service_flush();
         if (!from_guest)
             return;
-    } else if (vec == EVENT_CHECK_VECTOR) {
+    } else if (vec == EVENT_CHECK_VECTOR || vec == LOCK_WAKE_VECTOR) {
         apic_eoi();
         if (!from_guest)
-            return;             /* the idle loop looks at its softirqs next */
+            return;             /* the idle loop or the lock's waiter looks next */
+    } else if (vec == SPURIOUS_APIC_VECTOR && !from_guest) {
+        return;                 /* no EOI; may have ended a halt for the lock */
     }
     if (vec == TRAP_nmi && !from_guest) {
         /* May have interrupted a lock holder or the lock's spin loop. */
@@ -369,7 +374,7 @@ void do_trap(struct cpu_user_regs *regs)
         perfc_incr(guest_irq);
         perf_sample(regs->rip);
     }
-    if (vec == FLUSH_VECTOR || vec == EVENT_CHECK_VECTOR) {
+    if (vec == FLUSH_VECTOR || vec == EVENT_CHECK_VECTOR || vec == LOCK_WAKE_VECTOR) {
         /* From a guest: the exit path does the rest. */
     } else if (vec == TRAP_nmi) {
         printk(XENLOG_WARNING "NMI received (ignored)\n");

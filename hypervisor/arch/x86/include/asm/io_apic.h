@@ -79,6 +79,6 @@ const uint8_t *acpi_madt(uint32_t *len);
 bool arch_irq_vector(unsigned int vector);
 /* Vectors carrying GSIs: IRQ_VECTOR_BASE + gsi, below the LAPIC timer's. */
 #define IRQ_VECTOR_BASE     0x30
-#define NR_IRQ_VECTORS      (0xf0 - IRQ_VECTOR_BASE)
+#define NR_IRQ_VECTORS      (0xe0 - IRQ_VECTOR_BASE)
 
 #endif

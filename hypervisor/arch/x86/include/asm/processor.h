@@ -41,6 +41,14 @@ static inline unsigned long read_cr3(void)
 { unsigned long v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline unsigned long read_cr4(void)
 { unsigned long v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
+/* CR8 is the LAPIC's TPR bits 7:4 (long mode), without an MMIO access. */
+static inline unsigned long read_cr8(void)
+{
+    unsigned long v;
+    __asm__ volatile("mov %%cr8, %0" : "=r"(v));
+    return v;
+}
+static inline void write_cr8(unsigned long v) { __asm__ volatile("mov %0, %%cr8" :: "r"(v) : "memory"); }
 static inline void write_cr3(unsigned long v)
 { __asm__ volatile("mov %0, %%cr3" :: "r"(v) : "memory"); }
 static inline void write_cr4(unsigned long v)

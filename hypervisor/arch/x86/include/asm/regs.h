@@ -38,9 +38,14 @@
 #define TRAP_virtualisation     20
 #define TRAP_control_prot       21
 #define FIRST_IRQ_VECTOR        0x20
-#define LAPIC_TIMER_VECTOR      0xf0
+/* The timer sits below the IPIs' priority class: a CPU halted for the
+ * hypervisor lock raises its TPR to LOCK_WAKE_TPR, which holds the timer
+ * and device IRQs back and lets only class 0xf through (hyp_lock.c). */
+#define LAPIC_TIMER_VECTOR      0xe0
+#define LOCK_WAKE_TPR           0xe0
 #define EVENT_CHECK_VECTOR      0xf1    /* IPI: look at softirqs and events */
 #define FLUSH_VECTOR            0xf2    /* IPI: flush the TLB (asm/smp.h) */
+#define LOCK_WAKE_VECTOR        0xf3    /* IPI: the ticket a halted waiter waits for is served */
 #define SPURIOUS_APIC_VECTOR    0xff
 
 /* C side of the entry stubs: every vector lands here. */

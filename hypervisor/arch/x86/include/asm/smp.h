@@ -72,10 +72,10 @@ void apic_send_ipi_phys(uint32_t apic_id, uint32_t icr_low);
 bool apic_icr_idle(void);
 /* smpboot.c */
 void smp_boot_cpus(void);
-/* smp.c: the hypervisor lock, TLB shoot-downs (see smp.c's header). */
-void hyp_lock_acquire(void);
-void hyp_lock_release(void);
-bool hyp_lock_held(void);
+/* hyp_lock.c: the hypervisor lock; smp.c: TLB shoot-downs (see its header). */
+#include <asm/hyp_lock.h>
+/* This CPU's LAPIC and IDT are up: it may halt while waiting for the lock. */
+void smp_lock_halt_ready(void);
 void smp_service_flush(void);
 void smp_flush_tlb_mask(const cpumask_t *mask);
 void smp_flush_tlb_all(void);
