@@ -21,6 +21,8 @@
 #include <xen/param.h>
 #include <xen/perfc.h>
 #include <xen/sched.h>
+#include <xen/smp.h>
+#include <asm/hyp_lock.h>
 #include <asm/pv.h>
 #include <asm/pv_mm.h>
 
@@ -117,6 +119,10 @@ void hypercall_stats_dump(void)
 {
     print_hypercall_stats();
     perfc_dump(hypercall_name);
+    if (num_online_cpus() > 1)
+        printk("Hypervisor lock: %lu waits past the spin (hyp_lock_spin=%u), %lu halts, "
+               "%lu wake-up IPIs\n", (unsigned long)hyp_lock_stats.slow, hyp_lock_spin_limit,
+               (unsigned long)hyp_lock_stats.halts, (unsigned long)hyp_lock_stats.kicks);
 }
 
 long hypercall_dispatch(unsigned long nr, unsigned long a1, unsigned long a2,
