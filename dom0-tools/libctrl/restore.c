@@ -107,7 +107,9 @@ static int populate(struct restore_ctx *r, const uint64_t *pfns, unsigned n)
         return eb_fail(r->eb, -ENOMEM, "populate");
     }
     memcpy(io, want, nw * sizeof(*io));
+    uint64_t t0 = sr_now_ns();
     rc = xc_populate_physmap(r->xch, r->domid, nw, 0, 0, io, r->eb);
+    sr_phase_add(r->io, SR_PH_POPULATE, t0);
     if (rc >= 0 && (unsigned)rc != nw)
         rc = eb_msg(r->eb, -ENOMEM, "domain %u: only %d of %u pages could be allocated "
                     "(out of memory or over maxmem)", r->domid, rc, nw);
@@ -228,7 +230,9 @@ static int page_data(struct restore_ctx *r, const struct sr_record *rec)
         for (uint32_t i = 0; i < count; i++)
             if (has_data(r->types[pfns[i]]))
                 mfns[k++] = r->p2m[pfns[i]];
+        uint64_t tm = sr_now_ns();
         map = xc_map_foreign(r->xch, r->domid, PROT_READ | PROT_WRITE, mfns, NULL, nd, r->eb);
+        tm = sr_phase_add(r->io, SR_PH_MAP, tm);
         if (!map) {
             rc = r->eb->err ? r->eb->err : -EIO;
             goto out;
@@ -246,7 +250,10 @@ static int page_data(struct restore_ctx *r, const struct sr_record *rec)
             memcpy(dst, pg, 4096);
             if (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) {
                 unsigned level = (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) >> XEN_DOMCTL_PFINFO_LTAB_SHIFT;
-                if (sr_pt_rewrite((uint64_t *)dst, level, pfn_to_mfn, r, &bad)) {
+                tm = sr_phase_add(r->io, SR_PH_COPY, tm);
+                int bad_pt = sr_pt_rewrite((uint64_t *)dst, level, pfn_to_mfn, r, &bad);
+                tm = sr_phase_add(r->io, SR_PH_PT, tm);
+                if (bad_pt) {
                     rc = eb_msg(r->eb, -EINVAL, "%s: corrupt page table L%u, pfn %#" PRIx64
                                 " entry %d, in PAGE_DATA at offset %" PRIu64, r->io->name,
                                 level, pfns[i], bad, rec->off);
@@ -256,6 +263,7 @@ static int page_data(struct restore_ctx *r, const struct sr_record *rec)
             pg += 4096;
             k++;
         }
+        sr_phase_add(r->io, SR_PH_COPY, tm);
     }
     r->pages += nd;
     rc = 0;
@@ -264,8 +272,11 @@ corrupt:
     rc = eb_msg(r->eb, -EINVAL, "%s: corrupt PAGE_DATA record at offset %" PRIu64
                 " (length %" PRIu32 ")", r->io->name, rec->off, rec->length);
 out:
-    if (map)
+    if (map) {
+        uint64_t tu = sr_now_ns();
         xc_unmap(map, nd);
+        sr_phase_add(r->io, SR_PH_UNMAP, tu);
+    }
     free(refs);
     free(pfns);
     free(mfns);
@@ -497,8 +508,11 @@ int domain_restore_stream(xc_handle *xch, uint32_t domid, struct sr_io *io,
         if (rc)
             break;
         switch (rec.type) {
-        case SR_REC_END:
+        case SR_REC_END: {
+            uint64_t t0 = sr_now_ns();
             rc = finish(&r, res);
+            sr_phase_add(io, SR_PH_FINISH, t0);
+            }
             sr_record_free(&rec);
             goto out;
         case SR_REC_X86_PV_INFO: {

@@ -119,6 +119,13 @@ void hypercall_stats_dump(void)
     perfc_dump(hypercall_name);
 }
 
+/* Debug key 'P': both reports start again from zero (measure one step). */
+void hypercall_stats_reset(void)
+{
+    memset(hc_count, 0, sizeof(hc_count));
+    perfc_reset();
+}
+
 long hypercall_dispatch(unsigned long nr, unsigned long a1, unsigned long a2,
                         unsigned long a3, unsigned long a4, unsigned long a5,
                         unsigned long a6)
