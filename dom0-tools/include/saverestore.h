@@ -143,6 +143,13 @@ struct sr_record {
 /* Read one record (either layer: the header shapes match); bodies above
  * SR_MAX_RECORD are refused as corrupt. */
 int sr_read_record(struct sr_io *io, struct sr_record *rec);
+/* The same in steps, for a reader that puts a body where it belongs (a
+ * restore reads page data straight into the guest): the header (length
+ * checked, data NULL), then either the body (malloc'd, padding read) or
+ * the caller's own reads of exactly rec->length bytes and then the pad. */
+int sr_read_record_head(struct sr_io *io, struct sr_record *rec);
+int sr_read_record_body(struct sr_io *io, struct sr_record *rec);
+int sr_read_record_pad(struct sr_io *io, const struct sr_record *rec);
 void sr_record_free(struct sr_record *rec);
 
 /* xl header + config (JSON text, NUL included as xl writes it). */

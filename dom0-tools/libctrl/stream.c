@@ -208,10 +208,9 @@ int sr_write_record_iov(struct sr_io *io, uint32_t type, const struct iovec *iov
     return pad ? sr_write(io, zeroes, pad) : 0;
 }
 
-int sr_read_record(struct sr_io *io, struct sr_record *rec)
+int sr_read_record_head(struct sr_io *io, struct sr_record *rec)
 {
     uint32_t hdr[2];
-    uint8_t pad[8];
     char nb[16];
     int rc;
 
@@ -226,19 +225,41 @@ int sr_read_record(struct sr_io *io, struct sr_record *rec)
         return eb_msg(io->eb, -EINVAL, "%s: corrupt record at offset %" PRIu64
                       ": type %s, length %" PRIu32 " (more than %u)", io->name, rec->off,
                       sr_rec_name(rec->type, nb), rec->length, SR_MAX_RECORD);
+    return 0;
+}
+
+int sr_read_record_pad(struct sr_io *io, const struct sr_record *rec)
+{
+    uint8_t pad[8];
+
+    return rec->length & 7 ? sr_read(io, pad, 8 - (rec->length & 7), "record padding") : 0;
+}
+
+int sr_read_record_body(struct sr_io *io, struct sr_record *rec)
+{
+    char nb[16];
+    int rc;
+
     if (rec->length) {
         rec->data = malloc(rec->length);
         if (!rec->data)
             return eb_fail(io->eb, -ENOMEM, "%s: record at offset %" PRIu64, io->name, rec->off);
         rc = sr_read(io, rec->data, rec->length, sr_rec_name(rec->type, nb));
-        if (rc == 0 && (rec->length & 7))
-            rc = sr_read(io, pad, 8 - (rec->length & 7), "record padding");
+        if (rc == 0)
+            rc = sr_read_record_pad(io, rec);
         if (rc) {
             sr_record_free(rec);
             return rc;
         }
     }
     return 0;
+}
+
+int sr_read_record(struct sr_io *io, struct sr_record *rec)
+{
+    int rc = sr_read_record_head(io, rec);
+
+    return rc ? rc : sr_read_record_body(io, rec);
 }
 
 void sr_record_free(struct sr_record *rec)

@@ -161,8 +161,10 @@ int xl_cmd_save(int argc, char **argv)
     }
     cmd_start = now_s();
     domid = xl_find_domain(argv[optind]);
+    vstep("domain found");
     file = argv[optind + 1];
     rc = domain_get_info(domid, &di, &eb);
+    vstep("domain information read");
     if (rc) {
         fprintf(stderr, "%s\n", eb.msg);
         return EXIT_FAILURE;

@@ -275,6 +275,42 @@ Test(stream, record_from_vectors_is_the_same_bytes)
     close(fd2);
 }
 
+/*
+ * A reader in steps (head, its own reads of the body, the pad) ends where
+ * sr_read_record ends, at the next record; a head refuses a length above
+ * the limit before anything is allocated.
+ */
+Test(stream, record_read_in_steps)
+{
+    int fd = tmpfd();
+    struct sr_io io = io_at(fd);
+    struct sr_record rec;
+    uint8_t body[13], got[13];
+
+    for (unsigned i = 0; i < sizeof(body); i++)
+        body[i] = (uint8_t)(0xa0 + i);
+    cr_assert_eq(sr_write_record(&io, SR_REC_PAGE_DATA, body, sizeof(body), NULL, 0), 0);
+    cr_assert_eq(sr_write_record(&io, SR_REC_END, NULL, 0, NULL, 0), 0);
+    uint32_t huge[2] = { SR_REC_PAGE_DATA, SR_MAX_RECORD + 1 };
+    cr_assert_eq(sr_write(&io, huge, sizeof(huge)), 0);
+
+    io = io_at(fd);
+    cr_assert_eq(sr_read_record_head(&io, &rec), 0, "%s", eb.msg);
+    cr_assert_eq(rec.type, SR_REC_PAGE_DATA);
+    cr_assert_eq(rec.length, sizeof(body));
+    cr_assert_null(rec.data);
+    cr_assert_eq(sr_read(&io, got, sizeof(got), "body"), 0);
+    cr_assert_eq(memcmp(got, body, sizeof(body)), 0);
+    cr_assert_eq(sr_read_record_pad(&io, &rec), 0);
+    cr_assert_eq(io.off, 8 + 16, "padded to 8");
+    cr_assert_eq(sr_read_record_head(&io, &rec), 0);
+    cr_assert_eq(rec.type, SR_REC_END);
+    cr_assert_eq(sr_read_record_body(&io, &rec), 0, "an empty body reads nothing");
+    cr_assert_eq(sr_read_record_head(&io, &rec), -EINVAL);
+    cr_assert_not_null(strstr(eb.msg, "corrupt record at offset 32"), "%s", eb.msg);
+    close(fd);
+}
+
 Test(stream, record_from_vectors_write_error_names_the_file)
 {
     struct sr_io io = { .fd = -1, .name = "full.save", .eb = &eb, .off = 40 };
