@@ -172,7 +172,7 @@ struct page_info *alloc_heap_pages(unsigned int order, unsigned int memflags)
     }
     total_free -= nr;
     if (memflags & MEMF_zero)
-        clear_pages(mfn_to_virt(mfn), PAGE_SIZE << order);
+        memset(mfn_to_virt(mfn), 0, PAGE_SIZE << order);
     return mfn_to_page(mfn);
 }
 

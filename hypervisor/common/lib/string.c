@@ -53,29 +53,6 @@ void *memset(void *dst, int c, size_t n)
     return dst;
 }
 
-/*
- * Zero whole pages (n a multiple of 64 bytes, p 8-aligned): eight stores
- * per loop turn.  The allocator zeroes every page it gives a guest (a
- * restore populates 65536 for 256 MiB); under QEMU's user-mode TCG this
- * loop zeroed 64 MiB page by page in 6-7 ms where "rep stosq" took 9-11
- * ms.  Volatile keeps GCC from turning the loop back into memset().
- */
-void clear_pages(void *p, size_t n)
-{
-    volatile uint64_t *q = p;
-
-    for (size_t i = 0; i < n / 8; i += 8) {
-        q[i] = 0;
-        q[i + 1] = 0;
-        q[i + 2] = 0;
-        q[i + 3] = 0;
-        q[i + 4] = 0;
-        q[i + 5] = 0;
-        q[i + 6] = 0;
-        q[i + 7] = 0;
-    }
-}
-
 int memcmp(const void *a, const void *b, size_t n)
 {
     const unsigned char *p = a, *q = b;

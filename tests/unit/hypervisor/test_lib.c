@@ -50,21 +50,6 @@ Test(lib, memmove_overlapping_both_ways)
         }
 }
 
-/* The allocator's page zeroing: exactly the pages asked for, every byte. */
-Test(lib, clear_pages_zeroes_exactly_the_range)
-{
-    static uint64_t buf[3 * 512];
-    unsigned char *b = (unsigned char *)buf;
-
-    memset(buf, 0xa5, sizeof(buf));
-    clear_pages(b + 4096, 4096);
-    for (size_t i = 0; i < sizeof(buf); i++)
-        cr_assert_eq(b[i], (i >= 4096 && i < 8192) ? 0 : 0xa5, "byte %zu", i);
-    clear_pages(b, 64);
-    for (size_t i = 0; i < 4096; i++)
-        cr_assert_eq(b[i], i < 64 ? 0 : 0xa5, "byte %zu", i);
-}
-
 Test(lib, memset_and_memcmp)
 {
     unsigned char b[100];
