@@ -38,8 +38,17 @@ hb_wait() {
 # ---- bench mode (tests/bench/67-saverestore.sh, savebench=N on the kernel
 # command line): N rounds of save and restore of a 256 MiB heartbeat guest
 # with our xl, and on Xen with Debian's xl too; one "T65B" line per run.
+# Our xl runs with -v: its phase times become "T65B <label> phases" lines;
+# on our hypervisor its counters are reset before and printed after each
+# save and restore (debug keys P and p: "T65B perfc <label> <step>" marks
+# them in the serial log).
 if grep -q "savebench=" /proc/cmdline; then
     rounds=$(sed -n 's/.*savebench=\([0-9]*\).*/\1/p' /proc/cmdline)
+    perfc_mark() {   # P|p label step
+        [ $xen_bed = 0 ] || return 0
+        [ "$1" = p ] && echo "T65B perfc $2 $3"
+        xl debug-keys "$1" > /dev/null 2>&1
+    }
     bench_xl() {   # label xl-command
         _l=$1; _x=$2
         set_mark
@@ -47,12 +56,16 @@ if grep -q "savebench=" /proc/cmdline; then
         hb_wait 2 240 || { echo "T65B $_l no heartbeat"; $_x destroy hb; return; }
         _sum=$(hb_sum)
         for r in $(seq 1 "$rounds"); do
-            n=$(hb_last); t0=$(up)
+            n=$(hb_last); perfc_mark P; t0=$(up)
             $_x save hb /tmp/b.save > /tmp/bs.out 2>&1; rc=$?; t1=$(up)
+            perfc_mark p "$_l" "save-$r"
+            sed -n -e "s/^Save phases/T65B $_l save phases/p" -e "s/^xl: \[/T65B $_l save [/p" /tmp/bs.out
             sz=$(stat -c %s /tmp/b.save 2>/dev/null)
             [ $rc -eq 0 ] || { echo "T65B $_l round $r save failed: $(tail -n1 /tmp/bs.out)"; break; }
-            set_mark; t2=$(up)
+            set_mark; perfc_mark P; t2=$(up)
             $_x restore /tmp/b.save > /tmp/br.out 2>&1; rc=$?; t3=$(up)
+            perfc_mark p "$_l" "restore-$r"
+            sed -n -e "s/^Restore phases/T65B $_l restore phases/p" -e "s/^xl: \[/T65B $_l restore [/p" /tmp/br.out
             rm -f /tmp/b.save
             [ $rc -eq 0 ] || { echo "T65B $_l round $r restore failed: $(tail -n1 /tmp/br.out)"; break; }
             if hb_wait "$n" 120 && [ "$(hb_sum)" = "$_sum" ]; then ok=ok; else ok=lost; fi
@@ -60,7 +73,7 @@ if grep -q "savebench=" /proc/cmdline; then
         done
         $_x destroy hb; sleep 2
     }
-    bench_xl ours-xl xl
+    bench_xl ours-xl "xl -v"
     [ $xen_bed = 1 ] && bench_xl debian-xl $DXL
     echo "Test result: SUCCESS"
     sync; printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null

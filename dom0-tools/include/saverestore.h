@@ -86,13 +86,40 @@ const char *sr_rec_name(uint32_t type, char buf[16]);
 
 /* ------------------------------------------------------------ stream I/O */
 
+/*
+ * Where a save or a restore spends its time (wall clock, ns), for `xl -v`:
+ * sr_write/sr_read charge SR_PH_IO themselves, save.c and restore.c the
+ * others around their hypercalls and copies.
+ */
+enum sr_phase {
+    SR_PH_SUSPEND,             /* control/shutdown until the guest suspended */
+    SR_PH_P2M,                 /* reading the guest's p2m, building the reverse map */
+    SR_PH_TYPES,               /* getpageframeinfo3 */
+    SR_PH_MAP,                 /* mmap + MMAPBATCH_V2 of guest frames */
+    SR_PH_UNMAP,               /* munmap of them */
+    SR_PH_COPY,                /* memcpy of page contents */
+    SR_PH_PT,                  /* page-table rewriting (MFN <-> PFN) */
+    SR_PH_IO,                  /* write(2) / read(2) of the file */
+    SR_PH_POPULATE,            /* populate_physmap */
+    SR_PH_FINISH,              /* vCPUs, shared_info, start_info, pinning */
+    SR_PH_NR
+};
+
 /* A file (or pipe) being written or read, with the offset for messages. */
 struct sr_io {
     int fd;
     uint64_t off;
     const char *name;          /* the file, for messages */
     struct errbuf *eb;
+    uint64_t phase_ns[SR_PH_NR];
 };
+
+/* CLOCK_MONOTONIC in ns; sr_phase_add charges now - t0 to a phase and
+ * returns now (so that consecutive phases chain). */
+uint64_t sr_now_ns(void);
+uint64_t sr_phase_add(struct sr_io *io, enum sr_phase ph, uint64_t t0);
+/* "suspend 0.12 p2m 0.01 ..." (seconds, phases that took any time). */
+void sr_phase_format(const struct sr_io *io, char *buf, size_t n);
 
 /* Exact write/read; -errno with "writing FILE at offset N: ENOSPC (...)" or
  * "FILE: truncated at offset N (reading WHAT)" (-EIO). */
@@ -103,6 +130,10 @@ int sr_read(struct sr_io *io, void *p, size_t n, const char *what);
 int sr_write_record(struct sr_io *io, uint32_t type, const void *a, uint32_t alen,
                     const void *b, uint32_t blen);
 
+/* The same, the body gathered from n vectors (written with writev). */
+struct iovec;
+int sr_write_record_iov(struct sr_io *io, uint32_t type, const struct iovec *iov, unsigned n);
+
 struct sr_record {
     uint32_t type;
     uint32_t length;
@@ -112,6 +143,13 @@ struct sr_record {
 /* Read one record (either layer: the header shapes match); bodies above
  * SR_MAX_RECORD are refused as corrupt. */
 int sr_read_record(struct sr_io *io, struct sr_record *rec);
+/* The same in steps, for a reader that puts a body where it belongs (a
+ * restore reads page data straight into the guest): the header (length
+ * checked, data NULL), then either the body (malloc'd, padding read) or
+ * the caller's own reads of exactly rec->length bytes and then the pad. */
+int sr_read_record_head(struct sr_io *io, struct sr_record *rec);
+int sr_read_record_body(struct sr_io *io, struct sr_record *rec);
+int sr_read_record_pad(struct sr_io *io, const struct sr_record *rec);
 void sr_record_free(struct sr_record *rec);
 
 /* xl header + config (JSON text, NUL included as xl writes it). */

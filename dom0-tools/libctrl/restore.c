@@ -107,7 +107,9 @@ static int populate(struct restore_ctx *r, const uint64_t *pfns, unsigned n)
         return eb_fail(r->eb, -ENOMEM, "populate");
     }
     memcpy(io, want, nw * sizeof(*io));
+    uint64_t t0 = sr_now_ns();
     rc = xc_populate_physmap(r->xch, r->domid, nw, 0, 0, io, r->eb);
+    sr_phase_add(r->io, SR_PH_POPULATE, t0);
     if (rc >= 0 && (unsigned)rc != nw)
         rc = eb_msg(r->eb, -ENOMEM, "domain %u: only %d of %u pages could be allocated "
                     "(out of memory or over maxmem)", r->domid, rc, nw);
@@ -136,31 +138,43 @@ static bool has_data(uint32_t t)
            t != XEN_DOMCTL_PFINFO_BROKEN;
 }
 
+/*
+ * One PAGE_DATA record, its header already read: the PFN words are read and
+ * checked first, frames populated, and the pages read from the file
+ * straight into the guest's frames (no copy through a buffer); then the
+ * frames their page tables reference are populated and the tables
+ * rewritten in place, PFNs to MFNs.
+ */
 static int page_data(struct restore_ctx *r, const struct sr_record *rec)
 {
-    const uint8_t *b = rec->data;
     uint32_t count;
-    uint64_t *pfns = NULL, *mfns = NULL, *refs = NULL;
+    uint64_t head, *words = NULL, *pfns = NULL, *mfns = NULL, *refs = NULL;
     unsigned nd = 0, nrefs = 0, npt = 0;
     uint8_t *map = NULL;
     int rc;
 
     if (rec->length < 8)
         goto corrupt;
-    memcpy(&count, b, 4);
+    rc = sr_read(r->io, &head, 8, "PAGE_DATA");
+    if (rc)
+        return rc;
+    count = (uint32_t)head;
     if (count == 0 || count > SR_MAX_RECORD / 8 || rec->length < 8 + (uint64_t)count * 8)
         goto corrupt;
+    words = malloc(count * sizeof(*words));
     pfns = malloc(count * sizeof(*pfns));
     mfns = malloc(count * sizeof(*mfns));
-    if (!pfns || !mfns) {
+    if (!words || !pfns || !mfns) {
         rc = eb_fail(r->eb, -ENOMEM, "page batch");
         goto out;
     }
+    rc = sr_read(r->io, words, count * 8u, "PAGE_DATA pfns");
+    if (rc)
+        goto out;
     for (uint32_t i = 0; i < count; i++) {
-        uint64_t w;
+        uint64_t w = words[i];
         uint32_t t;
 
-        memcpy(&w, b + 8 + i * 8, 8);
         pfns[i] = w & SR_PFN_MASK;
         t = (uint32_t)(w >> SR_PFN_TYPE_SHIFT) & XEN_DOMCTL_PFINFO_LTAB_MASK;
         if (!valid_type(t)) {
@@ -190,83 +204,94 @@ static int page_data(struct restore_ctx *r, const struct sr_record *rec)
         if (rc)
             goto out;
     }
-    /* ... and for what their page tables reference. */
-    if (npt) {
-        refs = malloc((size_t)npt * 512 * sizeof(*refs));
-        if (!refs) {
-            rc = eb_fail(r->eb, -ENOMEM, "page batch");
-            goto out;
-        }
-        const uint8_t *pg = b + 8 + (size_t)count * 8;
-        for (uint32_t i = 0; i < count; i++) {
-            uint32_t t = r->types[pfns[i]];
-            if (!has_data(t))
-                continue;
-            if (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) {
-                const uint64_t *pte = (const uint64_t *)pg;
-                unsigned level = (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) >> XEN_DOMCTL_PFINFO_LTAB_SHIFT;
-                for (unsigned e = 0; e < 512; e++) {
-                    if (level == 4 && e >= SR_L4_XEN_FIRST && e <= SR_L4_XEN_LAST)
-                        continue;
-                    if (!(pte[e] & SR_PTE_PRESENT))
-                        continue;
-                    rc = ensure_pfn(r, SR_PTE_FRAME(pte[e]), rec->off);
-                    if (rc)
-                        goto out;
-                    refs[nrefs++] = SR_PTE_FRAME(pte[e]);
-                }
-            }
-            pg += 4096;
-        }
-        for (unsigned i = 0; i < nrefs && rc == 0; i += 1024)
-            rc = populate(r, refs + i, nrefs - i > 1024 ? 1024 : nrefs - i);
-        if (rc)
-            goto out;
-    }
-    if (nd) {
+    if (nd == 0)
+        goto done;
+    {
         unsigned k = 0;
         for (uint32_t i = 0; i < count; i++)
             if (has_data(r->types[pfns[i]]))
                 mfns[k++] = r->p2m[pfns[i]];
-        map = xc_map_foreign(r->xch, r->domid, PROT_READ | PROT_WRITE, mfns, NULL, nd, r->eb);
-        if (!map) {
-            rc = r->eb->err ? r->eb->err : -EIO;
-            goto out;
-        }
-        const uint8_t *pg = b + 8 + (size_t)count * 8;
-        k = 0;
-        for (uint32_t i = 0; i < count; i++) {
-            uint32_t t = r->types[pfns[i]];
-            uint8_t *dst;
-            int bad;
-
-            if (!has_data(t))
-                continue;
-            dst = map + (size_t)k * 4096;
-            memcpy(dst, pg, 4096);
-            if (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) {
-                unsigned level = (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) >> XEN_DOMCTL_PFINFO_LTAB_SHIFT;
-                if (sr_pt_rewrite((uint64_t *)dst, level, pfn_to_mfn, r, &bad)) {
-                    rc = eb_msg(r->eb, -EINVAL, "%s: corrupt page table L%u, pfn %#" PRIx64
-                                " entry %d, in PAGE_DATA at offset %" PRIu64, r->io->name,
-                                level, pfns[i], bad, rec->off);
-                    goto out;
-                }
-            }
-            pg += 4096;
-            k++;
-        }
     }
-    r->pages += nd;
-    rc = 0;
+    uint64_t tm = sr_now_ns();
+    map = xc_map_foreign(r->xch, r->domid, PROT_READ | PROT_WRITE, mfns, NULL, nd, r->eb);
+    sr_phase_add(r->io, SR_PH_MAP, tm);
+    if (!map) {
+        rc = r->eb->err ? r->eb->err : -EIO;
+        goto out;
+    }
+    rc = sr_read(r->io, map, (size_t)nd * 4096, "PAGE_DATA pages");
+    if (rc)
+        goto out;
+    if (npt == 0)
+        goto done;
+
+    /* The frames the page tables reference get theirs before the rewrite. */
+    refs = malloc((size_t)npt * 512 * sizeof(*refs));
+    if (!refs) {
+        rc = eb_fail(r->eb, -ENOMEM, "page batch");
+        goto out;
+    }
+    tm = sr_now_ns();
+    for (uint32_t i = 0, k = 0; i < count; i++) {
+        uint32_t t = r->types[pfns[i]];
+        if (!has_data(t))
+            continue;
+        if (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) {
+            const uint64_t *pte = (const uint64_t *)(map + (size_t)k * 4096);
+            unsigned level = (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) >> XEN_DOMCTL_PFINFO_LTAB_SHIFT;
+            for (unsigned e = 0; e < 512; e++) {
+                if (level == 4 && e >= SR_L4_XEN_FIRST && e <= SR_L4_XEN_LAST)
+                    continue;
+                if (!(pte[e] & SR_PTE_PRESENT))
+                    continue;
+                rc = ensure_pfn(r, SR_PTE_FRAME(pte[e]), rec->off);
+                if (rc)
+                    goto out;
+                refs[nrefs++] = SR_PTE_FRAME(pte[e]);
+            }
+        }
+        k++;
+    }
+    sr_phase_add(r->io, SR_PH_PT, tm);
+    for (unsigned i = 0; i < nrefs && rc == 0; i += 1024)
+        rc = populate(r, refs + i, nrefs - i > 1024 ? 1024 : nrefs - i);
+    if (rc)
+        goto out;
+    tm = sr_now_ns();
+    for (uint32_t i = 0, k = 0; i < count; i++) {
+        uint32_t t = r->types[pfns[i]];
+        int bad;
+
+        if (!has_data(t))
+            continue;
+        if (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) {
+            unsigned level = (t & XEN_DOMCTL_PFINFO_LTABTYPE_MASK) >> XEN_DOMCTL_PFINFO_LTAB_SHIFT;
+            if (sr_pt_rewrite((uint64_t *)(map + (size_t)k * 4096), level, pfn_to_mfn, r, &bad)) {
+                rc = eb_msg(r->eb, -EINVAL, "%s: corrupt page table L%u, pfn %#" PRIx64
+                            " entry %d, in PAGE_DATA at offset %" PRIu64, r->io->name,
+                            level, pfns[i], bad, rec->off);
+                goto out;
+            }
+        }
+        k++;
+    }
+    sr_phase_add(r->io, SR_PH_PT, tm);
+done:
+    rc = sr_read_record_pad(r->io, rec);
+    if (rc == 0)
+        r->pages += nd;
     goto out;
 corrupt:
     rc = eb_msg(r->eb, -EINVAL, "%s: corrupt PAGE_DATA record at offset %" PRIu64
                 " (length %" PRIu32 ")", r->io->name, rec->off, rec->length);
 out:
-    if (map)
+    if (map) {
+        uint64_t tu = sr_now_ns();
         xc_unmap(map, nd);
+        sr_phase_add(r->io, SR_PH_UNMAP, tu);
+    }
     free(refs);
+    free(words);
     free(pfns);
     free(mfns);
     return rc;
@@ -493,12 +518,25 @@ int domain_restore_stream(xc_handle *xch, uint32_t domid, struct sr_io *io,
     memset(res, 0, sizeof(*res));
     rc = sr_read_libxc_headers(io, &version);
     while (rc == 0) {
-        rc = sr_read_record(io, &rec);
+        rc = sr_read_record_head(io, &rec);
+        if (rc)
+            break;
+        /* Page data goes from the file into the guest; the rest is read whole. */
+        if (rec.type == SR_REC_PAGE_DATA && r.have_p2m_frames) {
+            rc = page_data(&r, &rec);
+            if (rc == 0 && progress)
+                progress(progress_arg, r.pages, r.max_pfn + 1);
+            continue;
+        }
+        rc = sr_read_record_body(io, &rec);
         if (rc)
             break;
         switch (rec.type) {
-        case SR_REC_END:
+        case SR_REC_END: {
+            uint64_t t0 = sr_now_ns();
             rc = finish(&r, res);
+            sr_phase_add(io, SR_PH_FINISH, t0);
+            }
             sr_record_free(&rec);
             goto out;
         case SR_REC_X86_PV_INFO: {
@@ -515,10 +553,7 @@ int domain_restore_stream(xc_handle *xch, uint32_t domid, struct sr_io *io,
                  : eb_msg(io->eb, -EINVAL, "%s: X86_PV_P2M_FRAMES before X86_PV_INFO", io->name);
             break;
         case SR_REC_PAGE_DATA:
-            rc = r.have_p2m_frames ? page_data(&r, &rec)
-                 : eb_msg(io->eb, -EINVAL, "%s: PAGE_DATA before X86_PV_P2M_FRAMES", io->name);
-            if (rc == 0 && progress)
-                progress(progress_arg, r.pages, r.max_pfn + 1);
+            rc = eb_msg(io->eb, -EINVAL, "%s: PAGE_DATA before X86_PV_P2M_FRAMES", io->name);
             break;
         case SR_REC_X86_TSC_INFO: {
             struct { uint32_t mode, khz; uint64_t nsec; uint32_t inc, res; } t;

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <xenstore.h>
 #include "internal.h"
 #include "saverestore.h"
@@ -226,14 +227,19 @@ static bool type_has_data(uint64_t type)
 
 /*
  * One PAGE_DATA record for PFNs [first, first + n): hw holds the record's
- * head (count, reserved) and then the n pfn words, data the pages.
+ * head (count, reserved) and then the n pfn words.  Pages go to the file
+ * straight from the foreign mapping (the guest is suspended: they cannot
+ * change meanwhile); only page tables are copied, into data, to be
+ * rewritten.  iov has room for n + 1 vectors.
  */
 static int write_batch(struct save_ctx *s, uint64_t first, unsigned n, uint64_t *types,
-                       uint64_t *hw, uint64_t *mfns, uint8_t *data, uint64_t *written)
+                       uint64_t *hw, uint64_t *mfns, uint8_t *data, struct iovec *iov,
+                       uint64_t *written)
 {
     uint64_t *words = hw + 1;
-    unsigned nmap = 0, nd = 0;
+    unsigned nmap = 0, nd = 0, niov = 0;
     uint8_t *map = NULL;
+    uint64_t tm = sr_now_ns();
     int rc;
 
     hw[0] = n;                          /* count, then 32 reserved bits */
@@ -241,6 +247,7 @@ static int write_batch(struct save_ctx *s, uint64_t first, unsigned n, uint64_t 
     for (unsigned i = 0; i < n; i++)
         types[i] = s->p2m[first + i] == P2M_INVALID ? 0 : s->p2m[first + i];
     rc = xc_get_pfn_types(s->xch, s->domid, types, n, s->eb);
+    tm = sr_phase_add(s->io, SR_PH_TYPES, tm);
     if (rc)
         return rc;
     for (unsigned i = 0; i < n; i++) {
@@ -252,22 +259,40 @@ static int write_batch(struct save_ctx *s, uint64_t first, unsigned n, uint64_t 
     }
     if (nmap) {
         map = xc_map_foreign(s->xch, s->domid, PROT_READ, mfns, NULL, nmap, s->eb);
+        tm = sr_phase_add(s->io, SR_PH_MAP, tm);
         if (!map)
             return s->eb->err ? s->eb->err : -EIO;
     }
+    uint64_t pt_before = s->io->phase_ns[SR_PH_PT];
+    iov[niov++] = (struct iovec){ hw, 8 + n * 8u };
     for (unsigned i = 0; i < n; i++) {
         uint64_t t = types[i] & XEN_DOMCTL_PFINFO_LTABTYPE_MASK;
-        uint8_t *dst;
+        uint8_t *src, *dst;
         int bad;
 
         if (!type_has_data(types[i]))
             continue;
-        dst = data + (size_t)nd * 4096;
-        memcpy(dst, map + (size_t)nd * 4096, 4096);
+        src = map + (size_t)nd * 4096;
         nd++;
-        if (t >= XEN_DOMCTL_PFINFO_L1TAB && t <= XEN_DOMCTL_PFINFO_L4TAB) {
+        if (t < XEN_DOMCTL_PFINFO_L1TAB || t > XEN_DOMCTL_PFINFO_L4TAB) {
+            /* Consecutive mapped pages make one vector. */
+            struct iovec *last = &iov[niov - 1];
+            if (niov > 1 && (uint8_t *)last->iov_base + last->iov_len == src)
+                last->iov_len += 4096;
+            else
+                iov[niov++] = (struct iovec){ src, 4096 };
+            continue;
+        }
+        dst = data + (size_t)(nd - 1) * 4096;
+        memcpy(dst, src, 4096);
+        iov[niov++] = (struct iovec){ dst, 4096 };
+        {
             unsigned level = (unsigned)(t >> XEN_DOMCTL_PFINFO_LTAB_SHIFT);
-            if (sr_pt_rewrite((uint64_t *)dst, level, mfn_to_pfn, s, &bad)) {
+            uint64_t tp = sr_now_ns();
+            int bad_pt = sr_pt_rewrite((uint64_t *)dst, level, mfn_to_pfn, s, &bad);
+
+            sr_phase_add(s->io, SR_PH_PT, tp);
+            if (bad_pt) {
                 uint64_t e = bad >= 0 ? ((uint64_t *)(map + (size_t)(nd - 1) * 4096))[bad] : 0;
                 rc = eb_msg(s->eb, -EINVAL, "domain %u: page table L%u at pfn %#" PRIx64
                             " entry %d (%#" PRIx64 ") maps a frame that is not the guest's "
@@ -276,12 +301,18 @@ static int write_batch(struct save_ctx *s, uint64_t first, unsigned n, uint64_t 
             }
         }
     }
-    rc = sr_write_record(s->io, SR_REC_PAGE_DATA, hw, 8 + n * 8u, data, nd * 4096u);
+    /* The copy loop, page tables excepted (charged on their own). */
+    tm = sr_phase_add(s->io, SR_PH_COPY, tm);
+    s->io->phase_ns[SR_PH_COPY] -= s->io->phase_ns[SR_PH_PT] - pt_before;
+    rc = sr_write_record_iov(s->io, SR_REC_PAGE_DATA, iov, niov);
     if (rc == 0)
         *written += nd;
 out:
-    if (map)
+    if (map) {
+        tm = sr_now_ns();
         xc_unmap(map, nmap);
+        sr_phase_add(s->io, SR_PH_UNMAP, tm);
+    }
     return rc;
 }
 
@@ -290,15 +321,16 @@ static int write_pages(struct save_ctx *s, const struct save_opts *o, uint64_t *
     uint64_t *types = malloc(SR_BATCH * 8), *words = malloc(8 + SR_BATCH * 8);
     uint64_t *mfns = malloc(SR_BATCH * 8);
     uint8_t *data = malloc((size_t)SR_BATCH * 4096);
+    struct iovec *iov = malloc((SR_BATCH + 1) * sizeof(*iov));
     int rc = 0;
 
-    if (!types || !words || !mfns || !data) {
+    if (!types || !words || !mfns || !data || !iov) {
         rc = eb_fail(s->eb, -ENOMEM, "page batch");
         goto out;
     }
     for (uint64_t pfn = 0; pfn <= s->max_pfn && rc == 0; pfn += SR_BATCH) {
         unsigned n = s->max_pfn + 1 - pfn > SR_BATCH ? SR_BATCH : (unsigned)(s->max_pfn + 1 - pfn);
-        rc = write_batch(s, pfn, n, types, words, mfns, data, pages);
+        rc = write_batch(s, pfn, n, types, words, mfns, data, iov, pages);
         if (o->progress)
             o->progress(o->progress_arg, pfn + n, s->max_pfn + 1);
     }
@@ -307,6 +339,7 @@ out:
     free(words);
     free(mfns);
     free(data);
+    free(iov);
     return rc;
 }
 
@@ -382,8 +415,10 @@ static int write_stream(struct save_ctx *s, const struct save_opts *o, uint64_t 
     if (!shinfo)
         return eb_fail(s->eb, -ENOMEM, "shared_info copy");
     rc = xc_version_get(s->xch, &ver, s->eb);
+    uint64_t t0 = sr_now_ns();
     if (rc == 0)
         rc = read_p2m(s, shinfo);
+    sr_phase_add(s->io, SR_PH_P2M, t0);
     if (rc == 0)
         rc = sr_write_libxc_headers(s->io, (uint16_t)ver.major, (uint16_t)ver.minor);
     if (rc == 0)
@@ -394,6 +429,7 @@ static int write_stream(struct save_ctx *s, const struct save_opts *o, uint64_t 
         rc = write_p2m_frames(s);
     if (rc == 0)
         rc = write_pages(s, o, pages);
+    t0 = sr_now_ns();
     if (rc == 0)
         rc = xc_domain_tscinfo(s->xch, s->domid, &t, false, s->eb);
     if (rc == 0) {
@@ -406,6 +442,7 @@ static int write_stream(struct save_ctx *s, const struct save_opts *o, uint64_t 
         rc = write_vcpus(s);
     if (rc == 0)
         rc = sr_write_record(s->io, SR_REC_END, NULL, 0, NULL, 0);
+    sr_phase_add(s->io, SR_PH_FINISH, t0);
     free(shinfo);
     return rc;
 }
@@ -447,7 +484,9 @@ int domain_save_stream(uint32_t domid, struct sr_io *io, const struct save_opts 
                     s.info.dying ? "dying" : "shut down");
         goto out;
     }
+    uint64_t t0 = sr_now_ns();
     rc = suspend_guest(&s, o->suspend_timeout_ms > 0 ? o->suspend_timeout_ms : 60000);
+    sr_phase_add(io, SR_PH_SUSPEND, t0);
     if (rc)
         goto out;
     suspended = true;

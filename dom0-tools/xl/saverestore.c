@@ -51,6 +51,27 @@ static void progress_cb(void *arg, uint64_t done, uint64_t total)
             t > p->start ? done * 4096.0 / 1e6 / (t - p->start) : 0.0);
 }
 
+/* xl -v: a step's time since the command started (where the time goes
+ * outside the stream itself: lookups, domain creation, destruction). */
+static double cmd_start;
+
+static void vstep(const char *what)
+{
+    if (xl_verbose)
+        fprintf(stderr, "xl: [+%.3fs] %s\n", now_s() - cmd_start, what);
+}
+
+/* xl -v: where the time went (libctrl's phase clocks, seconds). */
+static void print_phases(const char *what, const struct sr_io *io)
+{
+    char buf[320];
+
+    if (!xl_verbose)
+        return;
+    sr_phase_format(io, buf, sizeof(buf));
+    fprintf(stderr, "%s phases (s): %s\n", what, buf);
+}
+
 /* The configuration xl keeps for the domain, as libxl JSON text. */
 static char *domain_config_json(uint32_t domid, const uint8_t uuid[16])
 {
@@ -104,8 +125,10 @@ int xl_save_to_file(uint32_t domid, const char *file, const char *json, bool che
         rc = eb_fail(eb, -errno, "writing %s (fsync)", file);
     if (close(fd) < 0 && rc == 0)
         rc = eb_fail(eb, -errno, "writing %s (close)", file);
-    if (rc == 0)
+    if (rc == 0) {
+        print_phases("Save", &io);
         return 0;
+    }
     /* domain_save_stream resumes the guest on its own failures; one after
      * it (the last record, the flush to disk) is undone here. */
     if (suspended)
@@ -136,9 +159,12 @@ int xl_cmd_save(int argc, char **argv)
         xl_help(stderr, "save");
         return EXIT_FAILURE;
     }
+    cmd_start = now_s();
     domid = xl_find_domain(argv[optind]);
+    vstep("domain found");
     file = argv[optind + 1];
     rc = domain_get_info(domid, &di, &eb);
+    vstep("domain information read");
     if (rc) {
         fprintf(stderr, "%s\n", eb.msg);
         return EXIT_FAILURE;
@@ -158,6 +184,7 @@ int xl_cmd_save(int argc, char **argv)
         fprintf(stderr, "unable to retrieve domain configuration\n");
         return EXIT_FAILURE;
     }
+    vstep("configuration read");
     t0 = now_s();
     rc = xl_save_to_file(domid, file, json, checkpoint || leave_paused, &pages, &eb);
     free(json);
@@ -175,6 +202,7 @@ int xl_cmd_save(int argc, char **argv)
             rc = domain_save_resume(domid, &eb);
     } else {
         rc = domain_destroy(domid, &eb);
+        vstep("domain destroyed");
         if (rc == 0)
             xl_state_remove(domid, di.uuid);
     }
@@ -199,6 +227,7 @@ static int restore_fill(xc_handle *xch, uint32_t domid, void *arg, struct domain
     int rc;
 
     a->io->eb = eb;
+    vstep("domain created, filling it");
     rc = domain_restore_stream(xch, domid, a->io, progress_cb, a->pr, &res);
     if (rc)
         return rc;
@@ -259,6 +288,8 @@ int xl_restore_from_file(const char *file, const struct domain_config *override,
     int fd, rc;
     double t0;
 
+    if (cmd_start == 0)
+        cmd_start = now_s();
     fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return eb_fail(eb, -errno, "cannot open restore file %s", file);
@@ -289,6 +320,7 @@ int xl_restore_from_file(const char *file, const struct domain_config *override,
         rc = libxl_records(&io, false);
     if (rc)
         goto out;
+    vstep("headers read");
     t0 = now_s();
     pr.start = pr.last = t0;
     struct restore_fill_arg fa = { .io = &io, .pr = &pr };
@@ -297,6 +329,7 @@ int xl_restore_from_file(const char *file, const struct domain_config *override,
     if (rc)
         goto out;
     io.eb = eb;
+    vstep("domain filled");
     rc = libxl_records(&io, true);
     if (rc == 0 && cfg.nr_disks)
         rc = xl_vbd_attach_all(*domid, &cfg, eb);
@@ -313,6 +346,8 @@ int xl_restore_from_file(const char *file, const struct domain_config *override,
     }
     fprintf(stderr, "Restored domain %s as domain %u: %" PRIu64 " pages in %.2f s\n", cfg.name,
             *domid, fa.pages, now_s() - t0);
+    vstep("devices attached, unpaused");
+    print_phases("Restore", &io);
     if (xl_state_save(*domid, cfg.uuid, json))
         fprintf(stderr, "warning: cannot save the configuration of domain %u under %s\n",
                 *domid, xl_state_dir());

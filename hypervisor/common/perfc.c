@@ -78,6 +78,26 @@ static void dump_samples(void)
     }
 }
 
+/*
+ * Debug key 'P' (as Xen's): everything from zero, the clock restarting now,
+ * so that 'p' afterwards shows one step (a save, a restore) alone.  The
+ * open bucket is the sysctl that asked: its entry time restarts too.
+ */
+void perfc_reset(void)
+{
+    memset(perfc_count, 0, sizeof(perfc_count));
+    memset(bucket_ns, 0, sizeof(bucket_ns));
+    memset(bucket_n, 0, sizeof(bucket_n));
+    memset(dbg_mx_ns, 0, sizeof(dbg_mx_ns));
+    memset(dbg_mx_n, 0, sizeof(dbg_mx_n));
+    idle_ns = 0;
+    nr_samples = 0;
+    if (start_time)
+        start_time = NOW();
+    if (open_bucket >= 0)
+        enter_time = NOW();
+}
+
 void perf_enter(unsigned int bucket)
 {
     if (!opt_perfc || bucket >= PERF_BUCKETS)

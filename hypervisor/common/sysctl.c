@@ -22,6 +22,7 @@
 #include <xen/guest_access.h>
 #include <xen/control.h>
 #include <xen/domheap.h>
+#include <xen/hypercall.h>
 
 /* The machine's processors (every vCPU runs on the first). */
 #define CTL_NR_CPUS     arch_nr_cpus()
@@ -482,6 +483,10 @@ static int sysctl_debug_keys(struct xen_sysctl *op)
         for (uint32_t i = 0; i < n; i++) {
             if (keys[i] == 'q')
                 domain_dump_all();
+            else if (keys[i] == 'p')
+                hypercall_stats_dump();     /* counters and times since boot or 'P' */
+            else if (keys[i] == 'P')
+                hypercall_stats_reset();
             else
                 printk("'%c' (ascii %02x) => unknown debug key\n",
                        keys[i] >= 0x20 && keys[i] < 0x7f ? keys[i] : '?', (uint8_t)keys[i]);

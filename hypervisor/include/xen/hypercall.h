@@ -34,6 +34,7 @@ long do_ni_hypercall(void);
  * performance counters (common/perfc.c), each under its own option. */
 void hypercall_count(unsigned long nr, unsigned long a1);
 void hypercall_stats_dump(void);
+void hypercall_stats_reset(void);    /* debug key 'P' */
 
 /* dom0's console input (arch): up to n bytes, the number copied. */
 size_t arch_console_read(char *buf, size_t n);

@@ -57,5 +57,6 @@ void perf_idle(s_time_t ns);
 void perf_sample(unsigned long guest_rip);  /* an interrupt hit the guest here */
 void perf_start(void);              /* zero the accounting: the first guest starts */
 void perfc_dump(const char *(*hypercall_name)(unsigned long nr));
+void perfc_reset(void);             /* counters and times from zero, now */
 
 #endif

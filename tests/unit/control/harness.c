@@ -16,6 +16,7 @@
 #include <xen/memory.h>
 #include <xen/pvclock.h>
 #include "../lib/fake_machine.h"
+#include <xen/perfc.h>
 #include "harness.h"
 
 s_time_t h_now;
@@ -208,6 +209,10 @@ void arch_machphys_mapping(struct xen_machphys_mapping *m)
     m->max_mfn = H_FRAMES - 1;
 }
 void arch_dump_vcpu(struct vcpu *v) { (void)v; }
+/* Debug keys 'p'/'P' (pv/hypercall.c on the machine): the real counters. */
+static const char *h_hypercall_name(unsigned long nr) { (void)nr; return "h"; }
+void hypercall_stats_dump(void) { perfc_dump(h_hypercall_name); }
+void hypercall_stats_reset(void) { perfc_reset(); }
 void arch_hwdom_shutdown(unsigned int reason) { (void)reason; }
 
 void pv_flush_tlb_local(void) { }

@@ -11,6 +11,7 @@
 #include <xen/lib.h>
 #include <xen/console.h>
 #include <xen/domheap.h>
+#include <xen/perfc.h>
 #include "harness.h"
 
 TestSuite(sysctl, .init = h_setup, .fini = h_teardown);
@@ -559,4 +560,29 @@ Test(sysctl, debug_key_q_shows_what_holds_a_dying_domain)
     cr_assert_eq(domain_create(2, 0, 1, &d), 0);
     h_run_as(d->vcpu[0]);
     cr_assert_eq(debug_keys("q", 1), -EPERM, "a domU may not");
+}
+
+/* 'P' zeroes the counters and restarts their clock, 'p' prints them: the
+ * bench measures one save or restore between the two. */
+Test(sysctl, debug_keys_p_and_P_print_and_reset_the_counters)
+{
+    static char buf[8192];
+    uint32_t idx = 0, got;
+
+    h_make_dom0();
+    perf_start();
+    perfc_count[PERFC_tlb_flush] = 7;
+    cr_assert_eq(readconsole(buf, sizeof(buf), true, &idx, false, &got), 0);
+    cr_assert_eq(debug_keys("p", 1), 0);
+    cr_assert_eq(readconsole(buf, sizeof(buf), true, &idx, false, &got), 0);
+    buf[got] = 0;
+    cr_expect_not_null(strstr(buf, "Performance counters"), "%s", buf);
+    cr_expect_not_null(strstr(buf, "full TLB flushes requested"), "%s", buf);
+    cr_assert_eq(debug_keys("P", 1), 0);
+    cr_expect_eq(perfc_count[PERFC_tlb_flush], 0, "reset");
+    cr_assert_eq(debug_keys("p", 1), 0);
+    cr_assert_eq(readconsole(buf, sizeof(buf), true, &idx, false, &got), 0);
+    buf[got] = 0;
+    cr_expect_null(strstr(buf, "full TLB flushes requested"), "a zero counter is not printed: %s", buf);
+    cr_expect_null(strstr(buf, "unknown debug key"), "%s", buf);
 }

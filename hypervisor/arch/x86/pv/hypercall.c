@@ -125,6 +125,13 @@ void hypercall_stats_dump(void)
                (unsigned long)hyp_lock_stats.halts, (unsigned long)hyp_lock_stats.kicks);
 }
 
+/* Debug key 'P': both reports start again from zero (measure one step). */
+void hypercall_stats_reset(void)
+{
+    memset(hc_count, 0, sizeof(hc_count));
+    perfc_reset();
+}
+
 long hypercall_dispatch(unsigned long nr, unsigned long a1, unsigned long a2,
                         unsigned long a3, unsigned long a4, unsigned long a5,
                         unsigned long a6)
