@@ -3,8 +3,8 @@
 # image of boot/xen-dom0/init-sched.sh (Debian's Linux as dom0 with our
 # xenstored, xenconsoled and xl; Debian PV domUs) booted on OUR hypervisor
 # and, with XEN=1 (make test-xen, make sched-long), on the real Xen 4.17,
-# the oracle, with dom0_max_vcpus=1 there as ours gives dom0 by default, so
-# both sides share the same CPUs the same way.  Every check must pass on
+# the oracle, with dom0_max_vcpus=1 on both (dom0 on one vCPU, as the
+# checks below are laid out), so both sides share the same CPUs the same way.  Every check must pass on
 # both: xl info's CPUs, sched-credit2/sched-credit, vcpu-list, vcpu-pin,
 # vcpu-set with the guest following both ways, and CPU-bound guests pinned
 # to CPU 0 sharing it by weight (256:512) and held by cap=50, measured over
@@ -58,7 +58,7 @@ if [ "${SCHED_OURS:-1}" = 0 ]; then
     echo "SKIP: sched ours: SCHED_OURS=0 (our hypervisor's run left out)"
 else
     replug=sched_replug; [ "${SCHED_REPLUG:-1}" = 0 ] && replug=
-    run ours "$BUILD/hypervisor.elf" "" "acpi=off pci=off swiotlb=1024 $replug"
+    run ours "$BUILD/hypervisor.elf" "dom0_max_vcpus=1" "acpi=off pci=off swiotlb=1024 $replug"
 fi
 if [ "${XEN:-0}" = 0 ]; then
     echo "SKIP: sched-xen the Xen 4.17 oracle runs with XEN=1 (make test-xen, make sched-long)"

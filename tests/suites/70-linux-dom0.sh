@@ -46,8 +46,8 @@ checks_of() {   # checks_of NAME LOG: the guest's check lines as suite lines
 checks_of linux-dom0 "$logs/dom0.log"
 echo "$out"
 
-# dom0 with two vCPUs on two CPUs (dom0_max_vcpus=2; the default is one,
-# docs/smp.md): both come online and fork+exec, mmap churn and a pipe
+# dom0 with two vCPUs on two CPUs (dom0_max_vcpus=2, which the default of
+# one per CPU also gives; docs/smp.md): both come online and fork+exec, mmap churn and a pipe
 # ping-pong run on both at once (IPIs, remote TLB flushes, events between
 # vCPUs).  Its power-off can take seconds after the verdict on a loaded
 # host: the runner waits for it (--grace).

@@ -14,7 +14,7 @@
  * dom0's memory: dom0_mem=, else everything free minus a reserve for the
  * hypervisor (1/16 of RAM, at least 16 MiB) and what the extra domains ask.
  * dom0's vCPUs: one per online CPU within dom0_max_vcpus=max or min-max
- * (Xen's rule), but at most 1 unless the option is given.
+ * (Xen's rule; without the option, one per online CPU).
  *
  * A kernel is an ELF64 PV image or a bzImage with a gzip/xz payload (what
  * users put in grub.cfg).  A kernel that cannot be loaded is refused with a
@@ -51,11 +51,9 @@
 
 /*
  * dom0_max_vcpus=<max> or <min>-<max> (Xen's syntax): dom0 gets one vCPU
- * per online CPU within [min, max], as on Xen.  Unlike Xen the default max
- * is 1, not every CPU: Linux dom0 on two vCPUs over two CPUs is not yet
- * validated (docs/smp.md).
+ * per online CPU within [min, max]; by default one per online CPU, as Xen.
  */
-static unsigned int opt_dom0_vcpus_min = 1, opt_dom0_vcpus_max = 1;
+static unsigned int opt_dom0_vcpus_min = 1, opt_dom0_vcpus_max = MAX_VIRT_CPUS;
 
 static int parse_dom0_max_vcpus(const char *s)
 {
