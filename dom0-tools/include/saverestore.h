@@ -193,12 +193,31 @@ int sr_pt_rewrite(uint64_t *pte, unsigned level, sr_frame_map_fn map, void *arg,
 /* Progress: done of total pages, called every batch and at the end. */
 typedef void (*sr_progress_fn)(void *arg, uint64_t done, uint64_t total);
 
+/*
+ * A live save (xl migrate): memory is sent while the guest runs, in rounds
+ * of the pages it dirtied since the last (log-dirty mode), then it is
+ * suspended and what is left goes.  The callbacks report it; arg is theirs.
+ */
+struct save_live {
+    /* log-dirty mode could not be enabled (rc, eb's message): the save
+     * goes on with the guest suspended for the whole copy. */
+    void (*no_logdirty)(void *arg, int rc, const char *msg);
+    /* after each round: its number (1: every page) and the pages sent */
+    void (*round)(void *arg, unsigned round, uint64_t pages);
+    /* just before the suspend request (the start of the downtime) */
+    void (*suspending)(void *arg);
+    void *arg;
+    unsigned max_rounds;       /* rounds before the suspend (0: 5, as libxc) */
+    uint64_t dirty_threshold;  /* suspend once fewer pages are dirty (0: 50) */
+};
+
 struct save_opts {
     bool checkpoint;           /* -c: the guest carries on afterwards */
     bool leave_paused;         /* -p: ... but paused */
     int suspend_timeout_ms;    /* how long the guest may take to suspend */
     sr_progress_fn progress;
     void *progress_arg;
+    const struct save_live *live;   /* NULL: suspend first (xl save) */
 };
 
 /*

@@ -315,7 +315,9 @@ int domain_create_with(const struct domain_config *in, unsigned flags,
                        struct errbuf *eb)
 {
     struct domain_config cfg = *in;
-    struct pv_kernel kernel = { 0 };
+    /* fd -1: the unwind frees it even when no kernel was loaded (a restore),
+     * and a 0 there closed the caller's stdin, a migration's stream. */
+    struct pv_kernel kernel = { .fd = -1 };
     struct pv_kernel_opts kopts = { 0 };
     struct pv_build_result br;
     struct xc_physinfo pi;

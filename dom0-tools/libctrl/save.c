@@ -24,6 +24,7 @@
 #include <xenstore.h>
 #include "internal.h"
 #include "saverestore.h"
+#include "migrate.h"
 
 #define FPP 512u                        /* p2m entries per frame (64-bit guest) */
 #define P2M_INVALID (~0ull)
@@ -403,17 +404,13 @@ static int write_vcpus(struct save_ctx *s)
     return rc;
 }
 
-static int write_stream(struct save_ctx *s, const struct save_opts *o, uint64_t *pages)
+/* Everything before the pages; shinfo gets the guest's shared_info. */
+static int write_head(struct save_ctx *s, uint64_t *shinfo)
 {
     struct xc_version ver;
-    struct xc_tscinfo t;
-    uint64_t *shinfo = malloc(4096);
     uint8_t pvinfo[8] = { 8, 4 };       /* guest width 8 bytes, 4 levels */
-    struct { uint32_t mode, khz; uint64_t nsec; uint32_t incarnation, res; } tr;
     int rc;
 
-    if (!shinfo)
-        return eb_fail(s->eb, -ENOMEM, "shared_info copy");
     rc = xc_version_get(s->xch, &ver, s->eb);
     uint64_t t0 = sr_now_ns();
     if (rc == 0)
@@ -427,11 +424,18 @@ static int write_stream(struct save_ctx *s, const struct save_opts *o, uint64_t 
         rc = sr_write_record(s->io, SR_REC_STATIC_DATA_END, NULL, 0, NULL, 0);
     if (rc == 0)
         rc = write_p2m_frames(s);
-    if (rc == 0)
-        rc = write_pages(s, o, pages);
-    t0 = sr_now_ns();
-    if (rc == 0)
-        rc = xc_domain_tscinfo(s->xch, s->domid, &t, false, s->eb);
+    return rc;
+}
+
+/* Everything after the pages, the guest suspended. */
+static int write_tail(struct save_ctx *s, const uint64_t *shinfo)
+{
+    struct xc_tscinfo t;
+    struct { uint32_t mode, khz; uint64_t nsec; uint32_t incarnation, res; } tr;
+    uint64_t t0 = sr_now_ns();
+    int rc;
+
+    rc = xc_domain_tscinfo(s->xch, s->domid, &t, false, s->eb);
     if (rc == 0) {
         tr = (typeof(tr)){ t.mode, t.khz, t.nsec, t.incarnation, 0 };
         rc = sr_write_record(s->io, SR_REC_X86_TSC_INFO, &tr, sizeof(tr), NULL, 0);
@@ -443,7 +447,232 @@ static int write_stream(struct save_ctx *s, const struct save_opts *o, uint64_t 
     if (rc == 0)
         rc = sr_write_record(s->io, SR_REC_END, NULL, 0, NULL, 0);
     sr_phase_add(s->io, SR_PH_FINISH, t0);
+    return rc;
+}
+
+static int write_stream(struct save_ctx *s, const struct save_opts *o, uint64_t *pages)
+{
+    uint64_t *shinfo = malloc(4096);
+    int rc;
+
+    if (!shinfo)
+        return eb_fail(s->eb, -ENOMEM, "shared_info copy");
+    rc = write_head(s, shinfo);
+    if (rc == 0)
+        rc = write_pages(s, o, pages);
+    if (rc == 0)
+        rc = write_tail(s, shinfo);
     free(shinfo);
+    return rc;
+}
+
+/* ------------------------------------------------------------ live save
+ *
+ * As libxc does it: log-dirty mode on, every page sent while the guest
+ * runs, then rounds of the pages it dirtied meanwhile (CLEAN returns the
+ * bitmap and clears it) until few are left or the rounds run out; then
+ * the suspend, a last CLEAN, and those pages with the rest of the stream.
+ * Page tables are kept for that last round: with the guest stopped they
+ * are rewritten to PFNs without racing its updates, and they are a small
+ * part of its memory.  So are PFNs without a frame (their type only).
+ */
+struct live_state {
+    bool on;                            /* log-dirty mode enabled */
+    uint64_t *dirty;                    /* to send, one bit per PFN */
+    uint64_t *deferred;                 /* kept for the last round */
+    uint64_t words;                     /* of each bitmap */
+    unsigned round;
+};
+
+#define BIT_SET(b, i)   ((b)[(i) / 64] |= 1ull << ((i) % 64))
+#define BIT_TEST(b, i)  (((b)[(i) / 64] >> ((i) % 64)) & 1)
+
+static uint64_t bits_count(const uint64_t *b, uint64_t words)
+{
+    uint64_t n = 0;
+
+    for (uint64_t i = 0; i < words; i++)
+        n += (uint64_t)__builtin_popcountll(b[i]);
+    return n;
+}
+
+/* One round: the PFNs set in l->dirty that are plain pages, in PAGE_DATA
+ * records of up to SR_BATCH; the others are added to l->deferred. */
+static int live_send_round(struct save_ctx *s, struct live_state *l, uint64_t *sent)
+{
+    uint64_t *pfns = malloc(SR_BATCH * 8), *types = malloc(SR_BATCH * 8);
+    uint64_t *words = malloc(8 + SR_BATCH * 8), *mfns = malloc(SR_BATCH * 8);
+    uint8_t *data = malloc((size_t)SR_BATCH * 4096);
+    uint64_t pfn = 0;
+    int rc = 0;
+
+    if (!pfns || !types || !words || !mfns || !data) {
+        rc = eb_fail(s->eb, -ENOMEM, "page batch");
+        goto out;
+    }
+    while (pfn <= s->max_pfn && rc == 0) {
+        unsigned n = 0, nd = 0;
+        uint8_t *map;
+
+        for (; pfn <= s->max_pfn && n < SR_BATCH; pfn++) {
+            if (!BIT_TEST(l->dirty, pfn))
+                continue;
+            if (s->p2m[pfn] == P2M_INVALID)
+                BIT_SET(l->deferred, pfn);
+            else
+                pfns[n++] = pfn;
+        }
+        if (n == 0)
+            break;
+        for (unsigned i = 0; i < n; i++)
+            types[i] = s->p2m[pfns[i]];
+        rc = xc_get_pfn_types(s->xch, s->domid, types, n, s->eb);
+        if (rc)
+            break;
+        for (unsigned i = 0; i < n; i++) {
+            if (!type_has_data(types[i]) || (types[i] & XEN_DOMCTL_PFINFO_LTABTYPE_MASK)) {
+                BIT_SET(l->deferred, pfns[i]);
+                continue;
+            }
+            words[1 + nd] = pfns[i] | (types[i] << SR_PFN_TYPE_SHIFT);
+            mfns[nd++] = s->p2m[pfns[i]];
+        }
+        if (nd == 0)
+            continue;
+        map = xc_map_foreign(s->xch, s->domid, PROT_READ, mfns, NULL, nd, s->eb);
+        if (!map) {
+            rc = s->eb->err ? s->eb->err : -EIO;
+            break;
+        }
+        memcpy(data, map, (size_t)nd * 4096);
+        xc_unmap(map, nd);
+        words[0] = nd;
+        rc = sr_write_record(s->io, SR_REC_PAGE_DATA, words, 8 + nd * 8u, data, nd * 4096u);
+        if (rc == 0)
+            *sent += nd;
+    }
+out:
+    free(pfns);
+    free(types);
+    free(words);
+    free(mfns);
+    free(data);
+    return rc;
+}
+
+/*
+ * Before the suspend: log-dirty on (or, if the hypervisor has no such
+ * mode, the no_logdirty callback and nothing else: the caller saves the
+ * usual way), the stream's head and the pre-copy rounds.
+ */
+static int live_precopy(struct save_ctx *s, const struct save_live *lv, struct live_state *l,
+                        uint64_t *shinfo, uint64_t *pages)
+{
+    unsigned max_rounds = lv->max_rounds ? lv->max_rounds : 5;
+    uint64_t threshold = lv->dirty_threshold ? lv->dirty_threshold : 50;
+    struct errbuf eb = { 0 };
+    int rc;
+
+    rc = xc_shadow_op(s->xch, s->domid, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, NULL, 0, NULL, &eb);
+    if (rc) {
+        if (lv->no_logdirty)
+            lv->no_logdirty(lv->arg, rc, eb.msg);
+        return 0;
+    }
+    l->on = true;
+    rc = write_head(s, shinfo);
+    if (rc)
+        return rc;
+    l->words = (s->max_pfn + 1 + 63) / 64;
+    l->dirty = calloc(l->words, 8);
+    l->deferred = calloc(l->words, 8);
+    if (!l->dirty || !l->deferred)
+        return eb_fail(s->eb, -ENOMEM, "dirty bitmaps of %" PRIu64 " pages", s->max_pfn + 1);
+    for (uint64_t pfn = 0; pfn <= s->max_pfn; pfn++)
+        BIT_SET(l->dirty, pfn);
+    for (;;) {
+        uint64_t sent = 0;
+
+        l->round++;
+        rc = live_send_round(s, l, &sent);
+        if (rc)
+            return rc;
+        *pages += sent;
+        if (lv->round)
+            lv->round(lv->arg, l->round, sent);
+        rc = xc_shadow_op(s->xch, s->domid, XEN_DOMCTL_SHADOW_OP_CLEAN, l->dirty,
+                          s->max_pfn + 1, NULL, s->eb);
+        if (rc)
+            return rc;
+        if (l->round >= max_rounds || bits_count(l->dirty, l->words) < threshold)
+            return 0;
+    }
+}
+
+/* After the suspend: the p2m must not have moved (a balloon during the
+ * rounds), the last dirty pages and the deferred ones, the stream's tail. */
+static int live_final(struct save_ctx *s, const struct save_live *lv, struct live_state *l,
+                      const struct save_opts *o, uint64_t *shinfo, uint64_t *pages)
+{
+    uint64_t *old_p2m = s->p2m, old_max = s->max_pfn, sent = 0;
+    uint64_t *types = malloc(SR_BATCH * 8), *words = malloc(8 + SR_BATCH * 8);
+    uint64_t *mfns = malloc(SR_BATCH * 8);
+    uint8_t *data = malloc((size_t)SR_BATCH * 4096);
+    struct iovec *iov = malloc((SR_BATCH + 1) * sizeof(*iov));
+    int rc;
+
+    free(s->p2m_frames);
+    free(s->rev);
+    s->p2m = s->p2m_frames = NULL;
+    s->rev = NULL;
+    s->nr_rev = 0;
+    if (!types || !words || !mfns || !data || !iov) {
+        rc = eb_fail(s->eb, -ENOMEM, "page batch");
+        goto out;
+    }
+    rc = read_p2m(s, shinfo);
+    if (rc)
+        goto out;
+    if (s->max_pfn != old_max || memcmp(s->p2m, old_p2m, (old_max + 1) * 8)) {
+        rc = eb_msg(s->eb, -EAGAIN, "domain %u changed its p2m during the live rounds "
+                    "(ballooning?)", s->domid);
+        goto out;
+    }
+    rc = xc_shadow_op(s->xch, s->domid, XEN_DOMCTL_SHADOW_OP_CLEAN, l->dirty, s->max_pfn + 1,
+                      NULL, s->eb);
+    if (rc)
+        goto out;
+    for (uint64_t i = 0; i < l->words; i++)
+        l->dirty[i] |= l->deferred[i];
+    /* runs of PFNs to send, each one write_batch */
+    for (uint64_t pfn = 0; pfn <= s->max_pfn && rc == 0;) {
+        unsigned n = 0;
+
+        if (!BIT_TEST(l->dirty, pfn)) {
+            pfn++;
+            continue;
+        }
+        while (pfn + n <= s->max_pfn && n < SR_BATCH && BIT_TEST(l->dirty, pfn + n))
+            n++;
+        rc = write_batch(s, pfn, n, types, words, mfns, data, iov, &sent);
+        pfn += n;
+    }
+    if (rc)
+        goto out;
+    *pages += sent;
+    l->round++;
+    if (lv->round)
+        lv->round(lv->arg, l->round, sent);
+    if (o->progress)
+        o->progress(o->progress_arg, s->max_pfn + 1, s->max_pfn + 1);
+    rc = write_tail(s, shinfo);
+out:
+    free(old_p2m);
+    free(types);
+    free(words);
+    free(mfns);
+    free(data);
+    free(iov);
     return rc;
 }
 
@@ -463,6 +692,8 @@ int domain_save_stream(uint32_t domid, struct sr_io *io, const struct save_opts 
                        uint64_t *pages_out)
 {
     struct save_ctx s = { .domid = domid, .io = io, .eb = io->eb };
+    struct live_state live = { 0 };
+    uint64_t *shinfo = NULL;
     uint64_t pages = 0;
     bool suspended = false;
     int rc;
@@ -484,16 +715,35 @@ int domain_save_stream(uint32_t domid, struct sr_io *io, const struct save_opts 
                     s.info.dying ? "dying" : "shut down");
         goto out;
     }
+    if (o->live) {
+        shinfo = malloc(4096);
+        rc = shinfo ? live_precopy(&s, o->live, &live, shinfo, &pages)
+                    : eb_fail(io->eb, -ENOMEM, "shared_info copy");
+        if (rc)
+            goto out;
+        if (o->live->suspending)
+            o->live->suspending(o->live->arg);
+    }
     uint64_t t0 = sr_now_ns();
     rc = suspend_guest(&s, o->suspend_timeout_ms > 0 ? o->suspend_timeout_ms : 60000);
     sr_phase_add(io, SR_PH_SUSPEND, t0);
     if (rc)
         goto out;
     suspended = true;
-    rc = write_stream(&s, o, &pages);
+    if (live.on)
+        rc = live_final(&s, o->live, &live, o, shinfo, &pages);
+    else
+        rc = write_stream(&s, o, &pages);
     if (pages_out)
         *pages_out = pages;
 out:
+    if (live.on) {
+        struct errbuf ignored = { 0 };
+        xc_shadow_op(s.xch, domid, XEN_DOMCTL_SHADOW_OP_OFF, NULL, 0, NULL, &ignored);
+    }
+    free(live.dirty);
+    free(live.deferred);
+    free(shinfo);
     if (rc && suspended) {
         /* Nothing of a failed save may cost the guest: it carries on. */
         struct errbuf ignored = { 0 };

@@ -148,6 +148,21 @@ const struct xl_cmd xl_cmds[] = {
       "-p                       Do not unpause domain after restoring it.\n"
       "-e                       Do not wait in the background for the death of the domain.\n"
       "-d                       Enable debug messages." },
+    { "migrate", xl_cmd_migrate, false, true,
+      "Migrate a domain to another host",
+      "[options] <Domain> <host>",
+      "-h              Print this help.\n"
+      "-C <config>     Send <config> instead of config file from creation.\n"
+      "-s <sshcommand> Use <sshcommand> instead of ssh.  String will be passed\n"
+      "                to sh. If empty, run <host> instead of ssh <host> xl\n"
+      "                migrate-receive [-d -e]\n"
+      "-e              Do not wait in the background (on <host>) for the death\n"
+      "                of the domain.\n"
+      "--debug         Print huge (!) amount of debug during the migration process.\n"
+      "-p              Do not unpause domain after migrating it." },
+    { "migrate-receive", xl_cmd_migrate_receive, false, true,
+      "Restore a domain from a saved state",
+      "- for internal use only", NULL },
     { "clone", xl_cmd_clone, false, true,
       "Run a copy of a running domain: a checkpoint restored with a new name, UUID, MACs and copied disks",
       "<Domain> <NewName>", NULL },

@@ -93,14 +93,34 @@ static char *domain_config_json(uint32_t domid, const uint8_t uuid[16])
 int xl_save_to_file(uint32_t domid, const char *file, const char *json, bool checkpoint,
                     uint64_t *pages, struct errbuf *eb)
 {
-    struct progress pr = { .verb = "Saving" };
-    struct save_opts so = { 0 };
-    bool suspended = false;
     int fd, rc;
 
     fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return eb_fail(eb, -errno, "cannot open %s for writing", file);
+    rc = xl_save_to_fd(domid, fd, file, json, checkpoint, NULL, pages, eb);
+    if (close(fd) < 0 && rc == 0) {
+        rc = eb_fail(eb, -errno, "writing %s (close)", file);
+        domain_save_resume(domid, NULL);
+    }
+    if (rc)
+        unlink(file);
+    return rc;
+}
+
+/*
+ * The same bytes to an open file or pipe (xl migrate sends them down its
+ * transport, live when it can: saverestore.h); file names it in messages.
+ * The caller closes fd.
+ */
+int xl_save_to_fd(uint32_t domid, int fd, const char *file, const char *json, bool checkpoint,
+                  const struct save_live *live, uint64_t *pages, struct errbuf *eb)
+{
+    struct progress pr = { .verb = "Saving" };
+    struct save_opts so = { 0 };
+    bool suspended = false;
+    int rc;
+
     struct sr_io io = { .fd = fd, .name = file, .eb = eb };
     rc = sr_write_xl_header(&io, json);
     if (rc == 0)
@@ -115,6 +135,7 @@ int xl_save_to_file(uint32_t domid, const char *file, const char *json, bool che
     so.suspend_timeout_ms = getenv("XL_SUSPEND_TIMEOUT") ? atoi(getenv("XL_SUSPEND_TIMEOUT")) * 1000 : 60000;
     so.progress = progress_cb;
     so.progress_arg = &pr;
+    so.live = live;
     if (rc == 0) {
         rc = domain_save_stream(domid, &io, &so, pages);
         suspended = rc == 0;
@@ -123,8 +144,6 @@ int xl_save_to_file(uint32_t domid, const char *file, const char *json, bool che
         rc = sr_write_record(&io, LIBXL_REC_END, NULL, 0, NULL, 0);
     if (rc == 0 && fsync(fd) < 0 && errno != EINVAL)
         rc = eb_fail(eb, -errno, "writing %s (fsync)", file);
-    if (close(fd) < 0 && rc == 0)
-        rc = eb_fail(eb, -errno, "writing %s (close)", file);
     if (rc == 0) {
         print_phases("Save", &io);
         return 0;
@@ -133,7 +152,6 @@ int xl_save_to_file(uint32_t domid, const char *file, const char *json, bool che
      * it (the last record, the flush to disk) is undone here. */
     if (suspended)
         domain_save_resume(domid, NULL);
-    unlink(file);
     return rc;
 }
 
@@ -282,17 +300,38 @@ static int libxl_records(struct sr_io *io, bool until_end)
 int xl_restore_from_file(const char *file, const struct domain_config *override, bool paused,
                          bool no_monitor, uint32_t *domid, struct errbuf *eb)
 {
-    struct domain_config cfg;
-    struct progress pr = { .verb = "Restoring" };
-    char *json = NULL, err[256];
+    struct xl_restore_opts ro = { .override = override, .paused = paused,
+                                  .no_monitor = no_monitor };
     int fd, rc;
-    double t0;
 
     if (cmd_start == 0)
         cmd_start = now_s();
     fd = open(file, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return eb_fail(eb, -errno, "cannot open restore file %s", file);
+    rc = xl_restore_from_fd(fd, file, &ro, domid, eb);
+    close(fd);
+    return rc;
+}
+
+/*
+ * The same from an open file or pipe (xl migrate-receive reads its stdin);
+ * file names it in messages.  The caller closes fd.  With o->name_suffix
+ * the domain is built under its name plus the suffix and no monitor is
+ * started (the caller renames it and starts one); o->cfg_out, if set,
+ * receives the configuration under its own name.
+ */
+int xl_restore_from_fd(int fd, const char *file, const struct xl_restore_opts *o,
+                       uint32_t *domid, struct errbuf *eb)
+{
+    const struct domain_config *override = o->override;
+    bool paused = o->paused, no_monitor = o->no_monitor || o->name_suffix;
+    struct domain_config cfg;
+    struct progress pr = { .verb = "Restoring" };
+    char *json = NULL, err[256];
+    int rc;
+    double t0;
+
     struct sr_io io = { .fd = fd, .name = file, .eb = eb };
     rc = sr_read_xl_header(&io, &json);
     if (rc)
@@ -314,6 +353,17 @@ int xl_restore_from_file(const char *file, const struct domain_config *override,
             eb_msg(eb, rc, "%s: %s", file, err);
             goto out;
         }
+    }
+    if (o->cfg_out)
+        *o->cfg_out = cfg;
+    if (o->name_suffix) {
+        char full[sizeof(cfg.name) + 32];
+        snprintf(full, sizeof(full), "%s%s", cfg.name, o->name_suffix);
+        if (strlen(full) >= sizeof(cfg.name)) {
+            rc = eb_msg(eb, -ENAMETOOLONG, "domain name %s is too long", full);
+            goto out;
+        }
+        snprintf(cfg.name, sizeof(cfg.name), "%s", full);
     }
     rc = sr_read_libxl_header(&io);
     if (rc == 0)
@@ -354,7 +404,6 @@ int xl_restore_from_file(const char *file, const struct domain_config *override,
     if (!no_monitor && xl_monitor_spawn(&cfg, *domid) < 0)
         fprintf(stderr, "warning: cannot start the monitor of domain %u\n", *domid);
 out:
-    close(fd);
     free(json);
     return rc;
 }

@@ -92,6 +92,35 @@ int xl_save_to_file(uint32_t domid, const char *file, const char *json, bool che
 /* Restore file as a new domain (override: its configuration instead of the file's). */
 int xl_restore_from_file(const char *file, const struct domain_config *override, bool paused,
                          bool no_monitor, uint32_t *domid, struct errbuf *eb);
+/* The same on an open fd (file names it in messages; the caller closes it). */
+struct save_live;
+int xl_save_to_fd(uint32_t domid, int fd, const char *file, const char *json, bool checkpoint,
+                  const struct save_live *live, uint64_t *pages, struct errbuf *eb);
+struct xl_restore_opts {
+    const struct domain_config *override;   /* NULL: the stream's configuration */
+    bool paused, no_monitor;
+    const char *name_suffix;     /* built as <name><suffix>, no monitor (migrate-receive) */
+    struct domain_config *cfg_out;          /* NULL, or the configuration restored */
+};
+int xl_restore_from_fd(int fd, const char *file, const struct xl_restore_opts *o,
+                       uint32_t *domid, struct errbuf *eb);
+/* migrate.c: xl's migration protocol (its messages, as Xen's xl sends them) */
+int xl_cmd_migrate(int argc, char **argv);
+int xl_cmd_migrate_receive(int argc, char **argv);
+extern const char xl_migrate_banner[], xl_migrate_ready[], xl_migrate_go[], xl_migrate_report[];
+struct xl_migrate_flags {
+    bool tty;                    /* xl -t on the receiver (our stderr is a terminal) */
+    int verbose;                 /* -v count passed on */
+    bool no_daemon, debug, paused;   /* migrate-receive -e, -d, -p */
+};
+/* The shell command xl migrate runs ("exec ssh host xl migrate-receive ..."),
+ * or host itself when ssh is ""; -ENAMETOOLONG if it does not fit. */
+int xl_migrate_rune(char *buf, size_t len, const char *ssh, const char *host,
+                    const struct xl_migrate_flags *f);
+/* Read n bytes from fd and check they are msg; errors name stream and what
+ * ("... contained unexpected data instead of banner", end of stream). */
+int xl_migrate_expect(int fd, const void *msg, size_t n, const char *stream, const char *what,
+                      struct errbuf *eb);
 
 /* ------------------------------------------------------------ memory (mem.c) */
 
