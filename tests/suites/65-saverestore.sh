@@ -15,6 +15,7 @@
 # ours and on Debian's security Xen (no log-dirty mode), live with pre-copy
 # rounds on a Xen with shadow paging:
 #   SAVE_XEN_BIN=$(tests/lib/fetch-xen-shadow.sh) SAVE_BEDS=xen tests/suites/65-saverestore.sh
+# (SAVE_ONLY=migrate: only the create and the migration part, a diagnostic.)
 set -uo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 BUILD=${BUILD:-$ROOT/build}
