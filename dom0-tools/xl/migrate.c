@@ -8,12 +8,13 @@
  *                configuration, libxl stream v2, libxc stream v3 (exactly
  *                the bytes of `xl save`)
  *   receiver     builds the domain paused as "<name>--incoming", then
- *                "migration-receiver-ready\0"
+ *                "domain received, ready to unpause\0"
  *   sender       renames its domain "<name>--migratedaway",
- *                "migration-permission-to-go\0"
- *   receiver     renames to <name>, unpauses, "migration-report\0" and one
- *                status byte (0: running; else it destroys its copy and
- *                sends "migration-permission-to-go\0" back)
+ *                "domain is yours, you are cleared to unpause\0"
+ *   receiver     renames to <name>, unpauses, "my copy unpause results
+ *                are as follows\0" and one status byte (0: running; else
+ *                it destroys its copy and sends "domain is yours, you are
+ *                cleared to unpause\0" back)
  *   sender       destroys its domain on 0, renames back and resumes it
  *                otherwise.
  *
@@ -48,9 +49,9 @@
 #include "xlcfg_parse.h"
 
 const char xl_migrate_banner[] = "xl migration receiver ready, send binary domain data.\n";
-const char xl_migrate_ready[] = "migration-receiver-ready";
-const char xl_migrate_go[] = "migration-permission-to-go";
-const char xl_migrate_report[] = "migration-report";
+const char xl_migrate_ready[] = "domain received, ready to unpause";
+const char xl_migrate_go[] = "domain is yours, you are cleared to unpause";
+const char xl_migrate_report[] = "my copy unpause results are as follows";
 
 static double now_s(void)
 {

@@ -55,9 +55,9 @@ Test(migrate, rune_too_long_is_refused)
 Test(migrate, messages_are_xens)
 {
     cr_assert_str_eq(xl_migrate_banner, "xl migration receiver ready, send binary domain data.\n");
-    cr_assert_str_eq(xl_migrate_ready, "migration-receiver-ready");
-    cr_assert_str_eq(xl_migrate_go, "migration-permission-to-go");
-    cr_assert_str_eq(xl_migrate_report, "migration-report");
+    cr_assert_str_eq(xl_migrate_ready, "domain received, ready to unpause");
+    cr_assert_str_eq(xl_migrate_go, "domain is yours, you are cleared to unpause");
+    cr_assert_str_eq(xl_migrate_report, "my copy unpause results are as follows");
 }
 
 static int pipe_with(const void *data, size_t n)
@@ -82,7 +82,7 @@ Test(migrate, expect_matches_with_the_nul)
 Test(migrate, expect_other_data_is_named)
 {
     struct errbuf eb = { 0 };
-    int fd = pipe_with("migration-permission-to-gX", (strlen(xl_migrate_go) + 1));
+    int fd = pipe_with("domain is yours, you are cleared to unpausX", (strlen(xl_migrate_go) + 1));
 
     cr_assert_eq(xl_migrate_expect(fd, xl_migrate_go, (strlen(xl_migrate_go) + 1),
                                    "migration stream", "GO message", &eb), -EPROTO);
