@@ -638,6 +638,10 @@ static int live_final(struct save_ctx *s, const struct save_live *lv, struct liv
                     "(ballooning?)", s->domid);
         goto out;
     }
+    /* l->dirty still holds what the last pre-copy round's CLEAN found and
+     * nothing has sent yet; the CLEAN below overwrites the bitmap. */
+    for (uint64_t i = 0; i < l->words; i++)
+        l->deferred[i] |= l->dirty[i];
     rc = xc_shadow_op(s->xch, s->domid, XEN_DOMCTL_SHADOW_OP_CLEAN, l->dirty, s->max_pfn + 1,
                       NULL, s->eb);
     if (rc)
