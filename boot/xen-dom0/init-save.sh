@@ -266,8 +266,12 @@ if [ $only_cross = 0 ] && xl domid hb >/dev/null 2>&1; then
     else
         check "migrate-says-not-live" grep -q "^log-dirty not supported by the hypervisor: migrating with the guest paused" /tmp/mig.out
     fi
-    # xenconsoled names the log when it first sees the domain, as hb--incoming
+    # xenconsoled names the log when it first sees the domain, as hb--incoming;
+    # that log may be created, or get the guest's first line, only after xl
+    # returns: wait for it before choosing (the old log may still get the
+    # source's last beat before its suspend)
     ilog=/var/log/xen/console/guest-hb--incoming.log
+    t0=$(up); while [ ! -s $ilog ] && ! past "$t0" 30; do usleep 200000; done
     if [ -s $ilog ]; then clog=$ilog; mark=0; fi
     if hb_wait $((n0 + 1)) 180; then pass "migrate-hb-counts-on"; else
         fail "migrate-hb-counts-on" "(last $(hb_last) before at $n0; $clog: $(tail -c 300 $clog | tr '\n' '|'))"; fi
