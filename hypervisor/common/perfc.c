@@ -14,7 +14,6 @@
 #include <xen/xmalloc.h>
 
 uint64_t perfc_count[PERFC_NR];
-uint64_t dbg_mx_ns[32], dbg_mx_n[32];
 
 static bool opt_perfc = true;
 boolean_param("perfc", opt_perfc);
@@ -88,8 +87,6 @@ void perfc_reset(void)
     memset(perfc_count, 0, sizeof(perfc_count));
     memset(bucket_ns, 0, sizeof(bucket_ns));
     memset(bucket_n, 0, sizeof(bucket_n));
-    memset(dbg_mx_ns, 0, sizeof(dbg_mx_ns));
-    memset(dbg_mx_n, 0, sizeof(dbg_mx_n));
     idle_ns = 0;
     nr_samples = 0;
     if (start_time)
@@ -173,5 +170,4 @@ void perfc_dump(const char *(*hypercall_name)(unsigned long nr))
         dump_bucket(name, b, total);
     }
     dump_samples();
-    for (int i = 0; i < 32; i++) if (dbg_mx_n[i]) printk("mmuext cmd %d: %lu ops %lu us\n", i, (unsigned long)dbg_mx_n[i], (unsigned long)(dbg_mx_ns[i]/1000));
 }
