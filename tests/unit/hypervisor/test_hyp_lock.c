@@ -250,17 +250,24 @@ Test(hyp_lock, spin_limit_zero_never_halts, .init = two_cpus)
 }
 
 /* Three CPUs hammering the lock with an almost-zero spin limit (most waits
- * halt): mutual exclusion holds and no wake-up is ever lost. */
+ * halt): mutual exclusion holds and no wake-up is ever lost.  They start
+ * together, and every 500th holder sleeps with the lock held, so that the
+ * others wait past the spin limit even when a loaded host runs the threads
+ * one after the other (the halting path was once not taken at all then). */
 #define ROUNDS 20000
 static unsigned long counter;
+static pthread_barrier_t hammer_start;
 
 static void *hammer(void *arg)
 {
     host_test_cpu = (unsigned int)(uintptr_t)arg;
+    pthread_barrier_wait(&hammer_start);
     for (unsigned int i = 0; i < ROUNDS; i++) {
         hyp_lock_acquire();
         unsigned long c = counter;
         __builtin_ia32_pause();
+        if (i % 500 == 0)
+            usleep(200);
         counter = c + 1;
         hyp_lock_release();
     }
@@ -272,10 +279,12 @@ Test(hyp_lock, three_cpus_exclusive_and_no_lost_wakeup, .init = two_cpus, .timeo
     pthread_t t[3];
 
     hyp_lock_spin_limit = 2;
+    pthread_barrier_init(&hammer_start, NULL, 3);
     for (unsigned int i = 0; i < 3; i++)
         pthread_create(&t[i], NULL, hammer, (void *)(uintptr_t)(i + 1));
     for (unsigned int i = 0; i < 3; i++)
         pthread_join(t[i], NULL);
+    pthread_barrier_destroy(&hammer_start);
     cr_expect_eq(counter, 3UL * ROUNDS);
     cr_expect_eq(lost_wakeups, 0);
     cr_expect_gt(hyp_lock_stats.halts, 0, "the halting path was exercised");
