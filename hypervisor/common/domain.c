@@ -184,6 +184,10 @@ int domain_create(domid_t id, unsigned int flags, unsigned int max_vcpus,
     d = xzalloc(struct domain);
     if (d == NULL)
         return -ENOMEM;
+    if (domain_owner_attach(d) != 0) {
+        xfree(d);
+        return -ENOSPC;
+    }
     d->domain_id = id;
     d->is_privileged = (flags & DOMCRF_privileged) != 0;
     d->refcnt = 1;                  /* the domain list's */
@@ -396,6 +400,7 @@ static void domain_free(struct domain *d)
     if (hardware_domain == d)
         hardware_domain = NULL;
     xfree(d->memory_map);
+    domain_owner_detach(d);
     xfree(d);
 }
 

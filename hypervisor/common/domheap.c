@@ -31,6 +31,45 @@ static void owned_pages_changed(struct domain *d, unsigned long before, unsigned
         put_domain(d);
 }
 
+struct domain *domain_owners[DOMAIN_OWNER_SLOTS];
+static unsigned int owner_next = 1;         /* where the search for a free slot starts */
+
+int domain_owner_attach(struct domain *d)
+{
+    /* Round-robin from the last slot taken, so a slot just given back is
+     * the last to be reused (easier to read in a dump). */
+    for (unsigned int n = 0; n < DOMAIN_OWNER_SLOTS - 1; n++) {
+        unsigned int s = owner_next;
+
+        owner_next = owner_next + 1 < DOMAIN_OWNER_SLOTS ? owner_next + 1 : 1;
+        if (domain_owners[s] == NULL) {
+            domain_owners[s] = d;
+            d->owner_slot = s;
+            return 0;
+        }
+    }
+    return -ENOSPC;
+}
+
+void domain_owner_detach(struct domain *d)
+{
+    if (d->owner_slot != 0) {
+        BUG_ON(domain_owners[d->owner_slot] != d);
+        domain_owners[d->owner_slot] = NULL;
+        d->owner_slot = 0;
+    }
+}
+
+void page_set_owner(struct page_info *pg, struct domain *d)
+{
+    if (d == NULL) {
+        pg->owner = 0;
+        return;
+    }
+    BUG_ON(d->owner_slot == 0 || domain_owners[d->owner_slot] != d);
+    pg->owner = d->owner_slot;
+}
+
 static unsigned long outstanding_claims;
 
 unsigned long domheap_outstanding_claims(void)
@@ -118,7 +157,7 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
         outstanding_claims -= used;
     }
     for (unsigned long i = 0; i < n; i++) {
-        pg[i].owner = d;
+        page_set_owner(&pg[i], d);
         pg[i].count_info = PGC_state_inuse | PGC_allocated | 1;
         pg[i].type_info = 0;
         page_list_add(d, &pg[i]);
@@ -131,7 +170,7 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order,
 
 void free_domheap_page(struct page_info *pg)
 {
-    struct domain *d = pg->owner;
+    struct domain *d = page_get_owner(pg);
     bool xenheap = (pg->count_info & PGC_xen_heap) != 0;
 
     BUG_ON(pg->count_info & PGC_count_mask);
@@ -149,7 +188,7 @@ void free_domheap_page(struct page_info *pg)
         spin_unlock(&d->page_alloc_lock);
         owned_pages_changed(d, before, before - 1);   /* may free d: last use */
     }
-    pg->owner = NULL;
+    page_set_owner(pg, NULL);
     pg->type_info = 0;
     if (xenheap) {
         /* It was this domain's alone (shared_info): nobody maps it now. */
@@ -172,7 +211,7 @@ void domheap_release_page(struct page_info *pg)
 void share_xen_page_with_guest(struct page_info *pg, struct domain *d, bool readonly)
 {
     spin_lock(&d->page_alloc_lock);
-    pg->owner = d;
+    page_set_owner(pg, d);
     /* One permanent writable (or plain) type reference: it can never become
      * a page table, and the guest can map it. */
     pg->type_info = (readonly ? PGT_none : PGT_writable_page) | PGT_validated | 1;

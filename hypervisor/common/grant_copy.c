@@ -377,7 +377,7 @@ long cache_flush_one(struct domain *d, const gnttab_cache_flush_t *c)
         return 0;
     if (!mfn_valid(mfn))
         return -EINVAL;
-    owner = mfn_to_page(mfn)->owner;
+    owner = page_get_owner(mfn_to_page(mfn));
     if (owner == NULL || gt_of(owner) == NULL)
         return -EPERM;
     found = owner == d;

@@ -362,7 +362,7 @@ static int16_t transfer_one(struct domain *d, const gnttab_transfer_t *op)
     if (!mfn_valid(op->mfn))
         return GNTST_bad_page;
     pg = mfn_to_page(op->mfn);
-    if (pg->owner != d || (pg->count_info & PGC_xen_heap) ||
+    if (page_get_owner(pg) != d || (pg->count_info & PGC_xen_heap) ||
         !(pg->count_info & PGC_allocated) || (pg->count_info & PGC_count_mask) != 1 ||
         (pg->type_info & PGT_count_mask) != 0)
         return GNTST_bad_page;

@@ -113,7 +113,7 @@ int memory_exchange_chunk(struct domain *d, const xen_pfn_t *in, unsigned int nr
             if (!mfn_valid(m))
                 return -EINVAL;
             pg = mfn_to_page(m);
-            if (pg->owner != d || (pg->count_info & PGC_xen_heap) ||
+            if (page_get_owner(pg) != d || (pg->count_info & PGC_xen_heap) ||
                 !(pg->count_info & PGC_allocated) ||
                 (pg->count_info & PGC_count_mask) != 1 ||
                 (pg->type_info & PGT_count_mask) != 0)

@@ -69,7 +69,7 @@ static void free_block(mfn_t mfn, unsigned int order)
             panic("page_alloc: double free of mfn %#llx\n", (unsigned long long)(mfn + i));
         pg->count_info = PGC_state_free;
         pg->type_info = 0;
-        pg->owner = NULL;
+        pg->owner = 0;
         pg->order = ORDER_TAIL;
         pg->flags = PGF_heap;
         pg->next = pg->prev = PAGE_LIST_NULL;
@@ -165,7 +165,7 @@ struct page_info *alloc_heap_pages(unsigned int order, unsigned int memflags)
         ASSERT(page_state_is(pg, free));
         pg->count_info = PGC_state_inuse;
         pg->type_info = 0;
-        pg->owner = NULL;
+        pg->owner = 0;
         pg->order = 0;
         pg->flags = PGF_heap;
         pg->next = pg->prev = PAGE_LIST_NULL;

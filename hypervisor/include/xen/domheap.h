@@ -45,7 +45,7 @@ static inline bool get_page(struct page_info *pg, const struct domain *d)
 {
     uint64_t x = pg->count_info;
 
-    if (unlikely((pg->owner != d) | (d == NULL) | ((x & PGC_state) != PGC_state_inuse) |
+    if (unlikely((page_get_owner(pg) != d) | (d == NULL) | ((x & PGC_state) != PGC_state_inuse) |
                  ((x & PGC_count_mask) == 0) | (((x + 1) & PGC_count_mask) == 0)))
         return false;
     pg->count_info = x + 1;

@@ -23,12 +23,17 @@ struct domain;
 struct page_info {
     /* PGC_* flags in the top bits, general reference count below.  32 bits
      * each, as the frame table costs sizeof(this) for every frame of RAM
-     * (32 bytes: 16 MiB of a 2 GiB host, Xen's figure). */
+     * (24 bytes: 12 MiB of a 2 GiB host; Xen's 32 bytes make 16). */
     uint32_t count_info;
     /* PGT_* type in the top bits, PGT_ flags, type count below (PV MMU).
      * xmalloc pool pages: objects in use and the free-list head. */
     uint32_t type_info;
-    struct domain *owner;
+    /* The owning domain's slot in domain_owners[] (0 = none): 2 bytes where a
+     * pointer takes 8.  Read it with page_get_owner(), set it with
+     * page_set_owner(). */
+    uint16_t owner;
+    /* PGF_* software flags (allocator-private). */
+    uint16_t flags;
     /* Free: buddy free-list links (frame numbers, PAGE_LIST_NULL = none).
      * xmalloc pool pages: partial-page list links. */
     uint32_t next, prev;
@@ -41,9 +46,28 @@ struct page_info {
          * linear references cannot chain or loop.  0 while allocated. */
         int32_t linear_pt_count;
     };
-    /* PGF_* software flags (allocator-private). */
-    uint32_t flags;
 };
+_Static_assert(sizeof(struct page_info) == 24, "the frame table's size is counted on");
+
+/*
+ * Page owners.  A domain takes a slot when it is created and gives it back
+ * when its structure is freed, which happens only after its last frame (each
+ * owned frame holds a domain reference), so a frame's slot always names a
+ * live domain.  Slot 0 stays NULL: a frame with owner 0 has none.
+ */
+#define DOMAIN_OWNER_SLOTS  1024            /* domains existing at once, dying ones included */
+extern struct domain *domain_owners[DOMAIN_OWNER_SLOTS];
+
+static inline struct domain *page_get_owner(const struct page_info *pg)
+{
+    return domain_owners[pg->owner];
+}
+
+/* d NULL: no owner. */
+void page_set_owner(struct page_info *pg, struct domain *d);
+/* Take a slot for a new domain (-ENOSPC when all are taken); give it back. */
+int  domain_owner_attach(struct domain *d);
+void domain_owner_detach(struct domain *d);
 
 #define PAGE_LIST_NULL      0xffffffffu
 
@@ -78,7 +102,7 @@ struct page_info {
 /* flags (software, allocator-private) */
 #define PGF_xmalloc_pool    (1u << 0)       /* xmalloc size-class page */
 #define PGF_xmalloc_large   (1u << 1)       /* head of an xmalloc large block */
-#define PGF_heap            (1u << 31)      /* given to the allocator by heap_init_pages */
+#define PGF_heap            (1u << 15)      /* given to the allocator by heap_init_pages */
 
 #define MAX_ORDER           20              /* largest block: 2^20 pages = 4 GiB */
 

@@ -92,6 +92,7 @@ struct domain {
     xen_domain_handle_t handle;           /* UUID from the toolstack */
     struct domain      *next_in_list;     /* global domain list, by id */
     unsigned int        refcnt;
+    uint16_t            owner_slot;       /* its frames' page_info.owner (domain_owners[]) */
 
     /* vCPUs */
     struct sched_dom    sched;            /* weight, cap (the scheduling policy) */

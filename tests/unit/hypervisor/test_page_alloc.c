@@ -46,7 +46,7 @@ static void assert_block(struct page_info *pg, unsigned order)
     for (unsigned long i = 0; i < (1UL << order); i++) {
         cr_assert(page_state_is(&pg[i], inuse));
         cr_assert_eq(pg[i].type_info, 0);
-        cr_assert_null(pg[i].owner);
+        cr_assert_eq(pg[i].owner, 0);
     }
 }
 

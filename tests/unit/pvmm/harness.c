@@ -31,6 +31,7 @@ void h_setup(void)
 
         cr_assert(d && v);
         d->domain_id = i;
+        cr_assert_eq(domain_owner_attach(d), 0);   /* as domain_create does */
         d->is_privileged = i == 0;
         d->max_pages = 200;
         d->page_list_head = PAGE_LIST_NULL;
@@ -53,6 +54,7 @@ void h_teardown(void)
     for (int i = 0; i < H_NR_DOMS; i++) {
         grant_table_destroy(hdom[i]);
         free(hdom[i]->vcpu[0]);
+        domain_owner_detach(hdom[i]);
         free(hdom[i]);
     }
     fm_fini();

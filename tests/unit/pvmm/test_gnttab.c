@@ -89,7 +89,7 @@ Test(gnttab, setup_and_query)
     gnttab_setup_table(D1, &op, frames);
     cr_assert_eq(op.status, GNTST_okay);
     for (int i = 0; i < 4; i++) {
-        cr_expect_eq(frame_table[frames[i]].owner, D1, "frame %d shared with the guest", i);
+        cr_expect_eq(page_get_owner(&frame_table[frames[i]]), D1, "frame %d shared with the guest", i);
         cr_expect_eq(h_type(frames[i]), PGT_writable_page, "the guest maps it writable");
     }
     gnttab_query_size(D1, &q);
@@ -240,7 +240,7 @@ Test(gnttab, granter_death_keeps_mapped_frame_until_unmap)
     gnttab_release_mappings(D1);
     pv_relinquish_pagetables(D1);
     domain_relinquish_memory(D1);
-    cr_expect_eq(frame_table[page].owner, D1, "still allocated: it is mapped");
+    cr_expect_eq(page_get_owner(&frame_table[page]), D1, "still allocated: it is mapped");
     cr_expect_eq(h_count(page), 1);
     free_before = heap_free_pages();
     cr_assert_eq(unmap(D2, op.handle), GNTST_okay);
@@ -836,7 +836,7 @@ Test(gnttab, v2_to_v1_waits_for_the_status_frames_to_be_unmapped)
     cr_expect_eq(set_version(D1, 1), 0);
     cr_expect_eq(D1->grant_table->nr_status_frames, 0);
     cr_expect_eq(D1->xenheap_pages, free_before - 1, "the status frame went back to the heap");
-    cr_expect_null(frame_table[smfn].owner);
+    cr_expect_null(page_get_owner(&frame_table[smfn]));
     {
         grant_entry_v1_t *v1 = (grant_entry_v1_t *)gt;
 
@@ -952,7 +952,7 @@ Test(gnttab, transfer_refuses_what_cannot_be_taken)
     cr_expect_eq(t[1].status, GNTST_bad_page, "another domain's frame");
     cr_expect_eq(t[2].status, GNTST_bad_page, "a mapped frame cannot be taken");
     cr_expect_eq(t[3].status, GNTST_general_error, "moving a page is not offered");
-    cr_expect_eq(mfn_to_page(idle)->owner, D1, "the page stays the caller's");
+    cr_expect_eq(page_get_owner(mfn_to_page(idle)), D1, "the page stays the caller's");
 }
 
 /* A device-only, read-only map: no PTE is needed, so it can be repeated. */

@@ -412,7 +412,7 @@ Test(pvmm, foreign_mapping_by_dom0_outlives_the_owner)
     pv_relinquish_pagetables(D2);
     domain_relinquish_memory(D2);
     cr_expect_eq(h_count(guest_page), 1);
-    cr_expect_eq(frame_table[guest_page].owner, D2);
+    cr_expect_eq(page_get_owner(&frame_table[guest_page]), D2);
     free_before = heap_free_pages();
     cr_assert_eq(mmu(D0, D0, l1, 10, 0, 0), 0);
     cr_expect_eq(heap_free_pages(), free_before + 1, "freed on the last unmap");
@@ -595,14 +595,14 @@ Test(pvmm, guest_entries_get_the_user_bit)
 /* The frame table costs sizeof(struct page_info) for every frame of RAM:
  * 32 bytes, with 32-bit counts whose overflow is refused, never wrapped
  * into the flag bits above them. */
-Test(pvmm, page_info_is_32_bytes_and_counts_saturate)
+Test(pvmm, page_info_is_24_bytes_and_counts_saturate)
 {
     mfn_t l4 = h_build_tables(D1, 1, NULL, NULL, NULL, NULL);
     mfn_t m = h_alloc(D1);
     struct page_info *pg = &frame_table[m];
     uint32_t c0, t0;
 
-    cr_assert_eq(sizeof(struct page_info), 32);
+    cr_assert_eq(sizeof(struct page_info), 24);
     (void)l4;
     /* general count one short of its maximum: one more reference, then no more */
     c0 = pg->count_info;

@@ -52,7 +52,7 @@ Test(memop, populate_hands_back_mfns_and_sets_m2p)
     cr_assert_eq(memop(d, XENMEM_populate_physmap, &r), 4);
     cr_expect_eq(d->tot_pages, 4);
     for (int i = 0; i < 4; i++) {
-        cr_expect_eq(frame_table[list[i]].owner, d);
+        cr_expect_eq(page_get_owner(&frame_table[list[i]]), d);
         cr_expect_eq(h_m2p[list[i]], (unsigned long)(10 + i), "M2P of mfn %lu", list[i]);
     }
     domain_kill(d);
@@ -167,10 +167,10 @@ Test(memop, exchange_for_a_contiguous_extent_and_back)
     cr_assert_eq(memop(d, XENMEM_exchange, &x), 0);
     cr_expect_eq(x.nr_exchanged, 4);
     cr_expect_eq(out[0] % 4, 0, "one order-2 extent");
-    cr_expect_eq(frame_table[out[0]].owner, d);
+    cr_expect_eq(page_get_owner(&frame_table[out[0]]), d);
     cr_expect_eq(h_m2p[out[0] + 3], 103);
     for (int i = 0; i < 4; i++)
-        cr_expect_null(frame_table[old[i]].owner, "inputs freed");
+        cr_expect_null(page_get_owner(&frame_table[old[i]]), "inputs freed");
     cr_expect_eq(d->tot_pages, 4);
 
     /* And back into four single frames. */
@@ -199,7 +199,7 @@ Test(memop, exchange_refuses_frames_in_use)
     x.out = resv(out, 1, 1, DOMID_SELF);
     cr_expect_eq(memop(d, XENMEM_exchange, &x), -EINVAL);
     cr_expect_eq(x.nr_exchanged, 0);
-    cr_expect_eq(frame_table[in[0]].owner, d, "nothing given up");
+    cr_expect_eq(page_get_owner(&frame_table[in[0]]), d, "nothing given up");
     put_page(mfn_to_page(in[1]));
 
     r = resv(theirs, 1, 0, DOMID_SELF);
@@ -306,7 +306,7 @@ Test(memop, released_frame_loses_its_pin)
     pin.arg1.mfn = list[0];
     cr_assert_eq(pv_mmuext_op_one(d->vcpu[0], &pin, d), 0);
     cr_assert_eq(memop(d, XENMEM_decrease_reservation, &r), 1);
-    cr_expect_null(frame_table[list[0]].owner, "unpinned and freed");
+    cr_expect_null(page_get_owner(&frame_table[list[0]]), "unpinned and freed");
     domain_kill(d);
 }
 
@@ -437,7 +437,7 @@ Test(memop, balloon_down_and_up_keeps_the_books)
     cr_expect_eq(heap_free_pages(), free0 + 8, "the frames went back to the heap");
     for (int i = 0; i < 8; i++) {
         cr_expect_eq(h_m2p[out[i]], INVALID_M2P, "stale M2P of mfn %lu", out[i]);
-        cr_expect_null(frame_table[out[i]].owner, "mfn %lu still owned", out[i]);
+        cr_expect_null(page_get_owner(&frame_table[out[i]]), "mfn %lu still owned", out[i]);
     }
     /* giving the same frames again is refused: they are not the guest's */
     cr_expect_eq(memop(d, XENMEM_decrease_reservation, &r), 0);
@@ -461,7 +461,7 @@ Test(memop, balloon_down_and_up_keeps_the_books)
     cr_expect_eq(d->tot_pages, 32);
     cr_expect_eq(heap_free_pages(), free0);
     for (int i = 0; i < 6; i++) {
-        cr_expect_eq(frame_table[again[i]].owner, d);
+        cr_expect_eq(page_get_owner(&frame_table[again[i]]), d);
         cr_expect_eq(h_m2p[again[i]], (unsigned long)(26 + i), "M2P of mfn %lu", again[i]);
     }
     domain_kill(d);
@@ -489,9 +489,52 @@ Test(memop, balloon_batch_stops_at_a_foreign_frame)
     cr_expect_eq(memop(d, XENMEM_decrease_reservation, &r), 2);
     cr_expect_eq(d->tot_pages, 2);
     cr_expect_eq(e->tot_pages, 1, "the other domain keeps its frame");
-    cr_expect_eq(frame_table[mine[2]].owner, d, "nothing after the bad entry is freed");
+    cr_expect_eq(page_get_owner(&frame_table[mine[2]]), d, "nothing after the bad entry is freed");
     cr_expect_eq(heap_free_pages(), free0 + 2);
     domain_kill(d);
     domain_kill(e);
     cr_expect_eq(heap_free_pages(), initial_free);
+}
+
+/*
+ * Frames name their owner by a 16-bit slot (struct page_info is 24 bytes):
+ * a slot stays with its domain until the structure is freed, even while the
+ * domain is dying with a frame still mapped, so the frame never names a
+ * newer domain; when every slot is taken createdomain fails cleanly.
+ */
+Test(memop, owner_slots_outlive_a_dying_domain_and_run_out_cleanly)
+{
+    static struct domain *ds[DOMAIN_OWNER_SLOTS];
+    struct domain *d0 = mk(0, true), *d = mk(3, false), *e;
+    xen_pfn_t list[1] = { 0 };
+    struct xen_memory_reservation r = resv(list, 1, 0, DOMID_SELF);
+    struct page_info *held;
+    unsigned int n = 0, slot = d->owner_slot;
+    int rc;
+
+    cr_assert_neq(slot, 0);
+    cr_assert_eq(memop(d, XENMEM_populate_physmap, &r), 1);
+    held = mfn_to_page(list[0]);
+    cr_expect_eq(held->owner, slot);
+    cr_assert(get_page(held, d), "the mapping's reference");
+    cr_assert_eq(domain_kill(d), 0);
+
+    /* Fill every other slot: the dying domain's is not handed out. */
+    while ((rc = domain_create(100 + n, 0, 1, &ds[n])) == 0) {
+        cr_expect_neq(ds[n]->owner_slot, slot, "slot %u reused while its domain lives", slot);
+        n++;
+    }
+    cr_expect_eq(rc, -ENOSPC);
+    cr_expect_eq(n, DOMAIN_OWNER_SLOTS - 3, "slot 0 and dom0's and the dying domain's are taken");
+    cr_expect_eq(page_get_owner(held), d, "the mapped frame still names its owner");
+    cr_expect_null(get_domain_by_id(100 + n), "the refused domain is not listed");
+
+    put_page(held);                         /* its domain goes: one slot free */
+    cr_assert_eq(domain_create(100 + n, 0, 1, &e), 0);
+    cr_expect_eq(e->owner_slot, slot);
+    domain_kill(e);
+    for (unsigned int i = 0; i < n; i++)
+        domain_kill(ds[i]);
+    domain_kill(d0);
+    cr_expect_eq(heap_free_pages(), initial_free, "every frame back");
 }

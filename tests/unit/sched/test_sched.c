@@ -57,7 +57,7 @@ Test(sched, create_sets_up_start_of_day_state)
     cr_expect_eq(domain_create(0x7ff0, 0, 1, &dup), -EINVAL);
     cr_expect_eq(domain_create(5, 0, 0, &dup), -EINVAL);
     cr_expect_eq(domain_create(5, 0, MAX_VIRT_CPUS + 1, &dup), -EINVAL);
-    cr_expect_eq(frame_table[d->shared_info_mfn].owner, d, "shared_info is the guest's to map");
+    cr_expect_eq(page_get_owner(&frame_table[d->shared_info_mfn]), d, "shared_info is the guest's to map");
     for (int i = 0; i < 3; i++)
         cr_expect_eq(d->vcpu[i]->vcpu_info->evtchn_upcall_mask, 1, "events masked at start");
     cr_expect_not(d->vcpu[0]->pause_flags & VPF_down);

@@ -523,7 +523,7 @@ bool mfn_is_io(mfn_t mfn)
     if (!mfn_valid(mfn))
         return true;
     return !(mfn_to_page(mfn)->count_info & (PGC_allocated | PGC_xen_heap)) &&
-           mfn_to_page(mfn)->owner == NULL && !(mfn_to_page(mfn)->flags & PGF_heap);
+           mfn_to_page(mfn)->owner == 0 && !(mfn_to_page(mfn)->flags & PGF_heap);
 }
 
 bool domain_has_io_rights(const struct domain *d)

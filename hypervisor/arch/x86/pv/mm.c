@@ -262,7 +262,7 @@ static int get_linear_pagetable(pte_t e, unsigned int level, mfn_t ptmfn, struct
         return -EINVAL;
     if (mfn == ptmfn)
         return 0;
-    if (ptpg->owner != d)
+    if (page_get_owner(ptpg) != d)
         return -EINVAL;
     pg = get_page_from_mfn(mfn, d);
     if (pg == NULL)
@@ -351,7 +351,7 @@ static void put_entry(pte_t e, unsigned int level, mfn_t ptmfn, struct domain *d
 
 static int validate_table(struct page_info *pg, uint64_t type)
 {
-    struct domain *d = pg->owner;
+    struct domain *d = page_get_owner(pg);
     unsigned int level, i;
     pte_t *t;
     int rc = 0;
@@ -386,7 +386,7 @@ static int validate_table(struct page_info *pg, uint64_t type)
 
 static void devalidate_table(struct page_info *pg, uint64_t type)
 {
-    struct domain *d = pg->owner;
+    struct domain *d = page_get_owner(pg);
     unsigned int level;
     pte_t *t = map_frame(page_to_mfn(pg));
 
@@ -766,7 +766,7 @@ static pte_t *grant_l1e(struct vcpu *v, uint64_t addr, uint32_t flags)
         if (!mfn_valid(mfn) || (addr & 7))
             return NULL;
         pg = mfn_to_page(mfn);
-        if (pg->owner != v->domain || PGT_type(pg->type_info) != PGT_l1_page_table ||
+        if (page_get_owner(pg) != v->domain || PGT_type(pg->type_info) != PGT_l1_page_table ||
             PGT_count(pg->type_info) == 0 || !(pg->type_info & PGT_validated))
             return NULL;
         return (pte_t *)((char *)map_frame(mfn) + (addr & (PAGE_SIZE - 1)));

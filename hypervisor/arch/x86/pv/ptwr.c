@@ -342,7 +342,7 @@ int pv_ptwr_fault(struct vcpu *v, unsigned long cr2, struct cpu_user_regs *regs)
     if (!mfn_valid(target))
         return -EINVAL;
     pg = mfn_to_page(target);
-    if (pg->owner != d || (pg->type_info & PGT_type_mask) != PGT_l1_page_table ||
+    if (page_get_owner(pg) != d || (pg->type_info & PGT_type_mask) != PGT_l1_page_table ||
         !(pg->type_info & PGT_validated) || (pg->type_info & PGT_count_mask) == 0)
         return -EINVAL;
 
