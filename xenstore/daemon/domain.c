@@ -505,6 +505,10 @@ int domain_release(uint32_t domid)
         d->conn = NULL;
         c->dom = NULL;
         c->dead = true;
+        /* Reap it (unmap the ring, unbind the port) on this pass: a dead
+         * guest never kicks again, and its mapped page would keep it a
+         * zombie. */
+        conn_mark_dirty(c);
     }
     if (domid != 0 && !xsd_keep_orphans)
         disown_nodes(domid);
