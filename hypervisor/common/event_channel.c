@@ -65,6 +65,16 @@ struct evtchn *evtchn_from_port(const struct domain *d, evtchn_port_t port)
 }
 
 /*
+ * A port inside an allocated bucket is valid but may be free (closed) or the
+ * reserved port 0.  Such a port is "not usable", as Xen's evtchn_usable():
+ * unmask leaves it alone, set_priority answers -EACCES and poll -EINVAL.
+ */
+static bool evtchn_usable(const struct evtchn *chn)
+{
+    return chn->state != ECS_FREE && chn->state != ECS_RESERVED;
+}
+
+/*
  * Find the lowest free port, allocating its bucket if needed.  The port stays
  * ECS_FREE until the caller sets its state, so an error after this call
  * needs no undo.
@@ -611,6 +621,8 @@ int evtchn_unmask(struct domain *d, evtchn_port_t port)
         rc = -EINVAL;
         goto out;
     }
+    if (!evtchn_usable(chn))
+        goto out;               /* 0, its mask bit untouched (Xen) */
     if (d->evtchn_fifo != NULL) {
         evtchn_fifo_unmask(d, chn, port);
         goto out;
@@ -627,6 +639,21 @@ int evtchn_unmask(struct domain *d, evtchn_port_t port)
                           (unsigned long *)&v->vcpu_info->evtchn_pending_sel))
         vcpu_mark_events_pending(v);
 out:
+    spin_unlock(&evtchn_lock);
+    return rc;
+}
+
+/* SCHEDOP_poll's look at one port, as Xen's evtchn_port_poll(): -EINVAL
+ * for a port that is not valid or not in use, else whether it is pending. */
+int evtchn_port_poll(const struct domain *d, evtchn_port_t port)
+{
+    const struct evtchn *chn;
+    int rc = -EINVAL;
+
+    spin_lock(&evtchn_lock);
+    chn = evtchn_from_port(d, port);
+    if (chn != NULL && evtchn_usable(chn))
+        rc = evtchn_is_pending(d, port);
     spin_unlock(&evtchn_lock);
     return rc;
 }
@@ -699,8 +726,10 @@ static int evtchn_expand_array(struct domain *d, uint64_t gfn)
     return rc;
 }
 
-/* EVTCHNOP_set_priority: FIFO only (2-level: -ENOSYS, as Xen). */
-static int evtchn_set_priority(struct domain *d, const evtchn_set_priority_t *sp)
+/* EVTCHNOP_set_priority: FIFO only (2-level: -ENOSYS, as Xen).  Xen's
+ * order: no such port -EINVAL, 2-level -ENOSYS, a closed port -EACCES,
+ * then the priority itself. */
+int evtchn_set_priority(struct domain *d, const evtchn_set_priority_t *sp)
 {
     struct evtchn *chn;
     int rc;
@@ -711,6 +740,8 @@ static int evtchn_set_priority(struct domain *d, const evtchn_set_priority_t *sp
         rc = -EINVAL;
     else if (d->evtchn_fifo == NULL)
         rc = -ENOSYS;
+    else if (!evtchn_usable(chn))
+        rc = -EACCES;
     else
         rc = evtchn_fifo_set_priority(chn, sp->priority);
     spin_unlock(&evtchn_lock);

@@ -316,9 +316,13 @@ int sched_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr, uint
     if (nr > ARRAY_SIZE(v->poll_ports))
         return -EINVAL;
     for (unsigned int i = 0; i < nr; i++) {
-        if (!port_is_valid(d, ports[i]))
-            return -EINVAL;     /* no bucket behind it (XSA-221: never look there) */
-        if (evtchn_is_pending(d, ports[i]))
+        /* No bucket behind it (XSA-221: never look there) or a closed port:
+         * -EINVAL, as Xen. */
+        int rc = evtchn_port_poll(d, ports[i]);
+
+        if (rc < 0)
+            return rc;
+        if (rc > 0)
             return 0;
     }
     for (unsigned int i = 0; i < nr; i++)

@@ -63,6 +63,8 @@ int evtchn_send(struct domain *d, evtchn_port_t port);
 int evtchn_status(struct domain *d, evtchn_status_t *s);
 int evtchn_bind_vcpu(struct domain *d, evtchn_port_t port, unsigned int vcpu_id);
 int evtchn_unmask(struct domain *d, evtchn_port_t port);
+int evtchn_set_priority(struct domain *d, const evtchn_set_priority_t *sp);
+int evtchn_port_poll(const struct domain *d, evtchn_port_t port);
 int evtchn_reset(struct domain *d, domid_t dom);
 
 /* Senders inside the hypervisor. */

@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <xen/errno.h>
+#include <xen/bitops.h>
 #include "harness.h"
 
 #define D0 hdom[0]
@@ -189,6 +190,28 @@ Test(evtchn, unmask_without_pending_delivers_nothing)
     cr_assert_eq(evtchn_unmask(D2, p2), 0);
     cr_expect_eq(h_upcall(D2, 0), 0);
     cr_expect_eq(kicks[2][0], 0);
+}
+
+/*
+ * Regression (guest test evtchn_storm, Xen 4.17's answer): EVTCHNOP_unmask of
+ * a closed port is 0 and does nothing.  It cleared the mask bit and, with
+ * a pending bit the guest had left there, raised the selector and upcall.
+ */
+Test(evtchn, unmask_of_closed_port_does_nothing)
+{
+    evtchn_port_t p = alloc_unbound(D1, DOMID_SELF, 0);
+
+    cr_assert_eq(evtchn_close(D1, p), 0);
+    h_mask(D1, p);
+    set_bit(p, (unsigned long *)D1->shared_info->evtchn_pending);
+    cr_expect_eq(evtchn_unmask(D1, p), 0);
+    cr_expect(test_bit(p, (unsigned long *)D1->shared_info->evtchn_mask), "mask bit kept");
+    cr_expect_not(h_sel(D1, 0, p));
+    cr_expect_eq(h_upcall(D1, 0), 0);
+    cr_expect_eq(kicks[1][0], 0);
+    h_mask(D1, 0);
+    cr_expect_eq(evtchn_unmask(D1, 0), 0, "reserved port 0");
+    cr_expect(test_bit(0, (unsigned long *)D1->shared_info->evtchn_mask));
 }
 
 Test(evtchn, send_on_unbound_is_dropped_and_others_refused)

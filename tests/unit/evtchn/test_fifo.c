@@ -303,3 +303,42 @@ Test(fifo, set_priority_hypercall_on_2level_is_enosys)
     sp.port = 4000;
     cr_expect_eq(do_event_channel_op(EVTCHNOP_set_priority, h), -EINVAL, "bad port first");
 }
+
+/*
+ * Regression (guest test evtchn_storm, answers seen on Xen 4.17): a closed
+ * port is not usable.  set_priority of it was 0 (or -EINVAL for a bad
+ * priority) where Xen answers -EACCES before looking at the priority, and
+ * EVTCHNOP_unmask of it linked a PENDING word the guest had left there
+ * onto a queue, which Xen never does for a port that is not in use.
+ */
+Test(fifo, closed_port_is_not_usable)
+{
+    evtchn_port_t a, b;
+    evtchn_set_priority_t sp;
+    evtchn_unmask_t um;
+    XEN_GUEST_HANDLE_PARAM(void) hp = { &sp }, hu = { &um };
+
+    fifo_on();
+    a = ipi(D1, 0);
+    b = ipi(D1, 0);
+    cr_assert_eq(evtchn_close(D1, a), 0);
+    h_set_current(D1, 0);
+    sp = (evtchn_set_priority_t){ .port = a, .priority = 3 };
+    cr_expect_eq(do_event_channel_op(EVTCHNOP_set_priority, hp), -EACCES, "closed port");
+    sp.priority = 16;
+    cr_expect_eq(do_event_channel_op(EVTCHNOP_set_priority, hp), -EACCES,
+                 "closed port: -EACCES before the priority is checked");
+    sp = (evtchn_set_priority_t){ .port = 0, .priority = 3 };
+    cr_expect_eq(do_event_channel_op(EVTCHNOP_set_priority, hp), -EACCES, "reserved port 0");
+    sp = (evtchn_set_priority_t){ .port = b, .priority = 3 };
+    cr_expect_eq(do_event_channel_op(EVTCHNOP_set_priority, hp), 0, "a bound port");
+    sp = (evtchn_set_priority_t){ .port = EVTCHN_MAX_NR, .priority = 3 };
+    cr_expect_eq(do_event_channel_op(EVTCHNOP_set_priority, hp), -EINVAL, "out of range");
+
+    /* The guest leaves PENDING|MASKED in the closed port's word. */
+    *word(D1, 1, a) = P | M;
+    um.port = a;
+    cr_expect_eq(do_event_channel_op(EVTCHNOP_unmask, hu), 0);
+    cr_expect_eq(*word(D1, 1, a), P | M, "a closed port's word is left alone");
+    cr_expect_eq(cb_of(D1, 0, 0)->head[EVTCHN_FIFO_PRIORITY_DEFAULT], 0, "nothing queued");
+}

@@ -260,6 +260,20 @@ Test(sched, poll_rules)
     cr_expect_eq(sched_poll(v, ports, 2, 0), -EINVAL, "port without a bucket");
     cr_expect_not(v->pause_flags & VPF_blocked);
     cr_expect_eq(sched_poll(v, ports, 129, 0), -EINVAL, "too many ports");
+    /* Regression (guest test evtchn_storm, Xen 4.17's answer): a closed
+     * port inside an allocated bucket is refused too; it was polled (and
+     * the vCPU blocked until the timeout). */
+    {
+        evtchn_bind_ipi_t other = { .vcpu = 0 };
+
+        cr_assert_eq(evtchn_bind_ipi(a, &other), 0);
+        cr_assert_eq(evtchn_close(a, other.port), 0);
+        ports[1] = other.port;
+        cr_expect_eq(sched_poll(v, ports, 2, 0), -EINVAL, "closed port");
+        ports[1] = 0;
+        cr_expect_eq(sched_poll(v, ports, 2, 0), -EINVAL, "reserved port 0");
+        cr_expect_not(v->pause_flags & VPF_blocked);
+    }
     /* Masked port: poll still wakes on it. */
     set_bit(ipi.port, (unsigned long *)a->shared_info->evtchn_mask);
     cr_assert_eq(sched_poll(v, ports, 1, 0), 0);
