@@ -18,6 +18,11 @@
  *    upcall;
  *  - EVTCHNOP_reset of itself while ports are bound and pending: everything
  *    closed and not pending, the VIRQs bindable again, port 1 first again;
+ *  - interdomain channels with itself (DOMID_SELF or its own id): both
+ *    ends' status, the binder's port pending, sends both ways, one end
+ *    closed leaves the other unbound (and it drops sends), 1000 rebinds
+ *    of the orphan, reset with the loop bound and pending; binding a port
+ *    made out to another domain, a missing domain, port 0 or 4096 refused;
  *  - FIFO: init_control, expand_array up to the last page (128 pages:
  *    2^17 ports) and -ENOSPC beyond, set_priority on closed ports
  *    (-EACCES, before the priority is looked at) and out-of-range ones
@@ -464,6 +469,118 @@ static void state_abuse(void)
     clear_all_pending();
 }
 
+static long bind_inter(domid_t rdom, uint32_t rport, uint32_t *port)
+{
+    struct evtchn_bind_interdomain b = { .remote_dom = rdom, .remote_port = rport,
+                                         .local_port = ~0u };
+    long rc = ev(EVTCHNOP_bind_interdomain, &b);
+
+    *port = b.local_port;
+    return rc;
+}
+
+static void expect_inter(uint32_t port, uint32_t peer, const char *when)
+{
+    struct evtchn_status s;
+
+    CHECK_RC("status", ev_status(port, &s), 0);
+    if (s.status != EVTCHNSTAT_interdomain || s.u.interdomain.dom != 0 ||
+        s.u.interdomain.port != peer)
+        test_fail("%s: port %u status %u dom %u port %u, expected interdomain (0, %u)",
+                  when, port, s.status, s.u.interdomain.dom, s.u.interdomain.port, peer);
+}
+
+static void expect_unbound(uint32_t port, domid_t remote, const char *when)
+{
+    struct evtchn_status s;
+
+    CHECK_RC("status", ev_status(port, &s), 0);
+    if (s.status != EVTCHNSTAT_unbound || s.u.unbound.dom != remote)
+        test_fail("%s: port %u status %u dom %u, expected unbound for %u",
+                  when, port, s.status, s.u.unbound.dom, remote);
+}
+
+/*
+ * Interdomain channels of the domain with itself (Xen allows them: DOMID_SELF
+ * or its own id as the remote), bound and closed over and over, and the
+ * errors of binding to what is not an unbound port made out to us.
+ */
+static void loopback(void)
+{
+    struct evtchn_alloc_unbound a = { .dom = 5, .remote_dom = DOMID_SELF };
+    uint32_t p, q, r, x;
+    unsigned int bad = 0;
+
+    clear_all_pending();
+    CHECK_RC("alloc_unbound in domain 5 (none)", ev(EVTCHNOP_alloc_unbound, &a), -XEN_ESRCH);
+    a = (struct evtchn_alloc_unbound){ .dom = DOMID_SELF, .remote_dom = 5 };
+    CHECK_RC("alloc_unbound for remote domain 5 (none)", ev(EVTCHNOP_alloc_unbound, &a), 0);
+    x = a.port;
+    expect_unbound(x, 5, "made out to domain 5");
+    CHECK_RC("bind to a port made out to domain 5", bind_inter(DOMID_SELF, x, &q), -XEN_EINVAL);
+    CHECK_RC("bind to domain 5 (none)", bind_inter(5, 1, &q), -XEN_ESRCH);
+    CHECK_RC("bind to port 4096", bind_inter(DOMID_SELF, NPORTS, &q), -XEN_EINVAL);
+    CHECK_RC("bind to port 0", bind_inter(DOMID_SELF, 0, &q), -XEN_EINVAL);
+
+    CHECK_RC("alloc_unbound to self", alloc_self(&p), 0);
+    CHECK_RC("bind_interdomain to self", bind_inter(DOMID_SELF, p, &q), 0);
+    expect_inter(p, q, "loopback");
+    expect_inter(q, p, "loopback");
+    if (!pending(q) || pending(p))
+        test_fail("after the bind: binder's port %u pending %d, other %u pending %d (expected 1/0)",
+                  q, pending(q), p, pending(p));
+    clear_all_pending();
+    CHECK_RC("send on one end", ev_send(q), 0);
+    if (!pending(p) || pending(q))
+        test_fail("send on %u: peer %u not pending, or itself pending", q, p);
+    clear_all_pending();
+    CHECK_RC("send on the other end", ev_send(p), 0);
+    if (!pending(q))
+        test_fail("send on %u: peer %u not pending", p, q);
+    CHECK_RC("bind to a bound port", bind_inter(DOMID_SELF, p, &r), -XEN_EINVAL);
+    CHECK_RC("bind to a bound port by own id", bind_inter(0, q, &r), -XEN_EINVAL);
+    CHECK_RC("close one end", ev_close(p), 0);
+    expect_unbound(q, 0, "peer closed");
+    /* the event already delivered to the surviving end stays (Xen) */
+    if (!pending(q))
+        test_fail("closing the other end cleared the pending event of %u", q);
+    clear_all_pending();
+    CHECK_RC("send on the orphaned end (dropped)", ev_send(q), 0);
+    /* the orphan is bindable again, and gets the lowest free port */
+    for (unsigned int i = 0; i < 1000 && bad < 5; i++) {
+        long rc = bind_inter(0, q, &r);
+
+        if (rc != 0 || r != p) {
+            test_fail("loopback round %u: bind %ld port %u (expected %u)", i, rc, r, p);
+            bad++;
+            break;
+        }
+        if (ev_send(r) != 0 || ev_send(q) != 0 || ev_close(r) != 0) {
+            test_fail("loopback round %u: send/close failed", i);
+            bad++;
+        }
+    }
+    expect_unbound(q, 0, "after the loopback rounds");
+    clear_all_pending();
+    /* reset with a loopback channel bound and both ends pending */
+    CHECK_RC("bind once more", bind_inter(DOMID_SELF, q, &r), 0);
+    CHECK_RC("send", ev_send(r), 0);
+    CHECK_RC("send", ev_send(q), 0);
+    CHECK_RC("reset with a loopback channel", ev_reset(DOMID_SELF), 0);
+    {
+        struct evtchn_status s;
+        uint32_t ports[] = { x, p, q, r };
+
+        for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++) {
+            CHECK_RC("status after reset", ev_status(ports[i], &s), 0);
+            if (s.status != EVTCHNSTAT_closed || pending(ports[i]))
+                test_fail("port %u after reset: status %u pending %d", ports[i], s.status,
+                          pending(ports[i]));
+        }
+    }
+    clear_all_pending();
+}
+
 static long init_control(uint32_t vcpu)
 {
     struct evtchn_init_control ic = {
@@ -581,6 +698,7 @@ void test_main(void)
     limits();
     loops();
     state_abuse();
+    loopback();
     fifo();
     still_alive();
 }
