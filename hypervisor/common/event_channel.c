@@ -684,6 +684,13 @@ int evtchn_reset(struct domain *caller, domid_t dom)
     d = domain_lookup_target(caller, dom, &rc);
     if (d == NULL)
         return rc;
+    /* Another domain's channels only while its toolstack holds it paused
+     * (Xen: soft reset, restore); a running guest would lose them under
+     * its feet.  -EINVAL as Xen. */
+    if (d != caller && d->controller_pause_count == 0) {
+        put_domain(d);
+        return -EINVAL;
+    }
     evtchn_close_all(d);
     /* Back to the 2-level ABI, as Xen's reset. */
     spin_lock(&evtchn_lock);

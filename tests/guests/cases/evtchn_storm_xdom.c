@@ -6,8 +6,13 @@
  * The convention (no shared memory): dom0 allocates, for remote domain 1,
  * port 1 "flood", 2 "control", 3 "error" and 4 "churn", and binds an IPI
  * to itself (port 5).  Domain 1 binds flood, control and error (its ports
- * 1-3, retrying until dom0 has allocated them), then:
- *  1. sends on flood in a tight loop, then once on control;
+ * 1-3, retrying until dom0 has allocated them), checks that it cannot
+ * reach into dom0 (status, reset, alloc_unbound there: -EPERM; binding
+ * dom0's IPI or an already bound port -EINVAL, DOMID_IO or a missing
+ * domain -ESRCH), then:
+ *  1. sends on flood in a tight loop, then once on control; dom0 then
+ *     tries EVTCHNOP_reset of the running domain 1 (-EINVAL, as Xen: only
+ *     a domain its controller paused);
  *  2. binds churn, binds it again (-EINVAL: already bound), sends on it,
  *     closes it, closes it again (-EINVAL), over and over, then control;
  *  3. binds churn once more, floods flood and churn, sends on control and
@@ -145,8 +150,18 @@ static void domain0(void)
         return;
     }
 
-    if (!d0_until_control(&c, "flood", deadline) ||
-        !d0_until_control(&c, "churn", deadline) ||
+    if (!d0_until_control(&c, "flood", deadline))
+        return;
+    /* Resetting a running domain's channels: -EINVAL (Xen wants it paused
+     * by its controller), and nothing changes. */
+    {
+        struct evtchn_reset rs = { .dom = 1 };
+
+        CHECK_RC("reset of running domain 1", ev(EVTCHNOP_reset, &rs), -XEN_EINVAL);
+        CHECK_RC("status of flood", status(DOMID_SELF, FLOOD, &st), 0);
+        CHECK_RC("flood still interdomain", st.status, EVTCHNSTAT_interdomain);
+    }
+    if (!d0_until_control(&c, "churn", deadline) ||
         !d0_until_control(&c, "last flood", deadline))
         return;
     if (c.floods == 0)
@@ -250,6 +265,25 @@ static void domain1(void)
         guest_shutdown(SHUTDOWN_crash);
     }
     evtchn_test_and_clear(ctl);     /* pending from the bind */
+    /* Reaching into dom0: refused (Xen's XSM_TARGET checks, and only an
+     * unbound port made out to us is bindable). */
+    {
+        struct evtchn_status st = { .dom = 0, .port = FLOOD };
+        struct evtchn_reset rs = { .dom = 0 };
+        struct evtchn_alloc_unbound au = { .dom = 0, .remote_dom = 1 };
+        struct evtchn_bind_interdomain bi = { .remote_dom = 0, .remote_port = SELF };
+
+        d1_check("status of a dom0 port", ev(EVTCHNOP_status, &st), -XEN_EPERM);
+        d1_check("reset of dom0", ev(EVTCHNOP_reset, &rs), -XEN_EPERM);
+        d1_check("alloc_unbound in dom0", ev(EVTCHNOP_alloc_unbound, &au), -XEN_EPERM);
+        d1_check("bind to dom0's own IPI", ev(EVTCHNOP_bind_interdomain, &bi), -XEN_EINVAL);
+        bi.remote_port = ERR;
+        d1_check("bind to a port already bound", ev(EVTCHNOP_bind_interdomain, &bi), -XEN_EINVAL);
+        bi.remote_dom = DOMID_IO;
+        d1_check("bind to DOMID_IO", ev(EVTCHNOP_bind_interdomain, &bi), -XEN_ESRCH);
+        bi.remote_dom = 7;
+        d1_check("bind to domain 7 (none)", ev(EVTCHNOP_bind_interdomain, &bi), -XEN_ESRCH);
+    }
     /* 1: the flood */
     for (unsigned int i = 0; i < FLOOD_SENDS; i++)
         d1_check("send on flood", send(flood), 0);

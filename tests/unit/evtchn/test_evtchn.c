@@ -420,7 +420,13 @@ Test(evtchn, reset_closes_everything_and_needs_privilege)
 
     connect(&p1, &p2);
     cr_expect_eq(evtchn_reset(D1, 2), -EPERM);
+    /* Regression (Xen 4.17's evtchn_reset): another domain's channels only
+     * while its controller holds it paused; a running D1 lost them. */
+    cr_expect_eq(evtchn_reset(D0, 1), -EINVAL, "D1 is running");
+    cr_expect_eq(status_of(D1, p1), EVTCHNSTAT_interdomain, "untouched");
+    D1->controller_pause_count = 1;
     cr_assert_eq(evtchn_reset(D0, 1), 0);
+    D1->controller_pause_count = 0;
     cr_expect_eq(status_of(D1, p1), EVTCHNSTAT_closed);
     cr_expect_eq(status_of(D2, p2), EVTCHNSTAT_unbound);
     cr_expect_eq(D1->evtchn_count, 1, "only the reserved port is left");
