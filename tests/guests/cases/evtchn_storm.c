@@ -26,7 +26,8 @@
  *  - FIFO: init_control, expand_array up to the last page (128 pages:
  *    2^17 ports) and -ENOSPC beyond, set_priority on closed ports
  *    (-EACCES, before the priority is looked at) and out-of-range ones
- *    (-EINVAL), a closed port still linked on a queue not handed out, then EVTCHNOP_reset back to the 2-level ABI
+ *    (-EINVAL), a closed port still linked on a queue not handed out, a
+ *    send flood on a masked FIFO port then one unmask (one upcall), then EVTCHNOP_reset back to the 2-level ABI
  *    (set_priority -ENOSYS, expand_array -EOPNOTSUPP, delivery through
  *    shared_info again), and FIFO again after that;
  *  - at the end the hypervisor still answers: xen_version, and a self-IPI
@@ -645,6 +646,48 @@ static void fifo(void)
         test_fail("new IPI %u not at the head of the default queue (%u)", pj,
                   cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT]);
     CHECK_RC("send(closed)", ev_send(pj + 1), -XEN_EINVAL);
+
+    /* a send flood on a masked FIFO port, then one unmask: exactly one
+     * upcall (the READY bit going 0 -> 1 raises it).  Its own, empty queue
+     * 9: an event linked behind a queue's tail raises nothing, READY being
+     * set already (Xen). */
+    {
+        uint32_t pk;
+        unsigned long ev0;
+        event_word_t *w;
+
+        CHECK_RC("bind_ipi", bind_ipi(0, &pk), 0);
+        CHECK_RC("set_priority(9)", set_prio(pk, 9), 0);
+        w = &fifo_array[pk / 1024][pk % 1024];
+        __atomic_fetch_or(w, 1u << EVTCHN_FIFO_MASKED, __ATOMIC_SEQ_CST);
+        __atomic_store_n(&cb->ready, 0, __ATOMIC_SEQ_CST);
+        vcpu0->evtchn_upcall_pending = 0;
+        ev0 = nr_events;
+        vcpu0->evtchn_upcall_mask = 0;
+        for (unsigned int i = 0; i < 2000; i++)
+            if (ev_send(pk) != 0) {
+                test_fail("FIFO send #%u on the masked port failed", i);
+                break;
+            }
+        if (nr_events != ev0)
+            test_fail("%lu upcalls during the masked FIFO flood", nr_events - ev0);
+        if ((*w & ((1u << EVTCHN_FIFO_PENDING) | (1u << EVTCHN_FIFO_MASKED) |
+                   (1u << EVTCHN_FIFO_LINKED))) !=
+            ((1u << EVTCHN_FIFO_PENDING) | (1u << EVTCHN_FIFO_MASKED)))
+            test_fail("masked FIFO port after the flood: word %#x, expected P|M", *w);
+        CHECK_RC("FIFO unmask after the flood", ev_unmask(pk), 0);
+        hc_xen_version(XENVER_version, NULL);
+        hc_xen_version(XENVER_version, NULL);
+        vcpu0->evtchn_upcall_mask = 1;
+        if (nr_events != ev0 + 1)
+            test_fail("%lu upcalls after the FIFO flood and one unmask, expected 1",
+                      nr_events - ev0);
+        if (!(*w & (1u << EVTCHN_FIFO_LINKED)) || (*w & (1u << EVTCHN_FIFO_MASKED)))
+            test_fail("FIFO port after unmask: word %#x, expected linked and unmasked", *w);
+        if (cb->head[9] != pk || cb->ready != (1u << 9))
+            test_fail("FIFO port after unmask: head[9] %u ready %#x, expected %u and bit 9",
+                      cb->head[9], cb->ready, pk);
+    }
 
     /* back to 2-level */
     CHECK_RC("reset(DOMID_SELF) from FIFO", ev_reset(DOMID_SELF), 0);
