@@ -29,6 +29,9 @@ struct blk_dev {
     bool connected;
     bool more;                  /* requests left after a budget ran out */
     bool seen;                  /* mark for the rescan */
+    /* what serving cost (logged at disconnect): wakeups by the event
+     * channel, rounds of service, notifications sent */
+    unsigned long long n_events, n_rounds, n_notifies;
     struct blk_io io;
     uint64_t published[5];      /* the statistics last written (stats.c) */
     bool stats_written;         /* its statistics directory exists */

@@ -219,11 +219,16 @@ static void disconnect(struct blk_dev *d)
         close(d->gnt_fd);
         d->gnt_fd = -1;
     }
-    if (d->connected)
+    if (d->connected) {
         blk_log("vbd %u/%u: disconnected (%llu reads, %llu writes, %llu "
                 "flushes, %llu discards, %llu errors)", d->domid, d->devid,
                 d->io.n_read, d->io.n_write, d->io.n_flush, d->io.n_discard,
                 d->io.n_error);
+        blk_log("vbd %u/%u: cost: %llu events, %llu rounds, %llu "
+                "notifications, %llu requests from mapped pages", d->domid,
+                d->devid, d->n_events, d->n_rounds, d->n_notifies,
+                d->io.n_zero_copy);
+    }
     d->connected = false;
 }
 

@@ -92,9 +92,12 @@ static void serve(struct blk_dev *d)
 
     if (!d->connected)
         return;
+    d->n_rounds++;
     rc = blk_ring_work(&d->ring, &d->io, RING_SIZE(&d->ring.br), &notify, &more);
-    if (notify)
+    if (notify) {
+        d->n_notifies++;
         evt_notify(d->evt_fd, (uint32_t)d->lport);
+    }
     d->more = more;
     if (rc == -EPROTO)
         blk_dev_halt(d);
@@ -352,8 +355,10 @@ int main(int argc, char **argv)
                 continue;
             }
             d = evs[i].data.ptr;
-            if (d->connected && evt_drain(d->evt_fd) >= 0)
+            if (d->connected && evt_drain(d->evt_fd) >= 0) {
+                d->n_events++;
                 d->more = true;
+            }
         }
         if (rescan)
             reconcile();

@@ -58,5 +58,11 @@ int evt_drain(int fd)
         if (write(fd, ports, (size_t)n) != n)
             return -errno;
         fired += (int)(n / (ssize_t)sizeof(ports[0]));
+        /* a short read took every pending port: another read would only
+         * say EAGAIN (a syscall per event for nothing); a port firing after
+         * the unmask above makes the fd readable again for the caller's
+         * epoll */
+        if (n < (ssize_t)sizeof(ports))
+            return fired;
     }
 }

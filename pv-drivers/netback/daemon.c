@@ -403,10 +403,12 @@ static void evtchn_events(struct nb_daemon *d)
     /* unmask first: an event raised while we serve is not lost */
     if (write(d->evtfd, ports, (size_t)n) != n)
         nb_log(d, "unmasking event channels: %s", strerror(errno));
+    /* served after every event of this epoll round is known, with the
+     * vif's tap news, so that both rings' responses share a notification */
     for (ssize_t i = 0; i < n / (ssize_t)sizeof(ports[0]); i++)
         for (struct nb_vif *v = d->vifs; v; v = v->next)
             if (v->connected && v->port == ports[i]) {
-                nb_vif_kick(v);
+                v->ev_fired = true;
                 break;
             }
 }
@@ -459,7 +461,12 @@ int nb_daemon_run(struct nb_daemon *d)
             for (w = d->vifs; w && w != v; w = w->next)
                 ;
             if (w && w->tap_polled)
-                nb_vif_tap_ready(w);
+                w->tap_fired = true;
+        }
+        for (struct nb_vif *v = d->vifs; v; v = v->next) {
+            bool ev = v->ev_fired, tap = v->tap_fired;
+            v->ev_fired = v->tap_fired = false;
+            nb_vif_serve(v, ev, tap);
         }
     }
     nb_log(d, "signal %d: stopping", (int)stop_signal);

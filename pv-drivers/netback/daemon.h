@@ -32,6 +32,7 @@ struct nb_vif {
     enum nb_xbstate be;
     bool connected;
     bool tap_polled;             /* tapfd in the epoll set with EPOLLIN */
+    bool ev_fired, tap_fired;    /* this epoll round's news (daemon.c) */
     /* negotiated at connect */
     bool fe_sg, fe_gso4, fe_gso6, fe_csum;
     struct nb_ipfilter ipf;      /* from the backend's ip node */
@@ -80,9 +81,12 @@ void nb_vif_disconnect(struct nb_vif *v);
 /* Sets the back rings' indices from the frontend's shared ones (after
  * BACK_RING_INIT on the mapped pages); -EINVAL if they are a ring apart. */
 int nb_vif_attach_rings(struct nb_vif *v);
-/* The frontend signalled: serve both rings. */
+/* One round of service: the frontend signalled (event: the tx ring, and
+ * the rx ring if frames wait for pages) and/or the tap has frames (tap);
+ * at most one notification for what both rings answered. */
+void nb_vif_serve(struct nb_vif *v, bool event, bool tap);
+/* nb_vif_serve() for an event alone, for the tap alone. */
 void nb_vif_kick(struct nb_vif *v);
-/* The tap has frames for the guest. */
 void nb_vif_tap_ready(struct nb_vif *v);
 /* The frontend broke the protocol: disconnect and close the device. */
 void nb_vif_fatal(struct nb_vif *v, const char *why);

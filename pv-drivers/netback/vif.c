@@ -132,8 +132,10 @@ static void notify(struct nb_vif *v)
 {
     struct ioctl_evtchn_notify n = { .port = v->port };
 
-    if (v->port)
+    if (v->port) {
+        v->st.notifies++;
         ioctl(v->d->evtfd, IOCTL_EVTCHN_NOTIFY, &n);
+    }
 }
 
 static int grant_copy(struct nb_vif *v, struct gntdev_grant_copy_segment *seg,
@@ -143,6 +145,8 @@ static int grant_copy(struct nb_vif *v, struct gntdev_grant_copy_segment *seg,
 
     if (!n)
         return 0;
+    v->st.copy_calls++;
+    v->st.copy_segs += n;
     return ioctl(v->d->gntfd, IOCTL_GNTDEV_GRANT_COPY, &c) < 0 ? -errno : 0;
 }
 
@@ -327,6 +331,14 @@ void nb_vif_disconnect(struct nb_vif *v)
            (unsigned long long)v->st.rx_packets,
            (unsigned long long)v->st.rx_bytes,
            (unsigned long long)v->st.rx_dropped);
+    nb_log(v->d, "%s: cost: %llu rounds, %llu tap reads, %llu tap writes, "
+           "%llu grant copy calls (%llu segments), %llu notifications",
+           v->ifname, (unsigned long long)v->st.rounds,
+           (unsigned long long)v->st.tap_reads,
+           (unsigned long long)v->st.tap_writes,
+           (unsigned long long)v->st.copy_calls,
+           (unsigned long long)v->st.copy_segs,
+           (unsigned long long)v->st.notifies);
 }
 
 void nb_vif_fatal(struct nb_vif *v, const char *why)
@@ -392,6 +404,7 @@ static void tx_flush(struct nb_vif *v, struct tx_batch *b)
             iov[0] = (struct iovec){ &h, NB_VNET_HLEN };
             iov[1] = (struct iovec){ v->txbuf[i], p->size };
             /* a full or down tap loses the frame, as a NIC would */
+            v->st.tap_writes++;
             if (writev(v->tapfd, iov, 2) < 0) {
                 v->st.tx_dropped++;
             } else {
@@ -605,6 +618,7 @@ static bool rx_serve(struct nb_vif *v, bool *do_notify)
     for (;;) {
         RING_IDX prod = v->rx.sring->req_prod;
         unsigned int avail, need = 0, n = 0, i;
+        bool drained = false;
         int ntf;
 
         xen_rmb();
@@ -619,8 +633,12 @@ static bool rx_serve(struct nb_vif *v, bool *do_notify)
             if (n == v->rx_pending) {
                 ssize_t r = read(v->tapfd, v->rxbuf[n],
                                  NB_VNET_HLEN + NB_MAX_FRAME);
-                if (r < (ssize_t)NB_VNET_HLEN)
-                    break;   /* EAGAIN (or a runt): the tap is drained */
+                v->st.tap_reads++;
+                if (r < (ssize_t)NB_VNET_HLEN) {
+                    /* EAGAIN (or a runt): the tap is drained */
+                    drained = r < 0;
+                    break;
+                }
                 v->rxlen[n] = (size_t)r - NB_VNET_HLEN;
                 v->rx_pending++;
             }
@@ -667,33 +685,41 @@ static bool rx_serve(struct nb_vif *v, bool *do_notify)
             tap_poll(v, false);
             return true;
         }
-        if (!n) {
+        /* found empty in this pass: another read would find it empty
+         * again; epoll says when frames come */
+        if (!n || drained) {
             tap_poll(v, true);
             return true;
         }
     }
 }
 
-void nb_vif_tap_ready(struct nb_vif *v)
+void nb_vif_serve(struct nb_vif *v, bool event, bool tap)
 {
     bool ntf = false;
 
-    if (!v->connected)
+    if (!v->connected || (!event && !tap))
         return;
-    if (rx_serve(v, &ntf) && ntf)
+    v->st.rounds++;
+    if (event && !tx_serve(v, &ntf))
+        return;
+    /* The rx ring needs us when the tap has frames, or, on the frontend's
+     * event, when frames wait for pages it may just have posted.  A tap in
+     * the epoll set with nothing held is epoll's to report: reading it here
+     * would mostly find it empty, a syscall per event for nothing. */
+    if ((tap || v->rx_pending || !v->tap_polled) && !rx_serve(v, &ntf))
+        return;
+    /* one notification for both rings' responses of this round */
+    if (ntf)
         notify(v);
+}
+
+void nb_vif_tap_ready(struct nb_vif *v)
+{
+    nb_vif_serve(v, false, true);
 }
 
 void nb_vif_kick(struct nb_vif *v)
 {
-    bool ntf = false;
-
-    if (!v->connected)
-        return;
-    if (!tx_serve(v, &ntf))
-        return;
-    if (!rx_serve(v, &ntf))
-        return;
-    if (ntf)
-        notify(v);
+    nb_vif_serve(v, true, false);
 }
