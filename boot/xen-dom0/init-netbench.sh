@@ -48,6 +48,16 @@ run() {   # label
     rx=$(sub "$t1" "$t0")
     wait_for $clog "DOMU-NET bench-rx-done" 30
     info "$1 rtt $rtt tx_secs=$tx rx_secs=$rx mib=$mib"
+    # the vif's own counters (tx: towards the guest): drops there mean
+    # retransmissions, whichever backend serves it
+    for i in /sys/class/net/vif*; do
+        [ -d "$i/statistics" ] || continue
+        st=
+        for c in tx_packets tx_bytes tx_dropped rx_packets rx_bytes rx_dropped; do
+            st="$st $c=$(cat $i/statistics/$c)"
+        done
+        info "$1 vifstats ${i##*/}$st"
+    done
     xl destroy nb
     t0=$(up); while xl domid nb > /dev/null 2>&1 && ! past "$t0" 30; do sleep 1; done
 }
@@ -60,6 +70,8 @@ t0=$(up); while [ -e /run/xen/netbackd.pid ] && ! past "$t0" 10; do usleep 50000
 insmod /lib/modules/xen-netback.ko || info "insmod xen-netback failed"
 run kernel
 sed 's/^/netbackd| /' /var/log/xen/netbackd.log
+# what the packets cost netbackd (its counters, logged at disconnect)
+grep -a 'cost:' /var/log/xen/netbackd.log | sed 's/.*netbackd: /BENCH netbackd-cost /'
 echo "Test result: SUCCESS (bench done)"
 sync
 printf '\000' | dd of=/dev/port bs=1 seek=244 count=1 2>/dev/null
