@@ -180,8 +180,10 @@ struct nb_stats {
     /* what the packets cost the daemon (logged at disconnect): rounds of
      * service (one per epoll wakeup that concerned the vif), tap reads
      * (those that found the tap empty too) and writes, grant copy ioctls
-     * and the segments they carried, event channel notifications sent */
+     * and the segments they carried, event channel notifications sent;
+     * frames that crossed as TCP segments (a GSO vnet header) each way */
     uint64_t rounds, tap_reads, tap_writes, copy_calls, copy_segs, notifies;
+    uint64_t tx_gso, rx_gso;
 };
 
 #endif

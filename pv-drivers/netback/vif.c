@@ -332,13 +332,15 @@ void nb_vif_disconnect(struct nb_vif *v)
            (unsigned long long)v->st.rx_bytes,
            (unsigned long long)v->st.rx_dropped);
     nb_log(v->d, "%s: cost: %llu rounds, %llu tap reads, %llu tap writes, "
-           "%llu grant copy calls (%llu segments), %llu notifications",
+           "%llu grant copy calls (%llu segments), %llu notifications; "
+           "TCP segments: %llu of the tx packets, %llu of the rx packets",
            v->ifname, (unsigned long long)v->st.rounds,
            (unsigned long long)v->st.tap_reads,
            (unsigned long long)v->st.tap_writes,
            (unsigned long long)v->st.copy_calls,
            (unsigned long long)v->st.copy_segs,
-           (unsigned long long)v->st.notifies);
+           (unsigned long long)v->st.notifies,
+           (unsigned long long)v->st.tx_gso, (unsigned long long)v->st.rx_gso);
 }
 
 void nb_vif_fatal(struct nb_vif *v, const char *why)
@@ -410,6 +412,8 @@ static void tx_flush(struct nb_vif *v, struct tx_batch *b)
             } else {
                 v->st.tx_packets++;
                 v->st.tx_bytes += p->size;
+                if (h.gso_type != VIRTIO_NET_HDR_GSO_NONE)
+                    v->st.tx_gso++;
             }
         } else {
             v->st.tx_dropped++;
@@ -606,6 +610,8 @@ static void rx_deliver(struct nb_vif *v, unsigned int n)
             } else {
                 v->st.rx_packets++;
                 v->st.rx_bytes += v->rxlen[i];
+                if (flags[i] & NETRXF_extra_info)
+                    v->st.rx_gso++;
             }
         }
     }

@@ -50,6 +50,7 @@ Test(vif, tx_one_slot_packet_reaches_the_tap)
     cr_assert_eq(txrsp(0)->status, NETIF_RSP_OKAY);
     cr_assert_eq(nf_notifies, 1, "the frontend asked to be notified");
     cr_assert_eq(rig.v.st.tx_packets, 1);
+    cr_assert_eq(rig.v.st.tx_gso, 0);
     cr_assert(rig.v.connected);
 }
 
@@ -107,6 +108,7 @@ Test(vif, tx_gso_extra_becomes_the_vnet_header)
     cr_assert_eq(txrsp(0)->id, 11);
     cr_assert_eq(txrsp(0)->status, NETIF_RSP_OKAY);
     cr_assert_eq(txrsp(1)->status, NETIF_RSP_NULL, "the extra slot");
+    cr_assert_eq(rig.v.st.tx_gso, 1, "counted as a TCP segment");
 }
 
 Test(vif, tx_bad_grant_drops_only_that_packet)
@@ -265,6 +267,7 @@ Test(vif, rx_gso_frame_spans_pages_with_its_extra)
     cr_assert_arr_eq(nf_page[20], f, 4096);
     cr_assert_arr_eq(nf_page[22], f + 4096, 4096);
     cr_assert_arr_eq(nf_page[23], f + 8192, 9000 - 8192);
+    cr_assert_eq(rig.v.st.rx_gso, 1, "counted as a TCP segment");
 }
 
 Test(vif, rx_waits_for_pages_then_delivers)
