@@ -33,7 +33,7 @@ booted = {"xen": ["xen"], "ours": ["ours"]}.get(os.environ.get("BENCH_HYP", "bot
 # best[(hypervisor, backend)] = [seqwrite, seqread, iops], best of rounds
 best = {}
 for line in sys.stdin:
-    m = re.search(r"^(xen|ours) BLKBENCH (ours|kernel)-\d+ seqwrite_MBps=([\d.]+) seqread_MBps=([\d.]+) randread_iops=([\d.]+)", line)
+    m = re.search(r"^(xen|ours) (?:T62 )?BLKBENCH (ours|kernel)-\d+ seqwrite_MBps=([\d.]+) seqread_MBps=([\d.]+) randread_iops=([\d.]+)", line)
     if not m:
         continue
     key = (m.group(1), m.group(2))
