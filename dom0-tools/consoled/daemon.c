@@ -252,14 +252,9 @@ static void wait_drop(struct consoled *c, uint32_t domid)
         }
 }
 
-/* Bring the set of served consoles in line with the domains that exist. */
-static void rescan(struct consoled *c)
+/* Stop serving the consoles of domains that are dying or gone. */
+static void drop_dead(struct consoled *c, const struct xc_dominfo *info, int n)
 {
-    struct xc_dominfo info[256];
-    int n = xc_domain_getinfolist(c->xch, 1, 256, info, NULL);
-
-    if (n < 0)
-        return;
     for (struct cons_dom **pp = &c->doms; *pp;) {
         struct cons_dom *d = *pp;
         bool alive = false;
@@ -273,6 +268,17 @@ static void rescan(struct consoled *c)
             pp = &d->next;
         }
     }
+}
+
+/* Bring the set of served consoles in line with the domains that exist. */
+static void rescan(struct consoled *c)
+{
+    struct xc_dominfo info[256];
+    int n = xc_domain_getinfolist(c->xch, 1, 256, info, NULL);
+
+    if (n < 0)
+        return;
+    drop_dead(c, info, n);
     for (int i = 0; i < n; i++) {
         bool known = false;
         if (info[i].dying)
@@ -378,9 +384,30 @@ static void xs_reconnect(struct consoled *c)
     rescan(c);
 }
 
+/*
+ * Every CONS_REAP_MS, drop the consoles of domains that died even if no
+ * @releaseDomain came: xenstored fires it only for domains it introduced, so
+ * a guest created before xenstored was restarted dies unannounced, and the
+ * console ring mapped here would keep it a dying domain for good.
+ */
+#define CONS_REAP_MS 2000
+
+static void reap_gone(struct consoled *c)
+{
+    struct xc_dominfo info[256];
+    int n;
+
+    if (!c->doms)
+        return;
+    n = xc_domain_getinfolist(c->xch, 1, 256, info, NULL);
+    if (n >= 0)
+        drop_dead(c, info, n);
+}
+
 int consoled_run(struct consoled *c, volatile int *stop)
 {
     uint64_t period_end = now_ms() + CONS_RATE_PERIOD_MS;
+    uint64_t reap_at = now_ms() + CONS_REAP_MS;
 
     while (!*stop) {
         struct pollfd pfd[2 + 256];
@@ -411,6 +438,10 @@ int consoled_run(struct consoled *c, volatile int *stop)
         int r = poll(pfd, (nfds_t)n, timeout);
         if (r < 0 && errno != EINTR)
             return -errno;
+        if (now_ms() >= reap_at) {
+            reap_gone(c);
+            reap_at = now_ms() + CONS_REAP_MS;
+        }
         if (r <= 0) {
             /* Quiet second: catch anything a lost event left behind. */
             for (struct cons_dom *d = c->doms; d; d = d->next)
