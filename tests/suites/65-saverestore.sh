@@ -134,11 +134,49 @@ two_host() {
     echo "$sverdict"
 }
 pass() { echo "PASS: $1"; }
+
+# migrate-nc itself, on the host with the image's busybox and a stand-in
+# for xl that counts what it receives: it carries xl migrate-receive with
+# its flags and the stream, and runs nothing else.
+transport_check() {
+    local bb=$BUILD/xen-toolstack/dom0-root-save/bin/busybox d=$logs/65-migrate-nc p got
+    rm -rf "$d"; mkdir -p "$d/bin"
+    ln -s "$bb" "$d/bin/nc"
+    printf '#!%s sh
+echo "args: $*"; wc -c
+' "$bb" > "$d/bin/xl"; chmod 0755 "$d/bin/xl"
+    free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+    serve_one() {   # PORT INPUT-FILE COMMAND...: one connection, what the server answered
+        local port=$1 in=$2; shift 2
+        PATH=$d/bin:$PATH timeout 60 "$bb" sh "$ROOT/boot/xen-dom0/migrate-nc" -l "$port" 2>>"$d/server.err" &
+        local spid=$!
+        for _ in $(seq 50); do
+            PATH=$d/bin:$PATH "$bb" sh "$ROOT/boot/xen-dom0/migrate-nc" "127.0.0.1:$port" "$@" < "$in" 2>>"$d/client.err" && break
+            sleep 0.2
+        done
+        wait "$spid"
+    }
+    head -c 300000 /dev/urandom > "$d/stream"
+    got=$(serve_one "$(free_port)" "$d/stream" xl migrate-receive -e -vv)
+    if [ "$got" = "$(printf 'args: migrate-receive -e -vv
+300000')" ]; then
+        pass "2host-transport-carries-the-stream"
+    else
+        echo "FAIL: 2host-transport-carries-the-stream (got \"$got\"; $d)"
+    fi
+    got=$(serve_one "$(free_port)" "$d/stream" rm -rf /)
+    if [ -z "$got" ] && grep -q 'migrate-nc: refused "rm -rf /"' "$d/server.err"; then
+        pass "2host-transport-runs-only-migrate-receive"
+    else
+        echo "FAIL: 2host-transport-runs-only-migrate-receive (got \"$got\"; $d/server.err)"
+    fi
+}
 case " ${SAVE_BEDS:-ours} " in
 *" ours "*)
     if [ "${SAVE_2HOST:-1}" = 0 ] || [ -n "${SAVE_ONLY:-}" -a "${SAVE_ONLY:-}" != 2host ]; then
         echo "SKIP: ours-2host the two-machine migration is left out (SAVE_2HOST=0 or SAVE_ONLY=${SAVE_ONLY:-})"
     else
+        transport_check
         two_host
     fi ;;
 esac
