@@ -94,6 +94,8 @@ for m in llc stp bridge tun; do
     cp "$f" "$R/lib/modules/"
 done
 for t in read write ls list rm exists chmod watch; do ln -sf xenstore "$R/usr/bin/xenstore-$t"; done
+# xl migrate's transport between two labs (docs/toolstack.md)
+install -m 0755 "$ROOT/boot/xen-dom0/migrate-nc" "$R/usr/bin/migrate-nc"
 install -m 0755 "$here/xencommons.sh" "$R/etc/init.d/xencommons"
 install -m 0755 "$here/lab-devices.sh" "$R/etc/init.d/lab-devices"
 install -m 0755 "$here/netbackd.sh" "$R/etc/init.d/netbackd"

@@ -9,7 +9,9 @@
 # SMP (default 1), QEMU_EXTRA (more QEMU arguments, e.g. "-s" for gdb),
 # DISK (the virtio disk dom0 keeps its data on, default build/lab-disk.img,
 # made once by boot/lab-disk.sh; DISK=none: none), NET (user: a virtio NIC
-# on QEMU's user network, the default; none: no NIC),
+# on QEMU's user network, the default; none: no NIC), MIGRATE_PORT (a host
+# port forwarded to dom0's port 8002, where `migrate-nc -l` receives a
+# migration: docs/toolstack.md),
 # KERNEL=1 boots build/hypervisor.elf through QEMU's -kernel instead, with
 # XEN_CMDLINE as its command line.
 set -eu
@@ -29,7 +31,9 @@ fi
 if [ "${NET:-user}" = none ]; then
     set -- "$@" -nic none
 else
-    set -- "$@" -nic user,model=virtio-net-pci
+    fwd=
+    [ -n "${MIGRATE_PORT:-}" ] && fwd=",hostfwd=tcp:127.0.0.1:$MIGRATE_PORT-:8002"
+    set -- "$@" -nic "user,model=virtio-net-pci$fwd"
 fi
 if [ "${KERNEL:-0}" = 1 ]; then
     [ -f "$BUILD/hypervisor.elf" ] || { echo "run: $BUILD/hypervisor.elf not built (make)" >&2; exit 1; }

@@ -24,7 +24,9 @@
 # blk   : /init = boot/xen-dom0/init-blk.sh; adds blkback and a blkfront
 #         domU image (boot/xen-dom0/blk-image.sh).
 # save  : /init = boot/xen-dom0/init-save.sh; adds the heartbeat domU image
-#         (boot/xen-dom0/domu-hb-init.sh as /boot/domu-hb.cpio.gz).
+#         (boot/xen-dom0/domu-hb-init.sh as /boot/domu-hb.cpio.gz), and for
+#         the two-machine migration the virtio NIC's modules, migrate-nc
+#         and init-mig2host.sh.
 # All ship Debian's xl (as /usr/lib/xen/bin/debian-xl) and its libraries:
 # the bench compares the two toolstacks, the test drives a guest with each.
 # Outputs in OUTDIR (default $BUILD/xen-toolstack/<mode>): xen (gunzipped
@@ -147,6 +149,19 @@ copy_prog "$R" "$U/$XB/xen-init-dom0" usr/lib/xen/bin/xen-init-dom0 "$LP"
 copy_prog "$R" "$U/$XB/xenconsole" "$XB/xenconsole" "$LP"
 # Debian's xl save/restore hands the stream to libxl-save-helper (libxenguest).
 [ "$mode" = save ] && copy_prog "$R" "$U/$XB/libxl-save-helper" usr/lib/xen-4.17/bin/libxl-save-helper "$LP"
+if [ "$mode" = save ]; then
+    # migration between two machines (suite 65's two-host part): QEMU's
+    # virtio NIC (Debian builds the transport and the driver as modules)
+    # and the nc transport that plays ssh's role
+    for m in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci \
+             failover net_failover virtio_net; do
+        f=$(find "$U/lib/modules/$kver" -name "$m.ko" | head -n1)
+        [ -n "$f" ] || { log "module $m not found in linux-image $kver"; exit 1; }
+        cp "$f" "$R/lib/modules/"
+    done
+    install -m 0755 "$here/migrate-nc" "$R/usr/bin/migrate-nc"
+    install -m 0644 "$here/init-mig2host.sh" "$R/etc/init-mig2host.sh"
+fi
 # glibc dlopen()s libgcc_s for pthread_cancel: Debian's xl aborts without it.
 cp -L "$U/lib/x86_64-linux-gnu/libgcc_s.so.1" "$R/lib/x86_64-linux-gnu/"
 cp "$U/etc/xen/xl.conf" "$R/etc/xen/"

@@ -38,6 +38,10 @@ hb_wait() {
     done
 }
 
+# ---- one end of a migration between two machines (mig2=recv|send, suite
+# 65's two-host part): init-mig2host.sh, which powers off
+grep -q "mig2=" /proc/cmdline && . /etc/init-mig2host.sh
+
 # ---- bench mode (tests/bench/67-saverestore.sh, savebench=N on the kernel
 # command line): N rounds of save and restore of a 256 MiB heartbeat guest
 # with our xl, and on Xen with Debian's xl too; one "T65B" line per run.

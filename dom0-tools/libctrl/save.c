@@ -226,18 +226,54 @@ static bool type_has_data(uint64_t type)
            type != XEN_DOMCTL_PFINFO_BROKEN;
 }
 
+/* The buffers of one PAGE_DATA record of up to SR_BATCH pages. */
+struct page_batch {
+    uint64_t *pfns;                     /* the PFNs of a round's record */
+    uint64_t *types;                    /* getpageframeinfo3's in/out */
+    uint64_t *words;                    /* the record's head and pfn words */
+    uint64_t *mfns;                     /* the frames to map */
+    uint8_t *data;                      /* page copies */
+    struct iovec *iov;                  /* SR_BATCH + 1 vectors */
+};
+
+static void batch_free(struct page_batch *b)
+{
+    free(b->pfns);
+    free(b->types);
+    free(b->words);
+    free(b->mfns);
+    free(b->data);
+    free(b->iov);
+    memset(b, 0, sizeof(*b));
+}
+
+static int batch_alloc(struct page_batch *b, struct errbuf *eb)
+{
+    b->pfns = malloc(SR_BATCH * 8);
+    b->types = malloc(SR_BATCH * 8);
+    b->words = malloc(8 + SR_BATCH * 8);
+    b->mfns = malloc(SR_BATCH * 8);
+    b->data = malloc((size_t)SR_BATCH * 4096);
+    b->iov = malloc((SR_BATCH + 1) * sizeof(*b->iov));
+    if (b->pfns && b->types && b->words && b->mfns && b->data && b->iov)
+        return 0;
+    batch_free(b);
+    return eb_fail(eb, -ENOMEM, "page batch");
+}
+
 /*
- * One PAGE_DATA record for PFNs [first, first + n): hw holds the record's
+ * One PAGE_DATA record for PFNs [first, first + n): b->words holds the record's
  * head (count, reserved) and then the n pfn words.  Pages go to the file
  * straight from the foreign mapping (the guest is suspended: they cannot
  * change meanwhile); only page tables are copied, into data, to be
- * rewritten.  iov has room for n + 1 vectors.
+ * rewritten.
  */
-static int write_batch(struct save_ctx *s, uint64_t first, unsigned n, uint64_t *types,
-                       uint64_t *hw, uint64_t *mfns, uint8_t *data, struct iovec *iov,
+static int write_batch(struct save_ctx *s, uint64_t first, unsigned n, struct page_batch *b,
                        uint64_t *written)
 {
-    uint64_t *words = hw + 1;
+    uint64_t *types = b->types, *hw = b->words, *words = hw + 1, *mfns = b->mfns;
+    uint8_t *data = b->data;
+    struct iovec *iov = b->iov;
     unsigned nmap = 0, nd = 0, niov = 0;
     uint8_t *map = NULL;
     uint64_t tm = sr_now_ns();
@@ -319,28 +355,16 @@ out:
 
 static int write_pages(struct save_ctx *s, const struct save_opts *o, uint64_t *pages)
 {
-    uint64_t *types = malloc(SR_BATCH * 8), *words = malloc(8 + SR_BATCH * 8);
-    uint64_t *mfns = malloc(SR_BATCH * 8);
-    uint8_t *data = malloc((size_t)SR_BATCH * 4096);
-    struct iovec *iov = malloc((SR_BATCH + 1) * sizeof(*iov));
-    int rc = 0;
+    struct page_batch b;
+    int rc = batch_alloc(&b, s->eb);
 
-    if (!types || !words || !mfns || !data || !iov) {
-        rc = eb_fail(s->eb, -ENOMEM, "page batch");
-        goto out;
-    }
     for (uint64_t pfn = 0; pfn <= s->max_pfn && rc == 0; pfn += SR_BATCH) {
         unsigned n = s->max_pfn + 1 - pfn > SR_BATCH ? SR_BATCH : (unsigned)(s->max_pfn + 1 - pfn);
-        rc = write_batch(s, pfn, n, types, words, mfns, data, iov, pages);
+        rc = write_batch(s, pfn, n, &b, pages);
         if (o->progress)
             o->progress(o->progress_arg, pfn + n, s->max_pfn + 1);
     }
-out:
-    free(types);
-    free(words);
-    free(mfns);
-    free(data);
-    free(iov);
+    batch_free(&b);
     return rc;
 }
 
@@ -468,157 +492,124 @@ static int write_stream(struct save_ctx *s, const struct save_opts *o, uint64_t 
 
 /* ------------------------------------------------------------ live save
  *
- * As libxc does it: log-dirty mode on, every page sent while the guest
- * runs, then rounds of the pages it dirtied meanwhile (CLEAN returns the
- * bitmap and clears it) until few are left or the rounds run out; then
- * the suspend, a last CLEAN, and those pages with the rest of the stream.
- * Page tables are kept for that last round: with the guest stopped they
+ * precopy.c runs the rounds; these are its operations on the guest.
+ * Page tables are kept for the last round: with the guest stopped they
  * are rewritten to PFNs without racing its updates, and they are a small
  * part of its memory.  So are PFNs without a frame (their type only).
  */
-struct live_state {
-    bool on;                            /* log-dirty mode enabled */
-    uint64_t *dirty;                    /* to send, one bit per PFN */
-    uint64_t *deferred;                 /* kept for the last round */
-    uint64_t words;                     /* of each bitmap */
-    unsigned round;
+struct live_ctx {
+    struct save_ctx *s;
+    uint64_t *shinfo;                   /* the head's copy of shared_info */
 };
 
-#define BIT_SET(b, i)   ((b)[(i) / 64] |= 1ull << ((i) % 64))
-#define BIT_TEST(b, i)  (((b)[(i) / 64] >> ((i) % 64)) & 1)
-
-static uint64_t bits_count(const uint64_t *b, uint64_t words)
+static int live_shadow_op(void *arg, uint32_t op, uint64_t *bitmap, uint64_t nr_pfns,
+                          struct errbuf *eb)
 {
-    uint64_t n = 0;
+    struct live_ctx *c = arg;
 
-    for (uint64_t i = 0; i < words; i++)
-        n += (uint64_t)__builtin_popcountll(b[i]);
-    return n;
+    return xc_shadow_op(c->s->xch, c->s->domid, op, bitmap, nr_pfns, NULL, eb);
 }
 
-/* One round: the PFNs set in l->dirty that are plain pages, in PAGE_DATA
- * records of up to SR_BATCH; the others are added to l->deferred. */
-static int live_send_round(struct save_ctx *s, struct live_state *l, uint64_t *sent)
+static int live_head(void *arg, uint64_t *nr_pfns)
 {
-    uint64_t *pfns = malloc(SR_BATCH * 8), *types = malloc(SR_BATCH * 8);
-    uint64_t *words = malloc(8 + SR_BATCH * 8), *mfns = malloc(SR_BATCH * 8);
-    uint8_t *data = malloc((size_t)SR_BATCH * 4096);
-    uint64_t pfn = 0;
-    int rc = 0;
+    struct live_ctx *c = arg;
+    int rc = write_head(c->s, c->shinfo);
 
-    if (!pfns || !types || !words || !mfns || !data) {
-        rc = eb_fail(s->eb, -ENOMEM, "page batch");
-        goto out;
-    }
+    *nr_pfns = c->s->max_pfn + 1;
+    return rc;
+}
+
+/* One round: the PFNs set in dirty that are plain pages, in PAGE_DATA
+ * records of up to SR_BATCH, copied out of the running guest. */
+static int live_send_round(void *arg, const uint64_t *dirty, uint64_t *deferred, uint64_t *sent)
+{
+    struct save_ctx *s = ((struct live_ctx *)arg)->s;
+    struct page_batch b;
+    uint64_t pfn = 0;
+    int rc = batch_alloc(&b, s->eb);
+
     while (pfn <= s->max_pfn && rc == 0) {
         unsigned n = 0, nd = 0;
         uint8_t *map;
 
         for (; pfn <= s->max_pfn && n < SR_BATCH; pfn++) {
-            if (!BIT_TEST(l->dirty, pfn))
+            if (!bitmap_test(dirty, pfn))
                 continue;
             if (s->p2m[pfn] == P2M_INVALID)
-                BIT_SET(l->deferred, pfn);
+                bitmap_set(deferred, pfn);
             else
-                pfns[n++] = pfn;
+                b.pfns[n++] = pfn;
         }
         if (n == 0)
             break;
         for (unsigned i = 0; i < n; i++)
-            types[i] = s->p2m[pfns[i]];
-        rc = xc_get_pfn_types(s->xch, s->domid, types, n, s->eb);
+            b.types[i] = s->p2m[b.pfns[i]];
+        rc = xc_get_pfn_types(s->xch, s->domid, b.types, n, s->eb);
         if (rc)
             break;
         for (unsigned i = 0; i < n; i++) {
-            if (!type_has_data(types[i]) || (types[i] & XEN_DOMCTL_PFINFO_LTABTYPE_MASK)) {
-                BIT_SET(l->deferred, pfns[i]);
+            if (!type_has_data(b.types[i]) || (b.types[i] & XEN_DOMCTL_PFINFO_LTABTYPE_MASK)) {
+                bitmap_set(deferred, b.pfns[i]);
                 continue;
             }
-            words[1 + nd] = pfns[i] | (types[i] << SR_PFN_TYPE_SHIFT);
-            mfns[nd++] = s->p2m[pfns[i]];
+            b.words[1 + nd] = b.pfns[i] | (b.types[i] << SR_PFN_TYPE_SHIFT);
+            b.mfns[nd++] = s->p2m[b.pfns[i]];
         }
         if (nd == 0)
             continue;
-        map = xc_map_foreign(s->xch, s->domid, PROT_READ, mfns, NULL, nd, s->eb);
+        map = xc_map_foreign(s->xch, s->domid, PROT_READ, b.mfns, NULL, nd, s->eb);
         if (!map) {
             rc = s->eb->err ? s->eb->err : -EIO;
             break;
         }
-        memcpy(data, map, (size_t)nd * 4096);
+        memcpy(b.data, map, (size_t)nd * 4096);
         xc_unmap(map, nd);
-        words[0] = nd;
-        rc = sr_write_record(s->io, SR_REC_PAGE_DATA, words, 8 + nd * 8u, data, nd * 4096u);
+        b.words[0] = nd;
+        rc = sr_write_record(s->io, SR_REC_PAGE_DATA, b.words, 8 + nd * 8u, b.data, nd * 4096u);
         if (rc == 0)
             *sent += nd;
     }
-out:
-    free(pfns);
-    free(types);
-    free(words);
-    free(mfns);
-    free(data);
+    batch_free(&b);
     return rc;
 }
 
-/*
- * Before the suspend: log-dirty on (or, if the hypervisor has no such
- * mode, the no_logdirty callback and nothing else: the caller saves the
- * usual way), the stream's head and the pre-copy rounds.
- */
-static int live_precopy(struct save_ctx *s, const struct save_live *lv, struct live_state *l,
-                        uint64_t *shinfo, uint64_t *pages)
+/* The last round, the guest suspended: runs of PFNs, each one write_batch. */
+static int live_send_final(void *arg, const uint64_t *pfns, uint64_t *sent)
 {
-    unsigned max_rounds = lv->max_rounds ? lv->max_rounds : 5;
-    uint64_t threshold = lv->dirty_threshold ? lv->dirty_threshold : 50;
-    struct errbuf eb = { 0 };
-    int rc;
+    struct save_ctx *s = ((struct live_ctx *)arg)->s;
+    struct page_batch b;
+    int rc = batch_alloc(&b, s->eb);
 
-    rc = xc_shadow_op(s->xch, s->domid, XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, NULL, 0, NULL, &eb);
-    if (rc) {
-        if (lv->no_logdirty)
-            lv->no_logdirty(lv->arg, rc, eb.msg);
-        return 0;
-    }
-    l->on = true;
-    rc = write_head(s, shinfo);
-    if (rc)
-        return rc;
-    l->words = (s->max_pfn + 1 + 63) / 64;
-    l->dirty = calloc(l->words, 8);
-    l->deferred = calloc(l->words, 8);
-    if (!l->dirty || !l->deferred)
-        return eb_fail(s->eb, -ENOMEM, "dirty bitmaps of %" PRIu64 " pages", s->max_pfn + 1);
-    for (uint64_t pfn = 0; pfn <= s->max_pfn; pfn++)
-        BIT_SET(l->dirty, pfn);
-    for (;;) {
-        uint64_t sent = 0;
+    for (uint64_t pfn = 0; pfn <= s->max_pfn && rc == 0;) {
+        unsigned n = 0;
 
-        l->round++;
-        rc = live_send_round(s, l, &sent);
-        if (rc)
-            return rc;
-        *pages += sent;
-        if (lv->round)
-            lv->round(lv->arg, l->round, sent);
-        rc = xc_shadow_op(s->xch, s->domid, XEN_DOMCTL_SHADOW_OP_CLEAN, l->dirty,
-                          s->max_pfn + 1, NULL, s->eb);
-        if (rc)
-            return rc;
-        if (l->round >= max_rounds || bits_count(l->dirty, l->words) < threshold)
-            return 0;
+        if (!bitmap_test(pfns, pfn)) {
+            pfn++;
+            continue;
+        }
+        while (pfn + n <= s->max_pfn && n < SR_BATCH && bitmap_test(pfns, pfn + n))
+            n++;
+        rc = write_batch(s, pfn, n, &b, sent);
+        pfn += n;
     }
+    batch_free(&b);
+    return rc;
 }
 
+static const struct precopy_ops live_ops = {
+    .shadow_op = live_shadow_op,
+    .head = live_head,
+    .send_round = live_send_round,
+    .send_final = live_send_final,
+};
+
 /* After the suspend: the p2m must not have moved (a balloon during the
- * rounds), the last dirty pages and the deferred ones, the stream's tail. */
-static int live_final(struct save_ctx *s, const struct save_live *lv, struct live_state *l,
-                      const struct save_opts *o, uint64_t *shinfo, uint64_t *pages)
+ * rounds), the last round, the stream's tail. */
+static int live_final(struct live_ctx *c, const struct save_live *lv, struct precopy_state *p,
+                      const struct save_opts *o, uint64_t *pages)
 {
-    uint64_t *old_p2m = s->p2m, old_max = s->max_pfn, sent = 0;
-    uint64_t *types = malloc(SR_BATCH * 8), *words = malloc(8 + SR_BATCH * 8);
-    uint64_t *mfns = malloc(SR_BATCH * 8);
-    uint8_t *data = malloc((size_t)SR_BATCH * 4096);
-    struct iovec *iov = malloc((SR_BATCH + 1) * sizeof(*iov));
+    struct save_ctx *s = c->s;
+    uint64_t *old_p2m = s->p2m, old_max = s->max_pfn;
     int rc;
 
     free(s->p2m_frames);
@@ -626,11 +617,7 @@ static int live_final(struct save_ctx *s, const struct save_live *lv, struct liv
     s->p2m = s->p2m_frames = NULL;
     s->rev = NULL;
     s->nr_rev = 0;
-    if (!types || !words || !mfns || !data || !iov) {
-        rc = eb_fail(s->eb, -ENOMEM, "page batch");
-        goto out;
-    }
-    rc = read_p2m(s, shinfo);
+    rc = read_p2m(s, c->shinfo);
     if (rc)
         goto out;
     if (s->max_pfn != old_max || memcmp(s->p2m, old_p2m, (old_max + 1) * 8)) {
@@ -638,45 +625,14 @@ static int live_final(struct save_ctx *s, const struct save_live *lv, struct liv
                     "(ballooning?)", s->domid);
         goto out;
     }
-    /* l->dirty still holds what the last pre-copy round's CLEAN found and
-     * nothing has sent yet; the CLEAN below overwrites the bitmap. */
-    for (uint64_t i = 0; i < l->words; i++)
-        l->deferred[i] |= l->dirty[i];
-    rc = xc_shadow_op(s->xch, s->domid, XEN_DOMCTL_SHADOW_OP_CLEAN, l->dirty, s->max_pfn + 1,
-                      NULL, s->eb);
+    rc = precopy_final(&live_ops, c, lv, p, pages, s->eb);
     if (rc)
         goto out;
-    for (uint64_t i = 0; i < l->words; i++)
-        l->dirty[i] |= l->deferred[i];
-    /* runs of PFNs to send, each one write_batch */
-    for (uint64_t pfn = 0; pfn <= s->max_pfn && rc == 0;) {
-        unsigned n = 0;
-
-        if (!BIT_TEST(l->dirty, pfn)) {
-            pfn++;
-            continue;
-        }
-        while (pfn + n <= s->max_pfn && n < SR_BATCH && BIT_TEST(l->dirty, pfn + n))
-            n++;
-        rc = write_batch(s, pfn, n, types, words, mfns, data, iov, &sent);
-        pfn += n;
-    }
-    if (rc)
-        goto out;
-    *pages += sent;
-    l->round++;
-    if (lv->round)
-        lv->round(lv->arg, l->round, sent);
     if (o->progress)
         o->progress(o->progress_arg, s->max_pfn + 1, s->max_pfn + 1);
-    rc = write_tail(s, shinfo);
+    rc = write_tail(s, c->shinfo);
 out:
     free(old_p2m);
-    free(types);
-    free(words);
-    free(mfns);
-    free(data);
-    free(iov);
     return rc;
 }
 
@@ -696,8 +652,8 @@ int domain_save_stream(uint32_t domid, struct sr_io *io, const struct save_opts 
                        uint64_t *pages_out)
 {
     struct save_ctx s = { .domid = domid, .io = io, .eb = io->eb };
-    struct live_state live = { 0 };
-    uint64_t *shinfo = NULL;
+    struct precopy_state live = { 0 };
+    struct live_ctx lc = { .s = &s };
     uint64_t pages = 0;
     bool suspended = false;
     int rc;
@@ -720,9 +676,9 @@ int domain_save_stream(uint32_t domid, struct sr_io *io, const struct save_opts 
         goto out;
     }
     if (o->live) {
-        shinfo = malloc(4096);
-        rc = shinfo ? live_precopy(&s, o->live, &live, shinfo, &pages)
-                    : eb_fail(io->eb, -ENOMEM, "shared_info copy");
+        lc.shinfo = malloc(4096);
+        rc = lc.shinfo ? precopy_rounds(&live_ops, &lc, o->live, &live, &pages, io->eb)
+                       : eb_fail(io->eb, -ENOMEM, "shared_info copy");
         if (rc)
             goto out;
         if (o->live->suspending)
@@ -735,19 +691,14 @@ int domain_save_stream(uint32_t domid, struct sr_io *io, const struct save_opts 
         goto out;
     suspended = true;
     if (live.on)
-        rc = live_final(&s, o->live, &live, o, shinfo, &pages);
+        rc = live_final(&lc, o->live, &live, o, &pages);
     else
         rc = write_stream(&s, o, &pages);
     if (pages_out)
         *pages_out = pages;
 out:
-    if (live.on) {
-        struct errbuf ignored = { 0 };
-        xc_shadow_op(s.xch, domid, XEN_DOMCTL_SHADOW_OP_OFF, NULL, 0, NULL, &ignored);
-    }
-    free(live.dirty);
-    free(live.deferred);
-    free(shinfo);
+    precopy_end(&live_ops, &lc, &live);
+    free(lc.shinfo);
     if (rc && suspended) {
         /* Nothing of a failed save may cost the guest: it carries on. */
         struct errbuf ignored = { 0 };

@@ -235,26 +235,41 @@ struct live_report {
     bool live;
 };
 
+void xl_migrate_fallback_line(char *buf, size_t len, int rc, const char *msg)
+{
+    if (logdirty_unsupported(rc))
+        snprintf(buf, len, "log-dirty not supported by the hypervisor: migrating with the "
+                 "guest paused");
+    else
+        snprintf(buf, len, "log-dirty mode cannot be enabled (%s): migrating with the guest "
+                 "paused", msg);
+}
+
+void xl_migrate_round_line(char *buf, size_t len, bool suspended, unsigned round,
+                           uint64_t pages)
+{
+    snprintf(buf, len, "migration sender: %s %u: %" PRIu64 " pages",
+             suspended ? "after the suspend, round" : "live round", round, pages);
+}
+
 static void live_no_logdirty(void *arg, int rc, const char *msg)
 {
     struct live_report *r = arg;
+    char line[1200];
 
     r->live = false;
-    if (logdirty_unsupported(rc))
-        fprintf(stderr, "log-dirty not supported by the hypervisor: migrating with the guest "
-                "paused\n");
-    else
-        fprintf(stderr, "log-dirty mode cannot be enabled (%s): migrating with the guest "
-                "paused\n", msg);
+    xl_migrate_fallback_line(line, sizeof(line), rc, msg);
+    fprintf(stderr, "%s\n", line);
 }
 
 static void live_round(void *arg, unsigned round, uint64_t pages)
 {
     struct live_report *r = arg;
+    char line[128];
 
     r->rounds = round;
-    fprintf(stderr, "migration sender: %s %u: %" PRIu64 " pages\n",
-            r->t_suspend > 0 ? "after the suspend, round" : "live round", round, pages);
+    xl_migrate_round_line(line, sizeof(line), r->t_suspend > 0, round, pages);
+    fprintf(stderr, "%s\n", line);
 }
 
 static void live_suspending(void *arg)

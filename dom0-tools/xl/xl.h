@@ -121,6 +121,13 @@ int xl_migrate_rune(char *buf, size_t len, const char *ssh, const char *host,
  * ("... contained unexpected data instead of banner", end of stream). */
 int xl_migrate_expect(int fd, const void *msg, size_t n, const char *stream, const char *what,
                       struct errbuf *eb);
+/* The sender's lines about the live save (suite 65 and users read them):
+ * a round ("migration sender: live round 2: 295 pages", or "after the
+ * suspend, round ..." once suspended) and the stop-and-copy fallback
+ * (rc and message of the failed ENABLE_LOGDIRTY).  No newline. */
+void xl_migrate_round_line(char *buf, size_t len, bool suspended, unsigned round,
+                           uint64_t pages);
+void xl_migrate_fallback_line(char *buf, size_t len, int rc, const char *msg);
 
 /* ------------------------------------------------------------ memory (mem.c) */
 

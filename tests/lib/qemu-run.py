@@ -19,7 +19,8 @@ What it does:
     second verdict line is an error;
   * stops on: QEMU exiting, the verdict plus a grace period (QEMU normally
     exits by itself through isa-debug-exit), the --mark line with
-    --exit-on-mark, or the timeout; QEMU is our child and is killed by PID;
+    --exit-on-mark, the timeout, or SIGTERM (a failure unless a verdict
+    came); QEMU is our child and is killed by PID;
   * cross-checks QEMU's exit status when it exited by itself after a
     verdict: isa-debug-exit makes it (code << 1) | 1 with SUCCESS=0,
     FAILURE=1, SKIP=2, ERROR=3 (see hypervisor/include/xen/shutdown.h);
@@ -130,6 +131,11 @@ def main(argv):
     stop_at = None
     buf = b""
     timed_out = exited = False
+    # SIGTERM (a suite giving up on this machine, e.g. the receiver of a
+    # migration whose sender failed) ends the run as a timeout does: QEMU,
+    # in its own session, would otherwise outlive us.
+    terminated = []
+    signal.signal(signal.SIGTERM, lambda signum, frame: terminated.append(signum))
 
     def handle_line(text, tnow):
         nonlocal first_output, mark_at, rejected
@@ -152,7 +158,7 @@ def main(argv):
 
     while True:
         now = time.monotonic()
-        if now >= deadline:
+        if now >= deadline or terminated:
             timed_out = True
             break
         if stop_at is not None and now >= stop_at:
@@ -221,7 +227,9 @@ def main(argv):
     elif len(verdicts) > 1:
         why = "%d verdict lines (%s)" % (len(verdicts), ", ".join(v[1] for v in verdicts))
     elif not verdicts:
-        if timed_out:
+        if terminated:
+            why = "stopped by SIGTERM after %.0fs without a verdict" % elapsed
+        elif timed_out:
             why = "timeout after %.0fs without a verdict" % opts.timeout
         elif status is not None and status & 1 and status >> 1 in VERDICT_CODE.values():
             why = "QEMU exited with status %d but no verdict line was printed" % status

@@ -3,7 +3,8 @@
  * command it runs for each option (as Xen 4.17's xl builds it), reading
  * the fixed messages of the protocol (match, other data, end of stream),
  * and migrate-receive against a sender that sends no save stream: the
- * banner goes out and the garbage is refused by name.
+ * banner goes out and the garbage is refused by name; the sender's lines
+ * for each live round and for the stop-and-copy fallback, exactly.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -50,6 +51,31 @@ Test(migrate, rune_too_long_is_refused)
 
     cr_assert_eq(xl_migrate_rune(buf, sizeof(buf), "ssh", "a-rather-long-host-name", &f),
                  -ENAMETOOLONG);
+}
+
+Test(migrate, live_round_lines_exact)
+{
+    char buf[128];
+
+    xl_migrate_round_line(buf, sizeof(buf), false, 2, 295);
+    cr_assert_str_eq(buf, "migration sender: live round 2: 295 pages");
+    xl_migrate_round_line(buf, sizeof(buf), true, 5, 398);
+    cr_assert_str_eq(buf, "migration sender: after the suspend, round 5: 398 pages");
+}
+
+Test(migrate, stop_and_copy_fallback_lines_exact)
+{
+    char buf[1200];
+
+    xl_migrate_fallback_line(buf, sizeof(buf), -ENOSYS, "domctl shadow_op 20 (dom 1): ENOSYS");
+    cr_assert_str_eq(buf, "log-dirty not supported by the hypervisor: migrating with the guest "
+                          "paused");
+    xl_migrate_fallback_line(buf, sizeof(buf), -EOPNOTSUPP, "x");
+    cr_assert_str_eq(buf, "log-dirty not supported by the hypervisor: migrating with the guest "
+                          "paused");
+    xl_migrate_fallback_line(buf, sizeof(buf), -EBUSY, "domctl shadow_op 20 (dom 1): EBUSY");
+    cr_assert_str_eq(buf, "log-dirty mode cannot be enabled (domctl shadow_op 20 (dom 1): "
+                          "EBUSY): migrating with the guest paused");
 }
 
 Test(migrate, messages_are_xens)
