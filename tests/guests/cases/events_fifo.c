@@ -47,12 +47,6 @@ static uint32_t ipi(void)
     return bi.port;
 }
 
-static long send(uint32_t port)
-{
-    struct evtchn_send s = { .port = port };
-
-    return hc_event_channel_op(EVTCHNOP_send, &s);
-}
 
 static void expect_word(const char *what, uint32_t port, uint32_t want)
 {
@@ -92,15 +86,15 @@ void test_main(void)
     memset(cb_page, 0, sizeof(cb_page));
     b = ipi();
     vcpu0->evtchn_upcall_pending = 0;
-    CHECK_RC("send a", send(a), 0);
+    CHECK_RC("send a", hc_evtchn_send(a), 0);
     expect_word("after send", a, P | L);
     CHECK_RC("head of the default queue", cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT], a);
     CHECK_RC("ready", cb->ready, 1u << EVTCHN_FIFO_PRIORITY_DEFAULT);
     CHECK_RC("upcall_pending", vcpu0->evtchn_upcall_pending, 1);
-    CHECK_RC("send b", send(b), 0);
+    CHECK_RC("send b", hc_evtchn_send(b), 0);
     expect_word("the tail links to b", a, P | L | b);
     expect_word("b", b, P | L);
-    CHECK_RC("send a again", send(a), 0);
+    CHECK_RC("send a again", hc_evtchn_send(a), 0);
     expect_word("a linked already: unchanged", a, P | L | b);
 
     /* Consume both, as a guest does. */
@@ -110,7 +104,7 @@ void test_main(void)
 
     /* Masked: pending only, until unmask links it. */
     array_page[a] = M;
-    CHECK_RC("send masked a", send(a), 0);
+    CHECK_RC("send masked a", hc_evtchn_send(a), 0);
     expect_word("masked", a, P | M);
     CHECK_RC("ready while masked", cb->ready, 0);
     {
@@ -128,7 +122,7 @@ void test_main(void)
     CHECK_RC("priority 16", set_prio(c, 16), -XEN_EINVAL);
     CHECK_RC("priority 3", set_prio(c, 3), 0);
     CHECK_RC("priority of a far port", set_prio(100000, 3), -XEN_EINVAL);
-    CHECK_RC("send c", send(c), 0);
+    CHECK_RC("send c", hc_evtchn_send(c), 0);
     CHECK_RC("head of queue 3", cb->head[3], c);
     CHECK_RC("ready bit 3", cb->ready, 1u << 3);
     expect_word("c", c, P | L);

@@ -23,12 +23,6 @@ const char test_title[] = "interdomain event channel ping-pong with block/wake";
 
 #define NR_TRIPS 200
 
-static long send(evtchn_port_t p)
-{
-    struct evtchn_send s = { .port = p };
-
-    return hc_event_channel_op(EVTCHNOP_send, &s);
-}
 
 static void domain0(void)
 {
@@ -53,7 +47,7 @@ static void domain0(void)
             test_fail("block returned %ld", rc);
             return;
         }
-        rc = send(ping);
+        rc = hc_evtchn_send(ping);
         if (rc) {
             test_fail("send back on trip %u: %ld", i, rc);
             return;
@@ -71,7 +65,7 @@ static void domain0(void)
     CHECK_RC("status of ping", hc_event_channel_op(EVTCHNOP_status, &st), 0);
     CHECK_RC("ping after the peer closed: status", st.status, EVTCHNSTAT_unbound);
     CHECK_RC("ping after the peer closed: remote dom", st.u.unbound.dom, 1);
-    CHECK_RC("send on the unbound port (dropped)", send(ping), 0);
+    CHECK_RC("send on the unbound port (dropped)", hc_evtchn_send(ping), 0);
     st = (struct evtchn_status){ .dom = DOMID_SELF, .port = ctl };
     CHECK_RC("status of control", hc_event_channel_op(EVTCHNOP_status, &st), 0);
     CHECK_RC("control still interdomain", st.status, EVTCHNSTAT_interdomain);
@@ -110,7 +104,7 @@ static void domain1(void)
     }
     t0 = rdtsc();
     for (unsigned int i = 0; i < NR_TRIPS; i++) {
-        if (send(ping) || evtchn_wait(ping, &blocks)) {
+        if (hc_evtchn_send(ping) || evtchn_wait(ping, &blocks)) {
             printk("pingpong: dom1 send/block failed on trip %u\n", i);
             guest_shutdown(SHUTDOWN_crash);
         }
@@ -123,7 +117,7 @@ static void domain1(void)
     st = (struct evtchn_status){ .dom = DOMID_SELF, .port = ping };
     hc_event_channel_op(EVTCHNOP_status, &st);
     printk("pingpong: dom1 closed ping: %ld, status now %u\n", rc, st.status);
-    send(ctl);
+    hc_evtchn_send(ctl);
     /* Stay alive until domain 0 powers the machine off. */
     for (;;)
         hc_sched_op(SCHEDOP_block, NULL);

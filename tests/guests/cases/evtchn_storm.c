@@ -80,19 +80,6 @@ static long alloc_self(uint32_t *port)
     return rc;
 }
 
-static long ev_close(uint32_t port)
-{
-    struct evtchn_close c = { .port = port };
-
-    return ev(EVTCHNOP_close, &c);
-}
-
-static long ev_send(uint32_t port)
-{
-    struct evtchn_send s = { .port = port };
-
-    return ev(EVTCHNOP_send, &s);
-}
 
 static long ev_unmask(uint32_t port)
 {
@@ -251,7 +238,7 @@ static void close_all(const char *when)
     unsigned int bad = 0;
 
     for (uint32_t port = 1; port < NPORTS; port++) {
-        long rc = ev_close(port);
+        long rc = hc_evtchn_close(port);
 
         if (rc != 0 && bad++ < 5)
             test_fail("%s: close(%u) = %ld", when, port, rc);
@@ -259,7 +246,7 @@ static void close_all(const char *when)
         want_vcpu[port] = 0;
     }
     for (uint32_t port = 1; port < NPORTS; port += 97)
-        CHECK_RC("double close", ev_close(port), -XEN_EINVAL);
+        CHECK_RC("double close", hc_evtchn_close(port), -XEN_EINVAL);
 }
 
 static void limits(void)
@@ -281,9 +268,9 @@ static void limits(void)
     CHECK_RC("status(1<<17)", ev_status(1u << 17, &s), -XEN_EINVAL);
     CHECK_RC("status(~0)", ev_status(~0u, &s), -XEN_EINVAL);
     CHECK_RC("status(unmapped)", ev(EVTCHNOP_status, (void *)0x10), -XEN_EFAULT);
-    CHECK_RC("close(0)", ev_close(0), -XEN_EINVAL);
-    CHECK_RC("close(4096)", ev_close(NPORTS), -XEN_EINVAL);
-    CHECK_RC("close(~0)", ev_close(~0u), -XEN_EINVAL);
+    CHECK_RC("close(0)", hc_evtchn_close(0), -XEN_EINVAL);
+    CHECK_RC("close(4096)", hc_evtchn_close(NPORTS), -XEN_EINVAL);
+    CHECK_RC("close(~0)", hc_evtchn_close(~0u), -XEN_EINVAL);
 
     close_all("after the fill");
     bad = 0;
@@ -319,7 +306,7 @@ static void loops(void)
             test_fail("bind_ipi round %u: rc %ld port %u (first %u)", i, rc, port, first);
             bad++;
         }
-        if ((rc = ev_close(port)) != 0) {
+        if ((rc = hc_evtchn_close(port)) != 0) {
             test_fail("close round %u: %ld", i, rc);
             bad++;
         }
@@ -333,7 +320,7 @@ static void loops(void)
             test_fail("bind_virq round %u: rc %ld port %u (first %u)", i, rc, port, first);
             bad++;
         }
-        if ((rc = ev_close(port)) != 0) {
+        if ((rc = hc_evtchn_close(port)) != 0) {
             test_fail("close round %u: %ld", i, rc);
             bad++;
         }
@@ -352,17 +339,17 @@ static void state_abuse(void)
 
     /* An IPI to the offline vCPU 1: its selector, not ours; close clears. */
     CHECK_RC("bind_ipi(vCPU 1)", bind_ipi(1, &p1), 0);
-    CHECK_RC("send to vCPU 1", ev_send(p1), 0);
+    CHECK_RC("send to vCPU 1", hc_evtchn_send(p1), 0);
     if (!pending(p1))
         test_fail("IPI to vCPU 1 not pending");
     if (!(v1->evtchn_pending_sel & (1UL << (p1 / 64))) || !v1->evtchn_upcall_pending)
         test_fail("IPI to vCPU 1 did not reach its selector / upcall_pending");
     if (vcpu0->evtchn_pending_sel || vcpu0->evtchn_upcall_pending)
         test_fail("IPI to vCPU 1 raised vCPU 0's selector");
-    CHECK_RC("close of a port bound to vCPU 1", ev_close(p1), 0);
+    CHECK_RC("close of a port bound to vCPU 1", hc_evtchn_close(p1), 0);
     if (pending(p1))
         test_fail("closing a pending port left it pending");
-    CHECK_RC("send after close", ev_send(p1), -XEN_EINVAL);
+    CHECK_RC("send after close", hc_evtchn_send(p1), -XEN_EINVAL);
     clear_all_pending();
 
     /* bind_vcpu */
@@ -400,7 +387,7 @@ static void state_abuse(void)
     CHECK_RC("unmask(port 0)", ev_unmask(0), 0);
     CHECK_RC("unmask(4096)", ev_unmask(NPORTS), -XEN_EINVAL);
     CHECK_RC("unmask(~0)", ev_unmask(~0u), -XEN_EINVAL);
-    CHECK_RC("send(closed)", ev_send(pg + 1), -XEN_EINVAL);
+    CHECK_RC("send(closed)", hc_evtchn_send(pg + 1), -XEN_EINVAL);
     {
         /* polling a closed port (its bucket exists): refused at once; the
          * 2 ms timeout only bounds a wrong answer */
@@ -411,10 +398,10 @@ static void state_abuse(void)
         CHECK_RC("poll(closed port)", hc_sched_op(SCHEDOP_poll, &poll), -XEN_EINVAL);
         vcpu0->evtchn_upcall_mask = 1;
     }
-    CHECK_RC("send(port 0)", ev_send(0), -XEN_EINVAL);
-    CHECK_RC("send(4096)", ev_send(NPORTS), -XEN_EINVAL);
-    CHECK_RC("send(unbound)", ev_send(pu), 0);
-    CHECK_RC("send(VIRQ)", ev_send(pv), -XEN_EINVAL);
+    CHECK_RC("send(port 0)", hc_evtchn_send(0), -XEN_EINVAL);
+    CHECK_RC("send(4096)", hc_evtchn_send(NPORTS), -XEN_EINVAL);
+    CHECK_RC("send(unbound)", hc_evtchn_send(pu), 0);
+    CHECK_RC("send(VIRQ)", hc_evtchn_send(pv), -XEN_EINVAL);
     if (pending(pu) || pending(pv))
         test_fail("send of an unbound port or VIRQ made it pending");
 
@@ -424,7 +411,7 @@ static void state_abuse(void)
     vcpu0->evtchn_upcall_mask = 0;
     ev0 = nr_events;
     for (unsigned int i = 0; i < 5000; i++)
-        if (ev_send(pi) != 0) {
+        if (hc_evtchn_send(pi) != 0) {
             test_fail("send #%u on the masked port failed", i);
             break;
         }
@@ -442,8 +429,8 @@ static void state_abuse(void)
     /* reset of itself with ports bound and pending */
     clear_all_pending();
     CHECK_RC("bind_ipi(vCPU 1)", bind_ipi(1, &p1), 0);
-    CHECK_RC("send(IPI)", ev_send(pi), 0);
-    CHECK_RC("send(IPI vCPU 1)", ev_send(p1), 0);
+    CHECK_RC("send(IPI)", hc_evtchn_send(pi), 0);
+    CHECK_RC("send(IPI vCPU 1)", hc_evtchn_send(p1), 0);
     if (!pending(pi) || !pending(p1))
         test_fail("IPIs not pending before the reset");
     CHECK_RC("reset(domain 1)", ev_reset(1), -XEN_ESRCH);
@@ -459,7 +446,7 @@ static void state_abuse(void)
                 test_fail("port %u still pending after reset", ports[i]);
         }
     }
-    CHECK_RC("send after reset", ev_send(pi), -XEN_EINVAL);
+    CHECK_RC("send after reset", hc_evtchn_send(pi), -XEN_EINVAL);
     CHECK_RC("bind_virq(debug) after reset", bind_virq(VIRQ_DEBUG, 0, &pv), 0);
     if (pv != 1)
         test_fail("first port after reset is %u, expected 1", pv);
@@ -531,22 +518,22 @@ static void loopback(void)
         test_fail("after the bind: binder's port %u pending %d, other %u pending %d (expected 1/0)",
                   q, pending(q), p, pending(p));
     clear_all_pending();
-    CHECK_RC("send on one end", ev_send(q), 0);
+    CHECK_RC("send on one end", hc_evtchn_send(q), 0);
     if (!pending(p) || pending(q))
         test_fail("send on %u: peer %u not pending, or itself pending", q, p);
     clear_all_pending();
-    CHECK_RC("send on the other end", ev_send(p), 0);
+    CHECK_RC("send on the other end", hc_evtchn_send(p), 0);
     if (!pending(q))
         test_fail("send on %u: peer %u not pending", p, q);
     CHECK_RC("bind to a bound port", bind_inter(DOMID_SELF, p, &r), -XEN_EINVAL);
     CHECK_RC("bind to a bound port by own id", bind_inter(0, q, &r), -XEN_EINVAL);
-    CHECK_RC("close one end", ev_close(p), 0);
+    CHECK_RC("close one end", hc_evtchn_close(p), 0);
     expect_unbound(q, 0, "peer closed");
     /* the event already delivered to the surviving end stays (Xen) */
     if (!pending(q))
         test_fail("closing the other end cleared the pending event of %u", q);
     clear_all_pending();
-    CHECK_RC("send on the orphaned end (dropped)", ev_send(q), 0);
+    CHECK_RC("send on the orphaned end (dropped)", hc_evtchn_send(q), 0);
     /* the orphan is bindable again, and gets the lowest free port */
     for (unsigned int i = 0; i < 1000 && bad < 5; i++) {
         long rc = bind_inter(0, q, &r);
@@ -556,7 +543,7 @@ static void loopback(void)
             bad++;
             break;
         }
-        if (ev_send(r) != 0 || ev_send(q) != 0 || ev_close(r) != 0) {
+        if (hc_evtchn_send(r) != 0 || hc_evtchn_send(q) != 0 || hc_evtchn_close(r) != 0) {
             test_fail("loopback round %u: send/close failed", i);
             bad++;
         }
@@ -565,8 +552,8 @@ static void loopback(void)
     clear_all_pending();
     /* reset with a loopback channel bound and both ends pending */
     CHECK_RC("bind once more", bind_inter(DOMID_SELF, q, &r), 0);
-    CHECK_RC("send", ev_send(r), 0);
-    CHECK_RC("send", ev_send(q), 0);
+    CHECK_RC("send", hc_evtchn_send(r), 0);
+    CHECK_RC("send", hc_evtchn_send(q), 0);
     CHECK_RC("reset with a loopback channel", ev_reset(DOMID_SELF), 0);
     {
         struct evtchn_status s;
@@ -631,21 +618,21 @@ static void fifo(void)
     CHECK_RC("set_priority(4096)", set_prio(NPORTS, 3), -XEN_EINVAL);
     CHECK_RC("set_priority(1<<17)", set_prio(1u << 17, 3), -XEN_EINVAL);
     CHECK_RC("set_priority(IPI, 5)", set_prio(pi, 5), 0);
-    CHECK_RC("send(IPI)", ev_send(pi), 0);
+    CHECK_RC("send(IPI)", hc_evtchn_send(pi), 0);
     if (cb->head[5] != pi || !(cb->ready & (1u << 5)))
         test_fail("FIFO IPI: head[5] %u ready %#x, expected port %u", cb->head[5], cb->ready, pi);
-    CHECK_RC("close(IPI)", ev_close(pi), 0);
+    CHECK_RC("close(IPI)", hc_evtchn_close(pi), 0);
     /* still linked on queue 5: busy, so the next bind takes another port,
      * at the default priority; a closed port's priority is not settable */
     CHECK_RC("set_priority(just closed)", set_prio(pi, 2), -XEN_EACCES);
     CHECK_RC("bind_ipi", bind_ipi(0, &pj), 0);
     if (pj == pi)
         test_fail("a port still linked on a FIFO queue was handed out again");
-    CHECK_RC("send(IPI)", ev_send(pj), 0);
+    CHECK_RC("send(IPI)", hc_evtchn_send(pj), 0);
     if (cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT] != pj)
         test_fail("new IPI %u not at the head of the default queue (%u)", pj,
                   cb->head[EVTCHN_FIFO_PRIORITY_DEFAULT]);
-    CHECK_RC("send(closed)", ev_send(pj + 1), -XEN_EINVAL);
+    CHECK_RC("send(closed)", hc_evtchn_send(pj + 1), -XEN_EINVAL);
 
     /* a send flood on a masked FIFO port, then one unmask: exactly one
      * upcall (the READY bit going 0 -> 1 raises it).  Its own, empty queue
@@ -665,7 +652,7 @@ static void fifo(void)
         ev0 = nr_events;
         vcpu0->evtchn_upcall_mask = 0;
         for (unsigned int i = 0; i < 2000; i++)
-            if (ev_send(pk) != 0) {
+            if (hc_evtchn_send(pk) != 0) {
                 test_fail("FIFO send #%u on the masked port failed", i);
                 break;
             }
@@ -695,10 +682,10 @@ static void fifo(void)
     CHECK_RC("set_priority after reset", set_prio(1, 3), -XEN_ENOSYS);
     CHECK_RC("expand_array after reset", expand(0), -XEN_EOPNOTSUPP);
     CHECK_RC("bind_ipi after reset", bind_ipi(0, &pi), 0);
-    CHECK_RC("send after reset", ev_send(pi), 0);
+    CHECK_RC("send after reset", hc_evtchn_send(pi), 0);
     if (!pending(pi) || !(vcpu0->evtchn_pending_sel & (1UL << (pi / 64))))
         test_fail("after the reset from FIFO, port %u is not pending in shared_info", pi);
-    CHECK_RC("close", ev_close(pi), 0);
+    CHECK_RC("close", hc_evtchn_close(pi), 0);
     clear_all_pending();
 
     /* and FIFO once more, then 2-level again */
@@ -707,7 +694,7 @@ static void fifo(void)
     CHECK_RC("init_control again", init_control(0), 0);
     CHECK_RC("expand_array again", expand(0), 0);
     CHECK_RC("bind_ipi", bind_ipi(0, &pi), 0);
-    CHECK_RC("send", ev_send(pi), 0);
+    CHECK_RC("send", hc_evtchn_send(pi), 0);
     if (!(fifo_array[0][pi] & (1u << EVTCHN_FIFO_PENDING)))
         test_fail("second FIFO: port %u word %#x not pending", pi, fifo_array[0][pi]);
     CHECK_RC("reset(DOMID_SELF) from FIFO again", ev_reset(DOMID_SELF), 0);
@@ -728,12 +715,12 @@ static void still_alive(void)
     set_mask(port, false);
     ev0 = nr_events;
     vcpu0->evtchn_upcall_mask = 0;
-    CHECK_RC("send", ev_send(port), 0);
+    CHECK_RC("send", hc_evtchn_send(port), 0);
     hc_xen_version(XENVER_version, NULL);
     vcpu0->evtchn_upcall_mask = 1;
     if (nr_events != ev0 + 1)
         test_fail("%lu upcalls for the final self-IPI, expected 1", nr_events - ev0);
-    CHECK_RC("close", ev_close(port), 0);
+    CHECK_RC("close", hc_evtchn_close(port), 0);
 }
 
 void test_main(void)

@@ -44,19 +44,6 @@ static long ev(unsigned int cmd, void *arg)
     return hc_event_channel_op(cmd, arg);
 }
 
-static long send(evtchn_port_t p)
-{
-    struct evtchn_send s = { .port = p };
-
-    return ev(EVTCHNOP_send, &s);
-}
-
-static long ev_close(evtchn_port_t p)
-{
-    struct evtchn_close c = { .port = p };
-
-    return ev(EVTCHNOP_close, &c);
-}
 
 static long status(domid_t dom, evtchn_port_t p, struct evtchn_status *st)
 {
@@ -78,7 +65,7 @@ static bool d0_round(struct d0_counts *c)
     long rc;
 
     c->rounds++;
-    if ((rc = send(SELF)) != 0 || !evtchn_test_and_clear(SELF)) {
+    if ((rc = hc_evtchn_send(SELF)) != 0 || !evtchn_test_and_clear(SELF)) {
         test_fail("round %lu: self-IPI: send %ld, pending %d", c->rounds, rc, 0);
         return false;
     }
@@ -86,7 +73,7 @@ static bool d0_round(struct d0_counts *c)
         test_fail("round %lu: xen_version %#lx", c->rounds, rc);
         return false;
     }
-    if ((rc = send(CHURN)) != 0) {
+    if ((rc = hc_evtchn_send(CHURN)) != 0) {
         test_fail("round %lu: send on churn: %ld", c->rounds, rc);
         return false;
     }
@@ -122,7 +109,7 @@ static bool d0_until_control(struct d0_counts *c, const char *phase, uint64_t de
             return false;
         }
     }
-    send(CTL);              /* the ack domain 1 waits for */
+    hc_evtchn_send(CTL);              /* the ack domain 1 waits for */
     printk("xstorm: %s done: %lu rounds, flood seen %lu, churn seen %lu, unbound %lu, bound %lu\n",
            phase, c->rounds, c->floods, c->churn_seen, c->churn_unbound, c->churn_bound);
     return true;
@@ -178,7 +165,7 @@ static void domain0(void)
             return;
         }
         for (evtchn_port_t p = FLOOD; p <= CHURN; p++)
-            if ((rc = send(p)) != 0) {
+            if ((rc = hc_evtchn_send(p)) != 0) {
                 test_fail("send on port %u while domain 1 dies: %ld", p, rc);
                 return;
             }
@@ -197,16 +184,16 @@ static void domain0(void)
         if (st.status != EVTCHNSTAT_unbound || st.u.unbound.dom != 1)
             test_fail("port %u after domain 1 died: status %u dom %u, expected unbound for 1",
                       p, st.status, st.u.unbound.dom);
-        CHECK_RC("send on the orphaned port (dropped)", send(p), 0);
-        CHECK_RC("close of the orphaned port", ev_close(p), 0);
-        CHECK_RC("second close", ev_close(p), -XEN_EINVAL);
+        CHECK_RC("send on the orphaned port (dropped)", hc_evtchn_send(p), 0);
+        CHECK_RC("close of the orphaned port", hc_evtchn_close(p), 0);
+        CHECK_RC("second close", hc_evtchn_close(p), -XEN_EINVAL);
         CHECK_RC("status after close", status(DOMID_SELF, p, &st), 0);
         CHECK_RC("closed", st.status, EVTCHNSTAT_closed);
     }
     CHECK_RC("alloc_unbound for the dead domain 1", ev(EVTCHNOP_alloc_unbound, &au), 0);
     CHECK_RC("its port is the lowest free one", au.port, FLOOD);
-    CHECK_RC("close it", ev_close(au.port), 0);
-    CHECK_RC("self-IPI at the end", send(SELF), 0);
+    CHECK_RC("close it", hc_evtchn_close(au.port), 0);
+    CHECK_RC("self-IPI at the end", hc_evtchn_send(SELF), 0);
     if (!evtchn_test_and_clear(SELF))
         test_fail("the final self-IPI is not pending");
     CHECK_RC("xen_version at the end", hc_xen_version(XENVER_version, NULL), 0x40011);
@@ -222,7 +209,7 @@ static void d1_check(const char *what, long got, long want)
         return;
     printk("xstorm: dom1: %s: got %ld, expected %ld\n", what, got, want);
     if (!d1_bad)
-        send(ERR);
+        hc_evtchn_send(ERR);
     d1_bad = true;
 }
 
@@ -247,7 +234,7 @@ static evtchn_port_t d1_bind(evtchn_port_t remote, bool retry)
  * report is merged with the next one into a single pending bit. */
 static void d1_phase_done(evtchn_port_t ctl)
 {
-    send(ctl);
+    hc_evtchn_send(ctl);
     if (evtchn_wait(ctl, NULL) != 0) {
         printk("xstorm: dom1: block failed\n");
         guest_shutdown(SHUTDOWN_crash);
@@ -286,7 +273,7 @@ static void domain1(void)
     }
     /* 1: the flood */
     for (unsigned int i = 0; i < FLOOD_SENDS; i++)
-        d1_check("send on flood", send(flood), 0);
+        d1_check("send on flood", hc_evtchn_send(flood), 0);
     d1_phase_done(ctl);
 
     /* 2: bind/close churn while dom0 sends on it */
@@ -294,22 +281,22 @@ static void domain1(void)
         churn = d1_bind(CHURN, false);
         d1_check("churn port", churn, 4);
         d1_check("bind churn again", ev(EVTCHNOP_bind_interdomain, &again), -XEN_EINVAL);
-        d1_check("send on churn", send(churn), 0);
-        d1_check("close churn", ev_close(churn), 0);
-        d1_check("close churn again", ev_close(churn), -XEN_EINVAL);
-        d1_check("send on closed churn", send(churn), -XEN_EINVAL);
+        d1_check("send on churn", hc_evtchn_send(churn), 0);
+        d1_check("close churn", hc_evtchn_close(churn), 0);
+        d1_check("close churn again", hc_evtchn_close(churn), -XEN_EINVAL);
+        d1_check("send on closed churn", hc_evtchn_send(churn), -XEN_EINVAL);
     }
     d1_phase_done(ctl);
 
     /* 3: flood again, then die with everything bound */
     churn = d1_bind(CHURN, false);
     for (unsigned int i = 0; i < FLOOD_SENDS / 4; i++) {
-        d1_check("send on flood", send(flood), 0);
-        d1_check("send on churn", send(churn), 0);
+        d1_check("send on flood", hc_evtchn_send(flood), 0);
+        d1_check("send on churn", hc_evtchn_send(churn), 0);
     }
     printk("xstorm: dom1: storm over%s, powering off with its channels bound\n",
            d1_bad ? " (with unexpected answers)" : "");
-    send(ctl);
+    hc_evtchn_send(ctl);
     guest_shutdown(SHUTDOWN_poweroff);
 }
 

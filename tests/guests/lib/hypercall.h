@@ -90,6 +90,11 @@ static inline long hc_callback_op(unsigned int cmd, void *arg)
 { return hypercall2(__HYPERVISOR_callback_op, cmd, arg); }
 static inline long hc_event_channel_op(unsigned int cmd, void *arg)
 { return hypercall2(__HYPERVISOR_event_channel_op, cmd, arg); }
+/* The two event-channel calls most event tests make over and over. */
+static inline long hc_evtchn_send(evtchn_port_t port)
+{ struct evtchn_send s = { .port = port }; return hc_event_channel_op(EVTCHNOP_send, &s); }
+static inline long hc_evtchn_close(evtchn_port_t port)
+{ struct evtchn_close c = { .port = port }; return hc_event_channel_op(EVTCHNOP_close, &c); }
 static inline long hc_physdev_op(unsigned int cmd, void *arg)
 { return hypercall2(__HYPERVISOR_physdev_op, cmd, arg); }
 static inline long hc_set_debugreg(unsigned int reg, unsigned long val)
