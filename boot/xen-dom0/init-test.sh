@@ -474,6 +474,11 @@ if [ "${toolstack_xsrestart:-0}" = 1 ]; then
     t0=$(up); while [ ! -s /run/xen/xenstored.pid ] && ! past "$t0" 30; do usleep 100000; done
     $T xenstore-write /local/domain/0/name Domain-0 /local/domain/0/domid 0 /local/pool/0/name Pool-0
     check "xsrestart-new-xenstored-serves" sh -c "[ \"\$($T xenstore-read /local/domain/0/name)\" = Domain-0 ]"
+    # The guest made before the kill lost its name with the old daemon: xl
+    # says so (Xen's "invalid domain identifier" line, then why).
+    $T xl destroy xsr0 > /tmp/xsr.byname 2>&1; rc=$?
+    sed 's/^/xsr by name| /' /tmp/xsr.byname
+    check "xsrestart-lost-name-names-xenstored" sh -c "[ $rc -ne 0 ] && grep -q 'xenstored was restarted' /tmp/xsr.byname"
     # Let the load run against the new daemon for a round, then stop it.
     j0=$(ls /tmp/xsr.round* | wc -l); t0=$(up)
     while [ "$(ls /tmp/xsr.round* | wc -l)" -le $((j0 + 1)) ] && ! past "$t0" 300; do usleep 100000; done

@@ -28,12 +28,14 @@ struct xsb_op {
     char path[256];
 };
 
+/* MSG_NOSIGNAL: a daemon that died fails the write with EPIPE; SIGPIPE
+ * would kill the calling tool without a word. */
 static int write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
 
     while (len) {
-        ssize_t n = write(fd, p, len);
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)

@@ -291,8 +291,21 @@ uint32_t xl_find_domain(const char *p)
         v = strtoul(p, &end, 10);
         if (!errno && v <= UINT32_MAX)
             return (uint32_t)v;
-    } else if (domain_lookup(p, &domid, NULL) == 0) {
-        return domid;
+    } else {
+        struct errbuf eb;
+        char plain[300];
+
+        eb_clear(&eb);
+        if (domain_lookup(p, &domid, &eb) == 0)
+            return domid;
+        fprintf(stderr, "%s is an invalid domain identifier (rc=-6)\n", p);
+        /* Xen's line alone when the name is simply unknown; a second line
+         * when the lookup knows why (hypervisor unreachable, or nameless
+         * domains a restarted xenstored left: the name died with it). */
+        snprintf(plain, sizeof(plain), "domain '%s' not found", p);
+        if (eb.msg[0] && strcmp(eb.msg, plain) != 0)
+            fprintf(stderr, "xl: %s\n", eb.msg);
+        exit(EXIT_FAILURE);
     }
     fprintf(stderr, "%s is an invalid domain identifier (rc=-6)\n", p);
     exit(EXIT_FAILURE);

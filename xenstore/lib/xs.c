@@ -98,6 +98,34 @@ bool xs_write_all(int fd, const void *data, unsigned int len)
     return true;
 }
 
+/* A request to the daemon.  On the socket, send() with MSG_NOSIGNAL: a
+ * daemon that died (killed, restarted) makes the write fail with EPIPE
+ * instead of raising SIGPIPE, which would kill the caller without a word
+ * (xl list then exits 141 with nothing printed).  Xen's library ignores
+ * SIGPIPE around the write for the same reason. */
+static bool send_all(const struct xs_handle *h, const void *data, size_t len)
+{
+    const char *p = data;
+
+    if (!h->is_sock)
+        return xs_write_all(h->fd, data, (unsigned int)len);
+    while (len) {
+        ssize_t n = send(h->fd, p, len, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return false;
+        }
+        if (n == 0) {
+            errno = EIO;
+            return false;
+        }
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
 /* ---- permissions ------------------------------------------------------ */
 
 bool xs_strings_to_perms(struct xs_permissions *perms, unsigned int num,
@@ -473,7 +501,7 @@ static void *xs_talkv(struct xs_handle *h, xs_transaction_t t,
     rc = build_msg(h, buf, &off, t, type, iov, niov);
     if (rc)
         goto out;
-    if (!xs_write_all(h->fd, buf, off)) {
+    if (!send_all(h, buf, off)) {
         rc = -errno;
         goto out;
     }
@@ -508,7 +536,7 @@ static int xs_talk_batch(struct xs_handle *h, xs_transaction_t t,
     pthread_mutex_lock(&h->lock);
     for (i = 0; i < n && !rc; i++)
         rc = build_msg(h, buf, &off, t, type, iov[i], 2);
-    if (!rc && !xs_write_all(h->fd, buf, off))
+    if (!rc && !send_all(h, buf, off))
         rc = -errno;
     for (i = 0; i < n && !rc; i++) {
         err[i] = recv_reply(h, type, &res[i], &rlen[i]);

@@ -8,6 +8,7 @@
  * EAGAIN; without a socket the caller is told to fall back.
  */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -103,7 +104,8 @@ out:
 static struct fake fk;
 static pthread_t thr;
 
-static void start_fake(unsigned expect, const char *refuse, bool conflict)
+static void start_fake_with(void *(*fn)(void *), unsigned expect, const char *refuse,
+                            bool conflict)
 {
     struct sockaddr_un sa = { .sun_family = AF_UNIX };
 
@@ -119,7 +121,12 @@ static void start_fake(unsigned expect, const char *refuse, bool conflict)
     cr_assert_eq(bind(fk.lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
     cr_assert_eq(listen(fk.lfd, 1), 0);
     setenv("XENSTORED_PATH", fk.path, 1);
-    pthread_create(&thr, NULL, serve, &fk);
+    pthread_create(&thr, NULL, fn, &fk);
+}
+
+static void start_fake(unsigned expect, const char *refuse, bool conflict)
+{
+    start_fake_with(serve, expect, refuse, conflict);
 }
 
 static void stop_fake(void)
@@ -187,7 +194,8 @@ Test(ctrl_xs_batch, conflicting_commit_is_eagain)
     queue_three(&b);
     cr_assert_eq(xs_batch_commit(&b, failed, sizeof(failed)), -EAGAIN);
     xs_batch_close(&b);
-    stop_fake();
+    close(fk.lfd);                  /* the thread is joined already */
+    unlink(fk.path);
 }
 
 Test(ctrl_xs_batch, no_socket_means_fall_back)
@@ -203,4 +211,41 @@ Test(ctrl_xs_batch, no_socket_means_fall_back)
     cr_assert_eq(xs_batch_start(&b), -ENOTSUP);
     xs_batch_close(&b);
     unlink(path);
+}
+
+/* A daemon that answers the transaction's start and then dies. */
+static void *serve_then_die(void *arg)
+{
+    struct fake *f = arg;
+    struct xsd_sockmsg h;
+    char body[256];
+    int fd = accept(f->lfd, NULL, NULL);
+
+    if (fd < 0)
+        return NULL;
+    if (rd_msg(fd, &h, body) == 0 && h.type == XS_TRANSACTION_START)
+        reply(fd, XS_TRANSACTION_START, "17", 3);
+    close(fd);
+    return NULL;
+}
+
+/* xenstored killed between a batch's start and its commit: the commit's
+ * write raised SIGPIPE, which would kill `xl create` without a word (as it
+ * killed `xl list` through libxenstore in suite 61's xenstored restart);
+ * it must fail with an errno. */
+Test(ctrl_xs_batch, dead_daemon_is_an_error_not_sigpipe)
+{
+    struct xs_batch b;
+    int rc;
+
+    signal(SIGPIPE, SIG_DFL);       /* as xl runs */
+    start_fake_with(serve_then_die, 0, NULL, false);
+    cr_assert_eq(xs_batch_start(&b), 0);
+    pthread_join(thr, NULL);        /* the daemon is gone */
+    queue_three(&b);
+    rc = xs_batch_commit(&b, NULL, 0);
+    cr_assert(rc == -EPIPE || rc == -ECONNRESET, "rc %d (%s)", rc, strerror(-rc));
+    xs_batch_close(&b);
+    close(fk.lfd);                  /* the thread is joined already */
+    unlink(fk.path);
 }

@@ -429,3 +429,42 @@ Test(lib_start, socket_file_appears_only_when_listening)
         rmdir(d);
     }
 }
+
+/* regression: xenstored killed while a client holds a connection.  The
+ * request's write raised SIGPIPE, which killed the caller silently (the
+ * xenstored-restart check of suite 61 saw `xl list` exit 141 with nothing
+ * printed); it must fail with an errno the caller can name instead. */
+Test(lib_start, dead_daemon_is_an_error_not_sigpipe)
+{
+    char d[64], sk[128];
+    struct sockaddr_un sa = { .sun_family = AF_UNIX };
+    struct xs_handle *h;
+    unsigned int len;
+    int lfd, cfd;
+
+    signal(SIGPIPE, SIG_DFL);       /* what a tool like xl runs with */
+    strcpy(d, "/tmp/xsdead.XXXXXX");
+    cr_assert_not_null(mkdtemp(d));
+    snprintf(sk, sizeof(sk), "%s/socket", d);
+    strcpy(sa.sun_path, sk);
+    lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    cr_assert_geq(lfd, 0);
+    cr_assert_eq(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+    cr_assert_eq(listen(lfd, 1), 0);
+    setenv("XENSTORED_PATH", sk, 1);
+    h = xs_open(XS_OPEN_SOCKETONLY);
+    cr_assert_not_null(h, "%s", strerror(errno));
+    cfd = accept(lfd, NULL, NULL);
+    cr_assert_geq(cfd, 0);
+    close(cfd);                     /* the daemon dies */
+    close(lfd);
+    for (int i = 0; i < 3; i++) {
+        errno = 0;
+        cr_assert_null(xs_read(h, XBT_NULL, "/local/domain/0/name", &len));
+        cr_assert(errno == EPIPE || errno == ECONNRESET || errno == EBADF,
+                  "try %d: errno %d (%s)", i, errno, strerror(errno));
+    }
+    xs_close(h);
+    unlink(sk);
+    rmdir(d);
+}
