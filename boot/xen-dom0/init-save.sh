@@ -110,6 +110,8 @@ if grep -q "savebench=" /proc/cmdline; then
             # the guest beats on (or not) for a few seconds more
             _t=$(up); while [ "$(hb_max)" -le "$n" ] && ! past "$_t" 60; do usleep 200000; done
             sleep 3; touch /tmp/hbw.stop; wait $_w; rm -f /tmp/hbw.stop
+            sed -n -e "s/^Save phases/T65B $1 migrate save phases/p" \
+                   -e "s/^Restore phases/T65B $1 migrate restore phases/p" /tmp/bm.out
             [ $rc -eq 0 ] || { echo "T65B $1 round $r migrate failed: $(grep -v '^Saving: \|^Restoring: ' /tmp/bm.out | tail -n1)"; break; }
             if [ "$(hb_max)" -gt "$n" ] && [ "$(hb_lines_all | tail -n1 | awk '{print $3}')" = "$_sum" ]; then ok=ok; else ok=lost; fi
             dt=$(awk 'NR > 1 && $2 != c { g = $1 - t; if (g > m) m = g; t = $1 } NR == 1 { t = $1 } { c = $2 }
