@@ -10,6 +10,7 @@
 #   HANG_LANES=<n>    QEMUs at once (default 2: the two-host part ran two)
 #   HANG_SILENCE=<s>  serial silence that counts as a hang (default 150)
 #   HANG_STOP=1       stop all lanes at the first hang (default 1)
+#   HANG_HV=<elf>     the hypervisor to boot (default build/hypervisor.elf)
 #   HANG_FIRST=<n>    number of the first lane (default 1): a second run
 #                     beside a first one takes other lanes (logs, ports)
 # Prints one line per boot (lane, boot, seconds, ok / HANG / CRASH: dom0
@@ -41,7 +42,7 @@ boot_one() {
         -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         -nic user,model=virtio-net-pci \
         -serial "file:$log" -monitor "unix:$mon,server,nowait" -gdb "tcp:127.0.0.1:$gport" \
-        -kernel "$ROOT/build/hypervisor.elf" \
+        -kernel "${HANG_HV:-$BUILD/hypervisor.elf}" \
         -append "console=com1 com1=115200 dom0_mem=1024M loglvl=all guest_loglvl=all noreboot" \
         -initrd "$out/vmlinuz console=hvc0 earlyprintk=xen swiotlb=1024,$out/dom0.cpio.gz" \
         </dev/null >"$logs/lane$lane.qemu.out" 2>&1 &
