@@ -10,6 +10,7 @@
 #   make bench      benchmarks against references measured in the same run
 #   make fuzz-long  the hypercall fuzzer as a domU beside dom0, 10^6 calls
 #   make smp-soak   4 two-vCPU domUs on 2 CPUs for SOAK_MIN (10) minutes
+#   make dom0-boot-hang  2-vCPU Linux dom0 boots in a loop until one hangs or oopses
 #   make deps       install what is missing from Debian's archive (only that)
 #   make clean      remove build/
 
@@ -30,7 +31,7 @@ SUBMAKE = $(MAKE) -s --no-print-directory -f $(ROOT)/Rules.mk BUILD=$(BUILD)
 COMPONENTS := hypervisor xenstore dom0-tools pv-drivers
 flavour = $(if $(filter hypervisor,$(1)),hyp,host)
 
-.PHONY: all iso run test test-xen bench deps clean $(COMPONENTS) tests-build toolstack-soak toolstack-hostile fuzz-long sched-long smp-soak
+.PHONY: all iso run test test-xen bench deps clean $(COMPONENTS) tests-build toolstack-soak toolstack-hostile fuzz-long sched-long smp-soak dom0-boot-hang
 
 all: $(COMPONENTS)
 
@@ -104,6 +105,14 @@ sched-long: deps
 smp-soak: deps
 	+@$(MAKE) --no-print-directory all
 	@$(ROOT)/tests/soak/smp-soak.sh
+
+# Boot a 2-vCPU Linux dom0 (suite 65's two-host configuration) HANG_BOOTS
+# (20) times in each of HANG_LANES (2) QEMUs at once; a boot whose serial
+# output stops is kept alive for gdb (tests/soak/hang-inspect.py), a dom0
+# oops counts too (docs/smp.md, "Known problems").
+dom0-boot-hang: deps
+	+@$(MAKE) --no-print-directory all
+	@$(ROOT)/tests/soak/dom0-boot-hang.sh
 
 clean:
 	rm -rf $(BUILD)

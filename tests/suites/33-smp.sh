@@ -8,6 +8,8 @@
 #   2 vCPUs on 2 CPUs, 4 vCPUs on 4 CPUs, and 4 vCPUs on 2 CPUs (more vCPUs
 #   than CPUs: they share);
 # dom0_max_vcpus=<max> gives one vCPU per CPU up to max (8 on 4 CPUs: 4).
+# Also int3_xmodify on 2 CPUs: an int3 another vCPU rewrites reaches the
+# guest as #BP, never #GP.
 # (suite 31 runs the same guest on 2 CPUs with single-threaded TCG, and
 # suite 30 on the real Xen 4.17.)
 # Logs: build/test-logs/33-smp/.
@@ -57,3 +59,13 @@ guest guest-2cpu-4vcpu 2 "dom0_max_vcpus=4-4" \
 # dom0_max_vcpus=<max>: one vCPU per CPU, capped at max.
 guest guest-4cpu-maxvcpus2 4 "dom0_max_vcpus=2" \
     --expect 'd0: dom0 kernel, 64 MiB, 2 vCPUs' --expect '^2 vCPUs$'
+# An int3 that the other vCPU takes away again (Linux's text_poke_bp())
+# must still arrive as #BP (tests/guests/cases/int3_xmodify.c): with both
+# CPUs really running at once the old DPL 0 int3 gate let ~1500 of ~30000
+# through as #GP, single-threaded (suite 31) ~20.
+python3 "$runner" --name "smp/int3-xmodify-2cpu" --timeout 300 --log "$logs/int3-xmodify.log" \
+    --expect "Hardware Dom0 halted" --grace 0.5 \
+    --expect '20000 flips by vCPU 0: [1-9][0-9]* int3 as #BP, 0 as #GP' -- \
+    -m 256 -smp 2 -accel tcg,thread=multi -nic none -kernel "$hv" \
+    -append "$cmdline dom0_max_vcpus=2" -initrd "$out/int3_xmodify.elf" \
+    2>>"$logs/failures.log" </dev/null

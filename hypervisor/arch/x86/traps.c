@@ -141,6 +141,20 @@ void gdt_idt_init(void)
     /* #DB too (as Xen since XSA-260): one taken on the SYSCALL entry's first
      * instruction would otherwise be pushed onto the guest's RSP. */
     set_gate(TRAP_debug, idt_stubs[TRAP_debug], IST_DB, 0);
+    /*
+     * A guest's int3 (its kernel runs in ring 3) must arrive as #BP, with
+     * RIP after the int3, as on Xen (its int3 gate is DPL 3).  Through a
+     * DPL 0 gate it arrived as #GP and pv_emulate_gp() re-read the
+     * instruction bytes to find out what it was: by then another vCPU
+     * live-patching that text (Linux's text_poke_bp() puts an int3 in front
+     * of a site, then rewrites it) may have put the final instruction back,
+     * and the #GP went to the guest as it was.  A 2-vCPU Linux dom0 oopsed
+     * that way ("segment-related general protection fault" at
+     * sched_clock_cpu+0x2 after "sched_clock: Marking stable"), about one
+     * boot in fifty on a loaded host, or hung when the oops came with a
+     * runqueue lock held (see docs/smp.md, "Known problems").
+     */
+    set_gate(TRAP_int3, idt_stubs[TRAP_int3], 0, 3);
     percpu_x86[0].stack = cpu0_stack;
     percpu_x86[0].gdt = gdt_table;
     percpu_x86[0].tss = &cpu0_tss;

@@ -5,8 +5,9 @@
  *
  *   #UD: the forced-emulation prefix `ud2; .ascii "xen"` + `cpuid` -> the PV
  *        CPUID view (asm/cpuid_policy.h), RIP += 7.
- *   #GP: `int n` / `int3` (delivered through the guest's trap table when its
- *        DPL allows the caller, else #GP((n << 3) | 2)); rdmsr/wrmsr of the
+ *   #GP: `int n` (delivered through the guest's trap table when its DPL
+ *        allows the caller, else #GP((n << 3) | 2); int3 has a DPL 3 gate and
+ *        comes as #BP, never here: see traps.c); rdmsr/wrmsr of the
  *        FS/GS base MSRs (+ a few read-only ones); mov from CR0/2/3/4, mov
  *        to CR4 (ignored) and CR0 (TS only), clts; mov to/from DR0-DR7
  *        (set_debugreg's rules: #UD for DR8+, #GP(0) for a refused value);
