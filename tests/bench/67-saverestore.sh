@@ -15,8 +15,8 @@
 # period; init-save.sh).  Goal: downtime <= 0.5x.  Printed beside it: the
 # longest gap on the guest's own clock (minus the median gap) and our xl's
 # own figure.  The guest's clock is not the measure: after a migration by
-# Debian's xl on Xen it jumped (a 227 s gap around a migration whose whole
-# command took 92 s), while on ours it agreed with dom0's view.  Debian's xl always migrates live, which needs
+# Debian's xl on Xen it jumped (gaps of 50-227 s around commands of 4-92
+# s), while on ours the two differed by 0.1-3.6 s (docs/toolstack.md).  Debian's xl always migrates live, which needs
 # log-dirty mode, which the bookworm-security Xen build lacks (no shadow
 # paging): the Xen bed boots Debian's bookworm/main build with shadow
 # paging (tests/lib/fetch-xen-shadow.sh; SAVEBENCH_XEN_BIN overrides).
