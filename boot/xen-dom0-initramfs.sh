@@ -73,6 +73,9 @@ if [ -n "$net" ]; then
     f=$(find "$U/lib/modules/$kver" -name xen-netfront.ko | head -n1)
     [ -n "$f" ] || { log "module xen-netfront not found in linux-image $kver"; exit 1; }
     cp "$f" "$D/lib/modules/"
+    # `ethtool -k` in short, for the bench's record of the offloads in force
+    gcc -O2 -static -Wall -Wextra -Werror -o "$BUILD/xen-toolstack/netfeat" "$here/netfeat.c"
+    install -m 0755 "$BUILD/xen-toolstack/netfeat" "$D/bin/netfeat"
 elif [ "$mode" = smp ]; then
     install -m 0755 "$here/domu-smp-init.sh" "$D/init"
     gcc -O2 -static -Wall -Wextra -Werror -o "$BUILD/xen-toolstack/smp-work" "$here/smp-work.c"
@@ -119,6 +122,7 @@ if [ -n "$net" ]; then
     [ -x "$BUILD/pv-drivers/bin/netbackd" ] ||
         { log "$BUILD/pv-drivers/bin/netbackd not built (make -f Rules.mk obj=pv-drivers)"; exit 1; }
     copy_prog "$R" "$BUILD/pv-drivers/bin/netbackd" usr/sbin/netbackd
+    install -m 0755 "$BUILD/xen-toolstack/netfeat" "$R/bin/netfeat"
     mkdir -p "$R/etc/xen/scripts"
     install -m 0755 "$ROOT/pv-drivers/netback/vif-bridge" "$R/etc/xen/scripts/vif-bridge"
 fi

@@ -25,6 +25,7 @@ if [ -n "$bench" ]; then
     mkfifo /tmp/hold
     ( nc -l -p 5002 <> /tmp/hold > /dev/null; echo "DOMU-NET bench-rx-done" ) &
     until ping -c 1 -w 5 "$dom0" > /dev/null 2>&1; do :; done
+    echo "DOMU-NET features $(netfeat eth0)"
     echo "DOMU-NET bench-ready"
     # domU -> dom0, timed by the domU's clock until nc exits (all delivered)
     t0=$(up)

@@ -29,7 +29,24 @@ on_poweroff = "destroy"
 EOC
 clog=/var/log/xen/console/guest-nb.log
 
-run() {   # label
+# dom0's TCP as the sender (dom0 -> domU): the kernel's tcp:tcp_probe
+# tracepoint at each ACK, summed up (srtt in us, cwnd in segments)
+T=/sys/kernel/tracing
+probe_on() {
+    [ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null || return 0
+    echo 8192 > $T/buffer_size_kb; echo > $T/trace
+    echo 'dport == 5002' > $T/events/tcp/tcp_probe/filter
+    echo 1 > $T/events/tcp/tcp_probe/enable
+}
+probe_off() {
+    [ -e $T/events/tcp/tcp_probe/enable ] || { info "$1 tcpprobe none"; return 0; }
+    echo 0 > $T/events/tcp/tcp_probe/enable
+    info "$1 tcpprobe $(sed -n 's/.* snd_cwnd=\([0-9]*\) ssthresh=\([0-9]*\) snd_wnd=\([0-9]*\) srtt=\([0-9]*\) .*/\1 \3 \4/p' $T/trace |
+        awk '{ n++; c += $1; w += $2; r += $3; if ($3 > rm) rm = $3; if (!rn || $3 < rn) rn = $3; if ($1 > cm) cm = $1 }
+             END { if (n) printf "acks=%d cwnd_avg=%.1f cwnd_max=%d snd_wnd_avg=%.0f srtt_us_avg=%.0f srtt_us_min=%d srtt_us_max=%d", n, c/n, cm, w/n, r/n, rn, rm }')"
+}
+
+run() {   # label [txqueuelen of the vif during dom0 -> domU]
     rm -f $clog
     nc -l -p 5001 <> /tmp/hold > /dev/null &
     ncpid=$!
@@ -38,13 +55,19 @@ run() {   # label
         info "$1 no-ready $(tail -c 300 $clog | tr '\n\r' '  ')"; xl destroy nb; kill $ncpid; return
     fi
     ping -c 1 -w 10 10.99.0.2 > /dev/null 2>&1
+    # the offloads in force on each side (what decides TCP segments)
+    info "$1 features dom0 $(netfeat xenbr0 $(ls /sys/class/net | grep '^vif') | tr '\n' ';')"
+    info "$1 features domU $(grep -a 'DOMU-NET features' $clog | tr -d '\r' | sed 's/.*features //')"
     rtt=$(ping -c 10 -w 60 10.99.0.2 | sed -n 's#.*= \([0-9.]*\)/\([0-9.]*\)/\([0-9.]*\) ms#min=\1 avg=\2 max=\3#p')
     wait_for $clog "DOMU-NET bench-tx" 600
     tx=$(grep -a "DOMU-NET bench-tx" $clog | tr -d '\r' | sed 's/.*secs=\([0-9.]*\).*/\1/')
     wait $ncpid 2>/dev/null
+    [ -n "$2" ] && for i in /sys/class/net/vif*; do ip link set "${i##*/}" txqueuelen "$2"; done
+    probe_on
     t0=$(up)
     dd if=/dev/zero bs=65536 count=$((mib * 16)) 2>/dev/null | nc 10.99.0.2 5002
     t1=$(up)
+    probe_off "$1"
     rx=$(sub "$t1" "$t0")
     wait_for $clog "DOMU-NET bench-rx-done" 30
     info "$1 rtt $rtt tx_secs=$tx rx_secs=$rx mib=$mib"
@@ -65,6 +88,7 @@ run() {   # label
 netbackd --log-file=/var/log/xen/netbackd.log --pid-file=/run/xen/netbackd.pid
 t0=$(up); while [ ! -s /run/xen/netbackd.pid ] && ! past "$t0" 10; do usleep 50000; done
 run ours
+run ours-q64 64
 kill "$(cat /run/xen/netbackd.pid)"
 t0=$(up); while [ -e /run/xen/netbackd.pid ] && ! past "$t0" 10; do usleep 50000; done
 insmod /lib/modules/xen-netback.ko || info "insmod xen-netback failed"

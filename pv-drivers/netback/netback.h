@@ -117,6 +117,24 @@ int nb_rx_from_vnet(const struct nb_vnet_hdr *h, bool frontend_gso_v4,
  * -EINVAL. */
 int nb_fill_l4_csum(uint8_t *frame, size_t len, const struct nb_l4 *l4);
 
+/* ------------------------------------------------------------ rx coalescing */
+
+/* Pages (rx slots) a joined packet may take: its GSO extra makes one more
+ * slot, within netfront's XEN_NETIF_NR_SLOTS_MIN (18). */
+#define NB_RX_COAL_PAGES 16u
+
+/*
+ * a and b are frames read from the tap, each behind its virtio-net header
+ * (10 bytes; *alen and blen count the frame after it).  When b
+ * is the next full-or-last TCP/IPv4 segment of a's stream (rxcoal.c says
+ * exactly when), b's payload is appended to a, whose headers become those
+ * of one GSO packet (VIRTIO_NET_HDR_GSO_TCPV4, the MSS, IP length and
+ * checksums), *alen grows, and true is returned; else nothing changes.
+ * cap: the bytes a's buffer holds after its header.
+ */
+bool nb_rx_coalesce(uint8_t *a, size_t *alen, size_t cap,
+                    const uint8_t *b, size_t blen);
+
 /* ------------------------------------------------------------ xenbus */
 
 /* XenbusState values (public/io/xenbus.h). */
@@ -184,6 +202,7 @@ struct nb_stats {
      * frames that crossed as TCP segments (a GSO vnet header) each way */
     uint64_t rounds, tap_reads, tap_writes, copy_calls, copy_segs, notifies;
     uint64_t tx_gso, rx_gso;
+    uint64_t rx_coalesced;       /* tap frames joined into the one before */
 };
 
 #endif

@@ -333,14 +333,16 @@ void nb_vif_disconnect(struct nb_vif *v)
            (unsigned long long)v->st.rx_dropped);
     nb_log(v->d, "%s: cost: %llu rounds, %llu tap reads, %llu tap writes, "
            "%llu grant copy calls (%llu segments), %llu notifications; "
-           "TCP segments: %llu of the tx packets, %llu of the rx packets",
+           "TCP segments: %llu of the tx packets, %llu of the rx packets "
+           "(%llu tap frames joined into them)",
            v->ifname, (unsigned long long)v->st.rounds,
            (unsigned long long)v->st.tap_reads,
            (unsigned long long)v->st.tap_writes,
            (unsigned long long)v->st.copy_calls,
            (unsigned long long)v->st.copy_segs,
            (unsigned long long)v->st.notifies,
-           (unsigned long long)v->st.tx_gso, (unsigned long long)v->st.rx_gso);
+           (unsigned long long)v->st.tx_gso, (unsigned long long)v->st.rx_gso,
+           (unsigned long long)v->st.rx_coalesced);
 }
 
 void nb_vif_fatal(struct nb_vif *v, const char *why)
@@ -618,13 +620,29 @@ static void rx_deliver(struct nb_vif *v, unsigned int n)
     v->rx.req_cons = idx;
 }
 
+/* Reads one frame into rxbuf[i]: its length after the vnet header, or -1
+ * when there is none (*empty: the tap had nothing; else a runt). */
+static ssize_t tap_read(struct nb_vif *v, unsigned int i, bool *empty)
+{
+    ssize_t r = read(v->tapfd, v->rxbuf[i], NB_VNET_HLEN + NB_MAX_FRAME);
+
+    v->st.tap_reads++;
+    if (r < (ssize_t)NB_VNET_HLEN) {
+        *empty = r < 0;
+        return -1;
+    }
+    return r - (ssize_t)NB_VNET_HLEN;
+}
+
 /* Moves frames from the tap to the guest while it has posted pages. */
 static bool rx_serve(struct nb_vif *v, bool *do_notify)
 {
     for (;;) {
         RING_IDX prod = v->rx.sring->req_prod;
         unsigned int avail, need = 0, n = 0, i;
-        bool drained = false;
+        bool drained = false, empty = false;
+        /* joined packets need a frontend that takes TCPv4 GSO */
+        bool coal = v->fe_gso4 && v->fe_csum;
         int ntf;
 
         xen_rmb();
@@ -637,16 +655,35 @@ static bool rx_serve(struct nb_vif *v, bool *do_notify)
          * does not fit in the pages posted so far */
         while (n < NB_BATCH) {
             if (n == v->rx_pending) {
-                ssize_t r = read(v->tapfd, v->rxbuf[n],
-                                 NB_VNET_HLEN + NB_MAX_FRAME);
-                v->st.tap_reads++;
-                if (r < (ssize_t)NB_VNET_HLEN) {
-                    /* EAGAIN (or a runt): the tap is drained */
-                    drained = r < 0;
+                ssize_t r;
+                if (empty) {
+                    drained = true;   /* this pass already found it empty */
                     break;
                 }
-                v->rxlen[n] = (size_t)r - NB_VNET_HLEN;
+                r = tap_read(v, n, &empty);
+                if (r < 0) {
+                    drained = empty;
+                    break;
+                }
+                v->rxlen[n] = (size_t)r;
                 v->rx_pending++;
+                /* the frames after it of the same TCP stream join it
+                 * (rxcoal.c: dom0's TCP sends MTU frames through a tap);
+                 * the first that does not stays pending after it */
+                while (coal && n + 1 < NB_BATCH) {
+                    r = tap_read(v, n + 1, &empty);
+                    if (r < 0)
+                        break;
+                    if (nb_rx_coalesce(v->rxbuf[n], &v->rxlen[n],
+                                       NB_MAX_FRAME, v->rxbuf[n + 1],
+                                       (size_t)r)) {
+                        v->st.rx_coalesced++;
+                        continue;
+                    }
+                    v->rxlen[n + 1] = (size_t)r;
+                    v->rx_pending++;
+                    break;
+                }
             }
             if (need + rx_slots(v->rxbuf[n], v->rxlen[n]) > avail)
                 break;

@@ -4,7 +4,8 @@
  * followed by frame bytes.  Every packet the slots delimit goes through
  * nb_tx_parse(); for accepted packets the frame bytes go through the
  * checksum/GSO translation (nb_find_l4, nb_tx_vnet_hdr, nb_fill_l4_csum)
- * as vif.c would, and through the ip= filter.  Checks the parser's own promises: a verdict that
+ * as vif.c would, and through the ip= filter; the frame bytes cut in two
+ * also go through the rx coalescing (nb_rx_coalesce).  Checks the parser's own promises: a verdict that
  * consumes slots never claims more than were given, data slots stay inside
  * their page, lengths add up to the packet size.
  */
@@ -87,6 +88,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             free(copy);
         }
         at += p.nslots;
+    }
+    {
+        /* rx coalescing (rxcoal.c) of the frame bytes cut in two, each
+         * behind a vnet header taken from their own first bytes */
+        static uint8_t a[10 + 70000];
+        size_t half = flen / 2, alen, before;
+
+        if (half >= 10 && flen - half >= 10) {
+            memcpy(a, frame, half);
+            alen = before = half - 10;
+            if (nb_rx_coalesce(a, &alen, sizeof(a) - 10, frame + half,
+                               flen - half - 10) &&
+                (alen <= before || alen > sizeof(a) - 10 ||
+                 alen - before >= flen - half - 10))
+                abort();    /* b's payload only, within the buffer */
+        }
     }
     return 0;
 }
