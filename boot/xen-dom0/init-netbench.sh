@@ -32,21 +32,28 @@ clog=/var/log/xen/console/guest-nb.log
 # dom0's TCP as the sender (dom0 -> domU): the kernel's tcp:tcp_probe
 # tracepoint at each ACK, summed up (srtt in us, cwnd in segments)
 T=/sys/kernel/tracing
+# TcpExt's TCPAutoCorking: sends TCP held back to coalesce small writes,
+# which it does only while its earlier packets are still queued below it
+autocork() {
+    awk '/^TcpExt:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else print $c["TCPAutoCorking"] }' /proc/net/netstat
+}
 probe_on() {
+    cork0=$(autocork)
     [ -d $T/events ] || mount -t tracefs nodev $T 2>/dev/null || return 0
     echo 8192 > $T/buffer_size_kb; echo > $T/trace
     echo 'dport == 5002' > $T/events/tcp/tcp_probe/filter
     echo 1 > $T/events/tcp/tcp_probe/enable
 }
 probe_off() {
-    [ -e $T/events/tcp/tcp_probe/enable ] || { info "$1 tcpprobe none"; return 0; }
+    [ -e $T/events/tcp/tcp_probe/enable ] || { info "$1 tcpprobe none autocorked $(($(autocork) - cork0))"; return 0; }
     echo 0 > $T/events/tcp/tcp_probe/enable
+    info "$1 autocorked $(($(autocork) - cork0))"
     info "$1 tcpprobe $(sed -n 's/.* snd_cwnd=\([0-9]*\) ssthresh=\([0-9]*\) snd_wnd=\([0-9]*\) srtt=\([0-9]*\) .*/\1 \3 \4/p' $T/trace |
         awk '{ n++; c += $1; w += $2; r += $3; if ($3 > rm) rm = $3; if (!rn || $3 < rn) rn = $3; if ($1 > cm) cm = $1 }
              END { if (n) printf "acks=%d cwnd_avg=%.1f cwnd_max=%d snd_wnd_avg=%.0f srtt_us_avg=%.0f srtt_us_min=%d srtt_us_max=%d", n, c/n, cm, w/n, r/n, rn, rm }')"
 }
 
-run() {   # label [txqueuelen of the vif during dom0 -> domU]
+run() {   # label
     rm -f $clog
     nc -l -p 5001 <> /tmp/hold > /dev/null &
     ncpid=$!
@@ -62,7 +69,6 @@ run() {   # label [txqueuelen of the vif during dom0 -> domU]
     wait_for $clog "DOMU-NET bench-tx" 600
     tx=$(grep -a "DOMU-NET bench-tx" $clog | tr -d '\r' | sed 's/.*secs=\([0-9.]*\).*/\1/')
     wait $ncpid 2>/dev/null
-    [ -n "$2" ] && for i in /sys/class/net/vif*; do ip link set "${i##*/}" txqueuelen "$2"; done
     probe_on
     t0=$(up)
     dd if=/dev/zero bs=65536 count=$((mib * 16)) 2>/dev/null | nc 10.99.0.2 5002
@@ -88,7 +94,6 @@ run() {   # label [txqueuelen of the vif during dom0 -> domU]
 netbackd --log-file=/var/log/xen/netbackd.log --pid-file=/run/xen/netbackd.pid
 t0=$(up); while [ ! -s /run/xen/netbackd.pid ] && ! past "$t0" 10; do usleep 50000; done
 run ours
-run ours-q64 64
 kill "$(cat /run/xen/netbackd.pid)"
 t0=$(up); while [ -e /run/xen/netbackd.pid ] && ! past "$t0" 10; do usleep 50000; done
 insmod /lib/modules/xen-netback.ko || info "insmod xen-netback failed"
