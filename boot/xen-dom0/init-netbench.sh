@@ -6,7 +6,10 @@
 # dom0 -> domU (10 pings after one to warm ARP), NB_MIB (32) MiB domU ->
 # dom0 timed by the domU until its nc exits, NB_MIB MiB dom0 -> domU timed
 # by dom0 (busybox nc, receivers' stdin a held fifo, as
-# ../shared/reference/xen measures Xen).  Prints "BENCH <backend> ..." lines.
+# ../shared/reference/xen measures Xen).  Prints "BENCH <backend> ..." lines:
+# the figures, and what explains them — each side's offloads (netfeat),
+# dom0's TCP while it sends to the guest (tcp_probe, TCPAutoCorking), the
+# vifs' counters, netbackd's cost line.
 . /etc/testlib.sh
 info() { echo "BENCH $*"; }
 base_setup
