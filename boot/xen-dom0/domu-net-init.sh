@@ -40,7 +40,8 @@ fi
 # sender stops at that FIN)
 mkfifo /tmp/hold
 ( nc -l -p 5002 <> /tmp/hold > /tmp/rx
-  echo "DOMU-NET recv $(md5sum < /tmp/rx | cut -d' ' -f1) $(wc -c < /tmp/rx)" ) &
+  echo "DOMU-NET recv $(md5sum < /tmp/rx | cut -d' ' -f1) $(wc -c < /tmp/rx)"
+  echo "DOMU-NET rxpkts $(cat /sys/class/net/eth0/statistics/rx_packets)" ) &
 
 if [ -n "$dom0" ]; then
     ok=fail
