@@ -114,9 +114,9 @@ check "tcp-domu-to-dom0-md5" sh -c "[ -n '$sent' ] && [ '$sent' = '$got' ] && [ 
 # ---- TCP dom0 -> domU (4 MiB, md5)
 dd if=/dev/urandom of=/tmp/to-a bs=65536 count=64 2>/dev/null
 t0=$(up)
-# through a pipe in 1 KiB writes, as the bench sends: what dom0's TCP then
-# puts in the tap is MTU frames (no autocorking through a tap), which
-# netbackd joins (checked below)
+# through a pipe in 1 KiB writes, as the bench sends: dom0's TCP then puts
+# many small frames in the tap (no autocorking through a tap; how many
+# depends on timing), which netbackd joins (checked below)
 dd if=/tmp/to-a bs=1024 2>/dev/null | nc 10.99.0.2 5002; rc=$?
 info "dom0->domU: nc rc $rc, 4 MiB in $(sub "$(up)" "$t0")s"
 wait_for "$(clog neta)" "DOMU-NET recv" 60
@@ -124,7 +124,7 @@ want="DOMU-NET recv $(md5sum < /tmp/to-a | cut -d' ' -f1) 4194304"
 got=$(domu_line neta recv)
 info "dom0->domU: dom0 $want, guest $got"
 check "tcp-dom0-to-domu-md5" [ "$got" = "$want" ]
-# dom0's TCP sends MTU frames into the tap; netbackd joins a stream's
+# dom0's TCP sends small frames into the tap; netbackd joins a stream's
 # frames into GSO packets (rxcoal.c) and netfront took them intact (the
 # md5 above): fewer packets reached the guest than frames crossed the tap
 wait_for "$(clog neta)" "DOMU-NET rxpkts" 10
