@@ -117,7 +117,15 @@ t0=$(up)
 # through a pipe in 1 KiB writes, as the bench sends: dom0's TCP then puts
 # many small frames in the tap (no autocorking through a tap; how many
 # depends on timing), which netbackd joins (checked below)
+# netbackd is stopped for the first second, so that what dom0's TCP sends
+# meanwhile (up to its congestion window, Nagle filling whole segments while
+# no ACK comes back) queues in the tap and is read at once: at least those
+# frames are joined on any host, however idle (on a loaded one many more).
+nbp=$(cat /run/xen/netbackd.pid 2>/dev/null)
+[ -n "$nbp" ] && kill -STOP "$nbp"
+( sleep 1; [ -n "$nbp" ] && kill -CONT "$nbp" ) &
 dd if=/tmp/to-a bs=1024 2>/dev/null | nc 10.99.0.2 5002; rc=$?
+wait $!
 info "dom0->domU: nc rc $rc, 4 MiB in $(sub "$(up)" "$t0")s"
 wait_for "$(clog neta)" "DOMU-NET recv" 60
 want="DOMU-NET recv $(md5sum < /tmp/to-a | cut -d' ' -f1) 4194304"
