@@ -42,28 +42,8 @@ static bool on_failsafe(struct cpu_regs *r)
 
 static long start_vcpu1(void)
 {
-    long rc;
-
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.flags = VGCF_in_kernel;
-    ctx.user_regs.rip = (unsigned long)vcpu1_entry;
-    ctx.user_regs.cs = FLAT_KERNEL_CS;
-    ctx.user_regs.ss = FLAT_KERNEL_SS;
-    ctx.user_regs.rsp = (unsigned long)vcpu1_stack + sizeof(vcpu1_stack);
-    ctx.user_regs.rflags = 0x200;
-    for (unsigned int i = 0; trap_table[i].address; i++)
-        ctx.trap_ctxt[trap_table[i].vector] = trap_table[i];
-    ctx.kernel_ss = FLAT_KERNEL_SS;
-    ctx.kernel_sp = ctx.user_regs.rsp;
-    ctx.ctrlreg[3] = virt_to_mfn((void *)start_info->pt_base) << 12;
-    ctx.event_callback_eip = (unsigned long)event_entry;
-    ctx.failsafe_callback_eip = (unsigned long)failsafe_entry;
-    ctx.syscall_callback_eip = (unsigned long)syscall_entry;
-
-    rc = hc_vcpu_op(VCPUOP_initialise, 1, &ctx);
-    if (rc)
-        return rc;
-    return hc_vcpu_op(VCPUOP_up, 1, NULL);
+    return start_secondary_vcpu(1, &ctx, vcpu1_entry,
+                                (unsigned long)vcpu1_stack + sizeof(vcpu1_stack), 0);
 }
 
 void test_main(void)

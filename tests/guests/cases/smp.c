@@ -186,28 +186,8 @@ void secondary_main(unsigned long id)
 
 static long start_vcpu(unsigned int id)
 {
-    long rc;
-
-    memset(&ctx, 0, sizeof(ctx));
-    ctx.flags = VGCF_in_kernel;
-    ctx.user_regs.rip = (unsigned long)secondary_entry;
-    ctx.user_regs.cs = FLAT_KERNEL_CS;
-    ctx.user_regs.ss = FLAT_KERNEL_SS;
-    ctx.user_regs.rsp = (unsigned long)stacks[id] + sizeof(stacks[id]) - 8;
-    ctx.user_regs.rdi = id;
-    ctx.user_regs.rflags = 0x200;
-    for (unsigned int i = 0; trap_table[i].address; i++)
-        ctx.trap_ctxt[trap_table[i].vector] = trap_table[i];
-    ctx.kernel_ss = FLAT_KERNEL_SS;
-    ctx.kernel_sp = ctx.user_regs.rsp;
-    ctx.ctrlreg[3] = virt_to_mfn((void *)start_info->pt_base) << 12;
-    ctx.event_callback_eip = (unsigned long)event_entry;
-    ctx.failsafe_callback_eip = (unsigned long)failsafe_entry;
-    ctx.syscall_callback_eip = (unsigned long)syscall_entry;
-    rc = hc_vcpu_op(VCPUOP_initialise, id, &ctx);
-    if (rc)
-        return rc;
-    return hc_vcpu_op(VCPUOP_up, id, NULL);
+    return start_secondary_vcpu(id, &ctx, secondary_entry,
+                                (unsigned long)stacks[id] + sizeof(stacks[id]) - 8, id);
 }
 
 /* Wait for cond, giving up after `secs` of guest time. */

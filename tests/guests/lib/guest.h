@@ -132,6 +132,12 @@ extern struct cpu_regs *last_frame;   /* where the last trap frame was */
 extern char event_entry[], failsafe_entry[], syscall_entry[];
 extern unsigned long kernel_stack_top;
 
+/* Start vCPU id (VCPUOP_initialise + VCPUOP_up) at entry, in kernel mode on
+ * the stack sp, with this guest's page tables, trap table and callbacks and
+ * arg in RDI.  ctx is the caller's (a context is too big for a small stack). */
+long start_secondary_vcpu(unsigned int id, struct vcpu_guest_context *ctx, void *entry,
+                          unsigned long sp, unsigned long arg);
+
 /* Misc. */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *d, const void *s, size_t n);

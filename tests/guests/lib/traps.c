@@ -163,3 +163,30 @@ long exec_user(void (*fn)(void))
     memset(&user_exit, 0, sizeof(user_exit));
     return exec_user_asm(fn, user_stack + sizeof(user_stack));
 }
+
+long start_secondary_vcpu(unsigned int id, struct vcpu_guest_context *ctx, void *entry,
+                          unsigned long sp, unsigned long arg)
+{
+    long rc;
+
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->flags = VGCF_in_kernel;
+    ctx->user_regs.rip = (unsigned long)entry;
+    ctx->user_regs.cs = FLAT_KERNEL_CS;
+    ctx->user_regs.ss = FLAT_KERNEL_SS;
+    ctx->user_regs.rsp = sp;
+    ctx->user_regs.rdi = arg;
+    ctx->user_regs.rflags = 0x200;
+    for (unsigned int i = 0; trap_table[i].address; i++)
+        ctx->trap_ctxt[trap_table[i].vector] = trap_table[i];
+    ctx->kernel_ss = FLAT_KERNEL_SS;
+    ctx->kernel_sp = sp;
+    ctx->ctrlreg[3] = virt_to_mfn((void *)start_info->pt_base) << 12;
+    ctx->event_callback_eip = (unsigned long)event_entry;
+    ctx->failsafe_callback_eip = (unsigned long)failsafe_entry;
+    ctx->syscall_callback_eip = (unsigned long)syscall_entry;
+    rc = hc_vcpu_op(VCPUOP_initialise, id, ctx);
+    if (rc)
+        return rc;
+    return hc_vcpu_op(VCPUOP_up, id, NULL);
+}
