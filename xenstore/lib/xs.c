@@ -78,39 +78,17 @@ static const char *xs_domain_dev(void)
     return "/proc/xen/xenbus";
 }
 
-bool xs_write_all(int fd, const void *data, unsigned int len)
-{
-    const char *p = data;
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return false;
-        }
-        if (n == 0) {
-            errno = EIO;
-            return false;
-        }
-        p += n;
-        len -= n;
-    }
-    return true;
-}
-
-/* A request to the daemon.  On the socket, send() with MSG_NOSIGNAL: a
- * daemon that died (killed, restarted) makes the write fail with EPIPE
- * instead of raising SIGPIPE, which would kill the caller without a word
- * (xl list then exits 141 with nothing printed).  Xen's library ignores
- * SIGPIPE around the write for the same reason. */
-static bool send_all(const struct xs_handle *h, const void *data, size_t len)
+/* Write all of data.  On a socket, send() with MSG_NOSIGNAL: a daemon that
+ * died (killed, restarted) makes the write fail with EPIPE instead of
+ * raising SIGPIPE, which would kill the caller without a word (xl list then
+ * exits 141 with nothing printed).  Xen's library ignores SIGPIPE around
+ * the write for the same reason. */
+static bool write_fully(int fd, bool sock, const void *data, size_t len)
 {
     const char *p = data;
 
-    if (!h->is_sock)
-        return xs_write_all(h->fd, data, (unsigned int)len);
     while (len) {
-        ssize_t n = send(h->fd, p, len, MSG_NOSIGNAL);
+        ssize_t n = sock ? send(fd, p, len, MSG_NOSIGNAL) : write(fd, p, len);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -124,6 +102,17 @@ static bool send_all(const struct xs_handle *h, const void *data, size_t len)
         len -= (size_t)n;
     }
     return true;
+}
+
+bool xs_write_all(int fd, const void *data, unsigned int len)
+{
+    return write_fully(fd, false, data, len);
+}
+
+/* A request to the daemon, over the socket or the xenbus device. */
+static bool send_all(const struct xs_handle *h, const void *data, size_t len)
+{
+    return write_fully(h->fd, h->is_sock, data, len);
 }
 
 /* ---- permissions ------------------------------------------------------ */
